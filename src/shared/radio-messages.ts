@@ -1,0 +1,35 @@
+// Messages between the hub and the radio tab over their MessagePort. The radio moves bytes; the
+// hub decides. These never cross the network, so they are typed, not validated.
+
+import type { PeerId } from "./crypto.ts";
+
+export interface SignalingConfig {
+  host: string;
+  port: number;
+  /** Where PeerServer is mounted, e.g. "/peerjs". */
+  path: string;
+  secure: boolean;
+  iceServers: RTCIceServer[];
+}
+
+export type HubToRadio =
+  /** (Re)register `peerId` at the signaling server with the browser profile's token. */
+  | { t: "start"; peerId: PeerId; token: string; signaling: SignalingConfig }
+  | { t: "dial"; peer: PeerId }
+  | { t: "hangup"; peer: PeerId }
+  | { t: "send"; peer: PeerId; frame: unknown };
+
+export type RadioToHub =
+  /** The signaling server accepted our id: we can dial and be dialled. */
+  | { t: "registered" }
+  /** Lost the signaling server (network, server restart); the hub decides when to retry. */
+  | { t: "offline"; reason: string }
+  /** The signaling server gave our id to someone else's token: another device uses this identity. */
+  | { t: "id-taken" }
+  | { t: "up"; peer: PeerId }
+  | { t: "down"; peer: PeerId }
+  /** A dial found nobody: the peer is not registered at the signaling server or did not answer. */
+  | { t: "dial-failed"; peer: PeerId }
+  | { t: "frame"; peer: PeerId; data: unknown }
+  /** The radio tab is going away (pagehide): every channel is about to close. */
+  | { t: "closing" };

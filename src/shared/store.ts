@@ -1,0 +1,36 @@
+// The records API the protocol core needs (STYLE.md: core logic free of I/O). IndexedDB in the
+// hub implements it (src/worker/idb-store.ts); tests/contract/store.ts is its conformance suite.
+
+import type { Identity, PeerId } from "./crypto.ts";
+import type { Listing } from "./records.ts";
+
+/** A peer we have met: what we need to dial it again and to show it. */
+export interface PeerRecord {
+  id: PeerId;
+  publicKey: string;
+  name?: string;
+  lastSeen: number;
+}
+
+export interface Store {
+  loadIdentity(): Promise<Identity | undefined>;
+  /** Stores `candidate` unless an identity exists already; returns the identity that is stored. */
+  initIdentity(candidate: Identity): Promise<Identity>;
+
+  getListing(id: string): Promise<Listing | undefined>;
+  /**
+   * Atomically: reads the stored version of `listing.id`, and writes `listing` only when
+   * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.
+   */
+  putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean>;
+  /** All listings, newest `updatedAt` first. */
+  listListings(): Promise<Listing[]>;
+
+  getMeta<T>(key: string): Promise<T | undefined>;
+  setMeta(key: string, value: unknown): Promise<void>;
+
+  rememberPeer(peer: PeerRecord): Promise<void>;
+  listPeers(): Promise<PeerRecord[]>;
+
+  close(): void;
+}

@@ -1,0 +1,124 @@
+// Wire frames (DESIGN.md §3): `{ v: 1, type, id, ...body }`, one valibot schema per type. Every
+// frame from a peer passes `parseFrame` before anything else looks at it.
+
+import * as v from "valibot";
+import { PEER_ID_PATTERN } from "./crypto.ts";
+import { ListingSchema } from "./records.ts";
+
+export const PROTOCOL_VERSION = 1;
+/** Frames larger than this (as JSON) are dropped; senders batch below it. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Listings per LISTING_BROADCAST frame at most; the sender also keeps each frame under the byte cap. */
+export const MAX_LISTINGS_PER_FRAME = 200;
+
+const PeerIdSchema = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
+const Base64url = (max: number) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]*$/), v.maxLength(max));
+const FrameId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+
+const header = <T extends string>(type: T) => ({ v: v.literal(PROTOCOL_VERSION), type: v.literal(type), id: FrameId });
+
+/** HELLO, first step: who I am, and a nonce for you to sign. */
+const HelloChallenge = v.strictObject({
+  ...header("HELLO"),
+  step: v.literal("challenge"),
+  peerId: PeerIdSchema,
+  publicKey: v.pipe(Base64url(87), v.length(87)),
+  nonce: v.pipe(Base64url(64), v.minLength(22)),
+  name: v.optional(v.pipe(v.string(), v.maxLength(80))),
+});
+
+/** HELLO, second step: my signature over your nonce (see handshake.ts for the signed text). */
+const HelloProof = v.strictObject({
+  ...header("HELLO"),
+  step: v.literal("proof"),
+  signature: v.pipe(Base64url(86), v.length(86)),
+});
+
+const ListingBroadcast = v.strictObject({
+  ...header("LISTING_BROADCAST"),
+  listings: v.pipe(v.array(ListingSchema), v.minLength(1), v.maxLength(MAX_LISTINGS_PER_FRAME)),
+});
+
+const ListingRequest = v.strictObject({
+  ...header("LISTING_REQUEST"),
+  ids: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/))), v.minLength(1), v.maxLength(1000)),
+});
+
+/** End-to-end encrypted, signed payload between two users (deal steps and chat; issue 5). */
+const Sealed = v.strictObject({
+  from: PeerIdSchema,
+  to: PeerIdSchema,
+  iv: Base64url(32),
+  ciphertext: Base64url(60_000),
+  signature: v.pipe(Base64url(86), v.length(86)),
+});
+
+const DealProposal = v.strictObject({ ...header("DEAL_PROPOSAL"), sealed: Sealed });
+const DealResponse = v.strictObject({ ...header("DEAL_RESPONSE"), sealed: Sealed });
+const ChatMessage = v.strictObject({ ...header("CHAT_MESSAGE"), sealed: Sealed });
+
+const UserInfo = v.strictObject({
+  ...header("USER_INFO"),
+  profile: v.strictObject({
+    peerId: PeerIdSchema,
+    publicKey: v.pipe(Base64url(87), v.length(87)),
+    name: v.pipe(v.string(), v.maxLength(80)),
+    about: v.pipe(v.string(), v.maxLength(2000)),
+    updatedAt: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+    signature: v.pipe(Base64url(86), v.length(86)),
+  }),
+});
+
+const PeerList = v.strictObject({
+  ...header("PEER_LIST"),
+  peers: v.pipe(
+    v.array(v.strictObject({ id: PeerIdSchema, lastSeen: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })),
+    v.maxLength(100),
+  ),
+});
+
+export const FrameSchema = v.variant("type", [
+  v.variant("step", [HelloChallenge, HelloProof]),
+  ListingBroadcast,
+  ListingRequest,
+  DealProposal,
+  DealResponse,
+  ChatMessage,
+  UserInfo,
+  PeerList,
+]);
+
+export type Frame = v.InferOutput<typeof FrameSchema>;
+export type FrameType = Frame["type"];
+export type FrameOf<T extends FrameType> = Extract<Frame, { type: T }>;
+export type HelloChallengeFrame = v.InferOutput<typeof HelloChallenge>;
+export type HelloProofFrame = v.InferOutput<typeof HelloProof>;
+/** A frame as a sender writes it: the header fields are filled in by `frame()`. */
+export type FrameBody<T extends FrameType> =
+  FrameOf<T> extends infer F ? (F extends unknown ? Omit<F, "v" | "id"> : never) : never;
+
+export type FrameParse = { ok: true; frame: Frame } | { ok: false; reason: "oversized" | "malformed" };
+
+/** Size as the wire would carry it; raw values that cannot be serialised count as oversized. */
+export function frameSize(raw: unknown): number {
+  try {
+    return JSON.stringify(raw)?.length ?? 0;
+  } catch {
+    // Cycles or BigInts cannot come from a well-behaved peer: treat as too big to handle.
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+export function parseFrame(raw: unknown): FrameParse {
+  if (frameSize(raw) > MAX_FRAME_BYTES) return { ok: false, reason: "oversized" };
+  const parsed = v.safeParse(FrameSchema, raw);
+  return parsed.success ? { ok: true, frame: parsed.output } : { ok: false, reason: "malformed" };
+}
+
+let frameCounter = 0;
+const framePrefix = Math.random().toString(36).slice(2, 10);
+
+export function frame<T extends FrameType>(body: FrameBody<T>): FrameOf<T> {
+  frameCounter += 1;
+  return { v: PROTOCOL_VERSION, id: `${framePrefix}-${frameCounter.toString(36)}`, ...body } as unknown as FrameOf<T>;
+}

@@ -1,0 +1,180 @@
+// The radio: in the one tab that holds the Web Lock "radio", hosts the PeerJS Peer (browsers
+// have no RTCPeerConnection in workers) and moves bytes between data channels and the hub. It
+// makes no decisions beyond transport mechanics. The only file that imports PeerJS.
+
+import { type DataConnection, Peer, type PeerError } from "peerjs";
+import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
+
+type StartMessage = Extract<HubToRadio, { t: "start" }>;
+
+/**
+ * PeerServer attaches a socket that presents the same id and token as a still-registered one
+ * without sending OPEN (peer/dist/module.mjs, `_onSocketConnection`): after a takeover we may
+ * never see "open". No error within this time means the server accepted us.
+ */
+const SILENT_ACCEPT_MS = 2_000;
+
+export class Radio {
+  private peer: Peer | undefined;
+  private selfId = "";
+  /** The one channel per remote peer that carries frames. */
+  private readonly channels = new Map<string, DataConnection>();
+  private acceptTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly port: MessagePort) {
+    port.onmessage = (event: MessageEvent<HubToRadio>) => this.receive(event.data);
+    port.start();
+  }
+
+  /** The page is going away: tell the hub first, then free our id at the server at once. */
+  shutdown(): void {
+    this.post({ t: "closing" });
+    this.peer?.destroy();
+    this.peer = undefined;
+  }
+
+  private receive(message: HubToRadio): void {
+    switch (message.t) {
+      case "start":
+        return this.start(message);
+      case "dial":
+        return this.dial(message.peer);
+      case "hangup": {
+        const channel = this.channels.get(message.peer);
+        this.channels.delete(message.peer);
+        channel?.close();
+        return;
+      }
+      case "send": {
+        const channel = this.channels.get(message.peer);
+        if (channel?.open) {
+          // send() returns a promise for chunked payloads; a failure closes the channel anyway.
+          void Promise.resolve(channel.send(message.frame)).catch((error: unknown) =>
+            console.warn(`Peerboard radio: send to ${message.peer} failed`, error),
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  private start(message: StartMessage): void {
+    const existing = this.peer;
+    if (existing && !existing.destroyed && existing.id === message.peerId && existing.disconnected) {
+      // Keep open data channels: only the signaling socket was lost (PeerJS #880: works only
+      // on a disconnected, not a destroyed, Peer).
+      existing.reconnect();
+      this.expectAcceptance(existing);
+      return;
+    }
+    existing?.destroy();
+    this.selfId = message.peerId;
+    const { signaling } = message;
+    const peer = new Peer(message.peerId, {
+      host: signaling.host,
+      port: signaling.port,
+      path: signaling.path,
+      secure: signaling.secure,
+      token: message.token,
+      config: { iceServers: signaling.iceServers },
+      debug: 1,
+    });
+    this.peer = peer;
+    peer.on("open", () => {
+      if (this.peer !== peer) return;
+      clearTimeout(this.acceptTimer);
+      this.post({ t: "registered" });
+    });
+    peer.on("connection", (channel) => this.watch(channel, false));
+    peer.on("disconnected", () => {
+      if (this.peer === peer) this.post({ t: "offline", reason: "Lost the signaling server" });
+    });
+    peer.on("error", (error: PeerError<string>) => this.failed(peer, error));
+    this.expectAcceptance(peer);
+  }
+
+  private expectAcceptance(peer: Peer): void {
+    clearTimeout(this.acceptTimer);
+    this.acceptTimer = setTimeout(() => {
+      if (this.peer === peer && !peer.destroyed && !peer.disconnected) this.post({ t: "registered" });
+    }, SILENT_ACCEPT_MS);
+  }
+
+  private failed(peer: Peer, error: PeerError<string>): void {
+    if (this.peer !== peer) return;
+    switch (error.type) {
+      case "unavailable-id":
+        clearTimeout(this.acceptTimer);
+        this.post({ t: "id-taken" });
+        return;
+      case "peer-unavailable": {
+        const id = /peer (\S+)$/.exec(error.message)?.[1];
+        if (id) this.post({ t: "dial-failed", peer: id });
+        return;
+      }
+      case "network":
+      case "server-error":
+      case "socket-error":
+      case "socket-closed":
+        clearTimeout(this.acceptTimer);
+        this.post({ t: "offline", reason: error.message });
+        return;
+      default:
+        console.warn("Peerboard radio:", error.type, error.message);
+    }
+  }
+
+  private dial(remote: string): void {
+    const peer = this.peer;
+    if (!peer || peer.destroyed || peer.disconnected || this.channels.get(remote)?.open) return;
+    // Binary (BinaryPack) serialization chunks large messages; JSON does not (DESIGN.md §7).
+    const channel = peer.connect(remote, { reliable: true, serialization: "binary" });
+    if (channel) this.watch(channel, true);
+    else this.post({ t: "dial-failed", peer: remote });
+  }
+
+  private watch(channel: DataConnection, outgoing: boolean): void {
+    const remote = channel.peer;
+    channel.on("open", () => this.adopt(channel, outgoing));
+    channel.on("data", (data) => {
+      // Data can beat our "open" handler; a channel that carries data is open.
+      if (this.channels.get(remote) !== channel && !this.adopt(channel, outgoing)) return;
+      this.post({ t: "frame", peer: remote, data });
+    });
+    channel.on("close", () => {
+      if (this.channels.get(remote) !== channel) return;
+      this.channels.delete(remote);
+      this.post({ t: "down", peer: remote });
+    });
+    channel.on("error", (error) => console.warn(`Peerboard radio: channel to ${remote}:`, error.type, error.message));
+  }
+
+  /**
+   * Makes `channel` the one for its peer. When both sides dialled at once there are two; both
+   * sides keep the one dialled by the smaller id, so they agree without talking. Returns
+   * whether `channel` is now the peer's channel.
+   */
+  private adopt(channel: DataConnection, outgoing: boolean): boolean {
+    const remote = channel.peer;
+    const current = this.channels.get(remote);
+    if (current === channel) return true;
+    if (current?.open) {
+      const dialer = outgoing ? this.selfId : remote;
+      const winner = dialer === [this.selfId, remote].sort()[0];
+      if (!winner) {
+        channel.close();
+        return false;
+      }
+      this.channels.delete(remote);
+      current.close();
+      this.post({ t: "down", peer: remote });
+    }
+    this.channels.set(remote, channel);
+    this.post({ t: "up", peer: remote });
+    return true;
+  }
+
+  private post(message: RadioToHub): void {
+    this.port.postMessage(message);
+  }
+}

@@ -1,0 +1,293 @@
+// The protocol core: per-peer sessions over a Link, HELLO, listing merge and broadcast, peer
+// hints. Pure TypeScript behind Link and Store; the hub wires it to the radio and IndexedDB.
+
+import type { Identity, PeerId } from "../shared/crypto.ts";
+import type { Link } from "../shared/link.ts";
+import { createListing, type Listing, type ListingDraft, supersedes, verifyListing } from "../shared/records.ts";
+import type { Store } from "../shared/store.ts";
+import { type FrameOf, frame, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME, parseFrame } from "../shared/wire.ts";
+import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
+import { type Offence, Policy } from "./policy.ts";
+
+export interface ProtocolOptions {
+  identity: Identity;
+  store: Store;
+  link: Link;
+  now?: () => number;
+  /** A peer that has not proved its identity by then is dropped. */
+  helloTimeoutMs?: number;
+}
+
+export type PeerStage = "handshake" | "ready";
+
+export interface ConnectedPeer {
+  id: PeerId;
+  stage: PeerStage;
+  name?: string;
+  since: number;
+}
+
+interface Session {
+  peer: PeerId;
+  since: number;
+  myNonce: string;
+  theirKey?: string;
+  theirName?: string;
+  /** We checked their proof: they hold the key for their id. */
+  verified: boolean;
+  /** Frames of one peer are handled strictly in order, one at a time. */
+  queue: Promise<void>;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Bytes per LISTING_BROADCAST frame we aim for, leaving headroom under MAX_FRAME_BYTES. */
+const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
+
+export class Protocol {
+  readonly policy: Policy;
+  private readonly sessions = new Map<PeerId, Session>();
+  private readonly listingListeners = new Set<(listing: Listing) => void>();
+  private readonly peerListeners = new Set<() => void>();
+  private readonly hintListeners = new Set<(peers: PeerId[]) => void>();
+  private readonly identity: Identity;
+  private readonly store: Store;
+  private readonly link: Link;
+  private readonly now: () => number;
+  private readonly helloTimeoutMs: number;
+
+  constructor(options: ProtocolOptions) {
+    this.identity = options.identity;
+    this.store = options.store;
+    this.link = options.link;
+    this.now = options.now ?? Date.now;
+    this.helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+    this.policy = new Policy((peer, offence) => this.drop(peer, offence));
+    this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
+    this.link.onFrame((peer, raw) => this.receive(peer, raw));
+  }
+
+  get peerId(): PeerId {
+    return this.identity.peerId;
+  }
+
+  onListing(fn: (listing: Listing) => void): () => void {
+    this.listingListeners.add(fn);
+    return () => this.listingListeners.delete(fn);
+  }
+
+  onPeersChanged(fn: () => void): () => void {
+    this.peerListeners.add(fn);
+    return () => this.peerListeners.delete(fn);
+  }
+
+  /** Peer ids learnt from others (PEER_LIST), for the dialer to consider. */
+  onPeerHints(fn: (peers: PeerId[]) => void): () => void {
+    this.hintListeners.add(fn);
+    return () => this.hintListeners.delete(fn);
+  }
+
+  connectedPeers(): ConnectedPeer[] {
+    return [...this.sessions.values()].map((s) => ({
+      id: s.peer,
+      stage: s.verified ? "ready" : "handshake",
+      since: s.since,
+      ...(s.theirName ? { name: s.theirName } : {}),
+    }));
+  }
+
+  isConnected(peer: PeerId): boolean {
+    return this.sessions.has(peer);
+  }
+
+  /** Signs, stores and broadcasts a new listing of ours. Throws ValidationError for bad input. */
+  async post(draft: ListingDraft): Promise<Listing> {
+    const listing = await createListing(this.identity, draft, this.now());
+    await this.store.putListingIf(listing, (stored) => supersedes(listing, stored));
+    this.emitListing(listing);
+    this.broadcast([listing]);
+    return listing;
+  }
+
+  private open(peer: PeerId): void {
+    this.close(peer);
+    const session: Session = {
+      peer,
+      since: this.now(),
+      myNonce: newNonce(),
+      verified: false,
+      queue: Promise.resolve(),
+      timer: setTimeout(() => {
+        if (!session.verified && this.sessions.get(peer) === session) this.policy.strike(peer, "hello-timeout");
+      }, this.helloTimeoutMs),
+    };
+    this.sessions.set(peer, session);
+    this.link.send(peer, challengeFrame(this.identity, session.myNonce));
+    this.emitPeers();
+  }
+
+  private close(peer: PeerId): void {
+    const session = this.sessions.get(peer);
+    if (!session) return;
+    clearTimeout(session.timer);
+    this.sessions.delete(peer);
+    this.emitPeers();
+  }
+
+  private drop(peer: PeerId, offence: Offence): void {
+    console.warn(`Peerboard: disconnecting ${peer} (${offence})`);
+    this.close(peer);
+    this.link.hangUp(peer);
+  }
+
+  private receive(peer: PeerId, raw: unknown): void {
+    const session = this.sessions.get(peer);
+    if (!session) {
+      this.policy.strike(peer, "unauthenticated");
+      return;
+    }
+    session.queue = session.queue
+      .then(() => (this.sessions.get(peer) === session ? this.handle(session, raw) : undefined))
+      .catch((error: unknown) => console.error(`Peerboard: frame from ${peer} failed`, error));
+  }
+
+  private async handle(session: Session, raw: unknown): Promise<void> {
+    const parsed = parseFrame(raw);
+    if (!parsed.ok) {
+      this.policy.strike(session.peer, parsed.reason);
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === "HELLO") return this.handleHello(session, frame);
+    if (!session.verified) {
+      this.policy.strike(session.peer, "unauthenticated");
+      return;
+    }
+    switch (frame.type) {
+      case "LISTING_BROADCAST":
+        return this.handleBroadcast(session.peer, frame.listings);
+      case "LISTING_REQUEST":
+        return this.handleRequest(session.peer, frame);
+      case "PEER_LIST":
+        return this.emitHints(frame.peers.map((p) => p.id).filter((id) => id !== this.identity.peerId));
+      default:
+        // Deal, chat and profile frames are valid but not yet handled by this version (issues 4–5).
+        return;
+    }
+  }
+
+  private async handleHello(session: Session, hello: FrameOf<"HELLO">): Promise<void> {
+    const peer = session.peer;
+    if (hello.step === "challenge") {
+      if (session.theirKey) return; // a repeated challenge changes nothing
+      const failure = await checkChallenge(peer, hello);
+      if (failure) {
+        console.warn(`Peerboard: HELLO from ${peer} failed (${failure})`);
+        this.policy.strike(peer, "hello-failed");
+        return;
+      }
+      session.theirKey = hello.publicKey;
+      if (hello.name) session.theirName = hello.name;
+      this.link.send(peer, await proofFrame(this.identity, peer, hello.nonce));
+      return;
+    }
+    if (session.verified) return;
+    if (!session.theirKey || !(await checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))) {
+      console.warn(`Peerboard: HELLO proof from ${peer} failed`);
+      this.policy.strike(peer, "hello-failed");
+      return;
+    }
+    session.verified = true;
+    clearTimeout(session.timer);
+    this.emitPeers();
+    await this.store.rememberPeer({
+      id: peer,
+      publicKey: session.theirKey,
+      lastSeen: this.now(),
+      ...(session.theirName ? { name: session.theirName } : {}),
+    });
+    await this.sendAllListings(peer);
+    await this.sendPeerList(peer);
+  }
+
+  private async handleBroadcast(from: PeerId, incoming: Listing[]): Promise<void> {
+    const now = this.now();
+    const fresh: Listing[] = [];
+    for (const raw of incoming) {
+      const checked = await verifyListing(raw, now);
+      if (!checked.ok) {
+        console.warn(`Peerboard: listing from ${from} rejected (${checked.reason})`);
+        if (this.policy.strike(from, "bad-record")) return;
+        continue;
+      }
+      const listing = checked.listing;
+      if (await this.store.putListingIf(listing, (stored) => supersedes(listing, stored))) fresh.push(listing);
+    }
+    for (const listing of fresh) this.emitListing(listing);
+    // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
+    if (fresh.length) this.broadcast(fresh, from);
+  }
+
+  private async handleRequest(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
+    const found: Listing[] = [];
+    for (const id of request.ids) {
+      const listing = await this.store.getListing(id);
+      if (listing) found.push(listing);
+    }
+    for (const batch of batchListings(found))
+      this.link.send(from, frame({ type: "LISTING_BROADCAST", listings: batch }));
+  }
+
+  /** The send-all baseline (issue 3); set reconciliation replaces it in issue 6. */
+  private async sendAllListings(peer: PeerId): Promise<void> {
+    const all = await this.store.listListings();
+    for (const batch of batchListings(all)) this.link.send(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
+  }
+
+  private async sendPeerList(peer: PeerId): Promise<void> {
+    const known = (await this.store.listPeers())
+      .filter((p) => p.id !== peer)
+      .sort((a, b) => b.lastSeen - a.lastSeen)
+      .slice(0, 100)
+      .map((p) => ({ id: p.id, lastSeen: p.lastSeen }));
+    this.link.send(peer, frame({ type: "PEER_LIST", peers: known }));
+  }
+
+  private broadcast(listings: Listing[], except?: PeerId): void {
+    const batches = batchListings(listings);
+    for (const session of this.sessions.values()) {
+      if (!session.verified || session.peer === except) continue;
+      for (const batch of batches) this.link.send(session.peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
+    }
+  }
+
+  private emitListing(listing: Listing): void {
+    for (const fn of this.listingListeners) fn(listing);
+  }
+
+  private emitPeers(): void {
+    for (const fn of this.peerListeners) fn();
+  }
+
+  private emitHints(peers: PeerId[]): void {
+    if (peers.length) for (const fn of this.hintListeners) fn(peers);
+  }
+}
+
+/** Splits listings into LISTING_BROADCAST-sized batches, each well under the frame cap. */
+export function batchListings(listings: Listing[]): Listing[][] {
+  const batches: Listing[][] = [];
+  let batch: Listing[] = [];
+  let bytes = 0;
+  for (const listing of listings) {
+    const size = JSON.stringify(listing).length + 1;
+    if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_LISTINGS_PER_FRAME)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(listing);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}

@@ -1,0 +1,81 @@
+// End-to-end harness: Debian's Chromium through playwright-core, the real server on a free port.
+
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { startServer } from "../../server/server.js";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Flags that keep headless Chromium quiet on a closed network (see the project brief). */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function assertChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `End-to-end tests need Chromium at ${CHROMIUM_PATH} and it is missing. ` +
+        "Install it with `apt-get install -y chromium` (bash .ci/run does this), or set CHROMIUM_PATH.",
+    );
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  assertChromium();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export type TestServer = Awaited<ReturnType<typeof startServer>>;
+
+export function startTestServer(options: { aliveTimeoutMs?: number } = {}): Promise<TestServer> {
+  return startServer({ port: 0, host: "127.0.0.1", ...options });
+}
+
+/** A user: a fresh browser context (own IndexedDB, own SharedWorker, own Web Locks). */
+export async function newUser(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Opens the app and waits until the hub answered (the peer id is shown). */
+export async function openBoard(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") console.error(`[console] ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
+  return page;
+}
+
+export async function peerIdOf(page: Page): Promise<string> {
+  return (await page.getByLabel("Your peer id").textContent())?.trim() ?? "";
+}
+
+export async function post(
+  page: Page,
+  listing: { title: string; description?: string; price?: string },
+): Promise<void> {
+  await page.getByLabel("Title").fill(listing.title);
+  await page.getByLabel("Description").fill(listing.description ?? "");
+  await page.getByLabel("Price").fill(listing.price ?? "");
+  await page.getByRole("button", { name: "Post" }).click();
+  await listingHeading(page, listing.title).waitFor();
+}
+
+export function listingHeading(page: Page, title: string) {
+  return page.getByRole("article").getByRole("heading", { name: title, exact: true });
+}
+
+/** The page whose tab holds the Web Lock "radio" (it marks itself when it attached). */
+export async function isRadio(page: Page): Promise<boolean> {
+  return (await page.evaluate(() => document.documentElement.dataset.radio)) === "held";
+}
