@@ -36,7 +36,7 @@ export async function startServer(options = {}) {
   });
   app.use("/peerjs", peerServer);
 
-  app.use((req, res, next) => {
+  app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
     next();

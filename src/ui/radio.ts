@@ -36,9 +36,11 @@ export class Radio {
   private receive(message: HubToRadio): void {
     switch (message.t) {
       case "start":
-        return this.start(message);
+        this.start(message);
+        return;
       case "dial":
-        return this.dial(message.peer);
+        this.dial(message.peer);
+        return;
       case "hangup": {
         const channel = this.channels.get(message.peer);
         this.channels.delete(message.peer);
