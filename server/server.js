@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_DIST = resolve(here, "..", "dist");
 
 /**
- * @param {{ port?: number, host?: string, dist?: string, aliveTimeoutMs?: number }} [options]
+ * @param {{ port?: number, host?: string, dist?: string, aliveTimeoutMs?: number, allowDiscovery?: boolean }} [options]
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
 export async function startServer(options = {}) {
@@ -29,7 +29,7 @@ export async function startServer(options = {}) {
   // /peerjs/peerjs/peers (DESIGN.md §7). Discovery lists only ids currently registered.
   const peerServer = ExpressPeerServer(server, {
     path: "/",
-    allow_discovery: true,
+    allow_discovery: options.allowDiscovery ?? true,
     alive_timeout: options.aliveTimeoutMs ?? 60_000,
     // Same origin: no cross-origin clients need CORS.
     corsOptions: { origin: false },

@@ -55,7 +55,7 @@ export function networkText(status: HubStatus): string {
 export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerWrapper): Promise<() => void> {
   const peerIdLabel = uniqueId("label");
   const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
-  const network = h("p", { className: "network", role: "status" });
+  const network = h("p", { className: "network", role: "status", "aria-label": "Network" });
   const peerList = h("ul", { className: "peer-list", "aria-label": "Connected peers" });
 
   const title = field(

@@ -33,7 +33,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 export type TestServer = Awaited<ReturnType<typeof startServer>>;
 
-export function startTestServer(options: { aliveTimeoutMs?: number } = {}): Promise<TestServer> {
+export function startTestServer(
+  options: { aliveTimeoutMs?: number; allowDiscovery?: boolean } = {},
+): Promise<TestServer> {
   return startServer({ port: 0, host: "127.0.0.1", ...options });
 }
 
@@ -75,7 +77,17 @@ export function listingHeading(page: Page, title: string) {
   return page.getByRole("article").getByRole("heading", { name: title, exact: true });
 }
 
+/** The <article> whose heading is `title`. */
+export function listingArticle(page: Page, title: string) {
+  return page.getByRole("article").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+}
+
 /** The page whose tab holds the Web Lock "radio" (it marks itself when it attached). */
 export async function isRadio(page: Page): Promise<boolean> {
   return (await page.evaluate(() => document.documentElement.dataset.radio)) === "held";
+}
+
+/** The live network line ("Online · 1 peer connected"). */
+export function networkStatus(page: Page) {
+  return page.getByRole("status", { name: "Network" });
 }

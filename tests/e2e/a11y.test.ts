@@ -1,0 +1,58 @@
+// The board passes axe-core with listings, errors and peers on screen.
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  launchBrowser,
+  listingHeading,
+  newUser,
+  openBoard,
+  post,
+  startTestServer,
+  type TestServer,
+} from "./harness.ts";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+  });
+}
+
+it("the board has no axe violations, with a listing, a validation error and a connected peer", async () => {
+  const alice = await openBoard(await newUser(browser), server.url);
+  const bob = await openBoard(await newUser(browser), server.url);
+  await post(bob, { title: "Ladder", description: "Three metres", price: "25" });
+  await listingHeading(alice, "Ladder").waitFor();
+  await alice.getByLabel("Price").fill("-3");
+  await alice.getByLabel("Title").fill("Broken price");
+  await alice.getByRole("button", { name: "Post" }).click();
+  await alice.getByText("The price cannot be negative.").waitFor();
+  expect(await alice.getByLabel("Price").getAttribute("aria-invalid")).toBe("true");
+  expect(await axeViolations(alice)).toEqual([]);
+  await alice.context().close();
+  await bob.context().close();
+});

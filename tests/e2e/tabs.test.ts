@@ -1,0 +1,83 @@
+// One user with several tabs: one hub (SharedWorker), one identity, one radio (Web Lock).
+
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  isRadio,
+  launchBrowser,
+  listingArticle,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  peerIdOf,
+  post,
+  startTestServer,
+  type TestServer,
+} from "./harness.ts";
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function waitForRadio(pages: Page[]): Promise<Page> {
+  for (let i = 0; i < 100; i++) {
+    for (const page of pages) if (await isRadio(page)) return page;
+    await pages[0]?.waitForTimeout(100);
+  }
+  throw new Error("no tab took the radio");
+}
+
+it("two tabs show the same peer id and the same listings, live", async () => {
+  const context = await newUser(browser);
+  const first = await openBoard(context, server.url);
+  const second = await openBoard(context, server.url);
+  expect(await peerIdOf(second)).toBe(await peerIdOf(first));
+
+  await post(first, { title: "Posted in tab one", price: "1" });
+  await listingHeading(second, "Posted in tab one").waitFor();
+  await post(second, { title: "Posted in tab two", price: "2" });
+  await listingHeading(first, "Posted in tab two").waitFor();
+
+  // Exactly one tab carries the connection.
+  const radios = [await isRadio(first), await isRadio(second)].filter(Boolean);
+  expect(radios).toHaveLength(1);
+  await context.close();
+});
+
+it("closing the radio tab hands the radio to another tab, and listings keep flowing both ways", async () => {
+  const aliceContext = await newUser(browser);
+  const tabA = await openBoard(aliceContext, server.url);
+  const tabB = await openBoard(aliceContext, server.url);
+  const aliceId = await peerIdOf(tabA);
+  const bob = await openBoard(await newUser(browser), server.url);
+  await post(bob, { title: "Before the takeover", price: "3" });
+  await listingHeading(tabB, "Before the takeover").waitFor();
+
+  const radio = await waitForRadio([tabA, tabB]);
+  const survivor = radio === tabA ? tabB : tabA;
+  await radio.close();
+
+  expect(await waitForRadio([survivor])).toBe(survivor);
+  await networkStatus(survivor).filter({ hasText: "1 peer connected" }).waitFor({ timeout: 20_000 });
+  expect(await peerIdOf(survivor)).toBe(aliceId);
+
+  await post(bob, { title: "After the takeover, from Bob", price: "4" });
+  await listingHeading(survivor, "After the takeover, from Bob").waitFor({ timeout: 20_000 });
+  await post(survivor, { title: "After the takeover, from Alice", price: "5" });
+  await listingHeading(bob, "After the takeover, from Alice").waitFor({ timeout: 20_000 });
+  // Bob still sees the same Alice: the id was re-registered, not replaced.
+  const article = listingArticle(bob, "After the takeover, from Alice");
+  await expect(article.textContent()).resolves.toContain(aliceId);
+  await aliceContext.close();
+  await bob.context().close();
+});
