@@ -23,7 +23,9 @@ import { RadioLink } from "./radio-link.ts";
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
 declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null };
 
-const DIAL_INTERVAL_MS = 3_000;
+/** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
+const LONELY_DIAL_INTERVAL_MS = 1_000;
+const DIAL_INTERVAL_MS = 5_000;
 
 interface Hub {
   identity: Identity;
@@ -109,7 +111,12 @@ async function boot(): Promise<Hub> {
   protocol.onPeersChanged(statusChanged);
   protocol.onPeerHints((peers) => dialer.addCandidates(peers));
   protocol.onListing((listing) => emit({ type: "listing", listing }));
-  setInterval(() => void dialer.tick(), DIAL_INTERVAL_MS);
+  const dialRound = async () => {
+    await dialer.tick();
+    const lonely = protocol.connectedPeers().length === 0;
+    setTimeout(dialRound, lonely ? LONELY_DIAL_INTERVAL_MS : DIAL_INTERVAL_MS);
+  };
+  void dialRound();
   return hub;
 }
 
