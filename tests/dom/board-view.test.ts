@@ -1,0 +1,177 @@
+// The board view against a hub double that applies the real record rules.
+
+import { beforeEach, describe, expect, it } from "vitest";
+import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
+import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { ValidationError } from "../../src/shared/errors.ts";
+import { createListing, type Listing } from "../../src/shared/records.ts";
+import { mountBoard, networkText } from "../../src/ui/board-view.ts";
+
+class HubDouble implements HubApi {
+  readonly listeners: ((event: HubEvent) => void)[] = [];
+  readonly stored: Listing[] = [];
+  readonly connected: string[] = [];
+  constructor(
+    readonly identity: Identity,
+    public radio: HubStatus["radio"] = "online",
+  ) {}
+  async status(): Promise<HubStatus> {
+    return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
+  }
+  async listings() {
+    return [...this.stored];
+  }
+  async post(draft: Parameters<HubApi["post"]>[0]) {
+    try {
+      const listing = await createListing(this.identity, draft, Date.now());
+      this.stored.push(listing);
+      return { ok: true as const, listing };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false as const, field: error.field, message: error.message };
+      throw error;
+    }
+  }
+  async connect(text: string) {
+    this.connected.push(text);
+    return { ok: false as const, message: "Not connected to the signaling server yet; try again in a moment." };
+  }
+  async subscribe(listener: (event: HubEvent) => void) {
+    this.listeners.push(listener);
+    return 1;
+  }
+  async unsubscribe() {}
+  async attachRadio() {}
+  emit(event: HubEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function byLabel(root: HTMLElement, label: string): HTMLElement {
+  const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
+  const control = labelElement && root.querySelector<HTMLElement>(`#${labelElement.htmlFor}`);
+  if (!control) throw new Error(`no control labelled ${label}`);
+  return control;
+}
+
+function button(root: HTMLElement, name: string): HTMLButtonElement {
+  const found = [...root.querySelectorAll("button")].find((b) => b.textContent === name);
+  if (!found) throw new Error(`no button ${name}`);
+  return found;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+let identity: Identity;
+let other: Identity;
+beforeEach(async () => {
+  identity ??= await generateIdentity(Date.now());
+  other ??= await generateIdentity(Date.now());
+  document.body.replaceChildren();
+});
+
+describe("board view", () => {
+  it("shows the peer id under the accessible name 'Your peer id'", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    await mountBoard(root, new HubDouble(identity), (fn) => fn);
+    const output = root.querySelector("output");
+    const label = output && document.getElementById(output.getAttribute("aria-labelledby") ?? "");
+    expect(label?.textContent).toBe("Your peer id");
+    expect(output?.textContent).toBe(identity.peerId);
+  });
+
+  it("posting shows the listing as an article headed by its title and clears the form", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub, (fn) => fn);
+    (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
+    (byLabel(root, "Description") as HTMLTextAreaElement).value = "With paddle";
+    (byLabel(root, "Price") as HTMLInputElement).value = "150";
+    button(root, "Post").click();
+    await settle();
+    expect(hub.stored).toHaveLength(1);
+    const article = root.querySelector("article");
+    expect(article?.querySelector("h3")?.textContent).toBe("Red kayak");
+    expect(article?.textContent).toContain("With paddle");
+    expect((byLabel(root, "Title") as HTMLInputElement).value).toBe("");
+  });
+
+  it("an empty title or a negative price is explained next to its field and nothing is posted", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub, (fn) => fn);
+    button(root, "Post").click();
+    await settle();
+    const title = byLabel(root, "Title");
+    expect(title.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(title.getAttribute("aria-describedby") ?? "")?.textContent).toBe(
+      "Give your listing a title.",
+    );
+
+    (title as HTMLInputElement).value = "Lamp";
+    (byLabel(root, "Price") as HTMLInputElement).value = "-4";
+    button(root, "Post").click();
+    await settle();
+    const price = byLabel(root, "Price");
+    expect(title.hasAttribute("aria-invalid")).toBe(false);
+    expect(price.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(price.getAttribute("aria-describedby") ?? "")?.textContent).toBe(
+      "The price cannot be negative.",
+    );
+    expect(hub.stored).toHaveLength(0);
+    expect(root.querySelector("article")).toBeNull();
+  });
+
+  it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub, (fn) => fn);
+    const payload = '<img src=x onerror="window.pwned=1"><b>bold</b>';
+    const listing = await createListing(
+      other,
+      { title: payload, description: payload, price: "", currency: "EUR" },
+      Date.now(),
+    );
+    hub.emit({ type: "listing", listing });
+    await settle();
+    const article = root.querySelector("article");
+    expect(article?.querySelector("h3")?.textContent).toBe(payload);
+    expect(article?.querySelector("img, b")).toBeNull();
+    expect(article?.textContent).toContain(`Posted by ${other.peerId}`);
+  });
+
+  it("a newer version of a listing replaces the older one; an older one does not come back", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub, (fn) => fn);
+    const first = await createListing(
+      other,
+      { title: "Old title", description: "", price: "1", currency: "EUR" },
+      1000,
+    );
+    const { signListing } = await import("../../src/shared/records.ts");
+    const { signature: _, ...unsigned } = first;
+    const second = await signListing(other, { ...unsigned, version: 2, updatedAt: 2000, title: "New title" });
+    hub.emit({ type: "listing", listing: first });
+    hub.emit({ type: "listing", listing: second });
+    hub.emit({ type: "listing", listing: first });
+    await settle();
+    const headings = [...root.querySelectorAll("article h3")].map((h) => h.textContent);
+    expect(headings).toEqual(["New title"]);
+  });
+
+  it("the network line follows the hub's status events", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity, "connecting");
+    await mountBoard(root, hub, (fn) => fn);
+    const network = root.querySelector('[role="status"]');
+    expect(network?.textContent).toBe("Connecting to the signaling server…");
+    const status: HubStatus = {
+      peerId: identity.peerId,
+      radio: "online",
+      peers: [{ id: other.peerId, stage: "ready" }],
+    };
+    hub.emit({ type: "status", status });
+    expect(network?.textContent).toBe("Online · 1 peer connected");
+    expect(networkText({ ...status, radio: "identity-in-use" })).toContain("in use in another browser");
+  });
+});

@@ -1,0 +1,101 @@
+// The dialer keeps connections bounded, backs off from silent peers and obeys the user.
+
+import { describe, expect, it } from "vitest";
+import { Dialer } from "../../src/worker/dialer.ts";
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `pb-${String(i).padStart(26, "a")}`);
+
+function setup(options: { discovered?: string[]; maxPeers?: number; discover?: () => Promise<string[]> } = {}) {
+  let now = 0;
+  const dialled: string[] = [];
+  const connected = new Set<string>();
+  const dialer = new Dialer({
+    self: "pb-selfselfselfselfselfselfse",
+    dial: (peer) => dialled.push(peer),
+    connected: () => [...connected],
+    discover: options.discover ?? (async () => options.discovered ?? []),
+    maxPeers: options.maxPeers ?? 3,
+    dialTimeoutMs: 1_000,
+    now: () => now,
+  });
+  return { dialer, dialled, connected, advance: (ms: number) => (now += ms) };
+}
+
+describe("Dialer", () => {
+  it("dials nobody while offline", async () => {
+    const { dialer, dialled } = setup({ discovered: ids(5) });
+    await dialer.tick();
+    expect(dialled).toEqual([]);
+  });
+
+  it("never has more than maxPeers connections and dials in flight", async () => {
+    const { dialer, dialled, connected } = setup({ discovered: ids(10), maxPeers: 3 });
+    dialer.setOnline(true);
+    await dialer.tick();
+    expect(dialled).toHaveLength(3);
+    await dialer.tick();
+    expect(dialled).toHaveLength(3);
+    for (const peer of dialled) {
+      connected.add(peer);
+      dialer.peerChanged(peer, true);
+    }
+    await dialer.tick();
+    expect(dialled).toHaveLength(3);
+  });
+
+  it("does not dial itself or peers it is connected to", async () => {
+    const [a = "", b = ""] = ids(2);
+    const { dialer, dialled, connected } = setup({ discovered: [a, b, "pb-selfselfselfselfselfselfse"] });
+    connected.add(a);
+    dialer.setOnline(true);
+    await dialer.tick();
+    expect(dialled).toEqual([b]);
+  });
+
+  it("backs off from a peer that did not answer, then tries again later", async () => {
+    const [a = ""] = ids(1);
+    const { dialer, dialled, advance } = setup({ discovered: [a] });
+    dialer.setOnline(true);
+    await dialer.tick();
+    dialer.dialFailed(a);
+    await dialer.tick();
+    expect(dialled).toEqual([a]);
+    advance(5_000);
+    await dialer.tick();
+    expect(dialled).toEqual([a, a]);
+  });
+
+  it("treats a dial that never completes as failed after the timeout", async () => {
+    const [a = ""] = ids(1);
+    const { dialer, dialled, advance } = setup({ discovered: [a] });
+    dialer.setOnline(true);
+    await dialer.tick();
+    advance(1_000);
+    await dialer.tick(); // expires the dial and backs off
+    await dialer.tick();
+    expect(dialled).toEqual([a]);
+  });
+
+  it("connectNow dials at once, past the bound and any backoff", async () => {
+    const many = ids(4);
+    const { dialer, dialled } = setup({ discovered: many.slice(0, 3), maxPeers: 3 });
+    dialer.setOnline(true);
+    await dialer.tick();
+    dialer.connectNow(many[3] ?? "");
+    expect(dialled).toHaveLength(4);
+    expect(dialled.at(-1)).toBe(many[3]);
+  });
+
+  it("keeps dialling known candidates when discovery fails", async () => {
+    const [a = ""] = ids(1);
+    const { dialer, dialled } = setup({
+      discover: async () => {
+        throw new Error("server down");
+      },
+    });
+    dialer.addCandidates([a]);
+    dialer.setOnline(true);
+    await dialer.tick();
+    expect(dialled).toEqual([a]);
+  });
+});
