@@ -3,6 +3,11 @@
 import type { PeerId } from "./crypto.ts";
 import type { Listing, ListingDraft } from "./records.ts";
 
+/** Held by the hub for its whole life: a tab granted it knows the hub has died. */
+export const HUB_LOCK = "hub";
+/** Held by the one tab that hosts the PeerJS peer for every tab of this browser profile. */
+export const RADIO_LOCK = "radio";
+
 export type RadioState =
   /** No tab has taken the radio yet. */
   | "none"

@@ -2,7 +2,14 @@
 // and every decision; each tab reaches it through Comlink (HubApi), the radio tab through a port.
 
 import * as Comlink from "comlink";
-import type { ConnectResult, HubApi, HubEvent, HubStatus, PostResult } from "../shared/api.ts";
+import {
+  type ConnectResult,
+  HUB_LOCK,
+  type HubApi,
+  type HubEvent,
+  type HubStatus,
+  type PostResult,
+} from "../shared/api.ts";
 import {
   generateIdentity,
   type Identity,
@@ -65,7 +72,18 @@ async function discover(): Promise<PeerId[]> {
   return Array.isArray(ids) ? ids.filter((id): id is PeerId => typeof id === "string" && PEER_ID_PATTERN.test(id)) : [];
 }
 
+/** Takes the hub lock for the life of this worker; tabs waiting on it learn when we die. */
+function holdHubLock(): Promise<void> {
+  return new Promise((granted) => {
+    void navigator.locks.request(HUB_LOCK, () => {
+      granted();
+      return new Promise<never>(() => {});
+    });
+  });
+}
+
 async function boot(): Promise<Hub> {
+  await holdHubLock();
   const store = await openIdbStore();
   const identity = (await store.loadIdentity()) ?? (await store.initIdentity(await generateIdentity(Date.now())));
   // One token per browser profile (DESIGN.md §7): any tab that becomes the radio re-registers

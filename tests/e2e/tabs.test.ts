@@ -81,3 +81,28 @@ it("closing the radio tab hands the radio to another tab, and listings keep flow
   await aliceContext.close();
   await bob.context().close();
 });
+
+it("when the radio tab's renderer crashes (no pagehide, no socket close), another tab carries on with the same id", async () => {
+  const aliceContext = await newUser(browser);
+  const tabA = await openBoard(aliceContext, server.url);
+  const tabB = await openBoard(aliceContext, server.url);
+  const aliceId = await peerIdOf(tabA);
+  const bob = await openBoard(await newUser(browser), server.url);
+  await networkStatus(bob).filter({ hasText: "1 peer connected" }).waitFor();
+
+  const radio = await waitForRadio([tabA, tabB]);
+  const survivor = radio === tabA ? tabB : tabA;
+  // Kill the renderer: no pagehide, no PeerJS destroy. The hub's per-profile token lets the
+  // next radio take the id even if PeerServer still holds the dead tab's socket.
+  const session = await aliceContext.newCDPSession(radio);
+  // The crash never answers the CDP call; do not wait for it.
+  session.send("Page.crash").catch(() => undefined);
+
+  expect(await waitForRadio([survivor])).toBe(survivor);
+  await post(bob, { title: "After the crash, from Bob", price: "6" });
+  await listingHeading(survivor, "After the crash, from Bob").waitFor({ timeout: 20_000 });
+  await post(survivor, { title: "After the crash, from Alice", price: "7" });
+  await expect(listingArticle(bob, "After the crash, from Alice").textContent()).resolves.toContain(aliceId);
+  await aliceContext.close();
+  await bob.context().close();
+});
