@@ -1,0 +1,54 @@
+import "fake-indexeddb/auto";
+import { describe, expect, it } from "vitest";
+import { generateIdentity, sign, verify } from "../../src/shared/crypto.ts";
+import { createListing } from "../../src/shared/records.ts";
+import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { runStoreContract } from "./store.ts";
+
+let counter = 0;
+const uniqueName = () => `peerboard-store-test-${++counter}-${Math.random().toString(36).slice(2)}`;
+
+runStoreContract("IndexedDB (fake-indexeddb)", () => openIdbStore(uniqueName()));
+
+describe("IndexedDB store across reopen", () => {
+  it("keeps identity, listings, meta and peers after close and reopen of the same database", async () => {
+    const name = uniqueName();
+    const identity = await generateIdentity(1);
+    const listing = await createListing(identity, { title: "Kept", description: "", price: "1", currency: "EUR" }, 5);
+    const first = await openIdbStore(name);
+    await first.initIdentity(identity);
+    await first.putListingIf(listing, () => true);
+    await first.setMeta("radio-token", "t0k3n");
+    await first.rememberPeer({ id: identity.peerId, publicKey: identity.publicKey, lastSeen: 9 });
+    first.close();
+
+    const second = await openIdbStore(name);
+    try {
+      const loaded = await second.loadIdentity();
+      expect(loaded?.peerId).toBe(identity.peerId);
+      if (!loaded) return;
+      const signature = await sign(loaded.signing.privateKey, "after reload");
+      expect(await verify(identity.publicKey, signature, "after reload")).toBe(true);
+      expect(await second.getListing(listing.id)).toEqual(listing);
+      expect(await second.listListings()).toEqual([listing]);
+      expect(await second.getMeta("radio-token")).toBe("t0k3n");
+      expect(await second.listPeers()).toEqual([{ id: identity.peerId, publicKey: identity.publicKey, lastSeen: 9 }]);
+      const other = await generateIdentity(2);
+      expect((await second.initIdentity(other)).peerId).toBe(identity.peerId);
+    } finally {
+      second.close();
+    }
+  });
+
+  it("a different database name is a different, empty store", async () => {
+    const a = await openIdbStore(uniqueName());
+    const b = await openIdbStore(uniqueName());
+    try {
+      await a.initIdentity(await generateIdentity(1));
+      expect(await b.loadIdentity()).toBeUndefined();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

@@ -1,0 +1,23 @@
+// Shared helpers for the unit tests: drafts, signed listing versions, polling.
+
+import type { Identity } from "../../src/shared/crypto.ts";
+import { type Listing, type ListingDraft, signListing } from "../../src/shared/records.ts";
+
+export function draft(changes: Partial<ListingDraft> = {}): ListingDraft {
+  return { title: "Bike, 3 gears", description: "Red, some rust.", price: "40", currency: "EUR", ...changes };
+}
+
+/** The next version of `listing`, re-signed by `identity` (its author, unless testing otherwise). */
+export function nextVersion(
+  identity: Identity,
+  listing: Listing,
+  changes: Partial<Omit<Listing, "signature">> = {},
+): Promise<Listing> {
+  const { signature: _, ...unsigned } = listing;
+  return signListing(identity, {
+    ...unsigned,
+    version: listing.version + 1,
+    updatedAt: listing.updatedAt + 1,
+    ...changes,
+  });
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { parseFrame } from "../../src/shared/wire.ts";
+import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "../../src/worker/handshake.ts";
+
+const [alice, bob, mallory] = (await Promise.all([generateIdentity(1), generateIdentity(2), generateIdentity(3)])) as [
+  Identity,
+  Identity,
+  Identity,
+];
+
+describe("HELLO frames", () => {
+  it("challenge and proof frames pass the wire schema", async () => {
+    const challenge = challengeFrame(alice, newNonce(), "Alice");
+    expect(parseFrame(challenge)).toEqual({ ok: true, frame: challenge });
+    expect(challenge).toMatchObject({ peerId: alice.peerId, publicKey: alice.publicKey, name: "Alice" });
+    expect(challengeFrame(alice, newNonce())).not.toHaveProperty("name");
+    const proof = await proofFrame(alice, bob.peerId, newNonce());
+    expect(parseFrame(proof)).toEqual({ ok: true, frame: proof });
+  });
+
+  it("nonces are fresh and long enough to be unguessable", () => {
+    const nonces = new Set(Array.from({ length: 100 }, newNonce));
+    expect(nonces.size).toBe(100);
+    for (const nonce of nonces) expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe("checkChallenge", () => {
+  it("accepts a challenge whose id is the link's and whose key hashes to it", async () => {
+    expect(await checkChallenge(alice.peerId, challengeFrame(alice, newNonce()))).toBeUndefined();
+  });
+
+  it("refuses a challenge claiming another id than the link's as id-mismatch", async () => {
+    expect(await checkChallenge(alice.peerId, challengeFrame(mallory, newNonce()))).toBe("id-mismatch");
+  });
+
+  it("refuses a challenge whose key does not hash to its id as key-mismatch", async () => {
+    const forged = { ...challengeFrame(alice, newNonce()), publicKey: mallory.publicKey };
+    expect(await checkChallenge(alice.peerId, forged)).toBe("key-mismatch");
+  });
+});
+
+describe("checkProof", () => {
+  it("accepts the other side's signature over our nonce", async () => {
+    const nonce = newNonce();
+    const proof = await proofFrame(bob, alice.peerId, nonce);
+    expect(await checkProof(alice, bob.peerId, bob.publicKey, nonce, proof)).toBe(true);
+  });
+
+  it("refuses a proof over another nonce (a replay)", async () => {
+    const proof = await proofFrame(bob, alice.peerId, newNonce());
+    expect(await checkProof(alice, bob.peerId, bob.publicKey, newNonce(), proof)).toBe(false);
+  });
+
+  it("refuses a proof made for another verifier (relayed by a man in the middle)", async () => {
+    const nonce = newNonce();
+    const proofForMallory = await proofFrame(bob, mallory.peerId, nonce);
+    expect(await checkProof(alice, bob.peerId, bob.publicKey, nonce, proofForMallory)).toBe(false);
+  });
+
+  it("refuses a proof signed by another key than the challenge's", async () => {
+    const nonce = newNonce();
+    const proof = await proofFrame(mallory, alice.peerId, nonce);
+    expect(await checkProof(alice, bob.peerId, bob.publicKey, nonce, proof)).toBe(false);
+  });
+
+  it("refuses a garbage signature without throwing", async () => {
+    const nonce = newNonce();
+    const proof = { ...(await proofFrame(bob, alice.peerId, nonce)), signature: "A".repeat(86) };
+    expect(await checkProof(alice, bob.peerId, bob.publicKey, nonce, proof)).toBe(false);
+  });
+});
