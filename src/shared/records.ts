@@ -2,8 +2,16 @@
 // rule that decides which of two versions of a listing wins. Pure: no storage, no network.
 
 import * as v from "valibot";
-import { type Identity, keyMatchesPeerId, PEER_ID_PATTERN, type PeerId, sign, verify } from "./crypto.ts";
-import { canonicalJson } from "./encoding.ts";
+import {
+  type Identity,
+  keyMatchesPeerId,
+  PEER_ID_PATTERN,
+  PEER_ID_PREFIX,
+  type PeerId,
+  sign,
+  verify,
+} from "./crypto.ts";
+import { base32Encode, canonicalJson } from "./encoding.ts";
 import { ValidationError } from "./errors.ts";
 
 export const LIMITS = {
@@ -115,14 +123,22 @@ export async function signListing(identity: Identity, record: UnsignedListing): 
   return { ...record, signature: await sign(identity.signing.privateKey, signedText(record)) };
 }
 
-export function newListingId(): string {
-  return crypto.randomUUID();
+/**
+ * A listing id starts with its author's id (without "pb-"), then 80 random bits. Verification
+ * checks the prefix, so nobody can publish a record under an id someone else has created.
+ */
+export function newListingId(author: PeerId): string {
+  return `${author.slice(PEER_ID_PREFIX.length)}-${base32Encode(crypto.getRandomValues(new Uint8Array(10)))}`;
+}
+
+export function listingIdBelongsTo(id: string, author: PeerId): boolean {
+  return id.startsWith(`${author.slice(PEER_ID_PREFIX.length)}-`);
 }
 
 export async function createListing(identity: Identity, draft: ListingDraft, now: number): Promise<Listing> {
   const fields = checkDraft(draft);
   return signListing(identity, {
-    id: newListingId(),
+    id: newListingId(identity.peerId),
     author: identity.peerId,
     authorKey: identity.publicKey,
     version: 1,
@@ -132,7 +148,13 @@ export async function createListing(identity: Identity, draft: ListingDraft, now
   });
 }
 
-export type ListingRejection = "malformed" | "bad-signature" | "key-mismatch" | "from-the-future" | "bad-timestamps";
+export type ListingRejection =
+  | "malformed"
+  | "foreign-id"
+  | "bad-signature"
+  | "key-mismatch"
+  | "from-the-future"
+  | "bad-timestamps";
 
 /**
  * Checks a listing that arrived from anywhere: shape, key ↔ author id, signature, timestamps.
@@ -145,6 +167,7 @@ export async function verifyListing(
   const parsed = v.safeParse(ListingSchema, raw);
   if (!parsed.success) return { ok: false, reason: "malformed" };
   const listing = parsed.output;
+  if (!listingIdBelongsTo(listing.id, listing.author)) return { ok: false, reason: "foreign-id" };
   if (listing.createdAt > listing.updatedAt) return { ok: false, reason: "bad-timestamps" };
   if (listing.updatedAt > now + LIMITS.clockSkewMs) return { ok: false, reason: "from-the-future" };
   if (!(await keyMatchesPeerId(listing.authorKey, listing.author))) return { ok: false, reason: "key-mismatch" };
@@ -156,12 +179,16 @@ export async function verifyListing(
 
 /**
  * Orders two versions of the same listing: higher version wins, then later updatedAt, then the
- * larger signature, so every peer picks the same winner even if an author equivocates.
+ * larger signed content, so every peer picks the same winner even if an author equivocates.
+ * The signature itself never decides: ECDSA signatures are malleable (s ↔ n − s), and a
+ * re-encoded copy of an unchanged record must not count as news.
  */
 export function compareVersions(a: Listing, b: Listing): number {
   if (a.version !== b.version) return a.version - b.version;
   if (a.updatedAt !== b.updatedAt) return a.updatedAt - b.updatedAt;
-  return a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0;
+  const contentA = canonicalJson({ ...a, signature: undefined });
+  const contentB = canonicalJson({ ...b, signature: undefined });
+  return contentA < contentB ? -1 : contentA > contentB ? 1 : 0;
 }
 
 /**

@@ -3,10 +3,11 @@
 
 import * as v from "valibot";
 import { PEER_ID_PATTERN } from "./crypto.ts";
+import { utf8Length } from "./encoding.ts";
 import { ListingSchema } from "./records.ts";
 
 export const PROTOCOL_VERSION = 1;
-/** Frames larger than this (as JSON) are dropped; senders batch below it. */
+/** Frames larger than this (UTF-8 bytes of their JSON) are dropped; senders batch below it. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Listings per LISTING_BROADCAST frame at most; the sender also keeps each frame under the byte cap. */
 export const MAX_LISTINGS_PER_FRAME = 200;
@@ -99,10 +100,10 @@ export type FrameBody<T extends FrameType> =
 
 export type FrameParse = { ok: true; frame: Frame } | { ok: false; reason: "oversized" | "malformed" };
 
-/** Size as the wire would carry it; raw values that cannot be serialised count as oversized. */
+/** UTF-8 bytes of the frame as JSON; raw values that cannot be serialised count as oversized. */
 export function frameSize(raw: unknown): number {
   try {
-    return JSON.stringify(raw)?.length ?? 0;
+    return utf8Length(JSON.stringify(raw) ?? "");
   } catch {
     // Cycles or BigInts cannot come from a well-behaved peer: treat as too big to handle.
     return Number.POSITIVE_INFINITY;

@@ -5,7 +5,7 @@ import type { Identity, PeerId } from "../shared/crypto.ts";
 import type { Link } from "../shared/link.ts";
 import { createListing, type Listing, type ListingDraft, supersedes, verifyListing } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
-import { type FrameOf, frame, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME, parseFrame } from "../shared/wire.ts";
+import { type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME, parseFrame } from "../shared/wire.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { type Offence, Policy } from "./policy.ts";
 
@@ -216,7 +216,8 @@ export class Protocol {
       const checked = await verifyListing(raw, now);
       if (!checked.ok) {
         console.warn(`Peerboard: listing from ${from} rejected (${checked.reason})`);
-        if (this.policy.strike(from, "bad-record")) return;
+        // Disconnected for it: stop reading, but what was already stored still goes out below.
+        if (this.policy.strike(from, "bad-record")) break;
         continue;
       }
       const listing = checked.listing;
@@ -279,7 +280,7 @@ export function batchListings(listings: Listing[]): Listing[][] {
   let batch: Listing[] = [];
   let bytes = 0;
   for (const listing of listings) {
-    const size = JSON.stringify(listing).length + 1;
+    const size = frameSize(listing) + 1;
     if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_LISTINGS_PER_FRAME)) {
       batches.push(batch);
       batch = [];

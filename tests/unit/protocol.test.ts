@@ -515,6 +515,28 @@ describe("frames from peers that are not verified or not well-formed", () => {
     expect(victim.protocol.policy.score(identity.peerId)).toBeGreaterThan(0);
   });
 
+  it("a sender disconnected mid-batch still has its valid listings shown and forwarded", async () => {
+    const victim = await node();
+    const bystander = await node();
+    await connect(victim, bystander);
+    const identity = await generateIdentity(0);
+    const raw = new RawPeer(identity.peerId);
+    await raw.dial(victim);
+    await raw.handshake(victim, identity);
+    const good = await createListing(identity, draft({ title: "Valid, before the bad ones" }), Date.now());
+    const bad = await Promise.all(
+      Array.from({ length: DISCONNECT_SCORE }, async () => ({
+        ...(await createListing(identity, draft(), Date.now())),
+        price: 1,
+      })),
+    );
+    raw.send(victim, frame({ type: "LISTING_BROADCAST", listings: [good, ...bad] }));
+    await raw.droppedBy(victim);
+    await vi.waitFor(() => expect(victim.received).toEqual([good]), WAIT);
+    await vi.waitFor(async () => expect(await bystander.store.getListing(good.id)).toEqual(good), WAIT);
+    for (const listing of bad) expect(await victim.store.getListing(listing.id)).toBeUndefined();
+  });
+
   it("does not store or forward a relayed listing another user never signed", async () => {
     const victim = await node();
     const bystander = await node();

@@ -10,6 +10,7 @@ import {
   LIMITS,
   type Listing,
   ListingSchema,
+  newListingId,
   parsePrice,
   signListing,
   supersedes,
@@ -115,7 +116,7 @@ describe("verifyListing rejects", () => {
     const forged = await signListing(bob, { ...withoutSignature(listing), authorKey: bob.publicKey });
     expect(await verifyListing(forged, NOW)).toEqual({ ok: false, reason: "key-mismatch" });
     // And Alice's key with Bob named as the author.
-    expect(await verifyListing({ ...listing, author: bob.peerId }, NOW)).toEqual({
+    expect(await verifyListing({ ...listing, author: bob.peerId, id: newListingId(bob.peerId) }, NOW)).toEqual({
       ok: false,
       reason: "key-mismatch",
     });
@@ -286,15 +287,28 @@ describe("merging versions", () => {
     expect(supersedes(listing, v2)).toBe(false);
   });
 
-  it("same version: the later updatedAt wins, then the larger signature", async () => {
+  it("same version: the later updatedAt wins, then the larger signed content", async () => {
     const later = await nextVersion(alice, listing, { version: 1, updatedAt: NOW + 5, title: "Edited" });
     expect(supersedes(later, listing)).toBe(true);
     expect(supersedes(listing, later)).toBe(false);
     const twin = await nextVersion(alice, listing, { version: 1, updatedAt: NOW, title: "Equivocation" });
-    expect(twin.signature).not.toBe(listing.signature);
-    const [low, high] = twin.signature < listing.signature ? [twin, listing] : [listing, twin];
+    const [low, high] = compareVersions(twin, listing) < 0 ? [twin, listing] : [listing, twin];
+    expect(compareVersions(high, low)).toBeGreaterThan(0);
     expect(supersedes(high, low)).toBe(true);
     expect(supersedes(low, high)).toBe(false);
+  });
+
+  it("a re-encoded signature (s → n − s) of an unchanged record is no news", async () => {
+    // ECDSA P-256 group order n: anyone can flip s without the key and the signature still verifies.
+    const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+    const raw = Buffer.from(listing.signature, "base64url");
+    const s = BigInt(`0x${raw.subarray(32).toString("hex")}`);
+    const flipped = Buffer.concat([raw.subarray(0, 32), Buffer.from((n - s).toString(16).padStart(64, "0"), "hex")]);
+    const twin = { ...listing, signature: flipped.toString("base64url") };
+    expect(twin.signature).not.toBe(listing.signature);
+    expect((await verifyListing(twin, NOW)).ok).toBe(true);
+    expect(compareVersions(twin, listing)).toBe(0);
+    expect(supersedes(twin, listing)).toBe(false);
   });
 
   it("a record for the same id by another author never supersedes", async () => {
@@ -305,7 +319,9 @@ describe("merging versions", () => {
       version: 99,
       updatedAt: NOW + 1,
     });
-    expect((await verifyListing(squat, NOW)).ok).toBe(true);
+    // The id carries its author's id: a record by anyone else under it fails verification...
+    expect(await verifyListing(squat, NOW)).toEqual({ ok: false, reason: "foreign-id" });
+    // ...and would not replace the original even if a store were handed it unverified.
     expect(supersedes(squat, listing)).toBe(false);
     expect(supersedes(listing, squat)).toBe(false);
   });

@@ -239,6 +239,16 @@ describe("frame size cap", () => {
     throw new Error(`cannot build a broadcast of ${size} characters`);
   }
 
+  it("counts UTF-8 bytes, not characters", () => {
+    const ascii = { v: 1, type: "PEER_LIST", id: "u", peers: [], note: "a" };
+    const euro = { ...ascii, note: "€" };
+    const emoji = { ...ascii, note: "🙂" };
+    expect(frameSize(euro) - frameSize(ascii)).toBe(2);
+    expect(frameSize(emoji) - frameSize(ascii)).toBe(3);
+    // 30,000 three-byte characters are 90,000 bytes: over the cap though under it in characters.
+    expect(parseFrame({ ...ascii, note: "€".repeat(30_000) })).toEqual({ ok: false, reason: "oversized" });
+  });
+
   it("accepts a valid frame of exactly MAX_FRAME_BYTES", () => {
     const raw = broadcastOfSize(MAX_FRAME_BYTES);
     expect(frameSize(raw)).toBe(MAX_FRAME_BYTES);
