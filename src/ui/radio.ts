@@ -20,6 +20,8 @@ export class Radio {
   /** The one channel per remote peer that carries frames. */
   private readonly channels = new Map<string, DataConnection>();
   private acceptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** We told the hub this Peer is unusable; PeerJS's follow-up events say nothing new. */
+  private reportedDown = false;
 
   constructor(private readonly port: MessagePort) {
     port.onmessage = (event: MessageEvent<HubToRadio>) => this.receive(event.data);
@@ -65,6 +67,7 @@ export class Radio {
     if (existing && !existing.destroyed && existing.id === message.peerId && existing.disconnected) {
       // Keep open data channels: only the signaling socket was lost (PeerJS #880: works only
       // on a disconnected, not a destroyed, Peer).
+      this.reportedDown = false;
       existing.reconnect();
       this.expectAcceptance(existing);
       return;
@@ -82,15 +85,14 @@ export class Radio {
       debug: 1,
     });
     this.peer = peer;
+    this.reportedDown = false;
     peer.on("open", () => {
       if (this.peer !== peer) return;
       clearTimeout(this.acceptTimer);
       this.post({ t: "registered" });
     });
     peer.on("connection", (channel) => this.watch(channel, false));
-    peer.on("disconnected", () => {
-      if (this.peer === peer) this.post({ t: "offline", reason: "Lost the signaling server" });
-    });
+    peer.on("disconnected", () => this.down(peer, { t: "offline", reason: "Lost the signaling server" }));
     peer.on("error", (error: PeerError<string>) => this.failed(peer, error));
     this.expectAcceptance(peer);
   }
@@ -106,8 +108,7 @@ export class Radio {
     if (this.peer !== peer) return;
     switch (error.type) {
       case "unavailable-id":
-        clearTimeout(this.acceptTimer);
-        this.post({ t: "id-taken" });
+        this.down(peer, { t: "id-taken" });
         return;
       case "peer-unavailable": {
         const id = /peer (\S+)$/.exec(error.message)?.[1];
@@ -118,12 +119,19 @@ export class Radio {
       case "server-error":
       case "socket-error":
       case "socket-closed":
-        clearTimeout(this.acceptTimer);
-        this.post({ t: "offline", reason: error.message });
+        this.down(peer, { t: "offline", reason: error.message });
         return;
       default:
         console.warn("Peerboard radio:", error.type, error.message);
     }
+  }
+
+  /** Reports, once, that `peer` lost or was refused its registration. */
+  private down(peer: Peer, message: Extract<RadioToHub, { t: "offline" | "id-taken" }>): void {
+    if (this.peer !== peer || this.reportedDown) return;
+    this.reportedDown = true;
+    clearTimeout(this.acceptTimer);
+    this.post(message);
   }
 
   private dial(remote: string): void {
