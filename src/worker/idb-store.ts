@@ -13,14 +13,18 @@ interface PeerboardDB extends DBSchema {
 }
 
 const SELF = "self";
+const SCHEMA_VERSION = 1;
 
 export async function openIdbStore(name = "peerboard"): Promise<Store> {
-  const db = await openDB<PeerboardDB>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore("identity");
-      db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-      db.createObjectStore("meta");
-      db.createObjectStore("peers", { keyPath: "id" });
+  const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
+    upgrade(db, oldVersion) {
+      // One step per schema version, applied in order: a browser may skip several releases.
+      if (oldVersion < 1) {
+        db.createObjectStore("identity");
+        db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("meta");
+        db.createObjectStore("peers", { keyPath: "id" });
+      }
     },
     blocking() {
       // A newer version of the app wants to upgrade the schema: let it, this copy is outdated.

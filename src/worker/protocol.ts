@@ -5,7 +5,16 @@ import type { Identity, PeerId } from "../shared/crypto.ts";
 import type { Link } from "../shared/link.ts";
 import { createListing, type Listing, type ListingDraft, supersedes, verifyListing } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
-import { type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME, parseFrame } from "../shared/wire.ts";
+import {
+  type Frame,
+  type FrameOf,
+  type FrameType,
+  frame,
+  frameSize,
+  MAX_FRAME_BYTES,
+  MAX_LISTINGS_PER_FRAME,
+  parseFrame,
+} from "../shared/wire.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { type Offence, Policy } from "./policy.ts";
 
@@ -19,6 +28,18 @@ export interface ProtocolOptions {
 }
 
 export type PeerStage = "handshake" | "ready";
+
+/**
+ * A feature that speaks more of the protocol (sync, deals, chat, profiles): it claims frame
+ * types, hears when a peer has proved its identity or gone, and talks through the Protocol.
+ * Frames reach it only from verified peers, already validated, in order per peer.
+ */
+export interface ProtocolExtension {
+  readonly types: readonly FrameType[];
+  onReady?(peer: PeerId): Promise<void> | void;
+  onFrame?(peer: PeerId, frame: Frame): Promise<void> | void;
+  onClose?(peer: PeerId): void;
+}
 
 export interface ConnectedPeer {
   id: PeerId;
@@ -54,6 +75,8 @@ export class Protocol {
   private readonly link: Link;
   private readonly now: () => number;
   private readonly helloTimeoutMs: number;
+  private readonly extensions: ProtocolExtension[] = [];
+  private readonly handlers = new Map<FrameType, ProtocolExtension>();
 
   constructor(options: ProtocolOptions) {
     this.identity = options.identity;
@@ -68,6 +91,30 @@ export class Protocol {
 
   get peerId(): PeerId {
     return this.identity.peerId;
+  }
+
+  /** Adds a feature; a frame type belongs to one extension or to the core. */
+  use(extension: ProtocolExtension): void {
+    for (const type of extension.types) {
+      if (CORE_TYPES.includes(type) || this.handlers.has(type)) throw new Error(`${type} is already handled`);
+      this.handlers.set(type, extension);
+    }
+    this.extensions.push(extension);
+  }
+
+  /** Sends to a peer that has completed HELLO; frames to anyone else are dropped. */
+  send(peer: PeerId, outgoing: Frame): void {
+    if (this.sessions.get(peer)?.verified) this.link.send(peer, outgoing);
+  }
+
+  /** Peers that have completed HELLO. */
+  readyPeers(): PeerId[] {
+    return [...this.sessions.values()].filter((s) => s.verified).map((s) => s.peer);
+  }
+
+  /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
+  strike(peer: PeerId, offence: Offence): boolean {
+    return this.policy.strike(peer, offence);
   }
 
   onListing(fn: (listing: Listing) => void): () => void {
@@ -130,6 +177,7 @@ export class Protocol {
     if (!session) return;
     clearTimeout(session.timer);
     this.sessions.delete(peer);
+    if (session.verified) for (const extension of this.extensions) extension.onClose?.(peer);
     this.emitPeers();
   }
 
@@ -164,14 +212,15 @@ export class Protocol {
     }
     switch (frame.type) {
       case "LISTING_BROADCAST":
-        return this.handleBroadcast(session.peer, frame.listings);
+        await this.acceptListings(session.peer, frame.listings);
+        return;
       case "LISTING_REQUEST":
         return this.handleRequest(session.peer, frame);
       case "PEER_LIST":
         return this.emitHints(frame.peers.map((p) => p.id).filter((id) => id !== this.identity.peerId));
       default:
-        // Deal, chat and profile frames are valid but not yet handled by this version (issues 4–5).
-        return;
+        // A valid frame no feature of this version handles (a newer peer's) is ignored, not punished.
+        return this.handlers.get(frame.type)?.onFrame?.(session.peer, frame);
     }
   }
 
@@ -207,9 +256,14 @@ export class Protocol {
     });
     await this.sendAllListings(peer);
     await this.sendPeerList(peer);
+    for (const extension of this.extensions) await extension.onReady?.(peer);
   }
 
-  private async handleBroadcast(from: PeerId, incoming: Listing[]): Promise<void> {
+  /**
+   * Verifies, merges and stores listings from `from`; new ones are announced and gossiped on.
+   * Bad records count against the sender. Returns the listings that were news to us.
+   */
+  async acceptListings(from: PeerId, incoming: Listing[]): Promise<Listing[]> {
     const now = this.now();
     const fresh: Listing[] = [];
     for (const raw of incoming) {
@@ -226,6 +280,7 @@ export class Protocol {
     for (const listing of fresh) this.emitListing(listing);
     // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
     if (fresh.length) this.broadcast(fresh, from);
+    return fresh;
   }
 
   private async handleRequest(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
@@ -273,6 +328,9 @@ export class Protocol {
     if (peers.length) for (const fn of this.hintListeners) fn(peers);
   }
 }
+
+/** Frame types the core itself handles. */
+const CORE_TYPES: readonly FrameType[] = ["HELLO", "LISTING_BROADCAST", "LISTING_REQUEST", "PEER_LIST"];
 
 /** Splits listings into LISTING_BROADCAST-sized batches, each well under the frame cap. */
 export function batchListings(listings: Listing[]): Listing[][] {

@@ -617,3 +617,63 @@ describe("frames from peers that are not verified or not well-formed", () => {
     await vi.waitFor(() => expect(victim.hints).toEqual([[other.peerId]]), WAIT);
   });
 });
+
+describe("extensions", () => {
+  it("get ready and close events for verified peers, and the frames of the types they claim", async () => {
+    const a = await node();
+    const b = await node();
+    const log: string[] = [];
+    a.protocol.use({
+      types: ["USER_INFO"],
+      onReady: (peer) => void log.push(`ready ${peer}`),
+      onFrame: (peer, f) => void log.push(`frame ${peer} ${f.type}`),
+      onClose: (peer) => void log.push(`close ${peer}`),
+    });
+    await connect(a, b);
+    await vi.waitFor(() => expect(log).toEqual([`ready ${b.id}`]), WAIT);
+    const profile = {
+      peerId: b.id,
+      publicKey: b.identity.publicKey,
+      name: "Bob",
+      about: "",
+      updatedAt: 1,
+      signature: "A".repeat(86),
+    };
+    b.protocol.send(a.id, frame({ type: "USER_INFO", profile }));
+    await vi.waitFor(() => expect(log).toContain(`frame ${b.id} USER_INFO`), WAIT);
+    b.link.hangUp(a.id);
+    await vi.waitFor(() => expect(log.at(-1)).toBe(`close ${b.id}`), WAIT);
+  });
+
+  it("a frame type has one owner", async () => {
+    const a = await node();
+    a.protocol.use({ types: ["CHAT_MESSAGE"] });
+    expect(() => a.protocol.use({ types: ["CHAT_MESSAGE"] })).toThrow(/already handled/);
+    expect(() => a.protocol.use({ types: ["HELLO"] })).toThrow(/already handled/);
+  });
+
+  it("never hear from a peer that has not completed HELLO", async () => {
+    const victim = await node();
+    const heard: string[] = [];
+    victim.protocol.use({ types: ["USER_INFO"], onFrame: (_, f) => void heard.push(f.type) });
+    const identity = await generateIdentity(0);
+    const raw = new RawPeer(identity.peerId);
+    await raw.dial(victim);
+    raw.send(victim, {
+      v: 1,
+      type: "USER_INFO",
+      id: "early",
+      profile: {
+        peerId: identity.peerId,
+        publicKey: identity.publicKey,
+        name: "x",
+        about: "",
+        updatedAt: 1,
+        signature: "A".repeat(86),
+      },
+    });
+    await raw.handshake(victim, identity);
+    await sendMarker(raw, identity, victim);
+    expect(heard).toEqual([]);
+  });
+});
