@@ -1,62 +1,16 @@
-// The board screen: who I am, the network state, the "New listing" form, manual connect and the
-// live list of listings. Talks only to the hub.
+// The board: the "New listing" form, the live list of listings, and the peers panel with
+// "Connect to peer". Talks only to the hub.
 
-import type { HubApi, HubEvent, HubStatus } from "../shared/api.ts";
 import type { PeerId } from "../shared/crypto.ts";
 import { CURRENCIES, LIMITS, type Listing } from "../shared/records.ts";
-import { h, uniqueId } from "./dom.ts";
+import { h } from "./dom.ts";
+import { type Field, field, setError } from "./form.ts";
 import { listingArticle } from "./listing-view.ts";
+import type { ViewContext } from "./shell.ts";
 
-/** Wraps a listener for crossing to the hub (Comlink.proxy in the app, identity in tests). */
-export type ListenerWrapper = (listener: (event: HubEvent) => void) => (event: HubEvent) => void;
-
-interface Field {
-  wrapper: HTMLElement;
-  control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
-  error: HTMLElement;
-}
-
-function field(label: string, control: Field["control"]): Field {
-  control.id ||= uniqueId("field");
-  const error = h("p", { className: "field-error", id: uniqueId("error") });
-  control.setAttribute("aria-describedby", error.id);
-  const wrapper = h(
-    "div",
-    { className: "field" },
-    h("label", { htmlFor: control.id, textContent: label }),
-    control,
-    error,
-  );
-  return { wrapper, control, error };
-}
-
-function setError(f: Field, message: string): void {
-  f.error.textContent = message;
-  if (message) f.control.setAttribute("aria-invalid", "true");
-  else f.control.removeAttribute("aria-invalid");
-}
-
-export function networkText(status: HubStatus): string {
-  const ready = status.peers.filter((p) => p.stage === "ready").length;
-  switch (status.radio) {
-    case "none":
-      return "Offline: no tab is carrying the connection yet.";
-    case "connecting":
-      return "Connecting to the signaling server…";
-    case "online":
-      return ready === 1 ? "Online · 1 peer connected" : `Online · ${ready} peers connected`;
-    case "offline":
-      return "Offline: the signaling server is unreachable. Retrying; your listings are kept and sent later.";
-    case "identity-in-use":
-      return "This identity is in use in another browser or device right now. This one stays offline until that one stops.";
-  }
-}
-
-export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerWrapper): Promise<() => void> {
-  const peerIdLabel = uniqueId("label");
-  const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
-  const network = h("p", { className: "network", role: "status", "aria-label": "Network" });
-  const peerList = h("ul", { className: "peer-list", "aria-label": "Connected peers" });
+export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+  const { hub } = context;
+  let me: PeerId = context.status.peerId;
 
   const title = field(
     "Title",
@@ -95,6 +49,7 @@ export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerW
     connectField.wrapper,
     h("button", { type: "submit", textContent: "Connect" }),
   );
+  const peerList = h("ul", { className: "peer-list", "aria-label": "Connected peers" });
 
   const listingsEmpty = h("p", {
     className: "empty",
@@ -102,17 +57,10 @@ export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerW
   });
   const listingsBox = h("div", { className: "listings" });
 
-  root.replaceChildren(
+  outlet.replaceChildren(
     h(
-      "header",
-      { className: "top" },
-      h("h1", { textContent: "Peerboard" }),
-      h("p", { className: "identity" }, h("span", { id: peerIdLabel, textContent: "Your peer id" }), " ", peerIdOutput),
-      network,
-    ),
-    h(
-      "main",
-      {},
+      "div",
+      { className: "board-layout" },
       h(
         "section",
         { className: "post", "aria-label": "Post a listing" },
@@ -136,7 +84,6 @@ export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerW
     ),
   );
 
-  let me: PeerId = "";
   const listings = new Map<string, Listing>();
   let renderQueued = false;
   const renderListings = () => {
@@ -155,11 +102,8 @@ export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerW
     listings.set(listing.id, listing);
     renderListings();
   };
-  const showStatus = (status: HubStatus) => {
+  const showPeers = (status: ViewContext["status"]) => {
     me = status.peerId;
-    peerIdOutput.textContent = status.peerId;
-    network.textContent = networkText(status);
-    root.dataset.radio = status.radio;
     peerList.replaceChildren(
       ...status.peers.map((p) =>
         h("li", {
@@ -207,13 +151,10 @@ export async function mountBoard(root: HTMLElement, hub: HubApi, wrap: ListenerW
     else setError(connectField, result.message);
   });
 
-  const subscription = await hub.subscribe(
-    wrap((event) => {
-      if (event.type === "listing") upsert(event.listing);
-      else showStatus(event.status);
-    }),
-  );
-  showStatus(await hub.status());
+  context.onEvent((event) => {
+    if (event.type === "listing") upsert(event.listing);
+    else showPeers(event.status);
+  });
+  showPeers(context.status);
   for (const listing of await hub.listings()) upsert(listing);
-  return () => void hub.unsubscribe(subscription);
 }

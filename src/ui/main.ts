@@ -3,8 +3,9 @@
 
 import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, RADIO_LOCK } from "../shared/api.ts";
-import { mountBoard } from "./board-view.ts";
 import type { Radio } from "./radio.ts";
+import { routes } from "./routes.ts";
+import { mountShell } from "./shell.ts";
 import "./styles.css";
 
 const root = document.getElementById("app");
@@ -29,7 +30,7 @@ async function connectHub(): Promise<void> {
   // Comlink.Remote<HubApi> has the same shape: every HubApi method is already async.
   const current = Comlink.wrap<HubApi>(worker.port) as unknown as HubApi;
   hub = current;
-  const unmount = await mountBoard(app, current, (listener) => Comlink.proxy(listener));
+  const unmount = await mountShell(app, current, (listener) => Comlink.proxy(listener), routes);
   addEventListener("pagehide", unmount, { once: true });
   if (holdsRadioLock) await attachRadio(current);
   void navigator.locks.request(HUB_LOCK, async () => {

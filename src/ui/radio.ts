@@ -19,6 +19,9 @@ export class Radio {
   private selfId = "";
   /** The one channel per remote peer that carries frames. */
   private readonly channels = new Map<string, DataConnection>();
+  /** When each channel was dialled or offered to us, and when it became the peer's channel. */
+  private readonly createdAt = new WeakMap<DataConnection, number>();
+  private readonly adoptedAt = new WeakMap<DataConnection, number>();
   private acceptTimer: ReturnType<typeof setTimeout> | undefined;
   /** We told the hub this Peer is unusable; PeerJS's follow-up events say nothing new. */
   private reportedDown = false;
@@ -145,6 +148,7 @@ export class Radio {
 
   private watch(channel: DataConnection, outgoing: boolean): void {
     const remote = channel.peer;
+    this.createdAt.set(channel, performance.now());
     channel.on("open", () => this.adopt(channel, outgoing));
     channel.on("data", (data) => {
       // Data can beat our "open" handler; a channel that carries data is open.
@@ -160,18 +164,22 @@ export class Radio {
   }
 
   /**
-   * Makes `channel` the one for its peer. When both sides dialled at once there are two; both
-   * sides keep the one dialled by the smaller id, so they agree without talking. Returns
-   * whether `channel` is now the peer's channel.
+   * Makes `channel` the one for its peer; returns whether it is now the peer's channel.
+   *
+   * Two channels to one peer mean one of two things. Both sides dialled at once (glare): the
+   * second channel existed before the first was adopted, since signaling is ordered; both sides
+   * then keep the one dialled by the smaller id and agree without talking. Or the peer dialled
+   * again after our channel was established: its end of that channel is gone (its radio tab
+   * crashed or was replaced), ours just has not noticed yet, so the new channel wins.
    */
   private adopt(channel: DataConnection, outgoing: boolean): boolean {
     const remote = channel.peer;
     const current = this.channels.get(remote);
     if (current === channel) return true;
     if (current?.open) {
+      const concurrent = (this.createdAt.get(channel) ?? 0) <= (this.adoptedAt.get(current) ?? 0);
       const dialer = outgoing ? this.selfId : remote;
-      const winner = dialer === [this.selfId, remote].sort()[0];
-      if (!winner) {
+      if (concurrent && dialer !== [this.selfId, remote].sort()[0]) {
         channel.close();
         return false;
       }
@@ -180,6 +188,7 @@ export class Radio {
       this.post({ t: "down", peer: remote });
     }
     this.channels.set(remote, channel);
+    this.adoptedAt.set(channel, performance.now());
     this.post({ t: "up", peer: remote });
     return true;
   }

@@ -1,11 +1,29 @@
 // The board view against a hub double that applies the real record rules.
 
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
 import { createListing, type Listing } from "../../src/shared/records.ts";
-import { mountBoard, networkText } from "../../src/ui/board-view.ts";
+import { routes } from "../../src/ui/routes.ts";
+import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
+
+const unmounts: (() => void)[] = [];
+
+/** Mounts the app shell with its real routes on the board ("#/"), as main.ts does. */
+async function mountBoard(root: HTMLElement, hub: HubApi) {
+  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+}
+
+beforeAll(async () => {
+  // Set before any shell listens, so no late hashchange remounts a view mid-test.
+  location.hash = "#/";
+  await new Promise((resolve) => setTimeout(resolve, 0));
+});
+
+afterEach(() => {
+  for (const unmount of unmounts.splice(0)) unmount();
+});
 
 class HubDouble implements HubApi {
   readonly listeners: ((event: HubEvent) => void)[] = [];
@@ -72,7 +90,7 @@ beforeEach(async () => {
 describe("board view", () => {
   it("shows the peer id under the accessible name 'Your peer id'", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    await mountBoard(root, new HubDouble(identity), (fn) => fn);
+    await mountBoard(root, new HubDouble(identity));
     const output = root.querySelector("output");
     const label = output && document.getElementById(output.getAttribute("aria-labelledby") ?? "");
     expect(label?.textContent).toBe("Your peer id");
@@ -82,7 +100,7 @@ describe("board view", () => {
   it("posting shows the listing as an article headed by its title and clears the form", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
-    await mountBoard(root, hub, (fn) => fn);
+    await mountBoard(root, hub);
     (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
     (byLabel(root, "Description") as HTMLTextAreaElement).value = "With paddle";
     (byLabel(root, "Price") as HTMLInputElement).value = "150";
@@ -98,7 +116,7 @@ describe("board view", () => {
   it("an empty title or a negative price is explained next to its field and nothing is posted", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
-    await mountBoard(root, hub, (fn) => fn);
+    await mountBoard(root, hub);
     button(root, "Post").click();
     await settle();
     const title = byLabel(root, "Title");
@@ -124,7 +142,7 @@ describe("board view", () => {
   it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
-    await mountBoard(root, hub, (fn) => fn);
+    await mountBoard(root, hub);
     const payload = '<img src=x onerror="window.pwned=1"><b>bold</b>';
     const listing = await createListing(
       other,
@@ -142,7 +160,7 @@ describe("board view", () => {
   it("a newer version of a listing replaces the older one; an older one does not come back", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
-    await mountBoard(root, hub, (fn) => fn);
+    await mountBoard(root, hub);
     const first = await createListing(
       other,
       { title: "Old title", description: "", price: "1", currency: "EUR" },
@@ -162,7 +180,7 @@ describe("board view", () => {
   it("the network line follows the hub's status events", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity, "connecting");
-    await mountBoard(root, hub, (fn) => fn);
+    await mountBoard(root, hub);
     const network = root.querySelector('[role="status"]');
     expect(network?.textContent).toBe("Connecting to the signaling server…");
     const status: HubStatus = {
@@ -173,5 +191,33 @@ describe("board view", () => {
     hub.emit({ type: "status", status });
     expect(network?.textContent).toBe("Online · 1 peer connected");
     expect(networkText({ ...status, radio: "identity-in-use" })).toContain("in use in another browser");
+  });
+});
+
+describe("shell", () => {
+  it("mounts the view whose route matches the hash, marks its nav link current, and falls back to the first route", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const mounted: string[] = [];
+    const test: Route[] = [
+      { path: /^\/$/, nav: { label: "Board", href: "#/" }, title: "Board", mount: () => void mounted.push("board") },
+      {
+        path: /^\/thing\/([a-z]+)$/,
+        title: "Thing",
+        mount: (outlet, context) => {
+          mounted.push(`thing ${context.params[0]}`);
+          outlet.append(document.createElement("p"));
+        },
+      },
+    ];
+    unmounts.push(await mountShell(root, new HubDouble(identity), (fn) => fn, test));
+    expect(mounted).toEqual(["board"]);
+    expect(root.querySelector('nav a[href="#/"]')?.getAttribute("aria-current")).toBe("page");
+    expect(document.title).toBe("Board · Peerboard");
+    location.hash = "#/thing/abc";
+    await vi.waitFor(() => expect(mounted).toEqual(["board", "thing abc"]));
+    expect(root.querySelector('nav a[href="#/"]')?.hasAttribute("aria-current")).toBe(false);
+    location.hash = "#/nowhere";
+    await vi.waitFor(() => expect(mounted).toEqual(["board", "thing abc", "board"]));
+    location.hash = "#/";
   });
 });

@@ -1,0 +1,8 @@
+// The app's views, by hash route. The first route is the fallback for unknown paths.
+
+import { mountBoardView } from "./board-view.ts";
+import type { Route } from "./shell.ts";
+
+export const routes: Route[] = [
+  { path: /^\/$/, nav: { label: "Board", href: "#/" }, title: "Board", mount: mountBoardView },
+];

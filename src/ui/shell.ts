@@ -1,0 +1,130 @@
+// The app shell: header (name, "Your peer id", network line), navigation, and a hash router
+// that mounts one view at a time. It holds the one hub subscription and fans events out to
+// the mounted view, so views never subscribe over Comlink themselves.
+
+import type { HubApi, HubEvent, HubStatus } from "../shared/api.ts";
+import { h, uniqueId } from "./dom.ts";
+
+/** Wraps a listener for crossing to the hub (Comlink.proxy in the app, identity in tests). */
+export type ListenerWrapper = (listener: (event: HubEvent) => void) => (event: HubEvent) => void;
+
+/** What a view gets: the hub, the last status, and the hub's events while it is mounted. */
+export interface ViewContext {
+  hub: HubApi;
+  status: HubStatus;
+  onEvent(fn: (event: HubEvent) => void): void;
+  /** The route's captured groups, e.g. the listing id of `#/listing/<id>`. */
+  params: string[];
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: lets a view be a plain function that returns nothing
+export type Unmount = (() => void) | undefined | void;
+
+export interface Route {
+  /** Matched against the hash without its leading "#", e.g. "/" or "/listing/abc". */
+  path: RegExp;
+  /** Shown in the main navigation when set (routes with parameters usually have none). */
+  nav?: { label: string; href: string };
+  /** Document title for this view. */
+  title: string;
+  /** Builds the view in `outlet`; may return a cleanup to run when another view replaces it. */
+  mount(outlet: HTMLElement, context: ViewContext): Unmount | Promise<Unmount>;
+}
+
+export function networkText(status: HubStatus): string {
+  const ready = status.peers.filter((p) => p.stage === "ready").length;
+  switch (status.radio) {
+    case "none":
+      return "Offline: no tab is carrying the connection yet.";
+    case "connecting":
+      return "Connecting to the signaling server…";
+    case "online":
+      return ready === 1 ? "Online · 1 peer connected" : `Online · ${ready} peers connected`;
+    case "offline":
+      return "Offline: the signaling server is unreachable. Retrying; your listings are kept and sent later.";
+    case "identity-in-use":
+      return "This identity is in use in another browser or device right now. This one stays offline until that one stops.";
+  }
+}
+
+export async function mountShell(
+  root: HTMLElement,
+  hub: HubApi,
+  wrap: ListenerWrapper,
+  routes: Route[],
+): Promise<() => void> {
+  const peerIdLabel = uniqueId("label");
+  const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
+  const network = h("p", { className: "network", role: "status", "aria-label": "Network" });
+  const navLinks = routes.flatMap((r) =>
+    r.nav ? [{ route: r, link: h("a", { href: r.nav.href, textContent: r.nav.label }) }] : [],
+  );
+  const outlet = h("main", { id: "view" });
+  root.replaceChildren(
+    h(
+      "header",
+      { className: "top" },
+      h("h1", { textContent: "Peerboard" }),
+      h("p", { className: "identity" }, h("span", { id: peerIdLabel, textContent: "Your peer id" }), " ", peerIdOutput),
+      network,
+      h("nav", { "aria-label": "Main" }, h("ul", {}, ...navLinks.map((n) => h("li", {}, n.link)))),
+    ),
+    outlet,
+  );
+
+  let status = await hub.status();
+  let viewListeners: ((event: HubEvent) => void)[] = [];
+  let unmountView: (() => void) | undefined;
+  const showStatus = (next: HubStatus) => {
+    status = next;
+    peerIdOutput.textContent = next.peerId;
+    network.textContent = networkText(next);
+    root.dataset.radio = next.radio;
+  };
+  showStatus(status);
+
+  const subscription = await hub.subscribe(
+    wrap((event) => {
+      if (event.type === "status") showStatus(event.status);
+      for (const fn of viewListeners) fn(event);
+    }),
+  );
+
+  let generation = 0;
+  const route = async () => {
+    const path = location.hash.replace(/^#/, "") || "/";
+    const match = routes.map((r) => ({ r, m: r.path.exec(path) })).find((x) => x.m);
+    const chosen = match ?? { r: routes[0] as Route, m: null };
+    generation += 1;
+    const mine = generation;
+    unmountView?.();
+    unmountView = undefined;
+    viewListeners = [];
+    const listeners: ((event: HubEvent) => void)[] = [];
+    for (const { route: r, link } of navLinks) {
+      if (r === chosen.r) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+    document.title = `${chosen.r.title} · Peerboard`;
+    outlet.replaceChildren();
+    const unmount = await chosen.r.mount(outlet, {
+      hub,
+      status,
+      onEvent: (fn) => listeners.push(fn),
+      params: chosen.m ? chosen.m.slice(1) : [],
+    });
+    if (mine !== generation) {
+      if (typeof unmount === "function") unmount();
+      return;
+    }
+    viewListeners = listeners;
+    if (typeof unmount === "function") unmountView = unmount;
+  };
+  addEventListener("hashchange", route);
+  await route();
+  return () => {
+    removeEventListener("hashchange", route);
+    unmountView?.();
+    void hub.unsubscribe(subscription);
+  };
+}
