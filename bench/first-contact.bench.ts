@@ -1,43 +1,20 @@
-// How long two peers take from page load to seeing each other's listings, in real Chromium
-// over real WebRTC through the local PeerServer. Run: npm run bench.
-
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, it } from "vitest";
-import {
-  launchBrowser,
-  listingHeading,
-  newUser,
-  openBoard,
-  post,
-  startTestServer,
-  type TestServer,
-} from "../tests/e2e/harness.ts";
+import { it } from "vitest";
+import { listingHeading, newUser, openBoard, post, useServerAndBrowser } from "../tests/e2e/harness.ts";
 import { report } from "./stats.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 it("first contact and live propagation between two browsers", async () => {
   const loadToSeen: number[] = [];
   const postToSeen: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const alice = await openBoard(await newUser(browser), server.url);
+    const alice = await openBoard(await newUser(env.browser), env.server.url);
     await post(alice, { title: `Alice ${round}`, price: "1" });
     // Bob is a first-time visitor: identity generation, radio start, discovery, dial, HELLO, sync.
     const started = performance.now();
-    const bob = await openBoard(await newUser(browser), server.url);
+    const bob = await openBoard(await newUser(env.browser), env.server.url);
     await listingHeading(bob, `Alice ${round}`).waitFor({ timeout: 30_000 });
     loadToSeen.push(performance.now() - started);
     if (process.env.BENCH_VERBOSE) console.log(`round ${round}: ${Math.round(loadToSeen.at(-1) ?? 0)} ms`);

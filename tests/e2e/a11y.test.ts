@@ -2,32 +2,13 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  launchBrowser,
-  listingHeading,
-  newUser,
-  openBoard,
-  post,
-  startTestServer,
-  type TestServer,
-} from "./harness.ts";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
+import { listingHeading, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: axeSource });
@@ -43,8 +24,8 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 it("the board has no axe violations, with a listing, a validation error and a connected peer", async () => {
-  const alice = await openBoard(await newUser(browser), server.url);
-  const bob = await openBoard(await newUser(browser), server.url);
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
   await post(bob, { title: "Ladder", description: "Three metres", price: "25" });
   await listingHeading(alice, "Ladder").waitFor();
   await alice.getByLabel("Price").fill("-3");

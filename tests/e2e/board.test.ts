@@ -1,9 +1,7 @@
 // Two users in two browser contexts, real server, real WebRTC, real IndexedDB.
 
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  launchBrowser,
   listingArticle,
   listingHeading,
   networkStatus,
@@ -13,25 +11,15 @@ import {
   post,
   startTestServer,
   type TestServer,
+  useServerAndBrowser,
 } from "./harness.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 describe("two users on one server", () => {
   it("a listing posted in one browser appears in the other, in both directions, without typing anything", async () => {
-    const alice = await openBoard(await newUser(browser), server.url);
-    const bob = await openBoard(await newUser(browser), server.url);
+    const alice = await openBoard(await newUser(env.browser), env.server.url);
+    const bob = await openBoard(await newUser(env.browser), env.server.url);
     const aliceId = await peerIdOf(alice);
     const bobId = await peerIdOf(bob);
     expect(aliceId).toMatch(/^pb-[a-z2-7]{26}$/);
@@ -53,19 +41,19 @@ describe("two users on one server", () => {
   });
 
   it("a listing posted before the other user arrives is sent on connect", async () => {
-    const alice = await openBoard(await newUser(browser), server.url);
+    const alice = await openBoard(await newUser(env.browser), env.server.url);
     await post(alice, { title: "Garden hose, 20 m", price: "8" });
-    const bob = await openBoard(await newUser(browser), server.url);
+    const bob = await openBoard(await newUser(env.browser), env.server.url);
     await listingHeading(bob, "Garden hose, 20 m").waitFor();
     await alice.context().close();
     await bob.context().close();
   });
 
   it("reloading loses nothing: own and received listings come back from IndexedDB", async () => {
-    const aliceContext = await newUser(browser);
-    const alice = await openBoard(aliceContext, server.url);
-    const bobContext = await newUser(browser);
-    const bob = await openBoard(bobContext, server.url);
+    const aliceContext = await newUser(env.browser);
+    const alice = await openBoard(aliceContext, env.server.url);
+    const bobContext = await newUser(env.browser);
+    const bob = await openBoard(bobContext, env.server.url);
     await post(alice, { title: "Alice's lamp", price: "5" });
     await post(bob, { title: "Bob's kettle", price: "7" });
     await listingHeading(alice, "Bob's kettle").waitFor();
@@ -91,8 +79,8 @@ describe("without discovery", () => {
   });
 
   it('peers meet only when one pastes the other\'s id into "Connect to peer"', async () => {
-    const alice = await openBoard(await newUser(browser), quietServer.url);
-    const bob = await openBoard(await newUser(browser), quietServer.url);
+    const alice = await openBoard(await newUser(env.browser), quietServer.url);
+    const bob = await openBoard(await newUser(env.browser), quietServer.url);
     await post(alice, { title: "Sewing machine", price: "30" });
     await networkStatus(bob).filter({ hasText: "Online" }).waitFor();
     // Nothing introduces them: after a few dial rounds Bob still has not seen the listing.

@@ -2,6 +2,7 @@
 
 import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { startServer } from "../../server/server.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -37,6 +38,26 @@ export function startTestServer(
   options: { aliveTimeoutMs?: number; allowDiscovery?: boolean } = {},
 ): Promise<TestServer> {
   return startServer({ port: 0, host: "127.0.0.1", ...options });
+}
+
+/**
+ * One server and one browser for a whole test file: started before its first test, closed after
+ * its last. Read `env.server` and `env.browser` inside tests and hooks.
+ */
+export function useServerAndBrowser(options: Parameters<typeof startTestServer>[0] = {}): {
+  server: TestServer;
+  browser: Browser;
+} {
+  const env = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    env.server = await startTestServer(options);
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 /** A user: a fresh browser context (own IndexedDB, own SharedWorker, own Web Locks). */

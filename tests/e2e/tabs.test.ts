@@ -1,10 +1,9 @@
 // One user with several tabs: one hub (SharedWorker), one identity, one radio (Web Lock).
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
 import {
   isRadio,
-  launchBrowser,
   listingArticle,
   listingHeading,
   networkStatus,
@@ -12,22 +11,10 @@ import {
   openBoard,
   peerIdOf,
   post,
-  startTestServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./harness.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function waitForRadio(pages: Page[]): Promise<Page> {
   for (let i = 0; i < 100; i++) {
@@ -38,9 +25,9 @@ async function waitForRadio(pages: Page[]): Promise<Page> {
 }
 
 it("two tabs show the same peer id and the same listings, live", async () => {
-  const context = await newUser(browser);
-  const first = await openBoard(context, server.url);
-  const second = await openBoard(context, server.url);
+  const context = await newUser(env.browser);
+  const first = await openBoard(context, env.server.url);
+  const second = await openBoard(context, env.server.url);
   expect(await peerIdOf(second)).toBe(await peerIdOf(first));
 
   await post(first, { title: "Posted in tab one", price: "1" });
@@ -55,11 +42,11 @@ it("two tabs show the same peer id and the same listings, live", async () => {
 });
 
 it("closing the radio tab hands the radio to another tab, and listings keep flowing both ways", async () => {
-  const aliceContext = await newUser(browser);
-  const tabA = await openBoard(aliceContext, server.url);
-  const tabB = await openBoard(aliceContext, server.url);
+  const aliceContext = await newUser(env.browser);
+  const tabA = await openBoard(aliceContext, env.server.url);
+  const tabB = await openBoard(aliceContext, env.server.url);
   const aliceId = await peerIdOf(tabA);
-  const bob = await openBoard(await newUser(browser), server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
   await post(bob, { title: "Before the takeover", price: "3" });
   await listingHeading(tabB, "Before the takeover").waitFor();
 
@@ -83,11 +70,11 @@ it("closing the radio tab hands the radio to another tab, and listings keep flow
 });
 
 it("when the radio tab's renderer crashes (no pagehide, no socket close), another tab carries on with the same id", async () => {
-  const aliceContext = await newUser(browser);
-  const tabA = await openBoard(aliceContext, server.url);
-  const tabB = await openBoard(aliceContext, server.url);
+  const aliceContext = await newUser(env.browser);
+  const tabA = await openBoard(aliceContext, env.server.url);
+  const tabB = await openBoard(aliceContext, env.server.url);
   const aliceId = await peerIdOf(tabA);
-  const bob = await openBoard(await newUser(browser), server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
   await networkStatus(bob).filter({ hasText: "1 peer connected" }).waitFor();
 
   const radio = await waitForRadio([tabA, tabB]);
