@@ -112,6 +112,11 @@ export class Protocol {
     return [...this.sessions.values()].filter((s) => s.verified).map((s) => s.peer);
   }
 
+  /** Resolves when every frame received from `peer` so far has been handled. */
+  whenIdle(peer: PeerId): Promise<void> {
+    return this.sessions.get(peer)?.queue ?? Promise.resolve();
+  }
+
   /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
   strike(peer: PeerId, offence: Offence): boolean {
     return this.policy.strike(peer, offence);

@@ -1,0 +1,51 @@
+// A Link driven by hand: a test injects channel events and frames as if they came from the
+// network, and reads what the protocol sent. For fuzzing the inbound path without a network.
+
+import type { PeerId } from "../../src/shared/crypto.ts";
+import type { Link } from "../../src/shared/link.ts";
+
+export class InjectLink implements Link {
+  readonly sent: { peer: PeerId; frame: unknown }[] = [];
+  readonly hungUp: PeerId[] = [];
+  private readonly frameListeners: ((peer: PeerId, frame: unknown) => void)[] = [];
+  private readonly peerListeners: ((peer: PeerId, up: boolean) => void)[] = [];
+  private readonly open = new Set<PeerId>();
+
+  send(peer: PeerId, frame: unknown): void {
+    if (this.open.has(peer)) this.sent.push({ peer, frame: structuredClone(frame) });
+  }
+  onFrame(fn: (peer: PeerId, frame: unknown) => void): void {
+    this.frameListeners.push(fn);
+  }
+  onPeer(fn: (peer: PeerId, up: boolean) => void): void {
+    this.peerListeners.push(fn);
+  }
+  dial(): void {}
+  hangUp(peer: PeerId): void {
+    this.hungUp.push(peer);
+    this.down(peer);
+  }
+
+  isOpen(peer: PeerId): boolean {
+    return this.open.has(peer);
+  }
+  up(peer: PeerId): void {
+    if (this.open.has(peer)) return;
+    this.open.add(peer);
+    for (const fn of this.peerListeners) fn(peer, true);
+  }
+  down(peer: PeerId): void {
+    if (!this.open.delete(peer)) return;
+    for (const fn of this.peerListeners) fn(peer, false);
+  }
+  inject(peer: PeerId, frame: unknown): void {
+    if (this.open.has(peer)) for (const fn of this.frameListeners) fn(peer, frame);
+  }
+  /** Frames sent to `peer` since index `from`. */
+  sentTo(peer: PeerId, from = 0): unknown[] {
+    return this.sent
+      .slice(from)
+      .filter((s) => s.peer === peer)
+      .map((s) => s.frame);
+  }
+}
