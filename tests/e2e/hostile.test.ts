@@ -1,0 +1,137 @@
+// Hostile peers in real Chromium: an impostor registering someone else's id, and HTML payloads.
+
+import { createRequire } from "node:module";
+import type { BrowserContext } from "playwright-core";
+import { expect, it } from "vitest";
+import {
+  listingArticle,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  peerIdOf,
+  post,
+  useServerAndBrowser,
+} from "./harness.ts";
+
+const env = useServerAndBrowser();
+const peerjsBundle = createRequire(import.meta.url).resolve("peerjs/dist/peerjs.min.js");
+
+/** Reads the stored identity's public key straight from the app's IndexedDB. */
+async function publicKeyOf(context: BrowserContext, url: string): Promise<string> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const key = await page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open("peerboard");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction("identity").objectStore("identity").get("self");
+          get.onsuccess = () => resolve(get.result.publicKey);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+  await page.close();
+  return key;
+}
+
+it("a page that registers someone else's id at the signaling server fails HELLO and is dropped", async () => {
+  const aliceContext = await newUser(env.browser);
+  const alice = await openBoard(aliceContext, env.server.url);
+  const aliceId = await peerIdOf(alice);
+  const aliceKey = await publicKeyOf(aliceContext, env.server.url);
+  await aliceContext.close(); // Alice goes offline; her id is free at the server.
+
+  // Mallory: a bare page on the same origin with PeerJS, registering Alice's id. She presents
+  // Alice's real public key (anyone can read it from her listings) but cannot sign with it.
+  const mallory = await (await newUser(env.browser)).newPage();
+  // The real server's page, with the app's own script blocked: same origin, loopback address
+  // space (a page fulfilled by the test itself would be blocked from loopback by Chromium's
+  // Local Network Access checks), and no hub or radio of its own.
+  await mallory.route(/\/assets\/.*\.js$/, (route) => route.abort());
+  await mallory.goto(env.server.url);
+  await mallory.addScriptTag({ path: peerjsBundle });
+  await mallory.evaluate(
+    async ({ aliceId, aliceKey }) => {
+      interface Channel {
+        peer: string;
+        on(event: "open" | "close", fn: () => void): void;
+        send(data: unknown): void;
+      }
+      interface PeerLike {
+        on(event: "open", fn: () => void): void;
+        on(event: "error", fn: (error: Error) => void): void;
+        on(event: "connection", fn: (channel: Channel) => void): void;
+        destroy(): void;
+      }
+      const w = window as unknown as { peerjs: { Peer: new (id: string, options: object) => PeerLike }; log: string[] };
+      w.log = [];
+      const register = () =>
+        new Promise<PeerLike>((resolve, reject) => {
+          const peer = new w.peerjs.Peer(aliceId, {
+            host: location.hostname,
+            port: Number(location.port),
+            path: "/peerjs",
+            config: { iceServers: [] },
+          });
+          peer.on("open", () => resolve(peer));
+          peer.on("error", (error) => {
+            peer.destroy();
+            reject(error);
+          });
+        });
+      // Alice's socket may take a moment to be released after her browser closed.
+      let peer: PeerLike | undefined;
+      for (let attempt = 0; !peer && attempt < 20; attempt++) {
+        peer = await register().catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 250)));
+      }
+      if (!peer) throw new Error("could not register Alice's id");
+      peer.on("connection", (conn) => {
+        conn.on("open", () => {
+          w.log.push(`connected ${conn.peer}`);
+          conn.send({
+            v: 1,
+            type: "HELLO",
+            id: "m1",
+            step: "challenge",
+            peerId: aliceId,
+            publicKey: aliceKey,
+            nonce: "A".repeat(43),
+          });
+          conn.send({ v: 1, type: "HELLO", id: "m2", step: "proof", signature: "B".repeat(86) });
+        });
+        conn.on("close", () => w.log.push(`closed ${conn.peer}`));
+      });
+    },
+    { aliceId, aliceKey },
+  );
+
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
+  const bobId = await peerIdOf(bob);
+  // Bob discovers "Alice", dials, and hangs up when the proof fails.
+  const log = () => (window as unknown as { log: string[] }).log;
+  await mallory.waitForFunction((id) => (window as unknown as { log: string[] }).log.includes(`closed ${id}`), bobId, {
+    timeout: 15_000,
+  });
+  expect(await mallory.evaluate(log)).toContain(`connected ${bobId}`);
+  await networkStatus(bob).filter({ hasText: "Online · 0 peers connected" }).waitFor();
+  await mallory.context().close();
+  await bob.context().close();
+});
+
+it("listings carrying HTML and script render as inert text", async () => {
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
+  const title = `<img src=x onerror="window.__pwned = 1">Bike`;
+  const description = `<script>window.__pwned = 2</script><b>bold</b>`;
+  await post(bob, { title, description, price: "3" });
+  await listingHeading(alice, title).waitFor();
+  const article = listingArticle(alice, title);
+  expect(await article.locator("img, script, b").count()).toBe(0);
+  expect(await article.textContent()).toContain(description);
+  expect(await alice.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await alice.context().close();
+  await bob.context().close();
+});
