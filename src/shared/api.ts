@@ -31,6 +31,23 @@ export interface HubStatus {
   peers: PeerSummary[];
 }
 
+/** What the "Network" view shows: live connections, bans and the limits in force. */
+export interface NetworkReport {
+  peers: (PeerSummary & { since: number; score: number; framesIn: number; bytesIn: number; bytesOut: number })[];
+  banned: { peer: PeerId; until: number }[];
+  limits: {
+    maxFrameBytes: number;
+    framesPerSecond: number;
+    burstFrames: number;
+    bytesPerSecond: number;
+    burstBytes: number;
+    disconnectScore: number;
+    banScore: number;
+    banMs: number;
+    maxPeers: number;
+  };
+}
+
 export type HubEvent = { type: "listing"; listing: Listing } | { type: "status"; status: HubStatus };
 
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
@@ -41,6 +58,7 @@ export interface HubApi {
   /** All listings, newest first. */
   listings(): Promise<Listing[]>;
   post(draft: ListingDraft): Promise<PostResult>;
+  network(): Promise<NetworkReport>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

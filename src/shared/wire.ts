@@ -110,8 +110,9 @@ export function frameSize(raw: unknown): number {
   }
 }
 
-export function parseFrame(raw: unknown): FrameParse {
-  if (frameSize(raw) > MAX_FRAME_BYTES) return { ok: false, reason: "oversized" };
+/** Validates a frame; `size` is its frameSize when the caller has already measured it. */
+export function parseFrame(raw: unknown, size = frameSize(raw)): FrameParse {
+  if (size > MAX_FRAME_BYTES) return { ok: false, reason: "oversized" };
   const parsed = v.safeParse(FrameSchema, raw);
   return parsed.success ? { ok: true, frame: parsed.output } : { ok: false, reason: "malformed" };
 }

@@ -12,6 +12,8 @@ export interface DialerOptions {
   discover: () => Promise<PeerId[]>;
   maxPeers?: number;
   dialTimeoutMs?: number;
+  /** Peers never to dial (banned by policy, blocked by the user). */
+  excluded?: (peer: PeerId) => boolean;
   now?: () => number;
 }
 
@@ -23,7 +25,7 @@ export class Dialer {
   /** Dials in flight: peer → when we gave up waiting. */
   private readonly pending = new Map<PeerId, number>();
   private readonly backoff = new Map<PeerId, { failures: number; until: number }>();
-  private readonly maxPeers: number;
+  readonly maxPeers: number;
   private readonly dialTimeoutMs: number;
   private readonly now: () => number;
   private online = false;
@@ -82,7 +84,11 @@ export class Dialer {
         console.warn("Peerboard: peer discovery failed", error);
       }
       const choices = [...this.candidates].filter(
-        (peer) => !connected.has(peer) && !this.pending.has(peer) && (this.backoff.get(peer)?.until ?? 0) <= now,
+        (peer) =>
+          !connected.has(peer) &&
+          !this.pending.has(peer) &&
+          (this.backoff.get(peer)?.until ?? 0) <= now &&
+          !this.options.excluded?.(peer),
       );
       shuffle(choices);
       for (const peer of choices.slice(0, this.maxPeers - connected.size - this.pending.size)) this.dialOne(peer);

@@ -8,6 +8,7 @@ import {
   type HubApi,
   type HubEvent,
   type HubStatus,
+  type NetworkReport,
   type PostResult,
 } from "../shared/api.ts";
 import {
@@ -22,6 +23,7 @@ import { PeerboardError, ValidationError } from "../shared/errors.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
+import { MAX_FRAME_BYTES } from "../shared/wire.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { Protocol } from "./protocol.ts";
@@ -106,6 +108,7 @@ async function boot(): Promise<Hub> {
     dial: (peer) => link.dial(peer),
     connected: () => protocol.connectedPeers().map((p) => p.id),
     discover,
+    excluded: (peer) => protocol.policy.isBanned(peer),
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
@@ -166,6 +169,15 @@ const api: HubApi = {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
       throw error;
     }
+  },
+  async network(): Promise<NetworkReport> {
+    const hub = await ready;
+    const { policy } = hub.protocol;
+    return {
+      peers: hub.protocol.connectedPeers(),
+      banned: policy.banned(),
+      limits: { maxFrameBytes: MAX_FRAME_BYTES, maxPeers: hub.dialer.maxPeers, ...policy.settings },
+    };
   },
   async connect(peerIdText: string): Promise<ConnectResult> {
     const hub = await ready;

@@ -16,7 +16,7 @@ import {
   parseFrame,
 } from "../shared/wire.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
-import { type Offence, Policy } from "./policy.ts";
+import { type Offence, Policy, type PolicySettings } from "./policy.ts";
 
 export interface ProtocolOptions {
   identity: Identity;
@@ -25,6 +25,7 @@ export interface ProtocolOptions {
   now?: () => number;
   /** A peer that has not proved its identity by then is dropped. */
   helloTimeoutMs?: number;
+  policy?: Partial<PolicySettings>;
 }
 
 export type PeerStage = "handshake" | "ready";
@@ -46,6 +47,11 @@ export interface ConnectedPeer {
   stage: PeerStage;
   name?: string;
   since: number;
+  framesIn: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Misbehaviour score in this session (see policy.ts). */
+  score: number;
 }
 
 interface Session {
@@ -58,6 +64,9 @@ interface Session {
   verified: boolean;
   /** Frames of one peer are handled strictly in order, one at a time. */
   queue: Promise<void>;
+  framesIn: number;
+  bytesIn: number;
+  bytesOut: number;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -84,7 +93,7 @@ export class Protocol {
     this.link = options.link;
     this.now = options.now ?? Date.now;
     this.helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
-    this.policy = new Policy((peer, offence) => this.drop(peer, offence));
+    this.policy = new Policy((peer, offence) => this.drop(peer, offence), options.policy, this.now);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
   }
@@ -104,7 +113,7 @@ export class Protocol {
 
   /** Sends to a peer that has completed HELLO; frames to anyone else are dropped. */
   send(peer: PeerId, outgoing: Frame): void {
-    if (this.sessions.get(peer)?.verified) this.link.send(peer, outgoing);
+    if (this.sessions.get(peer)?.verified) this.transmit(peer, outgoing);
   }
 
   /** Peers that have completed HELLO. */
@@ -119,7 +128,7 @@ export class Protocol {
 
   /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
   strike(peer: PeerId, offence: Offence): boolean {
-    return this.policy.strike(peer, offence);
+    return this.policy.strike(peer, offence, this.sessions.get(peer)?.verified ?? false);
   }
 
   onListing(fn: (listing: Listing) => void): () => void {
@@ -143,6 +152,10 @@ export class Protocol {
       id: s.peer,
       stage: s.verified ? "ready" : "handshake",
       since: s.since,
+      framesIn: s.framesIn,
+      bytesIn: s.bytesIn,
+      bytesOut: s.bytesOut,
+      score: this.policy.score(s.peer),
       ...(s.theirName ? { name: s.theirName } : {}),
     }));
   }
@@ -162,19 +175,34 @@ export class Protocol {
 
   private open(peer: PeerId): void {
     this.close(peer);
+    if (this.policy.isBanned(peer)) {
+      this.link.hangUp(peer);
+      return;
+    }
     const session: Session = {
       peer,
       since: this.now(),
       myNonce: newNonce(),
       verified: false,
       queue: Promise.resolve(),
+      framesIn: 0,
+      bytesIn: 0,
+      bytesOut: 0,
       timer: setTimeout(() => {
-        if (!session.verified && this.sessions.get(peer) === session) this.policy.strike(peer, "hello-timeout");
+        if (!session.verified && this.sessions.get(peer) === session) this.strike(peer, "hello-timeout");
       }, this.helloTimeoutMs),
     };
     this.sessions.set(peer, session);
-    this.link.send(peer, challengeFrame(this.identity, session.myNonce));
+    this.transmit(peer, challengeFrame(this.identity, session.myNonce));
     this.emitPeers();
+  }
+
+  /** Every frame leaves through here, so bytes out are counted per peer. */
+  private transmit(peer: PeerId, outgoing: Frame): void {
+    const session = this.sessions.get(peer);
+    if (!session) return;
+    session.bytesOut += frameSize(outgoing);
+    this.link.send(peer, outgoing);
   }
 
   private close(peer: PeerId): void {
@@ -195,24 +223,29 @@ export class Protocol {
   private receive(peer: PeerId, raw: unknown): void {
     const session = this.sessions.get(peer);
     if (!session) {
-      this.policy.strike(peer, "unauthenticated");
+      this.strike(peer, "unauthenticated");
       return;
     }
+    const size = frameSize(raw);
+    session.framesIn += 1;
+    session.bytesIn += Number.isFinite(size) ? size : 0;
+    // Rate limits apply before any work is queued: a flood costs us one size check per frame.
+    if (!this.policy.admit(peer, size, session.verified)) return;
     session.queue = session.queue
-      .then(() => (this.sessions.get(peer) === session ? this.handle(session, raw) : undefined))
+      .then(() => (this.sessions.get(peer) === session ? this.handle(session, raw, size) : undefined))
       .catch((error: unknown) => console.error(`Peerboard: frame from ${peer} failed`, error));
   }
 
-  private async handle(session: Session, raw: unknown): Promise<void> {
-    const parsed = parseFrame(raw);
+  private async handle(session: Session, raw: unknown, size: number): Promise<void> {
+    const parsed = parseFrame(raw, size);
     if (!parsed.ok) {
-      this.policy.strike(session.peer, parsed.reason);
+      this.strike(session.peer, parsed.reason);
       return;
     }
     const frame = parsed.frame;
     if (frame.type === "HELLO") return this.handleHello(session, frame);
     if (!session.verified) {
-      this.policy.strike(session.peer, "unauthenticated");
+      this.strike(session.peer, "unauthenticated");
       return;
     }
     switch (frame.type) {
@@ -236,18 +269,18 @@ export class Protocol {
       const failure = await checkChallenge(peer, hello);
       if (failure) {
         console.warn(`Peerboard: HELLO from ${peer} failed (${failure})`);
-        this.policy.strike(peer, "hello-failed");
+        this.strike(peer, "hello-failed");
         return;
       }
       session.theirKey = hello.publicKey;
       if (hello.name) session.theirName = hello.name;
-      this.link.send(peer, await proofFrame(this.identity, peer, hello.nonce));
+      this.transmit(peer, await proofFrame(this.identity, peer, hello.nonce));
       return;
     }
     if (session.verified) return;
     if (!session.theirKey || !(await checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))) {
       console.warn(`Peerboard: HELLO proof from ${peer} failed`);
-      this.policy.strike(peer, "hello-failed");
+      this.strike(peer, "hello-failed");
       return;
     }
     session.verified = true;
@@ -276,7 +309,7 @@ export class Protocol {
       if (!checked.ok) {
         console.warn(`Peerboard: listing from ${from} rejected (${checked.reason})`);
         // Disconnected for it: stop reading, but what was already stored still goes out below.
-        if (this.policy.strike(from, "bad-record")) break;
+        if (this.strike(from, "bad-record")) break;
         continue;
       }
       const listing = checked.listing;
@@ -295,13 +328,13 @@ export class Protocol {
       if (listing) found.push(listing);
     }
     for (const batch of batchListings(found))
-      this.link.send(from, frame({ type: "LISTING_BROADCAST", listings: batch }));
+      this.transmit(from, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }
 
   /** The send-all baseline (issue 3); set reconciliation replaces it in issue 6. */
   private async sendAllListings(peer: PeerId): Promise<void> {
     const all = await this.store.listListings();
-    for (const batch of batchListings(all)) this.link.send(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
+    for (const batch of batchListings(all)) this.transmit(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }
 
   private async sendPeerList(peer: PeerId): Promise<void> {
@@ -310,14 +343,14 @@ export class Protocol {
       .sort((a, b) => b.lastSeen - a.lastSeen)
       .slice(0, 100)
       .map((p) => ({ id: p.id, lastSeen: p.lastSeen }));
-    this.link.send(peer, frame({ type: "PEER_LIST", peers: known }));
+    this.transmit(peer, frame({ type: "PEER_LIST", peers: known }));
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {
     const batches = batchListings(listings);
     for (const session of this.sessions.values()) {
       if (!session.verified || session.peer === except) continue;
-      for (const batch of batches) this.link.send(session.peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
+      for (const batch of batches) this.transmit(session.peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
     }
   }
 

@@ -49,6 +49,23 @@ class HubDouble implements HubApi {
       throw error;
     }
   }
+  async network() {
+    return {
+      peers: [],
+      banned: [],
+      limits: {
+        maxFrameBytes: 65536,
+        framesPerSecond: 100,
+        burstFrames: 1000,
+        bytesPerSecond: 1048576,
+        burstBytes: 16777216,
+        disconnectScore: 20,
+        banScore: 200,
+        banMs: 600000,
+        maxPeers: 6,
+      },
+    };
+  }
   async connect(text: string) {
     this.connected.push(text);
     return { ok: false as const, message: "Not connected to the signaling server yet; try again in a moment." };

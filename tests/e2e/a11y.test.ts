@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { listingHeading, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
+import { listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -33,6 +33,26 @@ it("the board has no axe violations, with a listing, a validation error and a co
   await alice.getByRole("button", { name: "Post" }).click();
   await alice.getByText("The price cannot be negative.").waitFor();
   expect(await alice.getByLabel("Price").getAttribute("aria-invalid")).toBe("true");
+  expect(await axeViolations(alice)).toEqual([]);
+  await alice.context().close();
+  await bob.context().close();
+});
+
+it("the Network view lists the connected peer with its score and traffic, and has no axe violations", async () => {
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
+  const bobId = await peerIdOf(bob);
+  await post(bob, { title: "Spade", price: "6" });
+  await listingHeading(alice, "Spade").waitFor();
+  await alice.getByRole("link", { name: "Network" }).click();
+  const table = alice.getByRole("table", { name: "Connected peers" });
+  const row = table.getByRole("row").filter({ has: alice.getByRole("rowheader", { name: bobId }) });
+  await row.waitFor();
+  const cells = await row.getByRole("cell").allTextContents();
+  expect(cells[0]).toBe("Connected");
+  expect(cells[1]).toBe("0");
+  expect(Number.parseFloat(cells[3] ?? "")).toBeGreaterThan(0);
+  expect(await alice.getByText("Nobody is banned.").count()).toBe(1);
   expect(await axeViolations(alice)).toEqual([]);
   await alice.context().close();
   await bob.context().close();

@@ -16,6 +16,8 @@ export interface FuzzReport {
   ms: number;
   /** Times the hostile peer was disconnected by policy and had to handshake again. */
   disconnects: number;
+  /** Hostile identities banned along the way (the attacker then makes a new one). */
+  bans: number;
   storedInvalid: number;
   honestServed: boolean;
 }
@@ -32,10 +34,11 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 
 export async function fuzzInbound(options: { frames: number; seed: number }): Promise<FuzzReport> {
   const now = Date.now();
-  const [victim, attacker, honest, author, stranger] = await Promise.all(
+  const [victim, firstAttacker, honest, author, stranger] = await Promise.all(
     Array.from({ length: 5 }, () => generateIdentity(now)),
   );
-  if (!victim || !attacker || !honest || !author || !stranger) throw new Error("identities");
+  if (!victim || !firstAttacker || !honest || !author || !stranger) throw new Error("identities");
+  let attacker = firstAttacker;
   const store = await openIdbStore(`fuzz-${options.seed}-${Math.random().toString(36).slice(2)}`);
   const link = new InjectLink();
   const protocol = new Protocol({ identity: victim, store, link, helloTimeoutMs: 60_000 });
@@ -60,9 +63,14 @@ export async function fuzzInbound(options: { frames: number; seed: number }): Pr
   await handshake(attacker);
   // One frame at a time, each handled before the next: every generated frame reaches the
   // handlers, none is discarded with a session the policy has just closed.
+  let bans = 0;
   for (const raw of samples) {
     if (!link.isOpen(attacker.peerId)) {
       disconnects += 1;
+      if (protocol.policy.isBanned(attacker.peerId)) {
+        bans += 1;
+        attacker = await generateIdentity(Date.now());
+      }
       await handshake(attacker);
     }
     link.inject(attacker.peerId, raw);
@@ -85,5 +93,5 @@ export async function fuzzInbound(options: { frames: number; seed: number }): Pr
     .sentTo(honest.peerId, mark)
     .some((f) => (f as { type?: string; listings?: Listing[] }).listings?.some((l) => l.id === own.id));
   store.close();
-  return { frames: samples.length, ms, disconnects, storedInvalid, honestServed: served };
+  return { frames: samples.length, ms, disconnects, bans, storedInvalid, honestServed: served };
 }

@@ -17,4 +17,5 @@ it("survives 4,000 hostile frames: nothing escapes, nothing invalid is stored, h
   expect(report.honestServed).toBe(true);
   // The policy did its job: the hostile peer was thrown out again and again.
   expect(report.disconnects).toBeGreaterThan(10);
+  expect(report.bans).toBeGreaterThan(0);
 }, 120_000);

@@ -153,8 +153,21 @@ describe("Protocol between honest peers", () => {
     const changes: number[] = [];
     a.protocol.onPeersChanged(() => changes.push(a.protocol.connectedPeers().length));
     await connect(a, b);
-    expect(a.protocol.connectedPeers()).toEqual([{ id: b.id, stage: "ready", since: expect.any(Number) }]);
-    expect(b.protocol.connectedPeers()).toEqual([{ id: a.id, stage: "ready", since: expect.any(Number) }]);
+    const counters = { since: expect.any(Number), framesIn: expect.any(Number), bytesIn: expect.any(Number) };
+    expect(a.protocol.connectedPeers()).toEqual([
+      { id: b.id, stage: "ready", score: 0, bytesOut: expect.any(Number), ...counters },
+    ]);
+    expect(b.protocol.connectedPeers()).toEqual([
+      { id: a.id, stage: "ready", score: 0, bytesOut: expect.any(Number), ...counters },
+    ]);
+    // Both sent a challenge, a proof and a PEER_LIST at least; what one sent the other received.
+    await vi.waitFor(() => {
+      const [ab] = a.protocol.connectedPeers();
+      const [ba] = b.protocol.connectedPeers();
+      expect(ab?.framesIn).toBeGreaterThanOrEqual(3);
+      expect(ab?.bytesOut).toBe(ba?.bytesIn);
+      expect(ba?.bytesOut).toBe(ab?.bytesIn);
+    }, WAIT);
     expect(changes.length).toBeGreaterThan(0);
     await vi.waitFor(async () => {
       expect(await a.store.listPeers()).toEqual([

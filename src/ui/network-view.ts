@@ -1,0 +1,98 @@
+// The "Network" view: connected peers with their state, misbehaviour score and traffic, banned
+// ids, and the limits in force. Refreshes while it is on screen.
+
+import type { NetworkReport } from "../shared/api.ts";
+import { h } from "./dom.ts";
+import type { ViewContext } from "./shell.ts";
+
+const REFRESH_MS = 2_000;
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function peersTable(report: NetworkReport): HTMLElement {
+  if (!report.peers.length) return h("p", { className: "empty", textContent: "No peers connected." });
+  const header = ["Peer", "State", "Score", "Frames in", "Bytes in", "Bytes out"];
+  return h(
+    "table",
+    { className: "network-table" },
+    h("caption", { textContent: "Connected peers" }),
+    h("thead", {}, h("tr", {}, ...header.map((title) => h("th", { scope: "col", textContent: title })))),
+    h(
+      "tbody",
+      {},
+      ...report.peers.map((p) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row", className: "peer-id", textContent: p.name ? `${p.name} (${p.id})` : p.id }),
+          h("td", { textContent: p.stage === "ready" ? "Connected" : "Checking identity…" }),
+          h("td", { textContent: String(p.score) }),
+          h("td", { textContent: String(p.framesIn) }),
+          h("td", { textContent: formatBytes(p.bytesIn) }),
+          h("td", { textContent: formatBytes(p.bytesOut) }),
+        ),
+      ),
+    ),
+  );
+}
+
+function limitsList(report: NetworkReport): HTMLElement {
+  const l = report.limits;
+  const rows: [string, string][] = [
+    ["Connections kept", `up to ${l.maxPeers}`],
+    ["Largest frame", formatBytes(l.maxFrameBytes)],
+    ["Frames per peer", `${l.framesPerSecond} per second (bursts of ${l.burstFrames})`],
+    ["Bytes per peer", `${formatBytes(l.bytesPerSecond)} per second (bursts of ${formatBytes(l.burstBytes)})`],
+    ["Disconnect at score", String(l.disconnectScore)],
+    ["Ban", `score ${l.banScore} within ${Math.round(l.banMs / 60_000)} minutes bans an id for as long`],
+  ];
+  return h(
+    "dl",
+    { className: "limits" },
+    ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })]),
+  );
+}
+
+export async function mountNetworkView(outlet: HTMLElement, context: ViewContext): Promise<() => void> {
+  const peers = h("div");
+  const banned = h("div");
+  const limits = h("div");
+  outlet.replaceChildren(
+    h(
+      "section",
+      { className: "network-view", "aria-label": "Network" },
+      h("h2", { textContent: "Network" }),
+      peers,
+      h("h3", { textContent: "Banned peers" }),
+      banned,
+      h("h3", { textContent: "Limits" }),
+      limits,
+    ),
+  );
+  const render = async () => {
+    const report = await context.hub.network();
+    peers.replaceChildren(peersTable(report));
+    banned.replaceChildren(
+      report.banned.length
+        ? h(
+            "ul",
+            {},
+            ...report.banned.map((b) =>
+              h("li", { textContent: `${b.peer} until ${new Date(b.until).toLocaleTimeString()}` }),
+            ),
+          )
+        : h("p", { className: "empty", textContent: "Nobody is banned." }),
+    );
+    limits.replaceChildren(limitsList(report));
+  };
+  await render();
+  const timer = setInterval(() => void render(), REFRESH_MS);
+  context.onEvent((event) => {
+    if (event.type === "status") void render();
+  });
+  return () => clearInterval(timer);
+}
