@@ -50,6 +50,9 @@ export interface NetworkReport {
 
 export type HubEvent = { type: "listing"; listing: Listing } | { type: "status"; status: HubStatus };
 
+export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
+export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };
+
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
 export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: string };
 
@@ -59,6 +62,13 @@ export interface HubApi {
   listings(): Promise<Listing[]>;
   post(draft: ListingDraft): Promise<PostResult>;
   network(): Promise<NetworkReport>;
+  /** The identity sealed with `passphrase`, as the text of a file to save. */
+  exportIdentity(passphrase: string): Promise<ExportResult>;
+  /**
+   * Replaces this browser's identity with the one in a backup file. On success the hub restarts
+   * with it (tabs reconnect on their own, see HUB_LOCK) and peers sync the user's records back.
+   */
+  importIdentity(fileText: string, passphrase: string): Promise<ImportResult>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

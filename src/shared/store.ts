@@ -16,6 +16,8 @@ export interface Store {
   loadIdentity(): Promise<Identity | undefined>;
   /** Stores `candidate` unless an identity exists already; returns the identity that is stored. */
   initIdentity(candidate: Identity): Promise<Identity>;
+  /** Replaces the identity (import from a backup). Listings and peers stay as they are. */
+  replaceIdentity(identity: Identity): Promise<void>;
 
   getListing(id: string): Promise<Listing | undefined>;
   /**

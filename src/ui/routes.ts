@@ -1,10 +1,12 @@
 // The app's views, by hash route. The first route is the fallback for unknown paths.
 
 import { mountBoardView } from "./board-view.ts";
+import { mountIdentityView } from "./identity-view.ts";
 import { mountNetworkView } from "./network-view.ts";
 import type { Route } from "./shell.ts";
 
 export const routes: Route[] = [
   { path: /^\/$/, nav: { label: "Board", href: "#/" }, title: "Board", mount: mountBoardView },
   { path: /^\/network$/, nav: { label: "Network", href: "#/network" }, title: "Network", mount: mountNetworkView },
+  { path: /^\/identity$/, nav: { label: "Identity", href: "#/identity" }, title: "Identity", mount: mountIdentityView },
 ];

@@ -4,13 +4,16 @@
 import * as Comlink from "comlink";
 import {
   type ConnectResult,
+  type ExportResult,
   HUB_LOCK,
   type HubApi,
   type HubEvent,
   type HubStatus,
+  type ImportResult,
   type NetworkReport,
   type PostResult,
 } from "../shared/api.ts";
+import { BackupError, exportIdentity, importIdentity } from "../shared/backup.ts";
 import {
   generateIdentity,
   type Identity,
@@ -30,7 +33,7 @@ import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
-declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null };
+declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null; close(): void };
 
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
@@ -178,6 +181,32 @@ const api: HubApi = {
       banned: policy.banned(),
       limits: { maxFrameBytes: MAX_FRAME_BYTES, maxPeers: hub.dialer.maxPeers, ...policy.settings },
     };
+  },
+  async exportIdentity(passphrase: string): Promise<ExportResult> {
+    const hub = await ready;
+    try {
+      const text = await exportIdentity(hub.identity, passphrase);
+      return { ok: true, text, fileName: `peerboard-identity-${hub.identity.peerId}.json` };
+    } catch (error) {
+      if (error instanceof BackupError) return { ok: false, message: error.message };
+      throw error;
+    }
+  },
+  async importIdentity(fileText: string, passphrase: string): Promise<ImportResult> {
+    const hub = await ready;
+    let identity: Identity;
+    try {
+      identity = await importIdentity(fileText, passphrase);
+    } catch (error) {
+      if (error instanceof BackupError) return { ok: false, message: error.message };
+      throw error;
+    }
+    if (identity.peerId === hub.identity.peerId) return { ok: true, peerId: identity.peerId };
+    await hub.store.replaceIdentity(identity);
+    // Start again as the imported identity: every tab waits on HUB_LOCK and reconnects to a
+    // fresh hub, whose radio registers the new id. Answer first, then go.
+    setTimeout(() => self.close(), 100);
+    return { ok: true, peerId: identity.peerId };
   },
   async connect(peerIdText: string): Promise<ConnectResult> {
     const hub = await ready;

@@ -49,6 +49,10 @@ class IdbStore implements Store {
     return existing ?? candidate;
   }
 
+  async replaceIdentity(identity: Identity): Promise<void> {
+    await this.db.put("identity", identity, SELF);
+  }
+
   getListing(id: string): Promise<Listing | undefined> {
     return this.db.get("listings", id);
   }

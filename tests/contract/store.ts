@@ -61,6 +61,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(loaded?.createdAt).toBe(alice.createdAt);
       });
 
+      it("replaceIdentity swaps the identity and keeps listings", async () => {
+        const store = await fresh();
+        await store.initIdentity(alice);
+        const listing = await listingAt(1_000);
+        await store.putListingIf(listing, () => true);
+        await store.replaceIdentity(bob);
+        expect((await store.loadIdentity())?.peerId).toBe(bob.peerId);
+        expect(await store.getListing(listing.id)).toEqual(listing);
+      });
+
       it("racing initIdentity calls agree on one identity", async () => {
         const store = await fresh();
         const [a, b] = await Promise.all([store.initIdentity(alice), store.initIdentity(bob)]);

@@ -66,6 +66,12 @@ class HubDouble implements HubApi {
       },
     };
   }
+  async exportIdentity() {
+    return { ok: false as const, message: "not in this test" };
+  }
+  async importIdentity() {
+    return { ok: false as const, message: "not in this test" };
+  }
   async connect(text: string) {
     this.connected.push(text);
     return { ok: false as const, message: "Not connected to the signaling server yet; try again in a moment." };

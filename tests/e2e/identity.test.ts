@@ -1,0 +1,69 @@
+// "Export identity" in one browser, "Import identity" in another: same peer id, the refusal of
+// a second browser using it at the same time, and own listings synced back from a peer.
+
+import { readFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import {
+  listingArticle,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  peerIdOf,
+  post,
+  useServerAndBrowser,
+} from "./harness.ts";
+
+const env = useServerAndBrowser();
+const PASSPHRASE = "orange kite over the harbour";
+
+it("an exported identity imports elsewhere: same id, one browser at a time, own listings come back", async () => {
+  const aliceContext = await newUser(env.browser);
+  const alice = await openBoard(aliceContext, env.server.url);
+  const aliceId = await peerIdOf(alice);
+  const carol = await openBoard(await newUser(env.browser), env.server.url);
+  await post(alice, { title: "Cordless drill", price: "35" });
+  await listingHeading(carol, "Cordless drill").waitFor();
+
+  await alice.getByRole("link", { name: "Identity" }).click();
+  await alice.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+  await alice.getByLabel("Repeat passphrase").fill(`${PASSPHRASE}!`);
+  await alice.getByRole("button", { name: "Export identity" }).click();
+  await alice.getByText("The two passphrases differ.").waitFor();
+  await alice.getByLabel("Repeat passphrase").fill(PASSPHRASE);
+  const [download] = await Promise.all([
+    alice.waitForEvent("download"),
+    alice.getByRole("button", { name: "Export identity" }).click(),
+  ]);
+  const fileText = readFileSync((await download.path()) ?? "", "utf8");
+  expect(download.suggestedFilename()).toBe(`peerboard-identity-${aliceId}.json`);
+  expect(JSON.parse(fileText).peerId).toBe(aliceId);
+
+  // A second browser: its own identity first.
+  const laptop = await openBoard(await newUser(env.browser), env.server.url);
+  const laptopId = await peerIdOf(laptop);
+  expect(laptopId).not.toBe(aliceId);
+  await laptop.getByRole("link", { name: "Identity" }).click();
+  const file = { name: "backup.json", mimeType: "application/json", buffer: Buffer.from(fileText) };
+  await laptop.getByLabel("Identity file").setInputFiles(file);
+  await laptop.getByLabel("Passphrase for the file").fill("wrong passphrase entirely");
+  await laptop.getByRole("button", { name: "Import identity" }).click();
+  await laptop.getByText("Wrong passphrase, or the file is damaged.").waitFor();
+  expect(await peerIdOf(laptop)).toBe(laptopId);
+
+  await laptop.getByLabel("Identity file").setInputFiles(file);
+  await laptop.getByLabel("Passphrase for the file").fill(PASSPHRASE);
+  await laptop.getByRole("button", { name: "Import identity" }).click();
+  await laptop.getByLabel("Your peer id").filter({ hasText: aliceId }).waitFor({ timeout: 20_000 });
+
+  // Alice's first browser still holds the id at the signaling server: the laptop is told why it stays offline.
+  await networkStatus(laptop).filter({ hasText: "in use in another browser" }).waitFor({ timeout: 20_000 });
+  await aliceContext.close();
+
+  // Once the first browser is gone, the laptop registers and Carol gives Alice's listing back.
+  await laptop.getByRole("link", { name: "Board" }).click();
+  await listingHeading(laptop, "Cordless drill").waitFor({ timeout: 45_000 });
+  await expect(listingArticle(laptop, "Cordless drill").textContent()).resolves.toContain("Posted by you");
+  await laptop.context().close();
+  await carol.context().close();
+}, 120_000);
