@@ -7,6 +7,7 @@ import { ValidationError } from "../../src/shared/errors.ts";
 import { createListing, type Listing } from "../../src/shared/records.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
+import { ListingsDouble } from "./listings-double.ts";
 
 const unmounts: (() => void)[] = [];
 
@@ -25,14 +26,15 @@ afterEach(() => {
   for (const unmount of unmounts.splice(0)) unmount();
 });
 
-class HubDouble implements HubApi {
+class HubDouble extends ListingsDouble implements HubApi {
   readonly listeners: ((event: HubEvent) => void)[] = [];
-  readonly stored: Listing[] = [];
   readonly connected: string[] = [];
   constructor(
-    readonly identity: Identity,
+    identity: Identity,
     public radio: HubStatus["radio"] = "online",
-  ) {}
+  ) {
+    super(identity);
+  }
   async status(): Promise<HubStatus> {
     return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
   }
