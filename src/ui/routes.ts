@@ -1,8 +1,12 @@
 // The app's views, by hash route. The first route is the fallback for unknown paths.
 
 import { mountBoardView } from "./board-view.ts";
+import { mountListingDetailView } from "./listing-detail-view.ts";
+import { mountMyListingsView } from "./my-listings-view.ts";
 import type { Route } from "./shell.ts";
 
 export const routes: Route[] = [
   { path: /^\/$/, nav: { label: "Board", href: "#/" }, title: "Board", mount: mountBoardView },
+  { path: /^\/mine$/, nav: { label: "My listings", href: "#/mine" }, title: "My listings", mount: mountMyListingsView },
+  { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, title: "Listing", mount: mountListingDetailView },
 ];
