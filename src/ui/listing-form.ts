@@ -17,7 +17,12 @@ export interface ListingForm {
 const LIFETIMES = [7, 14, 30, 60, 90];
 
 function options(pairs: [string, string][], selected?: string): HTMLOptionElement[] {
-  return pairs.map(([value, label]) => h("option", { value, textContent: label, selected: value === selected }));
+  return pairs.map(([value, label]) => {
+    const option = h("option", { value, textContent: label });
+    // The attribute, not the property: form.reset() returns to it after each post.
+    if (value === selected) option.setAttribute("selected", "");
+    return option;
+  });
 }
 
 export function listingForm(config: { name: string; submitLabel: string; editing?: boolean }): ListingForm {

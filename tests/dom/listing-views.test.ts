@@ -102,6 +102,9 @@ describe("the New listing form", () => {
       price: null,
       location: "Old town",
     });
+    // The form resets to its defaults for the next listing.
+    expect(byLabel<HTMLSelectElement>(root, "Expires in").value).toBe("30");
+    expect(byLabel<HTMLSelectElement>(root, "Pricing").value).toBe("amount");
     const article = root.querySelector("article");
     expect(article?.textContent).toContain("Swap");
     expect(article?.textContent).toContain("Location: Old town");
