@@ -12,7 +12,7 @@ it(`fuzz: ${FRAMES} hostile frames`, async () => {
   const report = await fuzzInbound({ frames: FRAMES, seed: 1124 });
   console.log(
     `\nFuzz: ${report.frames} frames in ${(report.ms / 1000).toFixed(1)} s ` +
-      `(${Math.round(report.frames / (report.ms / 1000))} frames/s); hostile peer disconnected ${report.disconnects} times; ` +
+      `(${Math.round(report.frames / (report.ms / 1000))} frames/s); hostile peer disconnected ${report.disconnects} times, ${report.bans} identities banned; ` +
       `invalid records stored: ${report.storedInvalid}; honest peer served afterwards: ${report.honestServed}; ` +
       `errors escaped: ${errors.mock.calls.length}`,
   );

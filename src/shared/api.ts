@@ -1,7 +1,7 @@
 // HubApi: the one typed surface views use, exposed by the hub with Comlink (DESIGN.md §1).
 
 import type { PeerId } from "./crypto.ts";
-import type { Listing, ListingDraft } from "./records.ts";
+import type { Listing, ListingDraft, ListingStatus } from "./records.ts";
 
 /** Held by the hub for its whole life: a tab granted it knows the hub has died. */
 export const HUB_LOCK = "hub";
@@ -58,7 +58,7 @@ export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: s
 
 export interface HubApi {
   status(): Promise<HubStatus>;
-  /** All listings, newest first. */
+  /** All listings that show now (not deleted, not expired), newest first. */
   listings(): Promise<Listing[]>;
   post(draft: ListingDraft): Promise<PostResult>;
   network(): Promise<NetworkReport>;
@@ -69,6 +69,18 @@ export interface HubApi {
    * with it (tabs reconnect on their own, see HUB_LOCK) and peers sync the user's records back.
    */
   importIdentity(fileText: string, passphrase: string): Promise<ImportResult>;
+  /** One listing as stored (deleted and expired ones too), or undefined when unknown. */
+  listing(id: string): Promise<Listing | undefined>;
+  /** Our own listings that are not deleted, expired ones included, newest first. */
+  myListings(): Promise<Listing[]>;
+  /** Author only: a new signed version with the draft's fields (lifetimeDays, if set, renews). */
+  edit(id: string, draft: ListingDraft): Promise<PostResult>;
+  /** Author only: mark active / reserved / sold. */
+  setStatus(id: string, status: ListingStatus): Promise<PostResult>;
+  /** Author only: a new run of `days` (default 30) from now. */
+  renew(id: string, days?: number): Promise<PostResult>;
+  /** Author only: replaces the listing everywhere with a signed tombstone. */
+  remove(id: string): Promise<PostResult>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

@@ -19,9 +19,42 @@ export const LIMITS = {
   descriptionMax: 5000,
   /** Minor units (cents): a trillion is far past any honest listing. */
   priceMax: 1_000_000_000_000,
+  locationMax: 120,
   /** A record may be stamped at most this far in the future (clock skew between devices). */
   clockSkewMs: 5 * 60 * 1000,
+  /** A listing lives this long unless its author chooses otherwise. */
+  defaultLifetimeDays: 30,
+  /** The longest a listing may run from its last edit; renewing starts a new run. */
+  maxLifetimeDays: 90,
+  /**
+   * Others' listings (and tombstones) are pruned this long after they expire. Until then a
+   * tombstone keeps blocking older copies; after it, verifyListing refuses them as expired.
+   */
+  pruneGraceMs: 7 * 24 * 60 * 60 * 1000,
 } as const;
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The fixed list of categories, in the order the forms offer them. */
+export const CATEGORIES = ["for-sale", "free", "swap", "services", "housing", "jobs", "wanted", "other"] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const CATEGORY_LABELS: Record<Category, string> = {
+  "for-sale": "For sale",
+  free: "Free",
+  swap: "Swap",
+  services: "Services",
+  housing: "Housing",
+  jobs: "Jobs",
+  wanted: "Wanted",
+  other: "Other",
+};
+
+/** How a listing is paid for: an amount (price may still be null: "no price given"), free, or a swap. */
+export const PRICINGS = ["amount", "free", "swap"] as const;
+export type Pricing = (typeof PRICINGS)[number];
+
+export const STATUSES = ["active", "reserved", "sold"] as const;
+export type ListingStatus = (typeof STATUSES)[number];
 
 export const CURRENCIES = [
   "EUR",
@@ -45,7 +78,7 @@ const Base64url = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));
 const Timestamp = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
 /** Everything a listing says, as it travels and as it is stored. */
-export const ListingSchema = v.strictObject({
+const ListingFields = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
   author: PeerIdSchema,
   /** The author's raw ECDSA public key: anyone can check it hashes to `author` and verify. */
@@ -53,31 +86,62 @@ export const ListingSchema = v.strictObject({
   version: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  expiresAt: Timestamp,
   kind: v.picklist(["offer", "wanted"]),
-  title: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.titleMax)),
+  category: v.picklist(CATEGORIES),
+  title: v.pipe(v.string(), v.maxLength(LIMITS.titleMax)),
   description: v.pipe(v.string(), v.maxLength(LIMITS.descriptionMax)),
+  pricing: v.picklist(PRICINGS),
   price: v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(LIMITS.priceMax))),
   currency: v.picklist(CURRENCIES),
+  location: v.pipe(v.string(), v.maxLength(LIMITS.locationMax)),
+  status: v.picklist(STATUSES),
+  /** A tombstone: the author deleted the listing. Its content fields are emptied. */
+  deleted: v.boolean(),
   signature: v.pipe(Base64url, v.length(86)),
 });
+
+/**
+ * A live listing needs a title and a price only when priced by amount; a tombstone carries no
+ * content at all, so a deleted listing's text does not linger in other people's stores.
+ */
+export const ListingSchema = v.pipe(
+  ListingFields,
+  v.check(
+    (l) =>
+      l.deleted
+        ? l.title === "" && l.description === "" && l.location === "" && l.price === null
+        : l.title.trim().length > 0 && (l.pricing === "amount" || l.price === null),
+    "A listing needs a title; a tombstone carries no content",
+  ),
+);
 
 export type Listing = v.InferOutput<typeof ListingSchema>;
 export type UnsignedListing = Omit<Listing, "signature">;
 
-/** What the user typed into the "New listing" form. */
+/** What the user typed into the "New listing" (or "Edit listing") form. */
 export interface ListingDraft {
   title: string;
   description: string;
-  /** As typed, e.g. "12.50"; empty means no price given. */
+  /** As typed, e.g. "12.50"; empty means no price given. Ignored unless pricing is "amount". */
   price: string;
   currency: string;
   kind?: "offer" | "wanted";
+  /** Defaults to "for-sale" for offers and "wanted" for wanted listings. */
+  category?: string;
+  pricing?: string;
+  location?: string;
+  /** Days from now until the listing expires; defaults to LIMITS.defaultLifetimeDays. */
+  lifetimeDays?: number | string;
 }
 
+export type DraftFields = Pick<
+  Listing,
+  "title" | "description" | "price" | "currency" | "kind" | "category" | "pricing" | "location"
+>;
+
 /** Checks a draft and returns its clean fields, or throws a ValidationError naming the field. */
-export function checkDraft(
-  draft: ListingDraft,
-): Pick<Listing, "title" | "description" | "price" | "currency" | "kind"> {
+export function checkDraft(draft: ListingDraft): DraftFields {
   const title = draft.title.trim();
   if (!title) throw new ValidationError("title", "Give your listing a title.");
   if (title.length > LIMITS.titleMax) {
@@ -92,7 +156,31 @@ export function checkDraft(
   }
   const currency = draft.currency as Listing["currency"];
   if (!CURRENCIES.includes(currency)) throw new ValidationError("currency", "Choose a currency from the list.");
-  return { title, description, price: parsePrice(draft.price), currency, kind: draft.kind ?? "offer" };
+  const kind = draft.kind ?? "offer";
+  if (kind !== "offer" && kind !== "wanted") throw new ValidationError("kind", "Choose offer or wanted.");
+  const category = (draft.category || (kind === "wanted" ? "wanted" : "for-sale")) as Category;
+  if (!CATEGORIES.includes(category)) throw new ValidationError("category", "Choose a category from the list.");
+  const pricing = (draft.pricing || "amount") as Pricing;
+  if (!PRICINGS.includes(pricing)) throw new ValidationError("pricing", "Choose a price, free or swap.");
+  const location = (draft.location ?? "").trim();
+  if (location.length > LIMITS.locationMax) {
+    throw new ValidationError(
+      "location",
+      `Keep the location to ${LIMITS.locationMax} characters (it has ${location.length}).`,
+    );
+  }
+  const price = pricing === "amount" ? parsePrice(draft.price) : null;
+  return { title, description, price, currency, kind, category, pricing, location };
+}
+
+/** The lifetime the user chose, in whole days; throws a ValidationError naming "lifetime". */
+export function checkLifetime(days: number | string | undefined): number {
+  if (days === undefined || days === "") return LIMITS.defaultLifetimeDays;
+  const n = typeof days === "number" ? days : Number(days.trim());
+  if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxLifetimeDays) {
+    throw new ValidationError("lifetime", `Choose between 1 and ${LIMITS.maxLifetimeDays} days.`);
+  }
+  return n;
 }
 
 /** "12.5" → 1250 minor units; "" → null (no price). */
@@ -110,7 +198,9 @@ export function parsePrice(text: string): number | null {
   return cents;
 }
 
-export function formatPrice(listing: Pick<Listing, "price" | "currency">, locale?: string): string {
+export function formatPrice(listing: Pick<Listing, "price" | "currency" | "pricing">, locale?: string): string {
+  if (listing.pricing === "free") return "Free";
+  if (listing.pricing === "swap") return "Swap";
   if (listing.price === null) return "No price given";
   return new Intl.NumberFormat(locale, { style: "currency", currency: listing.currency }).format(listing.price / 100);
 }
@@ -137,6 +227,7 @@ export function listingIdBelongsTo(id: string, author: PeerId): boolean {
 
 export async function createListing(identity: Identity, draft: ListingDraft, now: number): Promise<Listing> {
   const fields = checkDraft(draft);
+  const lifetime = checkLifetime(draft.lifetimeDays);
   return signListing(identity, {
     id: newListingId(identity.peerId),
     author: identity.peerId,
@@ -144,7 +235,10 @@ export async function createListing(identity: Identity, draft: ListingDraft, now
     version: 1,
     createdAt: now,
     updatedAt: now,
+    expiresAt: now + lifetime * DAY_MS,
     ...fields,
+    status: "active",
+    deleted: false,
   });
 }
 
@@ -154,7 +248,9 @@ export type ListingRejection =
   | "bad-signature"
   | "key-mismatch"
   | "from-the-future"
-  | "bad-timestamps";
+  | "bad-timestamps"
+  /** Past its expiry and the prune grace: stale, not malicious; nobody keeps it any more. */
+  | "expired";
 
 /**
  * Checks a listing that arrived from anywhere: shape, key ↔ author id, signature, timestamps.
@@ -169,21 +265,27 @@ export async function verifyListing(
   const listing = parsed.output;
   if (!listingIdBelongsTo(listing.id, listing.author)) return { ok: false, reason: "foreign-id" };
   if (listing.createdAt > listing.updatedAt) return { ok: false, reason: "bad-timestamps" };
+  if (listing.expiresAt <= listing.updatedAt || listing.expiresAt > listing.updatedAt + LIMITS.maxLifetimeDays * DAY_MS)
+    return { ok: false, reason: "bad-timestamps" };
   if (listing.updatedAt > now + LIMITS.clockSkewMs) return { ok: false, reason: "from-the-future" };
   if (!(await keyMatchesPeerId(listing.authorKey, listing.author))) return { ok: false, reason: "key-mismatch" };
   const { signature, ...unsigned } = listing;
   if (!(await verify(listing.authorKey, signature, signedText(unsigned))))
     return { ok: false, reason: "bad-signature" };
+  if (listing.expiresAt + LIMITS.pruneGraceMs < now) return { ok: false, reason: "expired" };
   return { ok: true, listing };
 }
 
 /**
- * Orders two versions of the same listing: higher version wins, then later updatedAt, then the
- * larger signed content, so every peer picks the same winner even if an author equivocates.
+ * Orders two versions of the same listing: a tombstone beats any live version (deletion is
+ * final, so a late or equivocating edit never resurrects it), then the higher version wins,
+ * then later updatedAt, then the larger signed content, so every peer picks the same winner
+ * even if an author equivocates.
  * The signature itself never decides: ECDSA signatures are malleable (s ↔ n − s), and a
  * re-encoded copy of an unchanged record must not count as news.
  */
 export function compareVersions(a: Listing, b: Listing): number {
+  if (a.deleted !== b.deleted) return a.deleted ? 1 : -1;
   if (a.version !== b.version) return a.version - b.version;
   if (a.updatedAt !== b.updatedAt) return a.updatedAt - b.updatedAt;
   const contentA = canonicalJson({ ...a, signature: undefined });
@@ -203,4 +305,14 @@ export function supersedes(incoming: Listing, existing: Listing | undefined): bo
 
 export function isOwn(listing: Listing, me: PeerId): boolean {
   return listing.author === me;
+}
+
+/** Whether a listing should be shown to anyone at `now`: not deleted and not expired. */
+export function isVisible(listing: Listing, now: number): boolean {
+  return !listing.deleted && listing.expiresAt > now;
+}
+
+/** Whether a peer may drop its copy of someone else's listing at `now`. */
+export function isPrunable(listing: Listing, now: number): boolean {
+  return listing.expiresAt + LIMITS.pruneGraceMs < now;
 }

@@ -27,6 +27,10 @@ export interface Store {
   putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean>;
   /** All listings, newest `updatedAt` first. */
   listListings(): Promise<Listing[]>;
+  /** Atomically deletes the stored version of `id` when `accept(stored)` is true; returns whether it did. */
+  deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean>;
+  /** Listings whose `expiresAt` is before `time`, for pruning. */
+  listExpiredBefore(time: number): Promise<Listing[]>;
 
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;

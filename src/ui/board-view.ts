@@ -2,45 +2,20 @@
 // "Connect to peer". Talks only to the hub.
 
 import type { PeerId } from "../shared/crypto.ts";
-import { CURRENCIES, LIMITS, type Listing } from "../shared/records.ts";
+import { isVisible, type Listing, supersedes } from "../shared/records.ts";
 import { h } from "./dom.ts";
-import { type Field, field, setError } from "./form.ts";
+import { field, setError } from "./form.ts";
+import { listingForm } from "./listing-form.ts";
 import { listingArticle } from "./listing-view.ts";
-import type { ViewContext } from "./shell.ts";
+import type { Unmount, ViewContext } from "./shell.ts";
 
-export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+const EXPIRY_CHECK_MS = 30_000;
+
+export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
   const { hub } = context;
   let me: PeerId = context.status.peerId;
 
-  const title = field(
-    "Title",
-    h("input", { name: "title", required: true, maxLength: LIMITS.titleMax, autocomplete: "off" }),
-  );
-  const description = field(
-    "Description",
-    h("textarea", { name: "description", rows: 4, maxLength: LIMITS.descriptionMax }),
-  );
-  const price = field(
-    "Price",
-    h("input", { name: "price", inputMode: "decimal", placeholder: "e.g. 25 or 12.50", autocomplete: "off" }),
-  );
-  const currency = field(
-    "Currency",
-    h("select", { name: "currency" }, ...CURRENCIES.map((c) => h("option", { value: c, textContent: c }))),
-  );
-  const fields: Record<string, Field> = { title, description, price, currency };
-  const formError = h("p", { className: "form-error", role: "alert" });
-  const postButton = h("button", { type: "submit", textContent: "Post" });
-  const postForm = h(
-    "form",
-    { className: "post-form", "aria-label": "New listing", noValidate: true },
-    title.wrapper,
-    description.wrapper,
-    h("div", { className: "row" }, price.wrapper, currency.wrapper),
-    postButton,
-    formError,
-  );
-
+  const postForm = listingForm({ name: "New listing", submitLabel: "Post" });
   const connectInput = h("input", { name: "peer", autocomplete: "off", spellcheck: false, placeholder: "pb-…" });
   const connectField = field("Connect to peer", connectInput);
   const connectForm = h(
@@ -65,7 +40,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
         "section",
         { className: "post", "aria-label": "Post a listing" },
         h("h2", { textContent: "Post a listing" }),
-        postForm,
+        postForm.element,
       ),
       h(
         "section",
@@ -91,14 +66,17 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     renderQueued = true;
     queueMicrotask(() => {
       renderQueued = false;
-      const sorted = [...listings.values()].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
+      const now = Date.now();
+      const sorted = [...listings.values()]
+        .filter((l) => isVisible(l, now))
+        .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
       listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me)));
       listingsEmpty.hidden = sorted.length > 0;
     });
   };
   const upsert = (listing: Listing) => {
     const known = listings.get(listing.id);
-    if (known && known.version >= listing.version && known.updatedAt >= listing.updatedAt) return;
+    if (known && !supersedes(listing, known)) return;
     listings.set(listing.id, listing);
     renderListings();
   };
@@ -113,35 +91,14 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     );
   };
 
-  postForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    for (const f of Object.values(fields)) setError(f, "");
-    formError.textContent = "";
-    postButton.disabled = true;
-    try {
-      const result = await hub.post({
-        title: title.control.value,
-        description: description.control.value,
-        price: price.control.value,
-        currency: currency.control.value,
-      });
-      if (result.ok) {
-        upsert(result.listing);
-        postForm.reset();
-        title.control.focus();
-      } else {
-        const f = fields[result.field];
-        if (f) {
-          setError(f, result.message);
-          f.control.focus();
-        } else formError.textContent = result.message;
-      }
-    } catch (error) {
-      formError.textContent = `Could not post: ${error instanceof Error ? error.message : String(error)}`;
-    } finally {
-      postButton.disabled = false;
-    }
-  });
+  postForm.onSubmit(
+    (draft) => hub.post(draft),
+    (result) => {
+      if (result.ok) upsert(result.listing);
+      postForm.element.reset();
+      postForm.fields.title?.control.focus();
+    },
+  );
 
   connectForm.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -157,4 +114,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   });
   showPeers(context.status);
   for (const listing of await hub.listings()) upsert(listing);
+  // Listings expire while the board is open: each peer checks the clock itself.
+  const expiryTimer = setInterval(renderListings, EXPIRY_CHECK_MS);
+  return () => clearInterval(expiryTimer);
 }

@@ -29,6 +29,7 @@ import type { Store } from "../shared/store.ts";
 import { MAX_FRAME_BYTES } from "../shared/wire.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
+import { ListingActions } from "./listing-actions.ts";
 import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
 
@@ -38,6 +39,8 @@ declare const self: { location: Location; onconnect: ((event: MessageEvent) => v
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
 const DIAL_INTERVAL_MS = 5_000;
+/** How often others' expired listings are pruned from IndexedDB. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 interface Hub {
   identity: Identity;
@@ -45,6 +48,7 @@ interface Hub {
   link: RadioLink;
   protocol: Protocol;
   dialer: Dialer;
+  actions: ListingActions;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -115,7 +119,13 @@ async function boot(): Promise<Hub> {
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
-  const hub: Hub = { identity, store, link, protocol, dialer };
+  const actions = new ListingActions(identity, store, protocol);
+  const prune = () =>
+    actions.prune().catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
+  void prune();
+  setInterval(prune, PRUNE_INTERVAL_MS);
+
+  const hub: Hub = { identity, store, link, protocol, dialer, actions };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -162,7 +172,25 @@ const api: HubApi = {
     return status(await ready);
   },
   async listings() {
-    return (await ready).store.listListings();
+    return (await ready).actions.visible();
+  },
+  async listing(id: string) {
+    return (await ready).store.getListing(id);
+  },
+  async myListings() {
+    return (await ready).actions.mine();
+  },
+  async edit(id, draft) {
+    return (await ready).actions.edit(id, draft);
+  },
+  async setStatus(id, status) {
+    return (await ready).actions.setStatus(id, status);
+  },
+  async renew(id, days) {
+    return (await ready).actions.renew(id, days);
+  },
+  async remove(id) {
+    return (await ready).actions.remove(id);
   },
   async post(draft: ListingDraft): Promise<PostResult> {
     const hub = await ready;

@@ -7,23 +7,30 @@ import type { PeerRecord, Store } from "../shared/store.ts";
 
 interface PeerboardDB extends DBSchema {
   identity: { key: string; value: Identity };
-  listings: { key: string; value: Listing; indexes: { byUpdatedAt: number } };
+  listings: { key: string; value: Listing; indexes: { byUpdatedAt: number; byExpiresAt: number } };
   meta: { key: string; value: unknown };
   peers: { key: string; value: PeerRecord };
 }
 
 const SELF = "self";
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export async function openIdbStore(name = "peerboard"): Promise<Store> {
   const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, tx) {
       // One step per schema version, applied in order: a browser may skip several releases.
       if (oldVersion < 1) {
         db.createObjectStore("identity");
         db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
         db.createObjectStore("meta");
         db.createObjectStore("peers", { keyPath: "id" });
+      }
+      if (oldVersion < 2) {
+        // Issue 4: pruning expired listings without reading them all. Version-1 listings lack
+        // the new fields and fail today's schema: drop them, peers send them again on connect.
+        const listings = tx.objectStore("listings");
+        listings.createIndex("byExpiresAt", "expiresAt");
+        void listings.clear();
       }
     },
     blocking() {
@@ -69,6 +76,19 @@ class IdbStore implements Store {
   async listListings(): Promise<Listing[]> {
     const all = await this.db.getAllFromIndex("listings", "byUpdatedAt");
     return all.reverse();
+  }
+
+  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
+    const tx = this.db.transaction("listings", "readwrite");
+    const stored = await tx.store.get(id);
+    const remove = stored !== undefined && accept(stored);
+    if (remove) await tx.store.delete(id);
+    await tx.done;
+    return remove;
+  }
+
+  listExpiredBefore(time: number): Promise<Listing[]> {
+    return this.db.getAllFromIndex("listings", "byExpiresAt", IDBKeyRange.upperBound(time, true));
   }
 
   getMeta<T>(key: string): Promise<T | undefined> {

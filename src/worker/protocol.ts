@@ -167,10 +167,21 @@ export class Protocol {
   /** Signs, stores and broadcasts a new listing of ours. Throws ValidationError for bad input. */
   async post(draft: ListingDraft): Promise<Listing> {
     const listing = await createListing(this.identity, draft, this.now());
-    await this.store.putListingIf(listing, (stored) => supersedes(listing, stored));
+    await this.publish(listing);
+    return listing;
+  }
+
+  /**
+   * Stores, announces and broadcasts a new version of one of our own listings (an edit, status
+   * change, renewal or tombstone). Returns false, changing nothing, when the store holds a
+   * version that wins over it (another tab or device got there first).
+   */
+  async publish(listing: Listing): Promise<boolean> {
+    if (listing.author !== this.identity.peerId) throw new Error("publish is for our own listings");
+    if (!(await this.store.putListingIf(listing, (stored) => supersedes(listing, stored)))) return false;
     this.emitListing(listing);
     this.broadcast([listing]);
-    return listing;
+    return true;
   }
 
   private open(peer: PeerId): void {
@@ -306,6 +317,8 @@ export class Protocol {
     const fresh: Listing[] = [];
     for (const raw of incoming) {
       const checked = await verifyListing(raw, now);
+      // Expired past the grace period: stale, not malicious (a peer may hold it a little longer).
+      if (!checked.ok && checked.reason === "expired") continue;
       if (!checked.ok) {
         console.warn(`Peerboard: listing from ${from} rejected (${checked.reason})`);
         // Disconnected for it: stop reading, but what was already stored still goes out below.

@@ -4,9 +4,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
+import { createListing } from "../../src/shared/records.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
+import { ListingsDouble } from "./listings-double.ts";
 
 const unmounts: (() => void)[] = [];
 
@@ -25,14 +26,15 @@ afterEach(() => {
   for (const unmount of unmounts.splice(0)) unmount();
 });
 
-class HubDouble implements HubApi {
+class HubDouble extends ListingsDouble implements HubApi {
   readonly listeners: ((event: HubEvent) => void)[] = [];
-  readonly stored: Listing[] = [];
   readonly connected: string[] = [];
   constructor(
-    readonly identity: Identity,
+    identity: Identity,
     public radio: HubStatus["radio"] = "online",
-  ) {}
+  ) {
+    super(identity);
+  }
   async status(): Promise<HubStatus> {
     return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
   }
@@ -187,11 +189,16 @@ describe("board view", () => {
     const first = await createListing(
       other,
       { title: "Old title", description: "", price: "1", currency: "EUR" },
-      1000,
+      Date.now() - 2000,
     );
     const { signListing } = await import("../../src/shared/records.ts");
     const { signature: _, ...unsigned } = first;
-    const second = await signListing(other, { ...unsigned, version: 2, updatedAt: 2000, title: "New title" });
+    const second = await signListing(other, {
+      ...unsigned,
+      version: 2,
+      updatedAt: first.updatedAt + 1000,
+      title: "New title",
+    });
     hub.emit({ type: "listing", listing: first });
     hub.emit({ type: "listing", listing: second });
     hub.emit({ type: "listing", listing: first });

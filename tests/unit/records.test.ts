@@ -154,6 +154,9 @@ describe("checkDraft", () => {
       price: 1250,
       currency: "EUR",
       kind: "wanted",
+      category: "wanted",
+      pricing: "amount",
+      location: "",
     });
   });
 

@@ -1,0 +1,79 @@
+// The detail view of one listing at #/listing/<id>: every field and the author; the author also
+// gets the owner actions. Other features add their buttons to the `.listing-actions` container.
+
+import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../shared/records.ts";
+import { h } from "./dom.ts";
+import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
+import { ownerActions } from "./owner-actions.ts";
+import type { ViewContext } from "./shell.ts";
+
+export async function mountListingDetailView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+  const id = context.params[0] ?? "";
+  const me = context.status.peerId;
+  let current = await context.hub.listing(id);
+
+  const render = () => {
+    const listing = current;
+    if (!listing || listing.deleted || (!isVisible(listing, Date.now()) && listing.author !== me)) {
+      document.title = "Listing not found · Peerboard";
+      outlet.replaceChildren(
+        h(
+          "section",
+          { className: "detail", "aria-label": "Listing" },
+          h("h2", { textContent: listing?.deleted ? "This listing was deleted" : "Listing not found" }),
+          h("p", {
+            textContent: listing?.deleted
+              ? "Its author took it down."
+              : "It may have expired, or it has not reached this device yet.",
+          }),
+          h("p", {}, h("a", { href: "#/", textContent: "Back to the board" })),
+        ),
+      );
+      return;
+    }
+    document.title = `${listing.title} · Peerboard`;
+    outlet.replaceChildren(
+      detail(listing, context, (next) => {
+        current = next;
+        render();
+      }),
+    );
+  };
+
+  context.onEvent((event) => {
+    if (event.type === "listing" && event.listing.id === id) {
+      current = event.listing;
+      render();
+    }
+  });
+  render();
+}
+
+function detail(listing: Listing, context: ViewContext, changed: (next: Listing) => void): HTMLElement {
+  const me = context.status.peerId;
+  const own = listing.author === me;
+  const rows: [string, string][] = [
+    ["Status", STATUS_LABELS[listing.status]],
+    ["Kind", listing.kind === "wanted" ? "Wanted" : "Offering"],
+    ["Category", CATEGORY_LABELS[listing.category]],
+    ["Price", formatPrice(listing)],
+    ["Location", listing.location || "Not given"],
+    ["Posted", new Date(listing.createdAt).toLocaleString()],
+    ["Updated", new Date(listing.updatedAt).toLocaleString()],
+    ["Expiry", expiryText(listing, Date.now())],
+    ["Author", authorText(listing, me).replace(/^Posted by /, "")],
+  ];
+  return h(
+    "article",
+    { className: `detail listing status-${listing.status}`, "data-listing-id": listing.id },
+    h("h2", { textContent: listing.title }),
+    listing.description
+      ? h("p", { className: "description", textContent: listing.description })
+      : h("p", { className: "empty", textContent: "No description." }),
+    h("dl", {}, ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })])),
+    // Deals (issue 5) put "Make an offer" here for other people's listings.
+    h("div", { className: "listing-actions", "data-listing-id": listing.id }),
+    own ? ownerActions(context.hub, listing, changed) : null,
+    h("p", {}, h("a", { href: "#/", textContent: "Back to the board" })),
+  );
+}

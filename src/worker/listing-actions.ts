@@ -1,0 +1,88 @@
+// The author's side of a listing's life in the hub: edit, status, renew, delete, and the
+// pruning of other people's expired listings. Pure behind Protocol and Store, like the core.
+
+import type { PostResult } from "../shared/api.ts";
+import type { Identity } from "../shared/crypto.ts";
+import { ValidationError } from "../shared/errors.ts";
+import {
+  deleteListing,
+  editListing,
+  ListingEditError,
+  renewListing,
+  setListingStatus,
+} from "../shared/listing-edits.ts";
+import {
+  isPrunable,
+  isVisible,
+  LIMITS,
+  type Listing,
+  type ListingDraft,
+  type ListingStatus,
+} from "../shared/records.ts";
+import type { Store } from "../shared/store.ts";
+import type { Protocol } from "./protocol.ts";
+
+export class ListingActions {
+  constructor(
+    private readonly identity: Identity,
+    private readonly store: Store,
+    private readonly protocol: Protocol,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  edit(id: string, draft: ListingDraft): Promise<PostResult> {
+    return this.change(id, (current, now) => editListing(this.identity, current, draft, now));
+  }
+
+  setStatus(id: string, status: ListingStatus): Promise<PostResult> {
+    return this.change(id, (current, now) => setListingStatus(this.identity, current, status, now));
+  }
+
+  renew(id: string, days?: number): Promise<PostResult> {
+    return this.change(id, (current, now) => renewListing(this.identity, current, now, days));
+  }
+
+  remove(id: string): Promise<PostResult> {
+    return this.change(id, (current, now) => deleteListing(this.identity, current, now));
+  }
+
+  /** Our own listings that are not deleted, expired ones included (they can be renewed). */
+  async mine(): Promise<Listing[]> {
+    return (await this.store.listListings()).filter((l) => l.author === this.identity.peerId && !l.deleted);
+  }
+
+  /** Every listing that should show at this moment, newest first. */
+  async visible(): Promise<Listing[]> {
+    const now = this.now();
+    return (await this.store.listListings()).filter((l) => isVisible(l, now));
+  }
+
+  /**
+   * Drops other people's listings and tombstones past their expiry and the grace period; our own
+   * stay (the user may renew them). Returns how many went.
+   */
+  async prune(): Promise<number> {
+    const now = this.now();
+    let pruned = 0;
+    for (const old of await this.store.listExpiredBefore(now - LIMITS.pruneGraceMs)) {
+      if (old.author === this.identity.peerId) continue;
+      // Re-checked inside the transaction: a renewed version may have arrived meanwhile.
+      if (await this.store.deleteListingIf(old.id, (stored) => isPrunable(stored, now))) pruned += 1;
+    }
+    return pruned;
+  }
+
+  private async change(id: string, make: (current: Listing, now: number) => Promise<Listing>): Promise<PostResult> {
+    const current = await this.store.getListing(id);
+    if (!current) return { ok: false, field: "listing", message: "This listing is not on this device any more." };
+    try {
+      const next = await make(current, this.now());
+      if (await this.protocol.publish(next)) return { ok: true, listing: next };
+      return { ok: false, field: "listing", message: "The listing changed meanwhile; look again and retry." };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+      if (error instanceof ListingEditError) return { ok: false, field: "listing", message: error.message };
+      throw error;
+    }
+  }
+}

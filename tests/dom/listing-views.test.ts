@@ -1,0 +1,227 @@
+// The listing form's fields and messages, "My listings" with its owner actions, and the detail
+// view, against a hub double that applies the real record rules.
+
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { HubApi, HubEvent, HubStatus, NetworkReport } from "../../src/shared/api.ts";
+import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { ValidationError } from "../../src/shared/errors.ts";
+import { createListing, LIMITS, type ListingDraft } from "../../src/shared/records.ts";
+import { routes } from "../../src/ui/routes.ts";
+import { mountShell } from "../../src/ui/shell.ts";
+import { ListingsDouble } from "./listings-double.ts";
+
+class Hub extends ListingsDouble implements HubApi {
+  readonly listeners: ((event: HubEvent) => void)[] = [];
+  async status(): Promise<HubStatus> {
+    return { peerId: this.identity.peerId, radio: "online", peers: [] };
+  }
+  async listings() {
+    return this.visibleListings();
+  }
+  async post(draft: ListingDraft) {
+    try {
+      const listing = await createListing(this.identity, draft, Date.now());
+      this.put(listing);
+      return { ok: true as const, listing };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false as const, field: error.field, message: error.message };
+      throw error;
+    }
+  }
+  async connect() {
+    return { ok: false as const, message: "offline" };
+  }
+  async network(): Promise<NetworkReport> {
+    throw new Error("not used in these tests");
+  }
+  async exportIdentity() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async importIdentity() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async subscribe(listener: (event: HubEvent) => void) {
+    this.listeners.push(listener);
+    return 1;
+  }
+  async unsubscribe() {}
+  async attachRadio() {}
+  emit(event: HubEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+const unmounts: (() => void)[] = [];
+let alice: Identity;
+let bob: Identity;
+
+beforeAll(async () => {
+  [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+});
+beforeEach(() => document.body.replaceChildren());
+afterEach(() => {
+  for (const unmount of unmounts.splice(0)) unmount();
+});
+
+async function open(hub: Hub, hash: string): Promise<HTMLElement> {
+  location.hash = hash;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const root = document.body.appendChild(document.createElement("div"));
+  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+  return root;
+}
+
+function byLabel<T extends HTMLElement = HTMLInputElement>(root: HTMLElement, label: string): T {
+  const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
+  const control = labelElement && root.querySelector<T>(`#${labelElement.htmlFor}`);
+  if (!control) throw new Error(`no control labelled ${label}`);
+  return control;
+}
+
+function errorOf(root: HTMLElement, label: string): string | null | undefined {
+  return document.getElementById(byLabel(root, label).getAttribute("aria-describedby") ?? "")?.textContent;
+}
+
+function button(root: HTMLElement, name: string): HTMLButtonElement {
+  const found = [...root.querySelectorAll("button")].find((b) => b.textContent === name && !b.closest("[hidden]"));
+  if (!found) throw new Error(`no button ${name}`);
+  return found;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("the New listing form", () => {
+  it("posts every field: kind, category, pricing, location and expiry", async () => {
+    const hub = new Hub(alice);
+    const root = await open(hub, "#/");
+    byLabel<HTMLSelectElement>(root, "Kind").value = "wanted";
+    byLabel<HTMLSelectElement>(root, "Category").value = "services";
+    byLabel(root, "Title").value = "Someone to fix a bike";
+    byLabel<HTMLSelectElement>(root, "Pricing").value = "swap";
+    byLabel<HTMLSelectElement>(root, "Pricing").dispatchEvent(new Event("change"));
+    expect(byLabel(root, "Price").disabled).toBe(true);
+    byLabel(root, "Location").value = "Old town";
+    byLabel<HTMLSelectElement>(root, "Expires in").value = "7";
+    button(root, "Post").click();
+    await settle();
+    expect(hub.stored[0]).toMatchObject({
+      kind: "wanted",
+      category: "services",
+      pricing: "swap",
+      price: null,
+      location: "Old town",
+    });
+    // The form resets to its defaults for the next listing.
+    expect(byLabel<HTMLSelectElement>(root, "Expires in").value).toBe("30");
+    expect(byLabel<HTMLSelectElement>(root, "Pricing").value).toBe("amount");
+    const article = root.querySelector("article");
+    expect(article?.textContent).toContain("Swap");
+    expect(article?.textContent).toContain("Location: Old town");
+    expect(article?.querySelector("h3 a")?.getAttribute("href")).toBe(`#/listing/${hub.stored[0]?.id}`);
+  });
+
+  it.each<[string, string, string, RegExp]>([
+    ["Title", "Title", "x".repeat(LIMITS.titleMax + 1), /120 characters/],
+    ["Description", "Description", "d".repeat(LIMITS.descriptionMax + 1), /5000 characters/],
+    ["Location", "Location", "l".repeat(LIMITS.locationMax + 1), /120 characters/],
+    ["Price", "Price", "-1", /cannot be negative/],
+  ])("a bad %s is explained next to it and nothing is posted", async (_, label, value, message) => {
+    const hub = new Hub(alice);
+    const root = await open(hub, "#/");
+    byLabel(root, "Title").value = "Fine title";
+    const control = byLabel<HTMLInputElement | HTMLTextAreaElement>(root, label);
+    // maxLength stops typing, not a paste or a script: the hub's check is what holds.
+    control.removeAttribute("maxlength");
+    control.value = value;
+    button(root, "Post").click();
+    await settle();
+    expect(errorOf(root, label)).toMatch(message);
+    expect(control.getAttribute("aria-invalid")).toBe("true");
+    expect(hub.stored).toEqual([]);
+  });
+});
+
+describe("My listings", () => {
+  it("lists only my listings and edits one through the Edit form", async () => {
+    const hub = new Hub(alice);
+    const mine = await createListing(
+      alice,
+      { title: "Lamp", description: "", price: "5", currency: "EUR" },
+      Date.now(),
+    );
+    hub.put(mine);
+    hub.put(await createListing(bob, { title: "Bob's", description: "", price: "", currency: "EUR" }, Date.now()));
+    const root = await open(hub, "#/mine");
+    expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(["Lamp"]);
+
+    button(root, "Edit").click();
+    expect(byLabel(root, "Title").value).toBe("Lamp");
+    expect(byLabel(root, "Price").value).toBe("5.00");
+    byLabel(root, "Title").value = "";
+    button(root, "Save").click();
+    await settle();
+    expect(errorOf(root, "Title")).toBe("Give your listing a title.");
+    expect(hub.stored[0]?.version).toBe(1);
+
+    byLabel(root, "Title").value = "Brass lamp";
+    button(root, "Save").click();
+    await settle();
+    expect(hub.stored[0]).toMatchObject({ version: 2, title: "Brass lamp" });
+    expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(["Brass lamp"]);
+  });
+
+  it("marks reserved, then sold, renews, and deletes after a confirmation", async () => {
+    const hub = new Hub(alice);
+    hub.put(await createListing(alice, { title: "Desk", description: "", price: "30", currency: "EUR" }, Date.now()));
+    const root = await open(hub, "#/mine");
+    button(root, "Mark reserved").click();
+    await settle();
+    expect(hub.stored[0]?.status).toBe("reserved");
+    expect(root.querySelector("article .status")?.textContent).toBe("Reserved");
+    button(root, "Mark sold").click();
+    await settle();
+    expect(root.querySelector("article .status")?.textContent).toBe("Sold");
+    button(root, "Renew").click();
+    await settle();
+    expect(hub.stored[0]?.version).toBe(4);
+
+    button(root, "Delete").click();
+    expect(hub.stored[0]?.deleted).toBe(false);
+    button(root, "Yes, delete it").click();
+    await settle();
+    expect(hub.stored[0]?.deleted).toBe(true);
+    expect(root.querySelector("article")).toBeNull();
+  });
+});
+
+describe("listing detail", () => {
+  it("shows every field, the author and an actions container; only the author gets owner actions", async () => {
+    const hub = new Hub(alice);
+    const theirs = await createListing(
+      bob,
+      {
+        title: "Sofa",
+        description: "<b>comfy</b>",
+        price: "80",
+        currency: "EUR",
+        category: "housing",
+        location: "Harbour",
+      },
+      Date.now(),
+    );
+    hub.put(theirs);
+    const root = await open(hub, `#/listing/${theirs.id}`);
+    await vi.waitFor(() => expect(root.querySelector("h2")?.textContent).toBe("Sofa"));
+    const text = root.querySelector("article")?.textContent ?? "";
+    for (const expected of ["<b>comfy</b>", "Housing", "Harbour", "Available", bob.peerId, "Expires"])
+      expect(text).toContain(expected);
+    expect(root.querySelector("article b")).toBeNull();
+    expect(root.querySelector(".listing-actions")).not.toBeNull();
+    expect(root.querySelector(".owner-actions")).toBeNull();
+
+    // The author deletes it meanwhile: the view says so.
+    const { deleteListing } = await import("../../src/shared/listing-edits.ts");
+    hub.emit({ type: "listing", listing: await deleteListing(bob, theirs, Date.now()) });
+    expect(root.querySelector("h2")?.textContent).toBe("This listing was deleted");
+  });
+});

@@ -1,0 +1,67 @@
+// The listing half of a HubApi double for DOM tests: an in-memory store that applies the real
+// record rules (checkDraft, edits, tombstones, supersedes) so views see what the hub would say.
+
+import type { PostResult } from "../../src/shared/api.ts";
+import type { Identity } from "../../src/shared/crypto.ts";
+import { ValidationError } from "../../src/shared/errors.ts";
+import {
+  deleteListing,
+  editListing,
+  ListingEditError,
+  renewListing,
+  setListingStatus,
+} from "../../src/shared/listing-edits.ts";
+import {
+  isVisible,
+  type Listing,
+  type ListingDraft,
+  type ListingStatus,
+  supersedes,
+} from "../../src/shared/records.ts";
+
+export class ListingsDouble {
+  readonly stored: Listing[] = [];
+  constructor(readonly identity: Identity) {}
+
+  async listing(id: string): Promise<Listing | undefined> {
+    return this.stored.find((l) => l.id === id);
+  }
+  async myListings(): Promise<Listing[]> {
+    return this.stored.filter((l) => l.author === this.identity.peerId && !l.deleted);
+  }
+  async visibleListings(): Promise<Listing[]> {
+    return this.stored.filter((l) => isVisible(l, Date.now()));
+  }
+  edit(id: string, draft: ListingDraft): Promise<PostResult> {
+    return this.change(id, (l) => editListing(this.identity, l, draft, Date.now()));
+  }
+  setStatus(id: string, status: ListingStatus): Promise<PostResult> {
+    return this.change(id, (l) => setListingStatus(this.identity, l, status, Date.now()));
+  }
+  renew(id: string, days?: number): Promise<PostResult> {
+    return this.change(id, (l) => renewListing(this.identity, l, Date.now(), days));
+  }
+  remove(id: string): Promise<PostResult> {
+    return this.change(id, (l) => deleteListing(this.identity, l, Date.now()));
+  }
+  /** Stores a listing as the hub's merge would. */
+  put(listing: Listing): void {
+    const at = this.stored.findIndex((l) => l.id === listing.id);
+    if (at < 0) this.stored.push(listing);
+    else if (supersedes(listing, this.stored[at])) this.stored[at] = listing;
+  }
+
+  private async change(id: string, make: (l: Listing) => Promise<Listing>): Promise<PostResult> {
+    const current = await this.listing(id);
+    if (!current) return { ok: false, field: "listing", message: "This listing is not on this device any more." };
+    try {
+      const next = await make(current);
+      this.put(next);
+      return { ok: true, listing: next };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+      if (error instanceof ListingEditError) return { ok: false, field: "listing", message: error.message };
+      throw error;
+    }
+  }
+}
