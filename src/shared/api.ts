@@ -62,6 +62,11 @@ export interface HubApi {
   listings(): Promise<Listing[]>;
   post(draft: ListingDraft): Promise<PostResult>;
   network(): Promise<NetworkReport>;
+  /** Blocks a peer: its records are hidden and no longer relayed, and it is not dialled. */
+  block(peerIdText: string): Promise<ConnectResult>;
+  /** Lifts a block; its stored records show again. */
+  unblock(peer: PeerId): Promise<void>;
+  blockedPeers(): Promise<PeerId[]>;
   /** The identity sealed with `passphrase`, as the text of a file to save. */
   exportIdentity(passphrase: string): Promise<ExportResult>;
   /**

@@ -2,6 +2,7 @@
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
 import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../shared/records.ts";
+import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
@@ -73,7 +74,7 @@ function detail(listing: Listing, context: ViewContext, changed: (next: Listing)
     h("dl", {}, ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })])),
     // Deals (issue 5) put "Make an offer" here for other people's listings.
     h("div", { className: "listing-actions", "data-listing-id": listing.id }),
-    own ? ownerActions(context.hub, listing, changed) : null,
+    own ? ownerActions(context.hub, listing, changed) : blockAction(context.hub, listing.author),
     h("p", {}, h("a", { href: "#/", textContent: "Back to the board" })),
   );
 }

@@ -60,6 +60,7 @@ function limitsList(report: NetworkReport): HTMLElement {
 export async function mountNetworkView(outlet: HTMLElement, context: ViewContext): Promise<() => void> {
   const peers = h("div");
   const banned = h("div");
+  const blocked = h("div");
   const limits = h("div");
   outlet.replaceChildren(
     h(
@@ -69,6 +70,8 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
       peers,
       h("h3", { textContent: "Banned peers" }),
       banned,
+      h("h3", { textContent: "Blocked users" }),
+      blocked,
       h("h3", { textContent: "Limits" }),
       limits,
     ),
@@ -89,7 +92,33 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
     );
     limits.replaceChildren(limitsList(report));
   };
-  await render();
+  // Not on the refresh timer: rebuilding the list would take focus away from its buttons.
+  const renderBlocked = async () => {
+    const blockedIds = await context.hub.blockedPeers();
+    blocked.replaceChildren(
+      blockedIds.length
+        ? h(
+            "ul",
+            { className: "blocked-list" },
+            ...blockedIds.map((peer) => {
+              const unblock = h("button", {
+                type: "button",
+                className: "secondary",
+                textContent: "Unblock",
+                "aria-label": `Unblock ${peer}`,
+              });
+              unblock.addEventListener("click", async () => {
+                unblock.disabled = true;
+                await context.hub.unblock(peer);
+                await renderBlocked();
+              });
+              return h("li", {}, h("span", { className: "peer-id", textContent: peer }), " ", unblock);
+            }),
+          )
+        : h("p", { className: "empty", textContent: "You have not blocked anyone." }),
+    );
+  };
+  await Promise.all([render(), renderBlocked()]);
   const timer = setInterval(() => void render(), REFRESH_MS);
   context.onEvent((event) => {
     if (event.type === "status") void render();

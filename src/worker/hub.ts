@@ -39,6 +39,8 @@ declare const self: { location: Location; onconnect: ((event: MessageEvent) => v
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
 const DIAL_INTERVAL_MS = 5_000;
+/** Store meta key: the peer ids the user blocked. */
+const BLOCKED_KEY = "blocked";
 /** How often others' expired listings are pruned from IndexedDB. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -49,6 +51,8 @@ interface Hub {
   protocol: Protocol;
   dialer: Dialer;
   actions: ListingActions;
+  /** Peers the user blocked (persisted under BLOCKED_KEY). */
+  blocked: Set<PeerId>;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -109,13 +113,14 @@ async function boot(): Promise<Hub> {
     token: radioToken,
     signaling: signalingConfig(),
   }));
-  const protocol = new Protocol({ identity, store, link });
+  const blocked = new Set<PeerId>((await store.getMeta<PeerId[]>(BLOCKED_KEY)) ?? []);
+  const protocol = new Protocol({ identity, store, link, blocked: (peer) => blocked.has(peer) });
   const dialer = new Dialer({
     self: identity.peerId,
     dial: (peer) => link.dial(peer),
     connected: () => protocol.connectedPeers().map((p) => p.id),
     discover,
-    excluded: (peer) => protocol.policy.isBanned(peer),
+    excluded: (peer) => protocol.policy.isBanned(peer) || blocked.has(peer),
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
@@ -125,7 +130,7 @@ async function boot(): Promise<Hub> {
   void prune();
   setInterval(prune, PRUNE_INTERVAL_MS);
 
-  const hub: Hub = { identity, store, link, protocol, dialer, actions };
+  const hub: Hub = { identity, store, link, protocol, dialer, actions, blocked };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -144,7 +149,9 @@ async function boot(): Promise<Hub> {
   link.onDialFailed((peer) => dialer.dialFailed(peer));
   protocol.onPeersChanged(statusChanged);
   protocol.onPeerHints((peers) => dialer.addCandidates(peers));
-  protocol.onListing((listing) => emit({ type: "listing", listing }));
+  protocol.onListing((listing) => {
+    if (!blocked.has(listing.author)) emit({ type: "listing", listing });
+  });
   const dialRound = async () => {
     await dialer.tick();
     const lonely = protocol.connectedPeers().length === 0;
@@ -172,7 +179,31 @@ const api: HubApi = {
     return status(await ready);
   },
   async listings() {
-    return (await ready).actions.visible();
+    const hub = await ready;
+    return (await hub.actions.visible()).filter((l) => !hub.blocked.has(l.author));
+  },
+  async block(peerIdText: string): Promise<ConnectResult> {
+    const hub = await ready;
+    let peer: PeerId;
+    try {
+      peer = parsePeerId(peerIdText);
+    } catch (error) {
+      if (error instanceof PeerboardError) return { ok: false, message: error.message };
+      throw error;
+    }
+    if (peer === hub.identity.peerId) return { ok: false, message: "You cannot block yourself." };
+    hub.blocked.add(peer);
+    await hub.store.setMeta(BLOCKED_KEY, [...hub.blocked]);
+    if (hub.protocol.isConnected(peer)) hub.link.hangUp(peer);
+    return { ok: true, peer };
+  },
+  async unblock(peer: PeerId) {
+    const hub = await ready;
+    hub.blocked.delete(peer);
+    await hub.store.setMeta(BLOCKED_KEY, [...hub.blocked]);
+  },
+  async blockedPeers() {
+    return [...(await ready).blocked];
   },
   async listing(id: string) {
     return (await ready).store.getListing(id);

@@ -26,6 +26,11 @@ export interface ProtocolOptions {
   /** A peer that has not proved its identity by then is dropped. */
   helloTimeoutMs?: number;
   policy?: Partial<PolicySettings>;
+  /**
+   * Peers the user blocked: we do not talk to them, and we stop relaying what they wrote
+   * (it stays stored, hidden, so unblocking restores it).
+   */
+  blocked?: (peer: PeerId) => boolean;
 }
 
 export type PeerStage = "handshake" | "ready";
@@ -84,6 +89,7 @@ export class Protocol {
   private readonly link: Link;
   private readonly now: () => number;
   private readonly helloTimeoutMs: number;
+  private readonly blocked: (peer: PeerId) => boolean;
   private readonly extensions: ProtocolExtension[] = [];
   private readonly handlers = new Map<FrameType, ProtocolExtension>();
 
@@ -93,6 +99,7 @@ export class Protocol {
     this.link = options.link;
     this.now = options.now ?? Date.now;
     this.helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+    this.blocked = options.blocked ?? (() => false);
     this.policy = new Policy((peer, offence) => this.drop(peer, offence), options.policy, this.now);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
@@ -186,7 +193,7 @@ export class Protocol {
 
   private open(peer: PeerId): void {
     this.close(peer);
-    if (this.policy.isBanned(peer)) {
+    if (this.policy.isBanned(peer) || this.blocked(peer)) {
       this.link.hangUp(peer);
       return;
     }
@@ -338,7 +345,7 @@ export class Protocol {
     const found: Listing[] = [];
     for (const id of request.ids) {
       const listing = await this.store.getListing(id);
-      if (listing) found.push(listing);
+      if (listing && !this.blocked(listing.author)) found.push(listing);
     }
     for (const batch of batchListings(found))
       this.transmit(from, frame({ type: "LISTING_BROADCAST", listings: batch }));
@@ -346,7 +353,7 @@ export class Protocol {
 
   /** The send-all baseline (issue 3); set reconciliation replaces it in issue 6. */
   private async sendAllListings(peer: PeerId): Promise<void> {
-    const all = await this.store.listListings();
+    const all = (await this.store.listListings()).filter((l) => !this.blocked(l.author));
     for (const batch of batchListings(all)) this.transmit(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }
 
@@ -360,7 +367,7 @@ export class Protocol {
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {
-    const batches = batchListings(listings);
+    const batches = batchListings(listings.filter((l) => !this.blocked(l.author)));
     for (const session of this.sessions.values()) {
       if (!session.verified || session.peer === except) continue;
       for (const batch of batches) this.transmit(session.peer, frame({ type: "LISTING_BROADCAST", listings: batch }));

@@ -68,6 +68,13 @@ class HubDouble extends ListingsDouble implements HubApi {
       },
     };
   }
+  async block() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async unblock() {}
+  async blockedPeers() {
+    return [];
+  }
   async exportIdentity() {
     return { ok: false as const, message: "not in this test" };
   }

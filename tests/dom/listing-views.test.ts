@@ -34,6 +34,13 @@ class Hub extends ListingsDouble implements HubApi {
   async network(): Promise<NetworkReport> {
     throw new Error("not used in these tests");
   }
+  async block() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async unblock() {}
+  async blockedPeers() {
+    return [];
+  }
   async exportIdentity() {
     return { ok: false as const, message: "not used in these tests" };
   }

@@ -44,11 +44,20 @@ interface Node {
   hints: PeerId[][];
 }
 
-async function node(options: { helloTimeoutMs?: number; identity?: Identity } = {}): Promise<Node> {
+async function node(
+  options: { helloTimeoutMs?: number; identity?: Identity; blocked?: Set<PeerId> } = {},
+): Promise<Node> {
   const identity = options.identity ?? (await generateIdentity(Date.now()));
   const store = await openIdbStore(`protocol-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
   const link = network.link(identity.peerId);
-  const protocol = new Protocol({ identity, store, link, helloTimeoutMs: options.helloTimeoutMs ?? 5_000 });
+  const blocked = options.blocked;
+  const protocol = new Protocol({
+    identity,
+    store,
+    link,
+    helloTimeoutMs: options.helloTimeoutMs ?? 5_000,
+    ...(blocked ? { blocked: (peer: PeerId) => blocked.has(peer) } : {}),
+  });
   const received: Listing[] = [];
   const hints: PeerId[][] = [];
   protocol.onListing((listing) => received.push(listing));
@@ -688,5 +697,29 @@ describe("extensions", () => {
     await raw.handshake(victim, identity);
     await sendMarker(raw, identity, victim);
     expect(heard).toEqual([]);
+  });
+});
+
+describe("blocking", () => {
+  it("a blocked peer is hung up on, and its listings are kept but no longer relayed", async () => {
+    const blocked = new Set<PeerId>();
+    const a = await node();
+    const b = await node({ blocked });
+    const c = await node();
+    await connect(a, b);
+    const spam = await a.protocol.post(draft({ title: "Spam" }));
+    await vi.waitFor(async () => expect(await b.store.getListing(spam.id)).toEqual(spam), WAIT);
+    blocked.add(a.id);
+    b.link.hangUp(a.id);
+    await vi.waitFor(() => expect(b.protocol.isConnected(a.id)).toBe(false), WAIT);
+    // A dials back: B hangs up at once.
+    a.link.dial(b.id);
+    await vi.waitFor(() => expect(network.get(b.id)?.isConnected(a.id)).toBe(false), WAIT);
+    // C meets B: gets B's own listing, not A's.
+    const own = await b.protocol.post(draft({ title: "B's own" }));
+    await connect(c, b);
+    await vi.waitFor(async () => expect(await c.store.getListing(own.id)).toEqual(own), WAIT);
+    expect(await c.store.getListing(spam.id)).toBeUndefined();
+    expect(await b.store.getListing(spam.id)).toEqual(spam);
   });
 });
