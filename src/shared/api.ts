@@ -48,7 +48,11 @@ export interface NetworkReport {
   };
 }
 
-export type HubEvent = { type: "listing"; listing: Listing } | { type: "status"; status: HubStatus };
+export type HubEvent =
+  | { type: "listing"; listing: Listing }
+  | { type: "status"; status: HubStatus }
+  /** Something the user should know that is no answer to what they did (e.g. storage pruned). */
+  | { type: "notice"; message: string };
 
 export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
 export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };

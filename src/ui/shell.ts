@@ -56,6 +56,7 @@ export async function mountShell(
   const peerIdLabel = uniqueId("label");
   const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
   const network = h("p", { className: "network", role: "status", "aria-label": "Network" });
+  const notice = h("p", { className: "notice", role: "status", "aria-label": "Notices" });
   const navLinks = routes.flatMap((r) =>
     r.nav ? [{ route: r, link: h("a", { href: r.nav.href, textContent: r.nav.label }) }] : [],
   );
@@ -67,6 +68,7 @@ export async function mountShell(
       h("h1", { textContent: "Peerboard" }),
       h("p", { className: "identity" }, h("span", { id: peerIdLabel, textContent: "Your peer id" }), " ", peerIdOutput),
       network,
+      notice,
       h("nav", { "aria-label": "Main" }, h("ul", {}, ...navLinks.map((n) => h("li", {}, n.link)))),
     ),
     outlet,
@@ -86,6 +88,7 @@ export async function mountShell(
   const subscription = await hub.subscribe(
     wrap((event) => {
       if (event.type === "status") showStatus(event.status);
+      else if (event.type === "notice") notice.textContent = event.message;
       for (const fn of viewListeners) fn(event);
     }),
   );

@@ -31,6 +31,7 @@ import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { ListingActions } from "./listing-actions.ts";
 import { Protocol } from "./protocol.ts";
+import { guardStore, QuotaKeeper } from "./quota.ts";
 import { RadioLink } from "./radio-link.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
@@ -39,6 +40,8 @@ declare const self: { location: Location; onconnect: ((event: MessageEvent) => v
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
 const DIAL_INTERVAL_MS = 5_000;
+/** How often the hub compares storage use with the quota (writes that fail trigger it at once). */
+const QUOTA_CHECK_INTERVAL_MS = 60_000;
 /** Store meta key: the peer ids the user blocked. */
 const BLOCKED_KEY = "blocked";
 /** How often others' expired listings are pruned from IndexedDB. */
@@ -97,8 +100,21 @@ function holdHubLock(): Promise<void> {
 
 async function boot(): Promise<Hub> {
   await holdHubLock();
-  const store = await openIdbStore();
-  const identity = (await store.loadIdentity()) ?? (await store.initIdentity(await generateIdentity(Date.now())));
+  const rawStore = await openIdbStore();
+  const identity = (await rawStore.loadIdentity()) ?? (await rawStore.initIdentity(await generateIdentity(Date.now())));
+  const keeper = new QuotaKeeper(rawStore, {
+    me: identity.peerId,
+    estimate: async () => {
+      const { usage, quota } = await navigator.storage.estimate();
+      return usage !== undefined && quota !== undefined ? { usage, quota } : undefined;
+    },
+    notify: (message) => emit({ type: "notice", message }),
+  });
+  const store = guardStore(rawStore, keeper);
+  const checkQuota = () =>
+    keeper.check().catch((error: unknown) => console.error("Peerboard: storage check failed", error));
+  void checkQuota();
+  setInterval(checkQuota, QUOTA_CHECK_INTERVAL_MS);
   // One token per browser profile (DESIGN.md §7): any tab that becomes the radio re-registers
   // our id at once, even if the previous radio's socket has not closed yet.
   let token = await store.getMeta<string>("radio-token");

@@ -1,0 +1,118 @@
+// A full disk: the hub makes room by pruning other people's oldest listings, never the user's
+// own, and says so; when only own data is left, the write fails with a typed error.
+
+import "fake-indexeddb/auto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity } from "../../src/shared/crypto.ts";
+import { createListing, type Listing } from "../../src/shared/records.ts";
+import type { Store } from "../../src/shared/store.ts";
+import { frameSize } from "../../src/shared/wire.ts";
+import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { Protocol } from "../../src/worker/protocol.ts";
+import { guardStore, QuotaKeeper, StorageFullError } from "../../src/worker/quota.ts";
+import { InjectLink } from "../support/inject-link.ts";
+import { draft } from "./fixtures.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+/** A store on a device with `capacity` bytes for listings: writes past it fail as browsers fail them. */
+function capped(store: Store, capacity: number) {
+  const sizes = new Map<string, number>();
+  const usage = () => [...sizes.values()].reduce((a, b) => a + b, 0);
+  const wrapped: Store = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === "putListingIf") {
+        return async (listing: Listing, accept: (stored: Listing | undefined) => boolean) => {
+          const size = frameSize(listing);
+          if (usage() - (sizes.get(listing.id) ?? 0) + size > capacity) {
+            throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+          }
+          const wrote = await target.putListingIf(listing, accept);
+          if (wrote) sizes.set(listing.id, size);
+          return wrote;
+        };
+      }
+      if (property === "deleteListingIf") {
+        return async (id: string, accept: (stored: Listing) => boolean) => {
+          const deleted = await target.deleteListingIf(id, accept);
+          if (deleted) sizes.delete(id);
+          return deleted;
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  return { store: wrapped, estimate: async () => ({ usage: usage(), quota: capacity }) };
+}
+
+describe("a full disk", () => {
+  it("prunes other people's oldest listings to fit new ones, keeps every own listing, and tells the user", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const errors = vi.spyOn(console, "error");
+    const [me, other] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+    const raw = await openIdbStore(`quota-${Math.random().toString(36).slice(2)}`);
+    const probe = await createListing(other, draft(), Date.now());
+    const device = capped(raw, frameSize(probe) * 60);
+    const notices: string[] = [];
+    const keeper = new QuotaKeeper(device.store, {
+      me: me.peerId,
+      estimate: device.estimate,
+      notify: (m) => notices.push(m),
+    });
+    const store = guardStore(device.store, keeper);
+    const link = new InjectLink();
+    const protocol = new Protocol({ identity: me, store, link });
+
+    const own: Listing[] = [];
+    for (let i = 0; i < 10; i++) own.push(await protocol.post(draft({ title: `Mine ${i}` })));
+
+    // Another peer's 150 listings arrive, oldest first: far more than fit.
+    const theirs: Listing[] = [];
+    for (let i = 0; i < 150; i++)
+      theirs.push(await createListing(other, draft({ title: `Theirs ${i}` }), Date.now() + i));
+    await protocol.acceptListings(other.peerId, theirs);
+
+    const stored = await store.listListings();
+    for (const listing of own) expect(stored.map((l) => l.id)).toContain(listing.id);
+    // The newest of theirs made it; the oldest were pruned to make room.
+    expect(stored.map((l) => l.id)).toContain(theirs.at(-1)?.id);
+    expect(stored.map((l) => l.id)).not.toContain(theirs[0]?.id);
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices[0]).toMatch(/removed \d+ of other people's oldest or expired listings/);
+    expect(errors).not.toHaveBeenCalled();
+    raw.close();
+  });
+
+  it("when only the user's own listings are left, posting fails with StorageFullError and nothing is lost", async () => {
+    const me = await generateIdentity(Date.now());
+    const raw = await openIdbStore(`quota-full-${Math.random().toString(36).slice(2)}`);
+    const probe = await createListing(me, draft(), Date.now());
+    const device = capped(raw, frameSize(probe) * 5 + 10);
+    const keeper = new QuotaKeeper(device.store, { me: me.peerId, estimate: device.estimate, notify: () => {} });
+    const protocol = new Protocol({ identity: me, store: guardStore(device.store, keeper), link: new InjectLink() });
+    const own: Listing[] = [];
+    for (let i = 0; i < 5; i++) own.push(await protocol.post(draft({ title: `Mine ${i}` })));
+    await expect(protocol.post(draft({ title: "One too many" }))).rejects.toBeInstanceOf(StorageFullError);
+    expect((await raw.listListings()).map((l) => l.id).sort()).toEqual(own.map((l) => l.id).sort());
+    raw.close();
+  });
+
+  it("check() prunes when the estimate passes the high-water mark, not before", async () => {
+    const [me, other] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+    const store = await openIdbStore(`quota-check-${Math.random().toString(36).slice(2)}`);
+    for (let i = 0; i < 100; i++) {
+      const listing = await createListing(other, draft({ title: `T${i}` }), Date.now() + i);
+      await store.putListingIf(listing, () => true);
+    }
+    let usage = 50;
+    const keeper = new QuotaKeeper(store, {
+      me: me.peerId,
+      estimate: async () => ({ usage, quota: 100 }),
+      notify: () => {},
+    });
+    expect(await keeper.check()).toBe(0);
+    usage = 95;
+    expect(await keeper.check()).toBeGreaterThan(0);
+    store.close();
+  });
+});
