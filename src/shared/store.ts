@@ -18,6 +18,8 @@ export interface Store {
   initIdentity(candidate: Identity): Promise<Identity>;
 
   getListing(id: string): Promise<Listing | undefined>;
+  /** The stored listings with these ids, in the same order; unknown ids are left out. */
+  getListings(ids: string[]): Promise<Listing[]>;
   /**
    * Atomically: reads the stored version of `listing.id`, and writes `listing` only when
    * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.

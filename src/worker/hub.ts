@@ -27,6 +27,7 @@ import { openIdbStore } from "./idb-store.ts";
 import { ListingActions } from "./listing-actions.ts";
 import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
+import { Search } from "./search.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
 declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null };
@@ -44,6 +45,7 @@ interface Hub {
   protocol: Protocol;
   dialer: Dialer;
   actions: ListingActions;
+  search: Search;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -114,12 +116,19 @@ async function boot(): Promise<Hub> {
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
   const actions = new ListingActions(identity, store, protocol);
+  const search = new Search(store);
+  protocol.onListing((listing) => search.update(listing));
   const prune = () =>
-    actions.prune().catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
+    actions
+      .prune()
+      .then((ids) => {
+        for (const id of ids) search.remove(id);
+      })
+      .catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
   void prune();
   setInterval(prune, PRUNE_INTERVAL_MS);
 
-  const hub: Hub = { identity, store, link, protocol, dialer, actions };
+  const hub: Hub = { identity, store, link, protocol, dialer, actions, search };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -185,6 +194,9 @@ const api: HubApi = {
   },
   async remove(id) {
     return (await ready).actions.remove(id);
+  },
+  async search(query) {
+    return (await ready).search.search(query);
   },
   async post(draft: ListingDraft): Promise<PostResult> {
     const hub = await ready;
