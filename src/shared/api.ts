@@ -2,6 +2,7 @@
 
 import type { PeerId } from "./crypto.ts";
 import type { Listing, ListingDraft, ListingStatus } from "./records.ts";
+import type { SearchQuery } from "./search-query.ts";
 
 /** Held by the hub for its whole life: a tab granted it knows the hub has died. */
 export const HUB_LOCK = "hub";
@@ -57,6 +58,12 @@ export type HubEvent =
 export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
 export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };
 
+/** One page of search results and how many listings match in all. */
+export interface SearchResult {
+  listings: Listing[];
+  total: number;
+}
+
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
 export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: string };
 
@@ -90,6 +97,8 @@ export interface HubApi {
   renew(id: string, days?: number): Promise<PostResult>;
   /** Author only: replaces the listing everywhere with a signed tombstone. */
   remove(id: string): Promise<PostResult>;
+  /** Full-text search and filters over visible listings, answered by the hub one page at a time. */
+  search(query: SearchQuery): Promise<SearchResult>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

@@ -20,6 +20,8 @@ export interface Store {
   replaceIdentity(identity: Identity): Promise<void>;
 
   getListing(id: string): Promise<Listing | undefined>;
+  /** The stored listings with these ids, in the same order; unknown ids are left out. */
+  getListings(ids: string[]): Promise<Listing[]>;
   /**
    * Atomically: reads the stored version of `listing.id`, and writes `listing` only when
    * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.

@@ -5,10 +5,12 @@ import { mountIdentityView } from "./identity-view.ts";
 import { mountListingDetailView } from "./listing-detail-view.ts";
 import { mountMyListingsView } from "./my-listings-view.ts";
 import { mountNetworkView } from "./network-view.ts";
+import { mountSearchView } from "./search-view.ts";
 import type { Route } from "./shell.ts";
 
 export const routes: Route[] = [
   { path: /^\/$/, nav: { label: "Board", href: "#/" }, title: "Board", mount: mountBoardView },
+  { path: /^\/search$/, nav: { label: "Search", href: "#/search" }, title: "Search", mount: mountSearchView },
   { path: /^\/mine$/, nav: { label: "My listings", href: "#/mine" }, title: "My listings", mount: mountMyListingsView },
   { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, title: "Listing", mount: mountListingDetailView },
   { path: /^\/network$/, nav: { label: "Network", href: "#/network" }, title: "Network", mount: mountNetworkView },

@@ -33,6 +33,7 @@ import { ListingActions } from "./listing-actions.ts";
 import { Protocol } from "./protocol.ts";
 import { guardStore, QuotaKeeper } from "./quota.ts";
 import { RadioLink } from "./radio-link.ts";
+import { Search } from "./search.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
 declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null; close(): void };
@@ -56,6 +57,7 @@ interface Hub {
   actions: ListingActions;
   /** Peers the user blocked (persisted under BLOCKED_KEY). */
   blocked: Set<PeerId>;
+  search: Search;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -141,12 +143,23 @@ async function boot(): Promise<Hub> {
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
   const actions = new ListingActions(identity, store, protocol);
+  const search = new Search(store);
+  // Blocked authors' listings stay stored but out of the search index (see block/unblock).
+  protocol.onListing((listing) => {
+    if (!blocked.has(listing.author)) search.update(listing);
+  });
+  for (const listing of await store.listListings()) if (blocked.has(listing.author)) search.remove(listing.id);
   const prune = () =>
-    actions.prune().catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
+    actions
+      .prune()
+      .then((ids) => {
+        for (const id of ids) search.remove(id);
+      })
+      .catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
   void prune();
   setInterval(prune, PRUNE_INTERVAL_MS);
 
-  const hub: Hub = { identity, store, link, protocol, dialer, actions, blocked };
+  const hub: Hub = { identity, store, link, protocol, dialer, actions, blocked, search };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -210,6 +223,7 @@ const api: HubApi = {
     if (peer === hub.identity.peerId) return { ok: false, message: "You cannot block yourself." };
     hub.blocked.add(peer);
     await hub.store.setMeta(BLOCKED_KEY, [...hub.blocked]);
+    for (const listing of await hub.store.listListings()) if (listing.author === peer) hub.search.remove(listing.id);
     if (hub.protocol.isConnected(peer)) hub.link.hangUp(peer);
     return { ok: true, peer };
   },
@@ -217,6 +231,7 @@ const api: HubApi = {
     const hub = await ready;
     hub.blocked.delete(peer);
     await hub.store.setMeta(BLOCKED_KEY, [...hub.blocked]);
+    for (const listing of await hub.store.listListings()) if (listing.author === peer) hub.search.update(listing);
   },
   async blockedPeers() {
     return [...(await ready).blocked];
@@ -238,6 +253,9 @@ const api: HubApi = {
   },
   async remove(id) {
     return (await ready).actions.remove(id);
+  },
+  async search(query) {
+    return (await ready).search.search(query);
   },
   async post(draft: ListingDraft): Promise<PostResult> {
     const hub = await ready;

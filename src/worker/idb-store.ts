@@ -64,6 +64,13 @@ class IdbStore implements Store {
     return this.db.get("listings", id);
   }
 
+  async getListings(ids: string[]): Promise<Listing[]> {
+    const tx = this.db.transaction("listings");
+    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return found.filter((l): l is Listing => l !== undefined);
+  }
+
   async putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean> {
     const tx = this.db.transaction("listings", "readwrite");
     const stored = await tx.store.get(listing.id);

@@ -59,15 +59,15 @@ export class ListingActions {
 
   /**
    * Drops other people's listings and tombstones past their expiry and the grace period; our own
-   * stay (the user may renew them). Returns how many went.
+   * stay (the user may renew them). Returns the ids that went.
    */
-  async prune(): Promise<number> {
+  async prune(): Promise<string[]> {
     const now = this.now();
-    let pruned = 0;
+    const pruned: string[] = [];
     for (const old of await this.store.listExpiredBefore(now - LIMITS.pruneGraceMs)) {
       if (old.author === this.identity.peerId) continue;
       // Re-checked inside the transaction: a renewed version may have arrived meanwhile.
-      if (await this.store.deleteListingIf(old.id, (stored) => isPrunable(stored, now))) pruned += 1;
+      if (await this.store.deleteListingIf(old.id, (stored) => isPrunable(stored, now))) pruned.push(old.id);
     }
     return pruned;
   }

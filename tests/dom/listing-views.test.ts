@@ -232,3 +232,42 @@ describe("listing detail", () => {
     expect(root.querySelector("h2")?.textContent).toBe("This listing was deleted");
   });
 });
+
+describe("search", () => {
+  it("results follow typing and filters; a bad price bound is explained; new listings show up", async () => {
+    const hub = new Hub(alice);
+    const make = (title: string, extra: Partial<ListingDraft> = {}) =>
+      createListing(bob, { title, description: "", price: "10", currency: "EUR", ...extra }, Date.now());
+    hub.put(await make("Red bicycle", { price: "40" }));
+    hub.put(await make("Blue bicycle", { price: "90" }));
+    hub.put(await make("Bicycle pump wanted", { kind: "wanted", price: "" }));
+    hub.put(await make("Oak table", { category: "other" }));
+    const root = await open(hub, "#/search");
+    const titles = () => [...root.querySelectorAll("article h3")].map((h) => h.textContent).sort();
+    await vi.waitFor(() => expect(titles()).toHaveLength(4));
+
+    const box = byLabel(root, "Search");
+    box.value = "bicy";
+    box.dispatchEvent(new Event("input"));
+    await vi.waitFor(() => expect(titles()).toEqual(["Bicycle pump wanted", "Blue bicycle", "Red bicycle"]));
+
+    byLabel<HTMLSelectElement>(root, "Kind").value = "offer";
+    byLabel<HTMLSelectElement>(root, "Kind").dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect(titles()).toEqual(["Blue bicycle", "Red bicycle"]));
+
+    byLabel(root, "Highest price").value = "-5";
+    byLabel(root, "Highest price").dispatchEvent(new Event("input"));
+    await settle();
+    expect(errorOf(root, "Highest price")).toMatch(/negative/);
+    byLabel(root, "Highest price").value = "50";
+    byLabel(root, "Highest price").dispatchEvent(new Event("input"));
+    await vi.waitFor(() => expect(titles()).toEqual(["Red bicycle"]));
+    expect(errorOf(root, "Highest price")).toBe("");
+
+    const arrived = await make("Green bicycle", { price: "20" });
+    hub.put(arrived);
+    hub.emit({ type: "listing", listing: arrived });
+    await vi.waitFor(() => expect(titles()).toEqual(["Green bicycle", "Red bicycle"]));
+    expect(root.querySelector('[role="status"][aria-label="Result count"]')?.textContent).toBe("2 listings");
+  });
+});

@@ -1,7 +1,7 @@
 // The listing half of a HubApi double for DOM tests: an in-memory store that applies the real
 // record rules (checkDraft, edits, tombstones, supersedes) so views see what the hub would say.
 
-import type { PostResult } from "../../src/shared/api.ts";
+import type { PostResult, SearchResult } from "../../src/shared/api.ts";
 import type { Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
 import {
@@ -18,6 +18,8 @@ import {
   type ListingStatus,
   supersedes,
 } from "../../src/shared/records.ts";
+import type { SearchQuery } from "../../src/shared/search-query.ts";
+import { SearchIndex } from "../../src/worker/search-index.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
@@ -43,6 +45,13 @@ export class ListingsDouble {
   }
   remove(id: string): Promise<PostResult> {
     return this.change(id, (l) => deleteListing(this.identity, l, Date.now()));
+  }
+  /** The hub's real index over what is stored here. */
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const index = new SearchIndex();
+    for (const listing of this.stored) index.add(listing);
+    const { ids, total } = index.query(query, Date.now());
+    return { listings: ids.map((id) => this.stored.find((l) => l.id === id) as Listing), total };
   }
   /** Stores a listing as the hub's merge would. */
   put(listing: Listing): void {

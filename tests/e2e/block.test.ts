@@ -22,11 +22,18 @@ it("a blocked user's listings are hidden, not relayed, and come back on unblock"
   await post(bob, { title: "Miracle pills, cheap", price: "1" });
   await listingHeading(alice, "Miracle pills, cheap").waitFor();
 
+  await alice.getByRole("link", { name: "Search" }).click();
+  await alice.getByLabel("Search", { exact: true }).fill("pills");
+  await listingHeading(alice, "Miracle pills, cheap").waitFor();
   await listingHeading(alice, "Miracle pills, cheap").getByRole("link").click();
   await alice.getByRole("button", { name: "Block this user" }).click();
   await alice.waitForURL(/#\/$/);
   await networkStatus(alice).filter({ hasText: "0 peers connected" }).waitFor();
   expect(await listingHeading(alice, "Miracle pills, cheap").count()).toBe(0);
+  await alice.getByRole("link", { name: "Search" }).click();
+  await alice.getByLabel("Search", { exact: true }).fill("pills");
+  await alice.getByText("No listings match.").waitFor();
+  await alice.getByRole("link", { name: "Board" }).click();
 
   // Bob cannot get back in, and what he posts does not show.
   await connect(bob, alice);

@@ -1,0 +1,133 @@
+// Search: a box labelled "Search" and filters; the hub answers each query with one page of
+// matches. Results follow typing and newly arrived listings.
+
+import { PeerboardError } from "../shared/errors.ts";
+import type { Category } from "../shared/records.ts";
+import { CATEGORIES, CATEGORY_LABELS, parsePrice } from "../shared/records.ts";
+import type { SearchQuery, SearchSort } from "../shared/search-query.ts";
+import { h } from "./dom.ts";
+import { type Field, field, setError } from "./form.ts";
+import { listingArticle } from "./listing-view.ts";
+import type { ViewContext } from "./shell.ts";
+
+const PAGE = 50;
+/** New listings arrive in bursts on connect: re-run the query at most this often for them. */
+const REFRESH_MS = 250;
+
+function select(name: string, pairs: [string, string][]): HTMLSelectElement {
+  return h("select", { name }, ...pairs.map(([value, label]) => h("option", { value, textContent: label })));
+}
+
+export async function mountSearchView(outlet: HTMLElement, context: ViewContext): Promise<() => void> {
+  const { hub } = context;
+  const me = context.status.peerId;
+  const text = field(
+    "Search",
+    h("input", { type: "search", name: "q", autocomplete: "off", placeholder: "e.g. bike" }),
+  );
+  const category = field(
+    "Category",
+    select("category", [["", "All categories"], ...CATEGORIES.map((c): [string, string] => [c, CATEGORY_LABELS[c]])]),
+  );
+  const kind = field(
+    "Kind",
+    select("kind", [
+      ["", "Offered or wanted"],
+      ["offer", "Offering"],
+      ["wanted", "Wanted"],
+    ]),
+  );
+  const minPrice = field("Lowest price", h("input", { name: "min", inputMode: "decimal", autocomplete: "off" }));
+  const maxPrice = field("Highest price", h("input", { name: "max", inputMode: "decimal", autocomplete: "off" }));
+  const sort = field(
+    "Sort by",
+    select("sort", [
+      ["newest", "Newest first"],
+      ["price-asc", "Price: low to high"],
+      ["price-desc", "Price: high to low"],
+    ]),
+  );
+  const count = h("p", { className: "result-count", role: "status", "aria-label": "Result count" });
+  const results = h("div", { className: "listings" });
+  outlet.replaceChildren(
+    h(
+      "div",
+      { className: "search-layout" },
+      h(
+        "section",
+        { className: "search-filters", "aria-label": "Search and filters" },
+        h("h2", { textContent: "Find listings" }),
+        h(
+          "form",
+          { noValidate: true, onsubmit: (event: Event) => event.preventDefault(), "aria-label": "Search listings" },
+          text.wrapper,
+          h("div", { className: "row even" }, category.wrapper, kind.wrapper),
+          h("div", { className: "row even" }, minPrice.wrapper, maxPrice.wrapper),
+          sort.wrapper,
+        ),
+      ),
+      h(
+        "section",
+        { className: "search-results", "aria-label": "Results" },
+        h("h2", { textContent: "Results" }),
+        count,
+        results,
+      ),
+    ),
+  );
+
+  /** A price bound as typed; an error next to the field and no bound while it is invalid. */
+  const bound = (f: Field): number | null | undefined => {
+    try {
+      setError(f, "");
+      return parsePrice(f.control.value);
+    } catch (error) {
+      if (!(error instanceof PeerboardError)) throw error;
+      setError(f, error.message);
+      return undefined;
+    }
+  };
+
+  let generation = 0;
+  const run = async () => {
+    const mine = ++generation;
+    const min = bound(minPrice);
+    const max = bound(maxPrice);
+    if (min === undefined || max === undefined) return;
+    const query: SearchQuery = {
+      text: text.control.value,
+      category: category.control.value as Category | "",
+      kind: kind.control.value as SearchQuery["kind"],
+      minPrice: min,
+      maxPrice: max,
+      sort: sort.control.value as SearchSort,
+      limit: PAGE,
+    };
+    const result = await hub.search(query);
+    // A slower answer to an older query must not overwrite a newer one.
+    if (mine !== generation) return;
+    results.replaceChildren(...result.listings.map((l) => listingArticle(l, me)));
+    count.textContent =
+      result.total === 0
+        ? "No listings match."
+        : result.total > result.listings.length
+          ? `Showing ${result.listings.length} of ${result.total} listings`
+          : `${result.total} ${result.total === 1 ? "listing" : "listings"}`;
+    results.dataset.query = JSON.stringify(query);
+  };
+  const rerun = () => void run().catch((error: unknown) => (count.textContent = `Search failed: ${String(error)}`));
+  for (const f of [text, minPrice, maxPrice]) f.control.addEventListener("input", rerun);
+  for (const f of [category, kind, sort]) f.control.addEventListener("change", rerun);
+
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  context.onEvent((event) => {
+    if (event.type !== "listing" || refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      rerun();
+    }, REFRESH_MS);
+  });
+  await run();
+  text.control.focus();
+  return () => clearTimeout(refreshTimer);
+}
