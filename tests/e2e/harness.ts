@@ -8,7 +8,7 @@ import { startServer } from "../../server/server.js";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Flags that keep headless Chromium quiet on a closed network (see the project brief). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
