@@ -44,11 +44,19 @@ interface Node {
   hints: PeerId[][];
 }
 
-async function node(options: { helloTimeoutMs?: number; identity?: Identity } = {}): Promise<Node> {
+async function node(
+  options: { helloTimeoutMs?: number; identity?: Identity; syncMode?: "reconcile" | "send-all" } = {},
+): Promise<Node> {
   const identity = options.identity ?? (await generateIdentity(Date.now()));
   const store = await openIdbStore(`protocol-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
   const link = network.link(identity.peerId);
-  const protocol = new Protocol({ identity, store, link, helloTimeoutMs: options.helloTimeoutMs ?? 5_000 });
+  const protocol = new Protocol({
+    identity,
+    store,
+    link,
+    helloTimeoutMs: options.helloTimeoutMs ?? 5_000,
+    ...(options.syncMode ? { syncMode: options.syncMode } : {}),
+  });
   const received: Listing[] = [];
   const hints: PeerId[][] = [];
   protocol.onListing((listing) => received.push(listing));
@@ -226,8 +234,8 @@ describe("Protocol between honest peers", () => {
   });
 
   it("send-all on connect splits many listings into frames under the size cap", async () => {
-    const a = await node();
-    const b = await node();
+    const a = await node({ syncMode: "send-all" });
+    const b = await node({ syncMode: "send-all" });
     const many: Listing[] = [];
     for (let i = 0; i < 40; i++)
       many.push(await a.protocol.post(draft({ title: `Item ${i}`, description: "x".repeat(4000) })));
@@ -429,7 +437,8 @@ describe("HELLO failures", () => {
 
 describe("frames from peers that are not verified or not well-formed", () => {
   it("acts on no frame before HELLO completes", async () => {
-    const victim = await node();
+    // Send-all makes the victim's own listing travel exactly once after HELLO: easy to count.
+    const victim = await node({ syncMode: "send-all" });
     const own = await victim.protocol.post(draft({ title: "Victim's own" }));
     const identity = await generateIdentity(0);
     const early = new RawPeer(identity.peerId);
