@@ -70,6 +70,28 @@ const UserInfo = v.strictObject({
   }),
 });
 
+/** Keys and ranges a SYNC frame may carry at most; the reconciler packs below this. */
+export const MAX_SYNC_ITEMS = 600;
+const SyncTimestamp = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** (updatedAt, id-prefix): an exclusive upper bound of a range (src/worker/reconcile.ts). */
+const SyncBound = v.strictTuple([SyncTimestamp, v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{0,64}$/))]);
+const SyncKey = v.strictTuple([SyncTimestamp, v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/))]);
+const SyncRange = v.union([
+  v.strictObject({ b: SyncBound }),
+  v.strictObject({ b: SyncBound, fp: v.pipe(Base64url(22), v.length(22)) }),
+  v.strictObject({ b: SyncBound, ids: v.pipe(v.array(SyncKey), v.maxLength(MAX_SYNC_ITEMS)) }),
+]);
+
+/** One message of set reconciliation (issue 6): ranges with fingerprints or key lists. */
+const Sync = v.strictObject({
+  ...header("SYNC"),
+  /** Which record set is being reconciled; more (profiles) can be added. */
+  set: v.picklist(["listings"]),
+  from: SyncBound,
+  ranges: v.pipe(v.array(SyncRange), v.maxLength(MAX_SYNC_ITEMS)),
+  have: v.optional(v.pipe(v.array(SyncKey), v.minLength(1), v.maxLength(MAX_SYNC_ITEMS))),
+});
+
 const PeerList = v.strictObject({
   ...header("PEER_LIST"),
   peers: v.pipe(
@@ -87,6 +109,7 @@ export const FrameSchema = v.variant("type", [
   ChatMessage,
   UserInfo,
   PeerList,
+  Sync,
 ]);
 
 export type Frame = v.InferOutput<typeof FrameSchema>;

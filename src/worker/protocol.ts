@@ -17,6 +17,7 @@ import {
 } from "../shared/wire.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
+import { SyncExtension } from "./sync.ts";
 
 export interface ProtocolOptions {
   identity: Identity;
@@ -31,6 +32,11 @@ export interface ProtocolOptions {
    * (it stays stored, hidden, so unblocking restores it).
    */
   blocked?: (peer: PeerId) => boolean;
+  /**
+   * How peers catch up on connect: "reconcile" (default) exchanges only differences over SYNC
+   * (sync.ts); "send-all" sends every listing, the baseline benchmarks compare against.
+   */
+  syncMode?: "reconcile" | "send-all";
 }
 
 export type PeerStage = "handshake" | "ready";
@@ -92,6 +98,9 @@ export class Protocol {
   private readonly blocked: (peer: PeerId) => boolean;
   private readonly extensions: ProtocolExtension[] = [];
   private readonly handlers = new Map<FrameType, ProtocolExtension>();
+  private readonly syncMode: "reconcile" | "send-all";
+  /** Set reconciliation on connect; absent in send-all mode. */
+  readonly sync?: SyncExtension;
 
   constructor(options: ProtocolOptions) {
     this.identity = options.identity;
@@ -103,6 +112,11 @@ export class Protocol {
     this.policy = new Policy((peer, offence) => this.drop(peer, offence), options.policy, this.now);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
+    this.syncMode = options.syncMode ?? "reconcile";
+    if (this.syncMode === "reconcile") {
+      this.sync = new SyncExtension(this, this.store);
+      this.use(this.sync);
+    }
   }
 
   get peerId(): PeerId {
@@ -310,7 +324,7 @@ export class Protocol {
       lastSeen: this.now(),
       ...(session.theirName ? { name: session.theirName } : {}),
     });
-    await this.sendAllListings(peer);
+    if (this.syncMode === "send-all") await this.sendAllListings(peer);
     await this.sendPeerList(peer);
     for (const extension of this.extensions) await extension.onReady?.(peer);
   }
@@ -351,7 +365,7 @@ export class Protocol {
       this.transmit(from, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }
 
-  /** The send-all baseline (issue 3); set reconciliation replaces it in issue 6. */
+  /** The send-all baseline (issue 3), kept for benchmarks; sync.ts replaces it by default. */
   private async sendAllListings(peer: PeerId): Promise<void> {
     const all = (await this.store.listListings()).filter((l) => !this.blocked(l.author));
     for (const batch of batchListings(all)) this.transmit(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));

@@ -83,12 +83,14 @@ export async function fuzzInbound(options: { frames: number; seed: number }): Pr
     if (!(await verifyListing(listing, Date.now())).ok) storedInvalid += 1;
   }
 
-  // An honest newcomer is still served: it gets our listings and its own are accepted.
+  // An honest newcomer is still served: its listings are accepted, and it gets ours on request.
   const mark = link.sent.length;
   await handshake(honest);
   const mine = await createListing(honest, draft("Honest listing"), Date.now());
   link.inject(honest.peerId, frame({ type: "LISTING_BROADCAST", listings: [mine] }));
+  link.inject(honest.peerId, frame({ type: "LISTING_REQUEST", ids: [own.id] }));
   await until(async () => (await store.getListing(mine.id)) !== undefined, "honest listing");
+  await protocol.whenIdle(honest.peerId);
   const served = link
     .sentTo(honest.peerId, mark)
     .some((f) => (f as { type?: string; listings?: Listing[] }).listings?.some((l) => l.id === own.id));

@@ -45,7 +45,12 @@ interface Node {
 }
 
 async function node(
-  options: { helloTimeoutMs?: number; identity?: Identity; blocked?: Set<PeerId> } = {},
+  options: {
+    helloTimeoutMs?: number;
+    identity?: Identity;
+    blocked?: Set<PeerId>;
+    syncMode?: "reconcile" | "send-all";
+  } = {},
 ): Promise<Node> {
   const identity = options.identity ?? (await generateIdentity(Date.now()));
   const store = await openIdbStore(`protocol-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
@@ -57,6 +62,7 @@ async function node(
     link,
     helloTimeoutMs: options.helloTimeoutMs ?? 5_000,
     ...(blocked ? { blocked: (peer: PeerId) => blocked.has(peer) } : {}),
+    ...(options.syncMode ? { syncMode: options.syncMode } : {}),
   });
   const received: Listing[] = [];
   const hints: PeerId[][] = [];
@@ -248,8 +254,8 @@ describe("Protocol between honest peers", () => {
   });
 
   it("send-all on connect splits many listings into frames under the size cap", async () => {
-    const a = await node();
-    const b = await node();
+    const a = await node({ syncMode: "send-all" });
+    const b = await node({ syncMode: "send-all" });
     const many: Listing[] = [];
     for (let i = 0; i < 40; i++)
       many.push(await a.protocol.post(draft({ title: `Item ${i}`, description: "x".repeat(4000) })));
@@ -451,7 +457,8 @@ describe("HELLO failures", () => {
 
 describe("frames from peers that are not verified or not well-formed", () => {
   it("acts on no frame before HELLO completes", async () => {
-    const victim = await node();
+    // Send-all makes the victim's own listing travel exactly once after HELLO: easy to count.
+    const victim = await node({ syncMode: "send-all" });
     const own = await victim.protocol.post(draft({ title: "Victim's own" }));
     const identity = await generateIdentity(0);
     const early = new RawPeer(identity.peerId);

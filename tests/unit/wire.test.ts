@@ -56,6 +56,17 @@ function examples(): Record<string, Raw> {
       },
     },
     PEER_LIST: { ...head("PEER_LIST"), peers: [{ id: them.peerId, lastSeen: NOW }] },
+    SYNC: {
+      ...head("SYNC"),
+      set: "listings",
+      from: [0, ""],
+      ranges: [
+        { b: [NOW, ""] },
+        { b: [NOW, "ab"], fp: "f".repeat(22) },
+        { b: [NOW + 9, ""], ids: [[NOW, listing.id]] },
+      ],
+      have: [[NOW - 1, listing.id]],
+    },
   };
 }
 
@@ -107,6 +118,20 @@ const wrongTypes: Record<string, [path: string[], value: unknown][]> = {
     [["profile", "updatedAt"], -1],
     [["profile", "about"], "a".repeat(2001)],
   ],
+  SYNC: [
+    [["set"], "profiles"],
+    [["from"], [0]],
+    [["from", "0"], -1],
+    [["from", "1"], "has space"],
+    [["ranges", "1", "fp"], "short"],
+    [
+      ["ranges", "2", "ids", "0"],
+      [NOW, "short"],
+    ],
+    [["ranges", "2", "ids", "0", "0"], 1.5],
+    [["ranges"], Array.from({ length: 601 }, (_, i) => ({ b: [i + 1, ""] }))],
+    [["have"], []],
+  ],
   PEER_LIST: [
     [["peers"], null],
     [["peers", "0", "id"], 1],
@@ -122,6 +147,7 @@ const nestedObjects: Record<string, string[]> = {
   CHAT_MESSAGE: ["sealed"],
   USER_INFO: ["profile"],
   PEER_LIST: ["peers", "0"],
+  SYNC: ["ranges", "1"],
 };
 
 function setPath(target: Raw, path: string[], value: unknown): Raw {
@@ -137,7 +163,7 @@ function expectMalformed(raw: unknown): void {
 }
 
 describe("parseFrame", () => {
-  it("has an example for each of the eight frame types", () => {
+  it("has an example for each of the nine frame types", () => {
     const types = new Set(Object.values(examples()).map((e) => e.type));
     expect([...types].sort()).toEqual(
       [
@@ -148,6 +174,7 @@ describe("parseFrame", () => {
         "LISTING_BROADCAST",
         "LISTING_REQUEST",
         "PEER_LIST",
+        "SYNC",
         "USER_INFO",
       ].sort(),
     );
@@ -211,7 +238,7 @@ describe("parseFrame", () => {
     expectMalformed({ ...examples()["HELLO proof"], step: "challenge" });
   });
 
-  it("rejects SYNC and ACK, which this version does not speak yet", () => {
+  it("rejects a SYNC without its body, and ACK, which this version does not speak yet", () => {
     expectMalformed({ v: 1, type: "SYNC", id: "s1" });
     expectMalformed({ v: 1, type: "ACK", id: "a1" });
   });

@@ -1,0 +1,195 @@
+// Sync on connect (DESIGN.md §3): once HELLO is done, the peer with the smaller id opens a set
+// reconciliation (reconcile.ts) over SYNC frames; each side asks for the listings it lacks with
+// LISTING_REQUEST, and the core answers those with LISTING_BROADCAST. Replaces send-all, which
+// the core keeps behind `syncMode: "send-all"` as the benchmark baseline.
+
+import type { PeerId } from "../shared/crypto.ts";
+import type { Listing } from "../shared/records.ts";
+import type { Store } from "../shared/store.ts";
+import { type Frame, type FrameOf, frame } from "../shared/wire.ts";
+import type { Offence } from "./policy.ts";
+import type { ProtocolExtension } from "./protocol.ts";
+import {
+  type Bound,
+  hashKey,
+  initiate,
+  respond,
+  SyncError,
+  type SyncItem,
+  type SyncKey,
+  type SyncMessage,
+  type SyncRange,
+  SyncSet,
+} from "./reconcile.ts";
+
+/** What the extension needs of the protocol core. */
+export interface SyncHost {
+  readonly peerId: PeerId;
+  send(peer: PeerId, frame: Frame): void;
+  strike(peer: PeerId, offence: Offence): boolean;
+  onListing(fn: (listing: Listing) => void): () => void;
+}
+
+/** Listings asked for during reconciliation, and how many of them have arrived. */
+export interface SyncProgress {
+  received: number;
+  total: number;
+}
+
+/** Ids per LISTING_REQUEST frame (the schema allows 1000). */
+const REQUEST_BATCH = 500;
+
+interface PeerSync {
+  /** Our listings when this peer's exchange began: both sides must compare one fixed set. */
+  set: SyncSet;
+}
+
+export class SyncExtension implements ProtocolExtension {
+  readonly types = ["SYNC"] as const;
+  private readonly peers = new Map<PeerId, Promise<PeerSync>>();
+  /** Newest updatedAt of every listing we hold, by id; loaded once, then kept by onListing. */
+  private known?: Promise<Map<string, number>>;
+  private readonly hashes = new Map<string, Uint8Array>();
+  /** Ids asked for and not yet arrived, with the peer asked, so one listing is fetched once. */
+  private readonly pending = new Map<string, { peer: PeerId; updatedAt: number }>();
+  private progress: SyncProgress = { received: 0, total: 0 };
+  private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
+
+  constructor(
+    private readonly host: SyncHost,
+    private readonly store: Store,
+  ) {
+    host.onListing((listing) => void this.arrived(listing));
+  }
+
+  /** Progress of the listings requested so far; resets once all have arrived or were given up. */
+  onProgress(fn: (progress: SyncProgress) => void): () => void {
+    this.progressListeners.add(fn);
+    return () => this.progressListeners.delete(fn);
+  }
+
+  currentProgress(): SyncProgress {
+    return { ...this.progress };
+  }
+
+  async onReady(peer: PeerId): Promise<void> {
+    // One side opens, or both would run the same exchange twice.
+    if (this.host.peerId > peer) return;
+    const state = await this.session(peer);
+    for (const message of await initiate(state.set)) this.sendMessage(peer, message);
+  }
+
+  async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
+    if (incoming.type !== "SYNC") return;
+    const state = await this.session(peer);
+    let step: Awaited<ReturnType<typeof respond>>;
+    try {
+      step = await respond(state.set, incoming);
+    } catch (error) {
+      if (!(error instanceof SyncError)) throw error;
+      console.warn(`Peerboard: SYNC from ${peer} dropped (${error.message})`);
+      this.host.strike(peer, "malformed");
+      return;
+    }
+    for (const message of step.replies) this.sendMessage(peer, message);
+    await this.request(peer, step.need);
+  }
+
+  onClose(peer: PeerId): void {
+    this.peers.delete(peer);
+    // What this peer still owed us will not come; a later exchange with anyone asks again.
+    for (const [id, entry] of this.pending) if (entry.peer === peer) this.pending.delete(id);
+    this.settle();
+  }
+
+  private session(peer: PeerId): Promise<PeerSync> {
+    let state = this.peers.get(peer);
+    if (!state) {
+      state = this.snapshot().then((set) => ({ set }));
+      this.peers.set(peer, state);
+    }
+    return state;
+  }
+
+  private async snapshot(): Promise<SyncSet> {
+    const known = await this.knownListings();
+    const items: SyncItem[] = [];
+    for (const [id, updatedAt] of known) {
+      const text = `${updatedAt}:${id}`;
+      let hash = this.hashes.get(text);
+      if (!hash) {
+        hash = await hashKey([updatedAt, id]);
+        this.hashes.set(text, hash);
+      }
+      items.push({ key: [updatedAt, id], hash });
+    }
+    return SyncSet.fromItems(items);
+  }
+
+  private knownListings(): Promise<Map<string, number>> {
+    this.known ??= this.store.listListings().then((listings) => {
+      const known = new Map<string, number>();
+      for (const listing of listings) known.set(listing.id, listing.updatedAt);
+      return known;
+    });
+    return this.known;
+  }
+
+  private async request(peer: PeerId, need: SyncKey[]): Promise<void> {
+    if (!need.length) return;
+    const known = await this.knownListings();
+    const ids: string[] = [];
+    for (const [updatedAt, id] of need) {
+      // An older copy than ours, or one already on its way, is not worth the bytes.
+      if ((known.get(id) ?? -1) >= updatedAt || (this.pending.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
+      if (!this.pending.has(id)) this.progress.total++;
+      this.pending.set(id, { peer, updatedAt });
+      ids.push(id);
+    }
+    for (let i = 0; i < ids.length; i += REQUEST_BATCH)
+      this.host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
+    if (ids.length) this.emitProgress();
+  }
+
+  private async arrived(listing: Listing): Promise<void> {
+    const known = await this.knownListings();
+    if ((known.get(listing.id) ?? -1) < listing.updatedAt) known.set(listing.id, listing.updatedAt);
+    const entry = this.pending.get(listing.id);
+    if (!entry || entry.updatedAt > listing.updatedAt) return;
+    this.pending.delete(listing.id);
+    this.progress.received++;
+    this.emitProgress();
+    this.settle();
+  }
+
+  /** Once nothing is outstanding, the next sync counts from zero again. */
+  private settle(): void {
+    if (this.pending.size || !this.progress.total) return;
+    this.progress = { received: 0, total: 0 };
+    this.emitProgress();
+  }
+
+  private emitProgress(): void {
+    const progress = this.currentProgress();
+    for (const fn of this.progressListeners) fn(progress);
+  }
+
+  private sendMessage(peer: PeerId, message: SyncMessage): void {
+    const body: Omit<FrameOf<"SYNC">, "v" | "id"> = {
+      type: "SYNC",
+      set: "listings",
+      from: bound(message.from),
+      ranges: message.ranges.map(range),
+      ...(message.have ? { have: message.have.map(bound) } : {}),
+    };
+    this.host.send(peer, frame(body));
+  }
+}
+
+const bound = (b: Bound | SyncKey): [number, string] => [b[0], b[1]];
+
+function range(r: SyncRange): FrameOf<"SYNC">["ranges"][number] {
+  if ("fp" in r) return { b: bound(r.b), fp: r.fp };
+  if ("ids" in r) return { b: bound(r.b), ids: r.ids.map(bound) };
+  return { b: bound(r.b) };
+}

@@ -1,0 +1,176 @@
+import "fake-indexeddb/auto";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
+import { MemoryNetwork } from "../../src/shared/memory-link.ts";
+import { createListing, type Listing } from "../../src/shared/records.ts";
+import type { Store } from "../../src/shared/store.ts";
+import { type Frame, frame, parseFrame } from "../../src/shared/wire.ts";
+import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { Protocol } from "../../src/worker/protocol.ts";
+import type { SyncProgress } from "../../src/worker/sync.ts";
+import { draft, nextVersion } from "./fixtures.ts";
+
+const WAIT = { timeout: 5_000, interval: 5 };
+
+let network: MemoryNetwork;
+let teardown: (() => void | Promise<void>)[];
+
+beforeEach(() => {
+  network = new MemoryNetwork();
+  teardown = [];
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+});
+
+afterEach(async () => {
+  for (const fn of teardown.reverse()) await fn();
+  vi.restoreAllMocks();
+});
+
+interface Node {
+  identity: Identity;
+  id: PeerId;
+  store: Store;
+  protocol: Protocol;
+}
+
+let dbCounter = 0;
+
+async function node(): Promise<Node> {
+  const identity = await generateIdentity(Date.now());
+  const store = await openIdbStore(`sync-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
+  const link = network.link(identity.peerId);
+  const protocol = new Protocol({ identity, store, link });
+  teardown.push(async () => {
+    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    store.close();
+  });
+  return { identity, id: identity.peerId, store, protocol };
+}
+
+/** Listings by a third author, as if learnt earlier from someone else. */
+async function foreignListings(count: number, prefix: string): Promise<Listing[]> {
+  const author = await generateIdentity(Date.now());
+  const out: Listing[] = [];
+  for (let i = 0; i < count; i++)
+    out.push(await createListing(author, draft({ title: `${prefix} ${i}` }), Date.now() - i));
+  return out;
+}
+
+async function seed(n: Node, listings: Listing[]): Promise<void> {
+  for (const listing of listings) await n.store.putListingIf(listing, () => true);
+}
+
+const ids = async (n: Node) => (await n.store.listListings()).map((l) => `${l.id}@${l.version}`).sort();
+
+function listingsCarried(from: PeerId, to: PeerId): number {
+  return network.sent
+    .filter((s) => s.from === from && s.to === to && (s.frame as Frame).type === "LISTING_BROADCAST")
+    .reduce((sum, s) => sum + (s.frame as { listings: unknown[] }).listings.length, 0);
+}
+
+async function connectReady(a: Node, b: Node): Promise<void> {
+  network.connect(a.id, b.id);
+  await vi.waitFor(() => {
+    expect(a.protocol.readyPeers()).toContain(b.id);
+    expect(b.protocol.readyPeers()).toContain(a.id);
+  }, WAIT);
+}
+
+describe("sync on connect (reconcile)", () => {
+  it("ends with both holding the union, and moves only the listings the other side lacked", async () => {
+    const a = await node();
+    const b = await node();
+    const shared = await foreignListings(80, "Shared");
+    const onlyA = await foreignListings(7, "Only A");
+    const onlyB = await foreignListings(5, "Only B");
+    await seed(a, [...shared, ...onlyA]);
+    await seed(b, [...shared, ...onlyB]);
+    await connectReady(a, b);
+    const union = [...shared, ...onlyA, ...onlyB].map((l) => `${l.id}@${l.version}`).sort();
+    await vi.waitFor(async () => {
+      expect(await ids(a)).toEqual(union);
+      expect(await ids(b)).toEqual(union);
+    }, WAIT);
+    expect(listingsCarried(a.id, b.id)).toBe(7);
+    expect(listingsCarried(b.id, a.id)).toBe(5);
+    const syncFrames = network.sent.filter((s) => (s.frame as Frame).type === "SYNC");
+    expect(syncFrames.length).toBeGreaterThan(0);
+    for (const s of syncFrames) expect(parseFrame(s.frame).ok).toBe(true);
+  });
+
+  it("carries a newer version of a listing both sides know", async () => {
+    const a = await node();
+    const b = await node();
+    const v1 = await createListing(a.identity, draft({ title: "Chair" }), Date.now() - 10_000);
+    const v2 = await nextVersion(a.identity, v1, { title: "Chair, reduced", updatedAt: Date.now() });
+    await seed(a, [v1]);
+    await seed(b, [v2]);
+    await connectReady(a, b);
+    await vi.waitFor(async () => expect(await a.store.getListing(v1.id)).toEqual(v2), WAIT);
+    expect(await b.store.getListing(v1.id)).toEqual(v2);
+    // The stale v1 is never asked for.
+    expect(listingsCarried(a.id, b.id)).toBe(0);
+  });
+
+  it("reports progress of the requested listings and resets when all have arrived", async () => {
+    const a = await node();
+    const b = await node();
+    await seed(b, await foreignListings(30, "Old"));
+    const seen: SyncProgress[] = [];
+    a.protocol.sync?.onProgress((p) => seen.push(p));
+    await connectReady(a, b);
+    await vi.waitFor(async () => expect(await a.store.listListings()).toHaveLength(30), WAIT);
+    await vi.waitFor(() => expect(seen.at(-1)).toEqual({ received: 0, total: 0 }), WAIT);
+    expect(seen).toContainEqual({ received: 0, total: 30 });
+    expect(seen).toContainEqual({ received: 15, total: 30 });
+    expect(seen).toContainEqual({ received: 30, total: 30 });
+  });
+});
+
+describe("bad SYNC frames", () => {
+  async function pair() {
+    const a = await node();
+    const b = await node();
+    await connectReady(a, b);
+    return { a, b };
+  }
+
+  const sync = (body: Record<string, unknown>) =>
+    ({ v: 1, type: "SYNC", id: "bad-sync", set: "listings", from: [0, ""], ranges: [], ...body }) as unknown as Frame;
+
+  it("drops a SYNC whose ranges go backwards, counts it, and changes nothing stored", async () => {
+    const { a, b } = await pair();
+    const before = await ids(a);
+    b.protocol.send(a.id, sync({ from: [10, ""], ranges: [{ b: [5, ""], fp: "A".repeat(22) }] }));
+    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBeGreaterThan(0), WAIT);
+    expect(await ids(a)).toEqual(before);
+  });
+
+  it("drops a malformed SYNC (unknown set, bad fingerprint) and counts it", async () => {
+    const { a, b } = await pair();
+    b.protocol.send(a.id, sync({ set: "deals" }));
+    b.protocol.send(a.id, sync({ ranges: [{ b: [5, ""], fp: "not base64!" }] }));
+    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(4), WAIT);
+  });
+
+  it("drops an oversized SYNC before parsing it, and counts it", async () => {
+    const { a, b } = await pair();
+    const have = Array.from({ length: 2000 }, (_, i) => [i, `${"k".repeat(40)}${i}`]);
+    b.protocol.send(a.id, sync({ have }));
+    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(5), WAIT);
+    expect(await a.store.listListings()).toEqual([]);
+  });
+
+  it("disconnects a peer that keeps sending bad SYNC frames", async () => {
+    const { a, b } = await pair();
+    for (let i = 0; i < 10; i++) b.protocol.send(a.id, sync({ set: "nope" }));
+    await vi.waitFor(() => expect(a.protocol.readyPeers()).not.toContain(b.id), WAIT);
+  });
+});
+
+it("the SYNC type belongs to the sync extension", async () => {
+  const a = await node();
+  expect(() => a.protocol.use({ types: ["SYNC"] })).toThrow(/already handled/);
+  expect(frame({ type: "SYNC", set: "listings", from: [0, ""], ranges: [] }).type).toBe("SYNC");
+});
