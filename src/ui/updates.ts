@@ -23,7 +23,7 @@ export async function registerServiceWorker(notices: HTMLElement): Promise<void>
   }
   const check = () => void wb.update().catch(() => undefined); // offline: try again later
   setInterval(check, UPDATE_CHECK_MS);
-  addEventListener("visibilitychange", () => {
+  document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") check();
   });
 }
