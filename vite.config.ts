@@ -1,7 +1,46 @@
 import { defineConfig } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 
 export default defineConfig({
   // The hub is an ES module SharedWorker; iife workers cannot code-split (DESIGN.md §7).
   worker: { format: "es" },
   build: { target: "es2022", sourcemap: true },
+  define: {
+    // Changes a visible string between two builds so the e2e update test has a new version to find.
+    __PEERBOARD_BUILD__: JSON.stringify(process.env.PEERBOARD_BUILD ?? ""),
+  },
+  plugins: [
+    VitePWA({
+      // A waiting update is announced, never applied by surprise (src/ui/updates.ts).
+      registerType: "prompt",
+      injectRegister: false,
+      manifest: {
+        name: "Peerboard",
+        short_name: "Peerboard",
+        description: "A peer-to-peer bulletin board: post, find and trade, browser to browser.",
+        lang: "en",
+        start_url: "/",
+        scope: "/",
+        display: "standalone",
+        background_color: "#f3f5f8",
+        theme_color: "#1f5f8b",
+        icons: [
+          { src: "/icons/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any" },
+          { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
+          { src: "/icons/maskable-192.png", sizes: "192x192", type: "image/png", purpose: "maskable" },
+          { src: "/icons/maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+        ],
+      },
+      workbox: {
+        // The shell, the hub (SharedWorker / Worker) chunk, the radio + PeerJS chunk and icons;
+        // source maps stay out of the precache.
+        globPatterns: ["**/*.{js,css,html,png,svg,webmanifest}"],
+        navigateFallback: "/index.html",
+        // Signaling and discovery are live: the service worker must never answer them.
+        navigateFallbackDenylist: [/^\/peerjs\//],
+        cleanupOutdatedCaches: true,
+        // No clientsClaim/skipWaiting: a new worker waits until the user chooses "Reload".
+      },
+    }),
+  ],
 });

@@ -24,6 +24,14 @@ export async function startServer(options = {}) {
   const app = express();
   app.disable("x-powered-by");
   const server = createServer(app);
+  // closeAllConnections() does not reach upgraded sockets (PeerServer's WebSockets): track every
+  // socket so close() really stops the server instead of waiting for clients to hang up.
+  /** @type {Set<import("node:net").Socket>} */
+  const sockets = new Set();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
 
   // PeerServer mounted at /peerjs with path "/": WebSocket at /peerjs/peerjs, discovery at
   // /peerjs/peerjs/peers (DESIGN.md §7). Discovery lists only ids currently registered.
@@ -71,8 +79,9 @@ export async function startServer(options = {}) {
     port,
     close: () =>
       new Promise((resolveClose) => {
-        server.closeAllConnections();
         server.close(() => resolveClose(undefined));
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

@@ -6,6 +6,8 @@ import { HUB_LOCK, type HubApi, RADIO_LOCK } from "../shared/api.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { mountShell } from "./shell.ts";
+import { mountStorageFooter } from "./storage-footer.ts";
+import { registerServiceWorker } from "./updates.ts";
 import "./styles.css";
 
 const root = document.getElementById("app");
@@ -60,5 +62,14 @@ function carryRadioWhenFree(): void {
   });
 }
 
+/** The service worker and the storage footer wait for first paint; neither is needed for it. */
+function startAfterFirstPaint(): void {
+  const notices = document.getElementById("notices");
+  const footer = document.getElementById("footer");
+  if (notices) void registerServiceWorker(notices);
+  if (footer) void mountStorageFooter(footer);
+}
+
+requestAnimationFrame(() => setTimeout(startAfterFirstPaint, 0));
 await connectHub();
 requestAnimationFrame(() => setTimeout(carryRadioWhenFree, 0));

@@ -32,6 +32,21 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * A user with an on-disk profile. Chromium never offers to install from an incognito-like
+ * context, which is what `browser.newContext()` makes; installability needs this.
+ */
+export async function launchPersistentUser(userDataDir: string): Promise<BrowserContext> {
+  assertChromium();
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
 export type TestServer = Awaited<ReturnType<typeof startServer>>;
 
 export function startTestServer(

@@ -1,0 +1,107 @@
+// Installable and offline: the real server, real service worker, real IndexedDB and WebRTC.
+// One browser; every user is a context of it with its own service worker and storage.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer } from "../../server/server.js";
+import {
+  launchBrowser,
+  launchPersistentUser,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  post,
+  startTestServer,
+  type TestServer,
+} from "./harness.ts";
+
+let browser: Browser;
+let server: TestServer | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Waits until the service worker is active, i.e. the app shell is precached. */
+async function shellCached(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+}
+
+describe("installable PWA", () => {
+  it("the manifest and service worker pass Chromium's installability check", async () => {
+    server = await startTestServer();
+    const profile = mkdtempSync(join(tmpdir(), "peerboard-profile-"));
+    const context = await launchPersistentUser(profile);
+    const page = await openBoard(context, server.url);
+    await shellCached(page);
+    // Installability is judged for a page the worker controls: load it once more.
+    await page.reload();
+    await page.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    expect(installabilityErrors).toEqual([]);
+    const manifest = await (await page.request.get(new URL("/manifest.webmanifest", server.url).href)).json();
+    expect(manifest).toMatchObject({ name: "Peerboard", display: "standalone", start_url: "/" });
+    const sw = await page.request.get(new URL("/sw.js", server.url).href);
+    expect(sw.headers()["cache-control"]).toBe("no-cache");
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    await server.close();
+    server = undefined;
+  });
+});
+
+describe("offline", () => {
+  it("reload without the server shows cached listings; a listing posted offline reaches a peer later", async () => {
+    server = await startTestServer();
+    const { port, url } = server;
+    const aliceContext = await newUser(browser);
+    const alice = await openBoard(aliceContext, url);
+    await shellCached(alice);
+    const bobContext = await newUser(browser);
+    const bob = await openBoard(bobContext, url);
+    await post(bob, { title: "Bob's kettle", price: "7" });
+    await post(alice, { title: "Alice's lamp", price: "5" });
+    await listingHeading(alice, "Bob's kettle").waitFor();
+    await bobContext.close();
+
+    await server.close();
+    server = undefined;
+    await alice.reload();
+    await listingHeading(alice, "Alice's lamp").waitFor();
+    await listingHeading(alice, "Bob's kettle").waitFor();
+    await networkStatus(alice)
+      .filter({ hasText: /^Offline/ })
+      .waitFor();
+    await expect(networkStatus(alice).textContent()).resolves.toContain("sent later");
+
+    // Stored at once, shown at once, with nobody to send it to.
+    await post(alice, { title: "Written offline", price: "3" });
+    await alice.reload();
+    await listingHeading(alice, "Written offline").waitFor();
+
+    // Same port, so the same origin: Alice's radio re-registers and a newcomer gets the listing.
+    server = await startServer({ port, host: "127.0.0.1" });
+    await networkStatus(alice)
+      .filter({ hasText: /^Online/ })
+      .waitFor({ timeout: 45_000 });
+    const carol = await openBoard(await newUser(browser), url);
+    await listingHeading(carol, "Written offline").waitFor();
+    await listingHeading(carol, "Alice's lamp").waitFor();
+    await carol.context().close();
+    await aliceContext.close();
+  });
+});
