@@ -57,3 +57,24 @@ it("the Network view lists the connected peer with its score and traffic, and ha
   await alice.context().close();
   await bob.context().close();
 });
+
+it("every view in the navigation, and a listing's detail view, has no axe violations", async () => {
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
+  await post(bob, { title: "Garden chairs, pair", price: "15" });
+  await post(alice, { title: "Lawn mower", price: "60" });
+  await listingHeading(alice, "Garden chairs, pair").waitFor();
+  const views = await alice.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+  expect(views.length).toBeGreaterThanOrEqual(5);
+  for (const name of views) {
+    await alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+    await alice.waitForFunction((title) => document.title.startsWith(title), name);
+    expect({ view: name, violations: await axeViolations(alice) }).toEqual({ view: name, violations: [] });
+  }
+  await alice.getByRole("link", { name: "Board", exact: true }).click();
+  await listingHeading(alice, "Garden chairs, pair").getByRole("link").click();
+  await alice.getByRole("button", { name: "Block this user" }).waitFor();
+  expect(await axeViolations(alice)).toEqual([]);
+  await alice.context().close();
+  await bob.context().close();
+});
