@@ -23,7 +23,14 @@ const listing = await createListing(me, draft(), NOW);
 type Raw = Record<string, unknown>;
 
 function sealed(): Raw {
-  return { from: me.peerId, to: them.peerId, iv: "aXZpdml2aXZpdml2", ciphertext: "Y2lwaGVy", signature: SIG };
+  return {
+    from: me.peerId,
+    to: them.peerId,
+    msgId: "m".repeat(22),
+    iv: "aXZpdml2aXZpdml2",
+    ciphertext: "Y2lwaGVy",
+    signature: SIG,
+  };
 }
 
 /** One valid frame of every type (HELLO twice: challenge and proof). */
@@ -44,6 +51,10 @@ function examples(): Record<string, Raw> {
     DEAL_PROPOSAL: { ...head("DEAL_PROPOSAL"), sealed: sealed() },
     DEAL_RESPONSE: { ...head("DEAL_RESPONSE"), sealed: sealed() },
     CHAT_MESSAGE: { ...head("CHAT_MESSAGE"), sealed: sealed() },
+    ACK: {
+      ...head("ACK"),
+      ack: { msgId: "m".repeat(22), from: them.peerId, to: me.peerId, status: "delivered", signature: SIG },
+    },
     USER_INFO: {
       ...head("USER_INFO"),
       profile: {
@@ -107,6 +118,11 @@ const wrongTypes: Record<string, [path: string[], value: unknown][]> = {
     [["profile", "updatedAt"], -1],
     [["profile", "about"], "a".repeat(2001)],
   ],
+  ACK: [
+    [["ack", "msgId"], "short"],
+    [["ack", "status"], "lost"],
+    [["ack", "from"], "bob"],
+  ],
   PEER_LIST: [
     [["peers"], null],
     [["peers", "0", "id"], 1],
@@ -120,6 +136,7 @@ const nestedObjects: Record<string, string[]> = {
   DEAL_PROPOSAL: ["sealed"],
   DEAL_RESPONSE: ["sealed"],
   CHAT_MESSAGE: ["sealed"],
+  ACK: ["ack"],
   USER_INFO: ["profile"],
   PEER_LIST: ["peers", "0"],
 };
@@ -137,10 +154,11 @@ function expectMalformed(raw: unknown): void {
 }
 
 describe("parseFrame", () => {
-  it("has an example for each of the eight frame types", () => {
+  it("has an example for each frame type", () => {
     const types = new Set(Object.values(examples()).map((e) => e.type));
     expect([...types].sort()).toEqual(
       [
+        "ACK",
         "CHAT_MESSAGE",
         "DEAL_PROPOSAL",
         "DEAL_RESPONSE",
