@@ -1,6 +1,7 @@
 // HubApi: the one typed surface views use, exposed by the hub with Comlink (DESIGN.md §1).
 
 import type { PeerId } from "./crypto.ts";
+import type { ChatRecord, DealRecord } from "./mail-store.ts";
 import type { Listing, ListingDraft } from "./records.ts";
 
 /** Held by the hub for its whole life: a tab granted it knows the hub has died. */
@@ -31,7 +32,12 @@ export interface HubStatus {
   peers: PeerSummary[];
 }
 
-export type HubEvent = { type: "listing"; listing: Listing } | { type: "status"; status: HubStatus };
+export type HubEvent =
+  | { type: "listing"; listing: Listing }
+  | { type: "status"; status: HubStatus }
+  // Issue 5: a deal or a chat message was created or changed (see mail-api.ts).
+  | { type: "deal"; deal: DealRecord }
+  | { type: "message"; message: ChatRecord };
 
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
 export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: string };

@@ -73,7 +73,7 @@ const Ack = v.strictObject({
     /** Who received it (signs) and who sent it. */
     from: PeerIdSchema,
     to: PeerIdSchema,
-    status: v.picklist(["delivered", "read"]),
+    status: v.picklist(["delivered", "read", "refused"]),
     signature: v.pipe(Base64url(86), v.length(86)),
   }),
 });
