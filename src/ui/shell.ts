@@ -52,6 +52,8 @@ export async function mountShell(
   hub: HubApi,
   wrap: ListenerWrapper,
   routes: Route[],
+  /** Hears every hub event whatever view is mounted (e.g. unread counts in the title). */
+  onAnyEvent?: (event: HubEvent) => void,
 ): Promise<() => void> {
   const peerIdLabel = uniqueId("label");
   const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
@@ -86,6 +88,7 @@ export async function mountShell(
   const subscription = await hub.subscribe(
     wrap((event) => {
       if (event.type === "status") showStatus(event.status);
+      onAnyEvent?.(event);
       for (const fn of viewListeners) fn(event);
     }),
   );
