@@ -61,6 +61,8 @@ export interface MailStore {
   /** Removes and returns the entry, if it was there. */
   dequeue(msgId: string): Promise<OutboxEntry | undefined>;
 
-  /** Records that a message id arrived; false when it had already (a replay). */
-  markSeen(msgId: string): Promise<boolean>;
+  /** Whether a message id was already handled (a replay, or a resend whose ACK was lost). */
+  wasSeen(msgId: string): Promise<boolean>;
+  /** Records that a message id was handled, after its effects are stored. */
+  markSeen(msgId: string): Promise<void>;
 }

@@ -142,12 +142,12 @@ class IdbStore implements Store, MailStore {
     return entry;
   }
 
-  async markSeen(msgId: string): Promise<boolean> {
-    const tx = this.db.transaction("seen", "readwrite");
-    const fresh = (await tx.store.get(msgId)) === undefined;
-    if (fresh) await tx.store.put(Date.now(), msgId);
-    await tx.done;
-    return fresh;
+  async wasSeen(msgId: string): Promise<boolean> {
+    return (await this.db.get("seen", msgId)) !== undefined;
+  }
+
+  async markSeen(msgId: string): Promise<void> {
+    await this.db.put("seen", Date.now(), msgId);
   }
 
   close(): void {

@@ -110,8 +110,9 @@ export class Mailbox implements ProtocolExtension {
       this.protocol.strike(peer, "bad-record");
       return;
     }
-    // A replay (or a resend whose ACK was lost) is answered again but changes nothing.
-    if (!(await this.store.markSeen(sealed.msgId))) {
+    // A replay (or a resend whose ACK was lost) is answered again but changes nothing. Frames
+    // of one peer are handled one at a time (protocol.ts), so check-then-mark does not race.
+    if (await this.store.wasSeen(sealed.msgId)) {
       this.protocol.send(peer, await this.ackFrame(peer, sealed.msgId, "delivered"));
       return;
     }
@@ -119,10 +120,13 @@ export class Mailbox implements ProtocolExtension {
     try {
       await this.handlers.get(incoming.type)?.(peer, body, sealed.msgId);
     } catch (error) {
+      // Anything but a refusal is our bug: no ACK, so the sender keeps it and tries again.
       if (!(error instanceof PeerboardError)) throw error;
       console.warn(`Peerboard: refused ${incoming.type} from ${peer}: ${error.message}`);
       status = "refused";
     }
+    // Marked only once its effects are stored: a crash in between means a retry, not a loss.
+    await this.store.markSeen(sealed.msgId);
     this.protocol.send(peer, await this.ackFrame(peer, sealed.msgId, status));
   }
 

@@ -188,6 +188,28 @@ describe("deals and chat over the mailbox", () => {
     expect(b.messageEvents.filter((m) => m.id === sent.id)).toHaveLength(1);
   });
 
+  it("ignores a replayed frame: same message id, nothing applied twice, ACKed again", async () => {
+    const [seller, buyer] = [await node(), await node()];
+    const listing = await listingOf(seller, buyer);
+    await connect(buyer, seller);
+    const deal = await buyer.deals.propose(listing.id, money("30"));
+    await buyer.chat.send(seller.id, deal.id, "Only once");
+    await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
+    const captured = sealedFrames(buyer.id, seller.id).map((s) => s.frame);
+    const eventsBefore = [seller.dealEvents.length, seller.messageEvents.length];
+    const acksBefore = network.sent.filter((s) => s.from === seller.id && (s.frame as { type: string }).type === "ACK");
+    for (const f of captured) network.deliver(buyer.id, seller.id, f);
+    await vi.waitFor(() => {
+      const acks = network.sent.filter((s) => s.from === seller.id && (s.frame as { type: string }).type === "ACK");
+      expect(acks).toHaveLength(acksBefore.length + captured.length);
+      for (const ack of acks.slice(acksBefore.length))
+        expect((ack.frame as { ack: { status: string } }).ack.status).toBe("delivered");
+    }, WAIT);
+    expect([seller.dealEvents.length, seller.messageEvents.length]).toEqual(eventsBefore);
+    expect((await seller.store.getDeal(deal.id))?.steps).toHaveLength(1);
+    expect((await seller.store.listMessages()).filter((m) => m.text === "Only once")).toHaveLength(1);
+  });
+
   it("keeps the outbox across a reload of the sender", async () => {
     const [aIdentity, b] = [await generateIdentity(Date.now()), await node()];
     const dbName = `mail-reload-${Math.random().toString(36).slice(2)}`;
