@@ -24,6 +24,8 @@ export interface MailApi {
   /** counter (with an offer), accept, reject, withdraw or complete. */
   respondToDeal(dealId: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>>;
   markDealRead(dealId: string): Promise<void>;
+  /** This user's completed deals, counted from steps whose signatures verify. */
+  reputation(): Promise<{ asBuyer: number; asSeller: number }>;
   /** Every chat message, oldest first. */
   messages(): Promise<ChatRecord[]>;
   sendMessage(peer: PeerId, topic: string, text: string): Promise<MailResult<ChatRecord>>;

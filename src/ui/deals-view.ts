@@ -56,8 +56,14 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
   const outgoing = h("div", { className: "deal-list" });
   const incomingEmpty = h("p", { className: "empty", textContent: "No offers on your listings yet." });
   const outgoingEmpty = h("p", { className: "empty", textContent: "You have not made any offers yet." });
+  const standing = h("p", { className: "reputation" });
+  const showReputation = async () => {
+    const { asBuyer, asSeller } = await hub.reputation();
+    standing.textContent = `Your completed deals: ${asSeller} as seller, ${asBuyer} as buyer`;
+  };
   outlet.replaceChildren(
     h("h2", { textContent: "Deals" }),
+    standing,
     h(
       "section",
       { "aria-label": "Incoming offers" },
@@ -183,6 +189,7 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
       deals.set(event.deal.id, event.deal);
       markSeen(event.deal);
       render();
+      void showReputation();
     } else if (event.type === "listing") {
       listings.set(event.listing.id, event.listing);
     }
@@ -193,4 +200,5 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
     markSeen(deal);
   }
   render();
+  await showReputation();
 }

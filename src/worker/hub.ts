@@ -18,6 +18,7 @@ import {
   parsePeerId,
   randomToken,
 } from "../shared/crypto.ts";
+import { reputation } from "../shared/deal.ts";
 import { PeerboardError, ValidationError } from "../shared/errors.ts";
 import type { MailApi, MailResult } from "../shared/mail-api.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
@@ -241,6 +242,10 @@ const api: HubApi & MailApi = {
   },
   async markDealRead(dealId) {
     await (await ready).deals.markRead(dealId);
+  },
+  async reputation() {
+    const hub = await ready;
+    return reputation(await hub.deals.list(), hub.identity.peerId);
   },
   async messages() {
     return (await ready).chat.list();

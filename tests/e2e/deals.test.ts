@@ -102,6 +102,9 @@ describe("deals and chat between two users", () => {
     await aliceDeal.getByText("State: completed").waitFor();
     await bobDeal.getByText("State: completed").waitFor();
     expect(await bobDeal.getByRole("button").count()).toBe(0);
+    // Reputation counts the completed deal on both sides, from the signed steps each holds.
+    await alice.getByText("Your completed deals: 1 as seller, 0 as buyer").waitFor();
+    await bob.getByText("Your completed deals: 0 as seller, 1 as buyer").waitFor();
     await alice.context().close();
     await bob.context().close();
   });
