@@ -25,6 +25,8 @@ export interface ChatRecord {
   text: string;
   createdAt: number;
   status: MessageStatus;
+  /** On a message we received and read: its author has not been told yet (they were away). */
+  receiptPending?: boolean;
 }
 
 export type OutboxKind = "DEAL_PROPOSAL" | "DEAL_RESPONSE" | "CHAT_MESSAGE";

@@ -40,6 +40,7 @@ export class Chat {
   constructor(private readonly options: ChatOptions) {
     this.now = options.now ?? Date.now;
     options.mailbox.handle("CHAT_MESSAGE", (from, body, msgId) => this.receive(from, body, msgId));
+    options.mailbox.onPeerReady((peer) => this.sendPendingReceipts(peer));
     options.mailbox.onAck(async (_entry, msgId, status) => {
       const message = await options.store.getMessage(msgId);
       if (!message || message.author !== options.identity.peerId || RANK[status] <= RANK[message.status]) return;
@@ -86,10 +87,20 @@ export class Chat {
       (m) => m.peer === peer && m.topic === topic && m.author === peer && m.status !== "read",
     );
     for (const message of unread) {
-      const updated = { ...message, status: "read" as const };
+      const told = await this.options.mailbox.receipt(peer, message.id, "read");
+      const updated: ChatRecord = { ...message, status: "read", ...(told ? {} : { receiptPending: true }) };
       await this.options.store.putMessage(updated);
       this.options.onMessage(updated);
-      await this.options.mailbox.receipt(peer, message.id, "read");
+    }
+  }
+
+  /** Read receipts for an author who was away when we read their messages. */
+  private async sendPendingReceipts(peer: PeerId): Promise<void> {
+    const pending = (await this.options.store.listMessages()).filter((m) => m.author === peer && m.receiptPending);
+    for (const message of pending) {
+      if (!(await this.options.mailbox.receipt(peer, message.id, "read"))) return;
+      const { receiptPending: _, ...told } = message;
+      await this.options.store.putMessage(told);
     }
   }
 

@@ -37,6 +37,7 @@ export class Mailbox implements ProtocolExtension {
   readonly types: readonly FrameType[] = [...KINDS, "ACK"];
   private readonly handlers = new Map<OutboxKind, MailHandler>();
   private readonly ackListeners = new Set<AckListener>();
+  private readonly readyListeners = new Set<(peer: PeerId) => Promise<void> | void>();
   private readonly identity: Identity;
   private readonly store: Store & MailStore;
   private readonly protocol: Protocol;
@@ -75,14 +76,25 @@ export class Mailbox implements ProtocolExtension {
     return [...new Set((await this.store.listOutbox()).map((e) => e.to))];
   }
 
-  /** Tells the author we read their message. Best effort: only while they are connected. */
-  async receipt(to: PeerId, msgId: string, status: AckStatus): Promise<void> {
-    if (this.protocol.readyPeers().includes(to)) this.protocol.send(to, await this.ackFrame(to, msgId, status));
+  /**
+   * Tells the author we read their message, if they are connected; false when not (the caller
+   * keeps it and tries again from `onPeerReady`). Receipts are not themselves acknowledged.
+   */
+  async receipt(to: PeerId, msgId: string, status: AckStatus): Promise<boolean> {
+    if (!this.protocol.readyPeers().includes(to)) return false;
+    this.protocol.send(to, await this.ackFrame(to, msgId, status));
+    return true;
+  }
+
+  /** Hears when a peer has completed HELLO, after its waiting mail went out. */
+  onPeerReady(fn: (peer: PeerId) => Promise<void> | void): void {
+    this.readyListeners.add(fn);
   }
 
   /** Everything waiting for a peer goes out each time it completes HELLO, until ACKed. */
-  onReady(peer: PeerId): Promise<void> {
-    return this.flush(peer);
+  async onReady(peer: PeerId): Promise<void> {
+    await this.flush(peer);
+    for (const fn of this.readyListeners) await fn(peer);
   }
 
   async onFrame(peer: PeerId, incoming: Frame): Promise<void> {

@@ -155,6 +155,20 @@ describe("deals and chat over the mailbox", () => {
     await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("read"), WAIT);
   });
 
+  it("sends a read receipt the author missed when they come back", async () => {
+    const [a, b] = [await node(), await node()];
+    await connect(a, b);
+    const sent = await a.chat.send(b.id, "listing-topic-1", "Read me later");
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    a.link.hangUp(b.id);
+    await vi.waitFor(() => expect(b.protocol.readyPeers()).toEqual([]), WAIT);
+    await b.chat.markRead(a.id, "listing-topic-1");
+    expect((await b.store.getMessage(sent.id))?.receiptPending).toBe(true);
+    await connect(a, b);
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("read"), WAIT);
+    expect((await b.store.getMessage(sent.id))?.receiptPending).toBeUndefined();
+  });
+
   it("keeps a message for an offline peer in the outbox, dials it, and delivers once it is back", async () => {
     const [a, b] = [await node(), await node()];
     const sent = await a.chat.send(b.id, "listing-topic-1", "Are you there?");
