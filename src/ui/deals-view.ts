@@ -74,22 +74,49 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
     h("section", { "aria-label": "Your offers" }, h("h3", { textContent: "Your offers" }), outgoingEmpty, outgoing),
   );
 
-  const act = async (
-    deal: DealRecord,
-    action: DealAction,
-    error: HTMLElement,
-    input?: ReturnType<ReturnType<typeof offerFields>["read"]>,
-  ) => {
+  /** Accept, reject, withdraw or complete; a refusal shows on the deal's error line. */
+  const act = async (deal: DealRecord, action: DealAction, error: HTMLElement) => {
     error.textContent = "";
-    const result = await hub.respondToDeal(deal.id, action, input);
+    const result = await hub.respondToDeal(deal.id, action);
     if (!result.ok) {
       error.textContent = result.message;
-      return false;
+      return;
     }
     deals.set(result.value.id, result.value);
-    if (action === "counter") countering = undefined;
     render();
-    return true;
+  };
+
+  const counterForms = new Map<string, HTMLElement>();
+  const counterFormFor = (deal: DealRecord, offer: DealStep | undefined, listing: Listing | undefined) => {
+    const fields = offerFields(offer?.offer?.kind === "money" ? offer.offer.currency : (listing?.currency ?? "EUR"));
+    const error = h("p", { className: "form-error", role: "alert" });
+    const form = h(
+      "form",
+      { className: "counter-form", "aria-label": "Counter-offer", noValidate: true },
+      ...fields.nodes,
+      h("button", { type: "submit", textContent: "Send counter-offer" }),
+      h("button", {
+        type: "button",
+        textContent: "Cancel",
+        onclick: () => {
+          countering = undefined;
+          render();
+        },
+      }),
+      error,
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      fields.clearErrors();
+      error.textContent = "";
+      const result = await hub.respondToDeal(deal.id, "counter", fields.read());
+      if (result.ok) {
+        countering = undefined;
+        deals.set(result.value.id, result.value);
+        render();
+      } else if (!fields.showError(result.field, result.message)) error.textContent = result.message;
+    });
+    return form;
   };
 
   const dealArticle = (deal: DealRecord): HTMLElement => {
@@ -118,34 +145,10 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
     });
     let counterForm: HTMLElement | null = null;
     if (countering === deal.id && actions.includes("counter")) {
-      const fields = offerFields(offer?.offer?.kind === "money" ? offer.offer.currency : (listing?.currency ?? "EUR"));
-      const form = h(
-        "form",
-        { className: "counter-form", "aria-label": "Counter-offer", noValidate: true },
-        ...fields.nodes,
-        h("button", { type: "submit", textContent: "Send counter-offer" }),
-        h("button", {
-          type: "button",
-          textContent: "Cancel",
-          onclick: () => {
-            countering = undefined;
-            render();
-          },
-        }),
-      );
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        fields.clearErrors();
-        const input = fields.read();
-        const result = await hub.respondToDeal(deal.id, "counter", input);
-        if (result.ok) {
-          countering = undefined;
-          deals.set(result.value.id, result.value);
-          render();
-        } else if (!fields.showError(result.field, result.message)) error.textContent = result.message;
-      });
-      counterForm = form;
-    }
+      // Kept across re-renders (events arrive while the user types), so nothing typed is lost.
+      counterForm = counterForms.get(deal.id) ?? counterFormFor(deal, offer, listing);
+      counterForms.set(deal.id, counterForm);
+    } else counterForms.delete(deal.id);
     const other = counterparty(deal, me);
     return h(
       "article",
