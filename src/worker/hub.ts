@@ -38,6 +38,8 @@ declare const self: { location: Location; onconnect: ((event: MessageEvent) => v
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
 const DIAL_INTERVAL_MS = 5_000;
+/** Unacknowledged mail to a connected peer goes out again after this long (issue 5). */
+const MAIL_RETRY_MS = 30_000;
 
 interface Hub {
   identity: Identity;
@@ -161,6 +163,7 @@ async function boot(): Promise<Hub> {
     setTimeout(dialRound, lonely ? LONELY_DIAL_INTERVAL_MS : DIAL_INTERVAL_MS);
   };
   void dialRound();
+  setInterval(() => void mailbox.retry(MAIL_RETRY_MS), MAIL_RETRY_MS);
   return hub;
 }
 

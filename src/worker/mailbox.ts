@@ -86,6 +86,21 @@ export class Mailbox implements ProtocolExtension {
     return true;
   }
 
+  /**
+   * Sends again whatever waited longer than `olderThanMs` to peers that are connected: a frame
+   * can be lost without the channel closing (e.g. while the radio moves to another tab).
+   */
+  async retry(olderThanMs: number): Promise<void> {
+    const cutoff = this.now() - olderThanMs;
+    const ready = new Set(this.protocol.readyPeers());
+    const stale = (await this.store.listOutbox()).filter((e) => e.createdAt <= cutoff && ready.has(e.to));
+    for (const peer of new Set(stale.map((e) => e.to)))
+      await this.flush(
+        peer,
+        stale.filter((e) => e.to === peer),
+      );
+  }
+
   /** Hears when a peer has completed HELLO, after its waiting mail went out. */
   onPeerReady(fn: (peer: PeerId) => Promise<void> | void): void {
     this.readyListeners.add(fn);

@@ -224,6 +224,42 @@ describe("deals and chat over the mailbox", () => {
     expect((await seller.store.listMessages()).filter((m) => m.text === "Only once")).toHaveLength(1);
   });
 
+  it("sends again to a connected peer when the ACK is overdue", async () => {
+    const [a, b] = [await node(), await node()];
+    await connect(a, b);
+    const deliver = network.deliver.bind(network);
+    let dropMail = true;
+    network.deliver = (from, to, f) => {
+      if (dropMail && (f as { type: string }).type === "CHAT_MESSAGE") return;
+      deliver(from, to, f);
+    };
+    const sent = await a.chat.send(b.id, "listing-topic-1", "Lost on the first try");
+    await a.mailbox.retry(60_000);
+    expect(await b.store.getMessage(sent.id)).toBeUndefined();
+    dropMail = false;
+    await a.mailbox.retry(0);
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+  });
+
+  it("drops a tampered frame: not stored, not acknowledged, counted against the sender", async () => {
+    const [a, b] = [await node(), await node()];
+    await connect(a, b);
+    const deliver = network.deliver.bind(network);
+    network.deliver = (from, to, f) => {
+      const typed = f as { type: string; sealed?: { ciphertext: string } };
+      if (typed.type === "CHAT_MESSAGE" && typed.sealed) {
+        const c = typed.sealed.ciphertext;
+        typed.sealed.ciphertext = (c[0] === "A" ? "B" : "A") + c.slice(1);
+      }
+      deliver(from, to, f);
+    };
+    const sent = await a.chat.send(b.id, "listing-topic-1", "Tampered on the way");
+    await vi.waitFor(() => expect(b.protocol.policy.score(a.id)).toBeGreaterThan(0), WAIT);
+    expect(await b.store.getMessage(sent.id)).toBeUndefined();
+    expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
+    expect(await a.store.listOutbox()).toHaveLength(1);
+  });
+
   it("keeps the outbox across a reload of the sender", async () => {
     const [aIdentity, b] = [await generateIdentity(Date.now()), await node()];
     const dbName = `mail-reload-${Math.random().toString(36).slice(2)}`;
