@@ -44,17 +44,21 @@ export interface MailStore {
   getDeal(id: string): Promise<DealRecord | undefined>;
   /**
    * Atomically reads the deal and writes what `change` returns (nothing when it returns
-   * undefined). `change` must be synchronous: it runs inside the transaction. Returns the result.
+   * undefined), together with `outgoing` when given, so a step is never stored without being
+   * queued for the other side or the other way round. `change` must be synchronous: it runs
+   * inside the transaction; if it throws, nothing is written. Returns the result.
    */
   updateDeal(
     id: string,
     change: (stored: DealRecord | undefined) => DealRecord | undefined,
+    outgoing?: OutboxEntry,
   ): Promise<DealRecord | undefined>;
   /** Newest first. */
   listDeals(): Promise<DealRecord[]>;
 
   getMessage(id: string): Promise<ChatRecord | undefined>;
-  putMessage(message: ChatRecord): Promise<void>;
+  /** Stores a message and, atomically with it, its outbox entry when given. */
+  putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void>;
   /** Oldest first. */
   listMessages(): Promise<ChatRecord[]>;
 

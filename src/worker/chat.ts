@@ -70,14 +70,15 @@ export class Chat {
       createdAt: this.now(),
       status: "sent",
     };
-    // Stored before it is sent: a reload or a closed tab loses nothing.
-    await this.options.store.putMessage(message);
-    this.options.onMessage(message);
-    await this.options.mailbox.post(peer, "CHAT_MESSAGE", message.id, {
+    const outgoing = this.options.mailbox.entry(peer, "CHAT_MESSAGE", message.id, {
       topic,
       text: trimmed,
       createdAt: message.createdAt,
     });
+    // Stored with its outbox entry before anything is sent: a reload or a closed tab loses nothing.
+    await this.options.store.putMessage(message, outgoing);
+    this.options.onMessage(message);
+    await this.options.mailbox.dispatch(outgoing);
     return message;
   }
 

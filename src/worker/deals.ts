@@ -131,15 +131,21 @@ export class Deals {
 
   private async takeStep(deal: DealRecord | undefined, step: DealStep, kind: "DEAL_PROPOSAL" | "DEAL_RESPONSE") {
     const now = this.now();
-    const stored = await this.options.store.updateDeal(step.dealId, (current) => {
-      if ((current?.steps.length ?? 0) !== (deal?.steps.length ?? 0))
-        throw new DealError("The deal changed meanwhile; look at it again.");
-      return { ...applyStep(current, step, now), unread: current?.unread ?? 0, updatedAt: now };
-    });
+    const other = counterparty(step, step.author);
+    const outgoing = this.options.mailbox.entry(other, kind, newMessageId(), { step });
+    const stored = await this.options.store.updateDeal(
+      step.dealId,
+      (current) => {
+        if ((current?.steps.length ?? 0) !== (deal?.steps.length ?? 0))
+          throw new DealError("The deal changed meanwhile; look at it again.");
+        return { ...applyStep(current, step, now), unread: current?.unread ?? 0, updatedAt: now };
+      },
+      outgoing,
+    );
     const record = stored as DealRecord;
     this.options.onDeal(record);
     await this.settleListing(record);
-    await this.options.mailbox.post(counterparty(record, this.options.identity.peerId), kind, newMessageId(), { step });
+    await this.options.mailbox.dispatch(outgoing);
     return record;
   }
 

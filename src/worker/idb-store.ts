@@ -102,10 +102,23 @@ class IdbStore implements Store, MailStore {
   async updateDeal(
     id: string,
     change: (stored: DealRecord | undefined) => DealRecord | undefined,
+    outgoing?: OutboxEntry,
   ): Promise<DealRecord | undefined> {
-    const tx = this.db.transaction("deals", "readwrite");
-    const next = change(await tx.store.get(id));
-    if (next) await tx.store.put(next);
+    const tx = this.db.transaction(["deals", "outbox"], "readwrite");
+    const deals = tx.objectStore("deals");
+    let next: DealRecord | undefined;
+    try {
+      next = change(await deals.get(id));
+    } catch (error) {
+      tx.abort();
+      // The abort rejects `done`; the caller hears about `error`, which caused it.
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
+    if (next) {
+      await deals.put(next);
+      if (outgoing) await tx.objectStore("outbox").put(outgoing);
+    }
     await tx.done;
     return next;
   }
@@ -118,8 +131,11 @@ class IdbStore implements Store, MailStore {
     return this.db.get("messages", id);
   }
 
-  async putMessage(message: ChatRecord): Promise<void> {
-    await this.db.put("messages", message);
+  async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
+    const tx = this.db.transaction(["messages", "outbox"], "readwrite");
+    await tx.objectStore("messages").put(message);
+    if (outgoing) await tx.objectStore("outbox").put(outgoing);
+    await tx.done;
   }
 
   listMessages(): Promise<ChatRecord[]> {

@@ -62,12 +62,22 @@ export class Mailbox implements ProtocolExtension {
     this.ackListeners.add(fn);
   }
 
+  /** An outbox entry for the caller to store together with what it records (see MailStore). */
+  entry(to: PeerId, kind: OutboxKind, msgId: string, body: unknown): OutboxEntry {
+    return { msgId, to, kind, body, createdAt: this.now() };
+  }
+
+  /** Sends a stored entry now if its recipient is connected, or dials the recipient. */
+  async dispatch(entry: OutboxEntry): Promise<void> {
+    if (this.protocol.readyPeers().includes(entry.to)) await this.flush(entry.to, [entry]);
+    else this.dial(entry.to);
+  }
+
   /** Puts a message in the outbox and sends it now if its recipient is connected. */
   async post(to: PeerId, kind: OutboxKind, msgId: string, body: unknown): Promise<OutboxEntry> {
-    const entry: OutboxEntry = { msgId, to, kind, body, createdAt: this.now() };
+    const entry = this.entry(to, kind, msgId, body);
     await this.store.enqueue(entry);
-    if (this.protocol.readyPeers().includes(to)) await this.flush(to, [entry]);
-    else this.dial(to);
+    await this.dispatch(entry);
     return entry;
   }
 

@@ -302,6 +302,9 @@ describe("deals and chat over the mailbox", () => {
     // The stranger copies the deal into its store and tries to accept on the buyer's behalf.
     await stranger.store.updateDeal(deal.id, () => ({ ...deal, steps: [...deal.steps], unread: 0, updatedAt: 0 }));
     await expect(stranger.deals.respond(deal.id, "accept")).rejects.toThrow(/Only the buyer and the seller/);
+    // Refused locally too: neither the deal nor the outbox changed.
+    expect(await stranger.store.listOutbox()).toEqual([]);
+    expect((await stranger.store.getDeal(deal.id))?.steps).toHaveLength(1);
     expect((await seller.store.getDeal(deal.id))?.steps).toHaveLength(1);
   });
 
