@@ -1,6 +1,7 @@
 // HubApi: the one typed surface views use, exposed by the hub with Comlink (DESIGN.md §1).
 
 import type { PeerId } from "./crypto.ts";
+import type { ChatRecord, DealRecord } from "./mail-store.ts";
 import type { Listing, ListingDraft, ListingStatus } from "./records.ts";
 import type { SearchQuery } from "./search-query.ts";
 
@@ -53,7 +54,10 @@ export type HubEvent =
   | { type: "listing"; listing: Listing }
   | { type: "status"; status: HubStatus }
   /** Something the user should know that is no answer to what they did (e.g. storage pruned). */
-  | { type: "notice"; message: string };
+  | { type: "notice"; message: string }
+  // Issue 5: a deal or a chat message was created or changed (see mail-api.ts).
+  | { type: "deal"; deal: DealRecord }
+  | { type: "message"; message: ChatRecord };
 
 export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
 export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };

@@ -10,6 +10,9 @@ export interface PeerRecord {
   publicKey: string;
   name?: string;
   lastSeen: number;
+  /** ECDH public key for end-to-end encryption, and the identity key's signature over it (issue 5). */
+  agreementKey?: string;
+  agreementSignature?: string;
 }
 
 export interface Store {

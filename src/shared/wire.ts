@@ -26,6 +26,9 @@ const HelloChallenge = v.strictObject({
   publicKey: v.pipe(Base64url(87), v.length(87)),
   nonce: v.pipe(Base64url(64), v.minLength(22)),
   name: v.optional(v.pipe(v.string(), v.maxLength(80))),
+  /** ECDH P-256 public key for end-to-end encryption (issue 5), signed by the identity key. */
+  agreementKey: v.optional(v.pipe(Base64url(87), v.length(87))),
+  agreementSignature: v.optional(v.pipe(Base64url(86), v.length(86))),
 });
 
 /** HELLO, second step: my signature over your nonce (see handshake.ts for the signed text). */
@@ -46,9 +49,13 @@ const ListingRequest = v.strictObject({
 });
 
 /** End-to-end encrypted, signed payload between two users (deal steps and chat; issue 5). */
+const MessageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+
 const Sealed = v.strictObject({
   from: PeerIdSchema,
   to: PeerIdSchema,
+  /** Unique per message: the recipient ACKs it and ignores a second copy. */
+  msgId: MessageId,
   iv: Base64url(32),
   ciphertext: Base64url(60_000),
   signature: v.pipe(Base64url(86), v.length(86)),
@@ -57,6 +64,19 @@ const Sealed = v.strictObject({
 const DealProposal = v.strictObject({ ...header("DEAL_PROPOSAL"), sealed: Sealed });
 const DealResponse = v.strictObject({ ...header("DEAL_RESPONSE"), sealed: Sealed });
 const ChatMessage = v.strictObject({ ...header("CHAT_MESSAGE"), sealed: Sealed });
+
+/** Delivery (or read) receipt for a sealed message, signed by its recipient (see outbox.ts). */
+const Ack = v.strictObject({
+  ...header("ACK"),
+  ack: v.strictObject({
+    msgId: MessageId,
+    /** Who received it (signs) and who sent it. */
+    from: PeerIdSchema,
+    to: PeerIdSchema,
+    status: v.picklist(["delivered", "read", "refused"]),
+    signature: v.pipe(Base64url(86), v.length(86)),
+  }),
+});
 
 const UserInfo = v.strictObject({
   ...header("USER_INFO"),
@@ -107,6 +127,7 @@ export const FrameSchema = v.variant("type", [
   DealProposal,
   DealResponse,
   ChatMessage,
+  Ack,
   UserInfo,
   PeerList,
   Sync,

@@ -45,5 +45,16 @@ export function listingArticle(listing: Listing, me: PeerId, authorName?: string
       " · ",
       h("time", { dateTime: posted.toISOString(), textContent: posted.toLocaleString() }),
     ),
+    // Issue 5: deals start here; the offer form lives at #/offer/<id> (offer-view.ts).
+    own
+      ? null
+      : h("button", {
+          type: "button",
+          className: "make-offer",
+          textContent: "Make an offer",
+          onclick: () => {
+            location.hash = `#/offer/${listing.id}`;
+          },
+        }),
   );
 }

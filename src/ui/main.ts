@@ -7,6 +7,7 @@ import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { mountShell } from "./shell.ts";
 import { mountStorageFooter } from "./storage-footer.ts";
+import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
 import "./styles.css";
 
@@ -32,7 +33,15 @@ async function connectHub(): Promise<void> {
   // Comlink.Remote<HubApi> has the same shape: every HubApi method is already async.
   const current = Comlink.wrap<HubApi>(worker.port) as unknown as HubApi;
   hub = current;
-  const unmount = await mountShell(app, current, (listener) => Comlink.proxy(listener), routes);
+  let unread: UnreadCounter | undefined;
+  const unmount = await mountShell(
+    app,
+    current,
+    (listener) => Comlink.proxy(listener),
+    routes,
+    (event) => unread?.handle(event),
+  );
+  unread = await watchUnread(current, app);
   addEventListener("pagehide", unmount, { once: true });
   if (holdsRadioLock) await attachRadio(current);
   void navigator.locks.request(HUB_LOCK, async () => {

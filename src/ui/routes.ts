@@ -1,10 +1,13 @@
 // The app's views, by hash route. The first route is the fallback for unknown paths.
 
 import { mountBoardView } from "./board-view.ts";
+import { mountDealsView } from "./deals-view.ts";
 import { mountIdentityView } from "./identity-view.ts";
 import { mountListingDetailView } from "./listing-detail-view.ts";
+import { mountConversationView, mountMessagesView } from "./messages-view.ts";
 import { mountMyListingsView } from "./my-listings-view.ts";
 import { mountNetworkView } from "./network-view.ts";
+import { mountOfferView } from "./offer-view.ts";
 import { mountSearchView } from "./search-view.ts";
 import type { Route } from "./shell.ts";
 
@@ -15,4 +18,13 @@ export const routes: Route[] = [
   { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, title: "Listing", mount: mountListingDetailView },
   { path: /^\/network$/, nav: { label: "Network", href: "#/network" }, title: "Network", mount: mountNetworkView },
   { path: /^\/identity$/, nav: { label: "Identity", href: "#/identity" }, title: "Identity", mount: mountIdentityView },
+  // Issue 5: deals and chat.
+  { path: /^\/deals$/, nav: { label: "Deals", href: "#/deals" }, title: "Deals", mount: mountDealsView },
+  { path: /^\/messages$/, nav: { label: "Messages", href: "#/messages" }, title: "Messages", mount: mountMessagesView },
+  {
+    path: /^\/messages\/(pb-[a-z2-7]{26})\/([A-Za-z0-9_-]{8,64})$/,
+    title: "Conversation",
+    mount: mountConversationView,
+  },
+  { path: /^\/offer\/([A-Za-z0-9_-]{8,64})$/, title: "Make an offer", mount: mountOfferView },
 ];

@@ -52,6 +52,8 @@ export async function mountShell(
   hub: HubApi,
   wrap: ListenerWrapper,
   routes: Route[],
+  /** Hears every hub event whatever view is mounted (e.g. unread counts in the title). */
+  onAnyEvent?: (event: HubEvent) => void,
 ): Promise<() => void> {
   const peerIdLabel = uniqueId("label");
   const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
@@ -89,6 +91,7 @@ export async function mountShell(
     wrap((event) => {
       if (event.type === "status") showStatus(event.status);
       else if (event.type === "notice") notice.textContent = event.message;
+      onAnyEvent?.(event);
       for (const fn of viewListeners) fn(event);
     }),
   );

@@ -4,6 +4,7 @@
 
 import { type Identity, keyMatchesPeerId, type PeerId, sign, verify } from "../shared/crypto.ts";
 import { base64urlEncode } from "../shared/encoding.ts";
+import type { AgreementCard } from "../shared/seal.ts";
 import { frame, type HelloChallengeFrame, type HelloProofFrame } from "../shared/wire.ts";
 
 /** The text signed in a proof; binds both ids so a proof cannot be replayed to another peer. */
@@ -15,7 +16,7 @@ export function newNonce(): string {
   return base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-export function challengeFrame(me: Identity, nonce: string, name?: string): HelloChallengeFrame {
+export function challengeFrame(me: Identity, nonce: string, name?: string, card?: AgreementCard): HelloChallengeFrame {
   return frame<"HELLO">({
     type: "HELLO",
     step: "challenge",
@@ -23,6 +24,7 @@ export function challengeFrame(me: Identity, nonce: string, name?: string): Hell
     publicKey: me.publicKey,
     nonce,
     ...(name ? { name } : {}),
+    ...(card ?? {}),
   }) as HelloChallengeFrame;
 }
 

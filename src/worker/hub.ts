@@ -22,14 +22,19 @@ import {
   parsePeerId,
   randomToken,
 } from "../shared/crypto.ts";
+import { reputation } from "../shared/deal.ts";
 import { PeerboardError, ValidationError } from "../shared/errors.ts";
+import type { MailApi, MailResult } from "../shared/mail-api.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
 import { MAX_FRAME_BYTES } from "../shared/wire.ts";
+import { Chat } from "./chat.ts";
+import { Deals } from "./deals.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { ListingActions } from "./listing-actions.ts";
+import { Mailbox } from "./mailbox.ts";
 import { Protocol } from "./protocol.ts";
 import { guardStore, QuotaKeeper } from "./quota.ts";
 import { RadioLink } from "./radio-link.ts";
@@ -47,6 +52,8 @@ const QUOTA_CHECK_INTERVAL_MS = 60_000;
 const BLOCKED_KEY = "blocked";
 /** How often others' expired listings are pruned from IndexedDB. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** Unacknowledged mail to a connected peer goes out again after this long (issue 5). */
+const MAIL_RETRY_MS = 30_000;
 
 interface Hub {
   identity: Identity;
@@ -58,6 +65,9 @@ interface Hub {
   /** Peers the user blocked (persisted under BLOCKED_KEY). */
   blocked: Set<PeerId>;
   search: Search;
+  mailbox: Mailbox;
+  deals: Deals;
+  chat: Chat;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -141,6 +151,18 @@ async function boot(): Promise<Hub> {
     excluded: (peer) => protocol.policy.isBanned(peer) || blocked.has(peer),
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
+  // Issue 5: deals and chat, sealed end to end, through an outbox that waits for ACKs.
+  const mailbox = new Mailbox({ identity, store, protocol, dial: (peer) => dialer.connectNow(peer) });
+  protocol.use(mailbox);
+  const deals = new Deals({
+    identity,
+    store,
+    mailbox,
+    getListing: (id) => store.getListing(id),
+    onDeal: (deal) => emit({ type: "deal", deal }),
+  });
+  const chat = new Chat({ identity, store, mailbox, onMessage: (message) => emit({ type: "message", message }) });
+  dialer.addCandidates(await mailbox.waitingFor());
 
   const actions = new ListingActions(identity, store, protocol);
   const search = new Search(store);
@@ -159,7 +181,7 @@ async function boot(): Promise<Hub> {
   void prune();
   setInterval(prune, PRUNE_INTERVAL_MS);
 
-  const hub: Hub = { identity, store, link, protocol, dialer, actions, blocked, search };
+  const hub: Hub = { identity, store, link, protocol, dialer, actions, blocked, search, mailbox, deals, chat };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -171,7 +193,13 @@ async function boot(): Promise<Hub> {
   };
   link.onState((state) => {
     dialer.setOnline(state === "online");
-    if (state === "online") void dialer.tick();
+    if (state === "online") {
+      void dialer.tick();
+      // Mail is waiting: reach its recipients first, past the connection bound.
+      void mailbox.waitingFor().then((peers) => {
+        for (const peer of peers) if (!protocol.isConnected(peer)) dialer.connectNow(peer);
+      });
+    }
     statusChanged();
   });
   link.onPeer((peer, up) => dialer.peerChanged(peer, up));
@@ -187,6 +215,7 @@ async function boot(): Promise<Hub> {
     setTimeout(dialRound, lonely ? LONELY_DIAL_INTERVAL_MS : DIAL_INTERVAL_MS);
   };
   void dialRound();
+  setInterval(() => void mailbox.retry(MAIL_RETRY_MS), MAIL_RETRY_MS);
   return hub;
 }
 
@@ -203,7 +232,18 @@ function status(hub: Hub): HubStatus {
 const ready = boot();
 ready.catch((error: unknown) => console.error("Peerboard: the hub failed to start", error));
 
-const api: HubApi = {
+/** Runs a mail action; bad input and refused steps become a message for the form. */
+async function mailAction<T>(action: () => Promise<T>): Promise<MailResult<T>> {
+  try {
+    return { ok: true, value: await action() };
+  } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+    if (error instanceof PeerboardError) return { ok: false, field: "deal", message: error.message };
+    throw error;
+  }
+}
+
+const api: HubApi & MailApi = {
   async status() {
     return status(await ready);
   },
@@ -325,6 +365,34 @@ const api: HubApi = {
     const listener = listeners.get(key);
     listeners.delete(key);
     (listener as unknown as { [Comlink.releaseProxy]?: () => void })?.[Comlink.releaseProxy]?.();
+  },
+  async deals() {
+    return (await ready).deals.list();
+  },
+  async makeOffer(listingId, input) {
+    const hub = await ready;
+    return mailAction(() => hub.deals.propose(listingId, input));
+  },
+  async respondToDeal(dealId, action, input) {
+    const hub = await ready;
+    return mailAction(() => hub.deals.respond(dealId, action, input));
+  },
+  async markDealRead(dealId) {
+    await (await ready).deals.markRead(dealId);
+  },
+  async reputation() {
+    const hub = await ready;
+    return reputation(await hub.deals.list(), hub.identity.peerId);
+  },
+  async messages() {
+    return (await ready).chat.list();
+  },
+  async sendMessage(peer, topic, text) {
+    const hub = await ready;
+    return mailAction(() => hub.chat.send(peer, topic, text));
+  },
+  async markConversationRead(peer, topic) {
+    await (await ready).chat.markRead(peer, topic);
   },
   async attachRadio(port: MessagePort) {
     (await ready).link.attach(port);

@@ -2,6 +2,7 @@
 
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { Identity } from "../shared/crypto.ts";
+import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../shared/mail-store.ts";
 import type { Listing } from "../shared/records.ts";
 import type { PeerRecord, Store } from "../shared/store.ts";
 
@@ -10,12 +11,17 @@ interface PeerboardDB extends DBSchema {
   listings: { key: string; value: Listing; indexes: { byUpdatedAt: number; byExpiresAt: number } };
   meta: { key: string; value: unknown };
   peers: { key: string; value: PeerRecord };
+  // Issue 5: deals, chat, the outbox and the message ids already received.
+  deals: { key: string; value: DealRecord; indexes: { byUpdatedAt: number } };
+  messages: { key: string; value: ChatRecord; indexes: { byCreatedAt: number } };
+  outbox: { key: string; value: OutboxEntry };
+  seen: { key: string; value: number };
 }
 
 const SELF = "self";
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
-export async function openIdbStore(name = "peerboard"): Promise<Store> {
+export async function openIdbStore(name = "peerboard"): Promise<Store & MailStore> {
   const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
       // One step per schema version, applied in order: a browser may skip several releases.
@@ -32,6 +38,12 @@ export async function openIdbStore(name = "peerboard"): Promise<Store> {
         listings.createIndex("byExpiresAt", "expiresAt");
         void listings.clear();
       }
+      if (oldVersion < 3) {
+        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("messages", { keyPath: "id" }).createIndex("byCreatedAt", "createdAt");
+        db.createObjectStore("outbox", { keyPath: "msgId" });
+        db.createObjectStore("seen");
+      }
     },
     blocking() {
       // A newer version of the app wants to upgrade the schema: let it, this copy is outdated.
@@ -41,7 +53,7 @@ export async function openIdbStore(name = "peerboard"): Promise<Store> {
   return new IdbStore(db);
 }
 
-class IdbStore implements Store {
+class IdbStore implements Store, MailStore {
   constructor(private readonly db: IDBPDatabase<PeerboardDB>) {}
 
   loadIdentity(): Promise<Identity | undefined> {
@@ -112,6 +124,77 @@ class IdbStore implements Store {
 
   listPeers(): Promise<PeerRecord[]> {
     return this.db.getAll("peers");
+  }
+
+  getDeal(id: string): Promise<DealRecord | undefined> {
+    return this.db.get("deals", id);
+  }
+
+  async updateDeal(
+    id: string,
+    change: (stored: DealRecord | undefined) => DealRecord | undefined,
+    outgoing?: OutboxEntry,
+  ): Promise<DealRecord | undefined> {
+    const tx = this.db.transaction(["deals", "outbox"], "readwrite");
+    const deals = tx.objectStore("deals");
+    let next: DealRecord | undefined;
+    try {
+      next = change(await deals.get(id));
+    } catch (error) {
+      tx.abort();
+      // The abort rejects `done`; the caller hears about `error`, which caused it.
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
+    if (next) {
+      await deals.put(next);
+      if (outgoing) await tx.objectStore("outbox").put(outgoing);
+    }
+    await tx.done;
+    return next;
+  }
+
+  async listDeals(): Promise<DealRecord[]> {
+    return (await this.db.getAllFromIndex("deals", "byUpdatedAt")).reverse();
+  }
+
+  getMessage(id: string): Promise<ChatRecord | undefined> {
+    return this.db.get("messages", id);
+  }
+
+  async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
+    const tx = this.db.transaction(["messages", "outbox"], "readwrite");
+    await tx.objectStore("messages").put(message);
+    if (outgoing) await tx.objectStore("outbox").put(outgoing);
+    await tx.done;
+  }
+
+  listMessages(): Promise<ChatRecord[]> {
+    return this.db.getAllFromIndex("messages", "byCreatedAt");
+  }
+
+  async enqueue(entry: OutboxEntry): Promise<void> {
+    await this.db.put("outbox", entry);
+  }
+
+  listOutbox(): Promise<OutboxEntry[]> {
+    return this.db.getAll("outbox");
+  }
+
+  async dequeue(msgId: string): Promise<OutboxEntry | undefined> {
+    const tx = this.db.transaction("outbox", "readwrite");
+    const entry = await tx.store.get(msgId);
+    if (entry) await tx.store.delete(msgId);
+    await tx.done;
+    return entry;
+  }
+
+  async wasSeen(msgId: string): Promise<boolean> {
+    return (await this.db.get("seen", msgId)) !== undefined;
+  }
+
+  async markSeen(msgId: string): Promise<void> {
+    await this.db.put("seen", Date.now(), msgId);
   }
 
   close(): void {

@@ -4,7 +4,8 @@
 import type { Identity, PeerId } from "../shared/crypto.ts";
 import type { Link } from "../shared/link.ts";
 import { createListing, type Listing, type ListingDraft, supersedes, verifyListing } from "../shared/records.ts";
-import type { Store } from "../shared/store.ts";
+import { type AgreementCard, agreementCard, checkAgreementCard } from "../shared/seal.ts";
+import type { PeerRecord, Store } from "../shared/store.ts";
 import {
   type Frame,
   type FrameOf,
@@ -71,6 +72,8 @@ interface Session {
   myNonce: string;
   theirKey?: string;
   theirName?: string;
+  /** Their ECDH key for end-to-end encryption, when their HELLO carried a valid signed one. */
+  theirCard?: AgreementCard;
   /** We checked their proof: they hold the key for their id. */
   verified: boolean;
   /** Frames of one peer are handled strictly in order, one at a time. */
@@ -101,6 +104,8 @@ export class Protocol {
   private readonly syncMode: "reconcile" | "send-all";
   /** Set reconciliation on connect; absent in send-all mode. */
   readonly sync?: SyncExtension;
+  /** Our signed ECDH key, sent in every HELLO (issue 5). */
+  private readonly card: Promise<AgreementCard>;
 
   constructor(options: ProtocolOptions) {
     this.identity = options.identity;
@@ -110,6 +115,7 @@ export class Protocol {
     this.helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
     this.blocked = options.blocked ?? (() => false);
     this.policy = new Policy((peer, offence) => this.drop(peer, offence), options.policy, this.now);
+    this.card = agreementCard(this.identity);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
     this.syncMode = options.syncMode ?? "reconcile";
@@ -181,6 +187,13 @@ export class Protocol {
     }));
   }
 
+  /** What a peer proved in HELLO: its identity key and, when it sent one, its ECDH key. */
+  verifiedPeer(peer: PeerId): Pick<PeerRecord, "publicKey" | "agreementKey" | "agreementSignature"> | undefined {
+    const session = this.sessions.get(peer);
+    if (!session?.verified || !session.theirKey) return undefined;
+    return { publicKey: session.theirKey, ...(session.theirCard ?? {}) };
+  }
+
   isConnected(peer: PeerId): boolean {
     return this.sessions.has(peer);
   }
@@ -225,8 +238,11 @@ export class Protocol {
       }, this.helloTimeoutMs),
     };
     this.sessions.set(peer, session);
-    this.transmit(peer, challengeFrame(this.identity, session.myNonce));
     this.emitPeers();
+    void this.card.then((card) => {
+      if (this.sessions.get(peer) === session)
+        this.transmit(peer, challengeFrame(this.identity, session.myNonce, undefined, card));
+    });
   }
 
   /** Every frame leaves through here, so bytes out are counted per peer. */
@@ -306,6 +322,12 @@ export class Protocol {
       }
       session.theirKey = hello.publicKey;
       if (hello.name) session.theirName = hello.name;
+      if (hello.agreementKey && hello.agreementSignature) {
+        const card = { agreementKey: hello.agreementKey, agreementSignature: hello.agreementSignature };
+        // A card that does not verify is left out (no encrypted messages), not punished: the
+        // identity itself is proven by the proof step.
+        if (await checkAgreementCard(peer, hello.publicKey, card)) session.theirCard = card;
+      }
       this.transmit(peer, await proofFrame(this.identity, peer, hello.nonce));
       return;
     }
@@ -323,6 +345,7 @@ export class Protocol {
       publicKey: session.theirKey,
       lastSeen: this.now(),
       ...(session.theirName ? { name: session.theirName } : {}),
+      ...(session.theirCard ?? {}),
     });
     if (this.syncMode === "send-all") await this.sendAllListings(peer);
     await this.sendPeerList(peer);

@@ -103,7 +103,7 @@ export class QuotaKeeper {
  * The store, with every call that fails for lack of space retried once after making room. A
  * Proxy, so it covers every Store method, present and future, without listing them.
  */
-export function guardStore(store: Store, keeper: QuotaKeeper): Store {
+export function guardStore<S extends Store>(store: S, keeper: QuotaKeeper): S {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);

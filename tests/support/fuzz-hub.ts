@@ -4,12 +4,12 @@
 import fc from "fast-check";
 import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
 import { createListing, type Listing, verifyListing } from "../../src/shared/records.ts";
-import { frame, type HelloChallengeFrame } from "../../src/shared/wire.ts";
+import { frame } from "../../src/shared/wire.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/worker/handshake.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { Protocol } from "../../src/worker/protocol.ts";
 import { type FuzzMaterial, hostileFrames } from "./hostile-frames.ts";
-import { InjectLink } from "./inject-link.ts";
+import { InjectLink, isChallenge } from "./inject-link.ts";
 
 export interface FuzzReport {
   frames: number;
@@ -52,7 +52,7 @@ export async function fuzzInbound(options: { frames: number; seed: number }): Pr
   const handshake = async (peer: Identity) => {
     const mark = link.sent.length;
     link.up(peer.peerId);
-    const challenge = link.sentTo(peer.peerId, mark)[0] as HelloChallengeFrame;
+    const challenge = await link.nextTo(peer.peerId, mark, isChallenge);
     link.inject(peer.peerId, challengeFrame(peer, newNonce()));
     link.inject(peer.peerId, await proofFrame(peer, victim.peerId, challenge.nonce));
     await until(() => ready(peer.peerId), "HELLO");

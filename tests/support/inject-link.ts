@@ -3,6 +3,12 @@
 
 import type { PeerId } from "../../src/shared/crypto.ts";
 import type { Link } from "../../src/shared/link.ts";
+import type { HelloChallengeFrame } from "../../src/shared/wire.ts";
+
+export function isChallenge(frame: unknown): frame is HelloChallengeFrame {
+  const f = frame as { type?: unknown; step?: unknown };
+  return f.type === "HELLO" && f.step === "challenge";
+}
 
 export class InjectLink implements Link {
   readonly sent: { peer: PeerId; frame: unknown }[] = [];
@@ -41,6 +47,17 @@ export class InjectLink implements Link {
   inject(peer: PeerId, frame: unknown): void {
     if (this.open.has(peer)) for (const fn of this.frameListeners) fn(peer, frame);
   }
+  /** The first frame sent to `peer` since index `from` that `match` accepts, once it is sent. */
+  async nextTo<T>(peer: PeerId, from: number, match: (frame: unknown) => frame is T, ms = 5_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.sentTo(peer, from).find(match);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`nothing matching was sent to ${peer} in ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
   /** Frames sent to `peer` since index `from`. */
   sentTo(peer: PeerId, from = 0): unknown[] {
     return this.sent

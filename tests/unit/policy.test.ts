@@ -4,12 +4,12 @@ import "fake-indexeddb/auto";
 import { describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { createListing } from "../../src/shared/records.ts";
-import { frame, type HelloChallengeFrame } from "../../src/shared/wire.ts";
+import { frame } from "../../src/shared/wire.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/worker/handshake.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/worker/policy.ts";
 import { Protocol } from "../../src/worker/protocol.ts";
-import { InjectLink } from "../support/inject-link.ts";
+import { InjectLink, isChallenge } from "../support/inject-link.ts";
 import { draft } from "./fixtures.ts";
 
 const PEER = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -76,7 +76,7 @@ async function victim(settings: Partial<PolicySettings>) {
   const handshake = async (peer: Identity) => {
     const mark = link.sent.length;
     link.up(peer.peerId);
-    const challenge = link.sentTo(peer.peerId, mark)[0] as HelloChallengeFrame;
+    const challenge = await link.nextTo(peer.peerId, mark, isChallenge);
     link.inject(peer.peerId, challengeFrame(peer, newNonce()));
     link.inject(peer.peerId, await proofFrame(peer, identity.peerId, challenge.nonce));
     await protocol.whenIdle(peer.peerId);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
 import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
 import { createListing, type Listing } from "../../src/shared/records.ts";
+import { agreementCard } from "../../src/shared/seal.ts";
 import type { Store } from "../../src/shared/store.ts";
 import { frame, type HelloChallengeFrame, MAX_FRAME_BYTES } from "../../src/shared/wire.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/worker/handshake.ts";
@@ -162,7 +163,7 @@ async function sendMarker(raw: RawPeer, identity: Identity, target: Node): Promi
 }
 
 describe("Protocol between honest peers", () => {
-  it("completes HELLO both ways and remembers the other peer", async () => {
+  it("completes HELLO both ways and remembers the other peer and its signed encryption key", async () => {
     const a = await node();
     const b = await node();
     const changes: number[] = [];
@@ -186,10 +187,20 @@ describe("Protocol between honest peers", () => {
     expect(changes.length).toBeGreaterThan(0);
     await vi.waitFor(async () => {
       expect(await a.store.listPeers()).toEqual([
-        { id: b.id, publicKey: b.identity.publicKey, lastSeen: expect.any(Number) },
+        {
+          id: b.id,
+          publicKey: b.identity.publicKey,
+          lastSeen: expect.any(Number),
+          ...(await agreementCard(b.identity)),
+        },
       ]);
       expect(await b.store.listPeers()).toEqual([
-        { id: a.id, publicKey: a.identity.publicKey, lastSeen: expect.any(Number) },
+        {
+          id: a.id,
+          publicKey: a.identity.publicKey,
+          lastSeen: expect.any(Number),
+          ...(await agreementCard(a.identity)),
+        },
       ]);
     }, WAIT);
   });

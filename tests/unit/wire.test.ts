@@ -23,7 +23,14 @@ const listing = await createListing(me, draft(), NOW);
 type Raw = Record<string, unknown>;
 
 function sealed(): Raw {
-  return { from: me.peerId, to: them.peerId, iv: "aXZpdml2aXZpdml2", ciphertext: "Y2lwaGVy", signature: SIG };
+  return {
+    from: me.peerId,
+    to: them.peerId,
+    msgId: "m".repeat(22),
+    iv: "aXZpdml2aXZpdml2",
+    ciphertext: "Y2lwaGVy",
+    signature: SIG,
+  };
 }
 
 /** One valid frame of every type (HELLO twice: challenge and proof). */
@@ -44,6 +51,10 @@ function examples(): Record<string, Raw> {
     DEAL_PROPOSAL: { ...head("DEAL_PROPOSAL"), sealed: sealed() },
     DEAL_RESPONSE: { ...head("DEAL_RESPONSE"), sealed: sealed() },
     CHAT_MESSAGE: { ...head("CHAT_MESSAGE"), sealed: sealed() },
+    ACK: {
+      ...head("ACK"),
+      ack: { msgId: "m".repeat(22), from: them.peerId, to: me.peerId, status: "delivered", signature: SIG },
+    },
     USER_INFO: {
       ...head("USER_INFO"),
       profile: {
@@ -132,6 +143,11 @@ const wrongTypes: Record<string, [path: string[], value: unknown][]> = {
     [["ranges"], Array.from({ length: 601 }, (_, i) => ({ b: [i + 1, ""] }))],
     [["have"], []],
   ],
+  ACK: [
+    [["ack", "msgId"], "short"],
+    [["ack", "status"], "lost"],
+    [["ack", "from"], "bob"],
+  ],
   PEER_LIST: [
     [["peers"], null],
     [["peers", "0", "id"], 1],
@@ -145,6 +161,7 @@ const nestedObjects: Record<string, string[]> = {
   DEAL_PROPOSAL: ["sealed"],
   DEAL_RESPONSE: ["sealed"],
   CHAT_MESSAGE: ["sealed"],
+  ACK: ["ack"],
   USER_INFO: ["profile"],
   PEER_LIST: ["peers", "0"],
   SYNC: ["ranges", "1"],
@@ -163,10 +180,11 @@ function expectMalformed(raw: unknown): void {
 }
 
 describe("parseFrame", () => {
-  it("has an example for each of the nine frame types", () => {
+  it("has an example for each frame type", () => {
     const types = new Set(Object.values(examples()).map((e) => e.type));
     expect([...types].sort()).toEqual(
       [
+        "ACK",
         "CHAT_MESSAGE",
         "DEAL_PROPOSAL",
         "DEAL_RESPONSE",
@@ -238,7 +256,7 @@ describe("parseFrame", () => {
     expectMalformed({ ...examples()["HELLO proof"], step: "challenge" });
   });
 
-  it("rejects a SYNC without its body, and ACK, which this version does not speak yet", () => {
+  it("rejects SYNC and ACK frames without their bodies", () => {
     expectMalformed({ v: 1, type: "SYNC", id: "s1" });
     expectMalformed({ v: 1, type: "ACK", id: "a1" });
   });

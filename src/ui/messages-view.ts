@@ -1,0 +1,161 @@
+// "Messages" (#/messages): one conversation per other person and topic (a deal or a listing),
+// with unread counts; #/messages/<peer>/<topic> shows one conversation and its composer.
+
+import type { HubApi } from "../shared/api.ts";
+import type { PeerId } from "../shared/crypto.ts";
+import type { MailApi } from "../shared/mail-api.ts";
+import type { ChatRecord, DealRecord, MessageStatus } from "../shared/mail-store.ts";
+import type { Listing } from "../shared/records.ts";
+import { h } from "./dom.ts";
+import { field, setError } from "./form.ts";
+import type { ViewContext } from "./shell.ts";
+
+const STATUS_TEXT: Record<MessageStatus, string> = {
+  sent: "Sent",
+  delivered: "Delivered",
+  read: "Read",
+  refused: "Not accepted by the other side",
+};
+
+/** What a conversation is about, as the user knows it: the listing's title. */
+function topicTitle(topic: string, deals: Map<string, DealRecord>, listings: Map<string, Listing>): string {
+  const listingId = deals.get(topic)?.listingId ?? topic;
+  const title = listings.get(listingId)?.title;
+  return title ? `${deals.has(topic) ? "Deal on" : "About"} “${title}”` : `About ${topic}`;
+}
+
+async function lookups(hub: HubApi & MailApi) {
+  const [listings, deals] = await Promise.all([hub.listings(), hub.deals()]);
+  return {
+    listings: new Map(listings.map((l) => [l.id, l])),
+    deals: new Map(deals.map((d) => [d.id, d])),
+  };
+}
+
+export async function mountMessagesView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+  // The real hub implements MailApi too (src/worker/hub.ts).
+  const hub = context.hub as HubApi & MailApi;
+  const me = context.status.peerId;
+  const { listings, deals } = await lookups(hub);
+  const messages = new Map<string, ChatRecord>();
+  const list = h("ul", { className: "conversations", "aria-label": "Conversations" });
+  const empty = h("p", {
+    className: "empty",
+    textContent: "No conversations yet. Open a deal and choose “Messages about this deal”.",
+  });
+  outlet.replaceChildren(h("h2", { textContent: "Messages" }), empty, list);
+
+  const render = () => {
+    const groups = new Map<string, ChatRecord[]>();
+    for (const m of messages.values()) {
+      const key = `${m.peer}/${m.topic}`;
+      groups.set(key, [...(groups.get(key) ?? []), m]);
+    }
+    const sorted = [...groups.entries()].sort(
+      ([, a], [, b]) => Math.max(...b.map((m) => m.createdAt)) - Math.max(...a.map((m) => m.createdAt)),
+    );
+    list.replaceChildren(
+      ...sorted.map(([key, group]) => {
+        const first = group[0] as ChatRecord;
+        const unread = group.filter((m) => m.author !== me && m.status !== "read").length;
+        const last = group.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+        return h(
+          "li",
+          { className: unread ? "conversation unread" : "conversation" },
+          h("a", {
+            href: `#/messages/${key}`,
+            textContent: `${topicTitle(first.topic, deals, listings)} with ${first.peer}`,
+          }),
+          unread ? h("span", { className: "badge", textContent: `${unread} unread` }) : null,
+          h("p", { className: "meta", textContent: last.text }),
+        );
+      }),
+    );
+    empty.hidden = groups.size > 0;
+  };
+  context.onEvent((event) => {
+    if (event.type === "message") {
+      messages.set(event.message.id, event.message);
+      render();
+    }
+  });
+  for (const m of await hub.messages()) messages.set(m.id, m);
+  render();
+}
+
+export async function mountConversationView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+  const hub = context.hub as HubApi & MailApi;
+  const me = context.status.peerId;
+  const [peer = "", topic = ""] = context.params as [PeerId, string];
+  const { listings, deals } = await lookups(hub);
+  const messages = new Map<string, ChatRecord>();
+  const log = h("ol", { className: "chat-log", "aria-label": "Messages", "aria-live": "polite" });
+  const text = field("Message", h("textarea", { name: "message", rows: 3 }));
+  const send = h("button", { type: "submit", textContent: "Send" });
+  const form = h(
+    "form",
+    { className: "chat-form", "aria-label": "Write a message", noValidate: true },
+    text.wrapper,
+    send,
+  );
+  outlet.replaceChildren(
+    h("h2", { textContent: topicTitle(topic, deals, listings) }),
+    h("p", { className: "meta", textContent: `With ${peer}` }),
+    h(
+      "p",
+      {},
+      h("a", { href: "#/messages", textContent: "All conversations" }),
+      " · ",
+      h("a", { href: "#/deals", textContent: "Deals" }),
+    ),
+    log,
+    form,
+  );
+
+  const render = () => {
+    const sorted = [...messages.values()].sort((a, b) => a.createdAt - b.createdAt);
+    log.replaceChildren(
+      ...sorted.map((m) => {
+        const own = m.author === me;
+        return h(
+          "li",
+          { className: own ? "chat own" : "chat" },
+          h("span", { className: "chat-author", textContent: own ? "You: " : "They: " }),
+          h("span", { className: "chat-text", textContent: m.text }),
+          own ? h("span", { className: "chat-status", textContent: ` · ${STATUS_TEXT[m.status]}` }) : null,
+        );
+      }),
+    );
+  };
+  const mine = (m: ChatRecord) => m.peer === peer && m.topic === topic;
+  context.onEvent((event) => {
+    if (event.type !== "message" || !mine(event.message)) return;
+    messages.set(event.message.id, event.message);
+    render();
+    // Shown to the user: tell the author it was read.
+    if (event.message.author === peer && event.message.status !== "read" && document.visibilityState === "visible")
+      void hub.markConversationRead(peer, topic);
+  });
+  for (const m of await hub.messages()) if (mine(m)) messages.set(m.id, m);
+  render();
+  if (document.visibilityState === "visible") await hub.markConversationRead(peer, topic);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    setError(text, "");
+    send.disabled = true;
+    try {
+      const result = await hub.sendMessage(peer, topic, text.control.value);
+      if (result.ok) {
+        messages.set(result.value.id, result.value);
+        render();
+        form.reset();
+        text.control.focus();
+      } else setError(text, result.message);
+    } catch (error) {
+      setError(text, `Could not send: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      send.disabled = false;
+    }
+  });
+}

@@ -1,0 +1,58 @@
+// "Make an offer" (#/offer/<listing id>): an amount or a swap and a message, sent to the seller
+// as a DEAL_PROPOSAL; then on to the deals view.
+
+import type { HubApi } from "../shared/api.ts";
+import type { MailApi } from "../shared/mail-api.ts";
+import { formatPrice } from "../shared/records.ts";
+import { h } from "./dom.ts";
+import { offerFields } from "./offer-fields.ts";
+import type { ViewContext } from "./shell.ts";
+
+export async function mountOfferView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+  // The real hub implements MailApi too (src/worker/hub.ts).
+  const hub = context.hub as HubApi & MailApi;
+  const listingId = context.params[0] ?? "";
+  const listing = (await hub.listings()).find((l) => l.id === listingId);
+  if (!listing) {
+    outlet.replaceChildren(
+      h("h2", { textContent: "Make an offer" }),
+      h("p", { textContent: "That listing is not here (any more). Go back to the board and pick another." }),
+      h("a", { href: "#/", textContent: "Back to the board" }),
+    );
+    return;
+  }
+  const fields = offerFields(listing.currency);
+  const formError = h("p", { className: "form-error", role: "alert" });
+  const send = h("button", { type: "submit", textContent: "Send offer" });
+  const form = h(
+    "form",
+    { className: "offer-form", "aria-label": "Make an offer", noValidate: true },
+    ...fields.nodes,
+    send,
+    formError,
+  );
+  outlet.replaceChildren(
+    h(
+      "section",
+      { className: "offer", "aria-label": "Make an offer" },
+      h("h2", { textContent: `Make an offer: ${listing.title}` }),
+      h("p", { className: "price", textContent: `Asking: ${formatPrice(listing)}` }),
+      form,
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    fields.clearErrors();
+    formError.textContent = "";
+    send.disabled = true;
+    try {
+      const result = await hub.makeOffer(listing.id, fields.read());
+      if (result.ok) location.hash = "#/deals";
+      else if (!fields.showError(result.field, result.message)) formError.textContent = result.message;
+    } catch (error) {
+      formError.textContent = `Could not send the offer: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      send.disabled = false;
+    }
+  });
+}

@@ -1,0 +1,192 @@
+// Deals between two users (issue 5): the local side of offers, counters and answers, and the
+// handler for steps that arrive. Every step is signed, checked by the state machine in
+// src/shared/deal.ts, stored whole on both sides and travels sealed through the Mailbox.
+
+import type { Identity, PeerId } from "../shared/crypto.ts";
+import {
+  applyStep,
+  counterparty,
+  DEAL_MESSAGE_MAX,
+  type DealAction,
+  DealError,
+  type DealStep,
+  dealState,
+  type Offer,
+  SWAP_MAX,
+  signStep,
+  verifyStep,
+} from "../shared/deal.ts";
+import { ValidationError } from "../shared/errors.ts";
+import type { OfferInput } from "../shared/mail-api.ts";
+import type { DealRecord, MailStore } from "../shared/mail-store.ts";
+import { CURRENCIES, type Listing, parsePrice } from "../shared/records.ts";
+import { newMessageId } from "../shared/seal.ts";
+import type { Mailbox } from "./mailbox.ts";
+
+export interface DealsOptions {
+  identity: Identity;
+  store: MailStore;
+  mailbox: Mailbox;
+  getListing: (id: string) => Promise<Listing | undefined>;
+  onDeal: (deal: DealRecord) => void;
+  /**
+   * Hook for the listing's status (issue 4 adds active/reserved/sold): called on the seller's
+   * side when a deal is accepted ("reserved") or completed ("sold"). Not wired until listings
+   * carry a status.
+   */
+  onListingStatus?: (listingId: string, status: "reserved" | "sold") => Promise<void>;
+  now?: () => number;
+}
+
+/** Checks what the user typed for an offer; throws ValidationError naming the field. */
+export function parseOffer(input: OfferInput): { offer: Offer; message: string } {
+  const message = input.message.trim();
+  if (message.length > DEAL_MESSAGE_MAX)
+    throw new ValidationError("message", `Keep the message to ${DEAL_MESSAGE_MAX} characters.`);
+  const swap = input.swap.trim();
+  const amountText = input.amount.trim();
+  if (amountText && swap)
+    throw new ValidationError("amount", "Offer either an amount or a swap, not both: clear one of them.");
+  if (swap) {
+    if (swap.length > SWAP_MAX) throw new ValidationError("swap", `Keep the swap offer to ${SWAP_MAX} characters.`);
+    return { offer: { kind: "swap", items: swap }, message };
+  }
+  const amount = parsePrice(amountText);
+  if (amount === null) throw new ValidationError("amount", "Enter an amount, or describe what you offer to swap.");
+  const currency = input.currency as (typeof CURRENCIES)[number];
+  if (!CURRENCIES.includes(currency)) throw new ValidationError("currency", "Choose a currency from the list.");
+  return { offer: { kind: "money", amount, currency }, message };
+}
+
+/** Of two steps taken concurrently at the same position, the one both sides keep. */
+function wins(a: DealStep, b: DealStep): boolean {
+  return a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.author < b.author;
+}
+
+export class Deals {
+  private readonly now: () => number;
+
+  constructor(private readonly options: DealsOptions) {
+    this.now = options.now ?? Date.now;
+    const receive = (from: PeerId, body: unknown) => this.receive(from, body);
+    options.mailbox.handle("DEAL_PROPOSAL", receive);
+    options.mailbox.handle("DEAL_RESPONSE", receive);
+    options.mailbox.onAck(async (entry, _msgId, status) => {
+      if (status === "refused" && (entry?.kind === "DEAL_PROPOSAL" || entry?.kind === "DEAL_RESPONSE"))
+        await this.refused((entry.body as { step: DealStep }).step);
+    });
+  }
+
+  list(): Promise<DealRecord[]> {
+    return this.options.store.listDeals();
+  }
+
+  /** Opens a deal on someone else's listing and sends the offer to its author. */
+  async propose(listingId: string, input: OfferInput): Promise<DealRecord> {
+    const listing = await this.options.getListing(listingId);
+    if (!listing) throw new ValidationError("listing", "That listing is no longer here.");
+    if (listing.author === this.options.identity.peerId)
+      throw new ValidationError("listing", "You cannot make an offer on your own listing.");
+    const { offer, message } = parseOffer(input);
+    const step = await signStep(this.options.identity, {
+      dealId: newMessageId(),
+      listingId,
+      seq: 0,
+      action: "propose",
+      buyer: this.options.identity.peerId,
+      seller: listing.author,
+      createdAt: this.now(),
+      offer,
+      message,
+    });
+    return this.takeStep(undefined, step, "DEAL_PROPOSAL");
+  }
+
+  /** Counter, accept, reject, withdraw or complete; throws DealError when it is not allowed now. */
+  async respond(dealId: string, action: DealAction, input?: OfferInput): Promise<DealRecord> {
+    const deal = await this.options.store.getDeal(dealId);
+    if (!deal) throw new DealError("That deal is not here.");
+    if (action === "propose") throw new DealError("This deal already has its offer; make a counter-offer.");
+    const parsed =
+      action === "counter" ? parseOffer(input ?? { amount: "", currency: "", swap: "", message: "" }) : undefined;
+    const last = deal.steps.at(-1) as DealStep;
+    const step = await signStep(this.options.identity, {
+      dealId,
+      listingId: deal.listingId,
+      seq: deal.steps.length,
+      action,
+      buyer: deal.buyer,
+      seller: deal.seller,
+      // Never before the previous step, even if this device's clock is behind the other's.
+      createdAt: Math.max(this.now(), last.createdAt),
+      ...(parsed ?? { message: input?.message.trim() ?? "" }),
+    });
+    return this.takeStep(deal, step, "DEAL_RESPONSE");
+  }
+
+  async markRead(dealId: string): Promise<void> {
+    const updated = await this.options.store.updateDeal(dealId, (d) => (d?.unread ? { ...d, unread: 0 } : undefined));
+    if (updated) this.options.onDeal(updated);
+  }
+
+  private async takeStep(deal: DealRecord | undefined, step: DealStep, kind: "DEAL_PROPOSAL" | "DEAL_RESPONSE") {
+    const now = this.now();
+    const other = counterparty(step, step.author);
+    const outgoing = this.options.mailbox.entry(other, kind, newMessageId(), { step });
+    const stored = await this.options.store.updateDeal(
+      step.dealId,
+      (current) => {
+        if ((current?.steps.length ?? 0) !== (deal?.steps.length ?? 0))
+          throw new DealError("The deal changed meanwhile; look at it again.");
+        return { ...applyStep(current, step, now), unread: current?.unread ?? 0, updatedAt: now };
+      },
+      outgoing,
+    );
+    const record = stored as DealRecord;
+    this.options.onDeal(record);
+    await this.settleListing(record);
+    await this.options.mailbox.dispatch(outgoing);
+    return record;
+  }
+
+  private async receive(from: PeerId, body: unknown): Promise<void> {
+    const raw = typeof body === "object" && body !== null ? (body as { step?: unknown }).step : undefined;
+    const step = await verifyStep(raw);
+    if (!step) throw new DealError("A deal step did not verify.");
+    if (step.author !== from) throw new DealError("A deal step was not sent by its author.");
+    const me = this.options.identity.peerId;
+    if (step.buyer !== me && step.seller !== me) throw new DealError("A deal step for someone else's deal.");
+    const now = this.now();
+    const stored = await this.options.store.updateDeal(step.dealId, (current) => {
+      let base = current;
+      const mine = current?.steps.at(-1);
+      // Both sides acted at once: keep the same one of the two steps on both sides.
+      if (current && mine && step.seq === current.steps.length - 1 && mine.author === me && wins(step, mine))
+        base = { ...current, steps: current.steps.slice(0, -1) };
+      return { ...applyStep(base, step, now), unread: (current?.unread ?? 0) + 1, updatedAt: now };
+    });
+    const record = stored as DealRecord;
+    this.options.onDeal(record);
+    await this.settleListing(record);
+  }
+
+  /**
+   * The other side refused our step (it had moved on, e.g. withdrew while we accepted, or kept
+   * its own concurrent step): take ours back so both sides hold the same steps.
+   */
+  private async refused(step: DealStep): Promise<void> {
+    const updated = await this.options.store.updateDeal(step.dealId, (deal) => {
+      const last = deal?.steps.at(-1);
+      if (!deal || last?.signature !== step.signature || deal.steps.length === 1) return undefined;
+      return { ...deal, steps: deal.steps.slice(0, -1), unread: deal.unread + 1, updatedAt: this.now() };
+    });
+    if (updated) this.options.onDeal(updated);
+  }
+
+  private async settleListing(deal: DealRecord): Promise<void> {
+    if (deal.seller !== this.options.identity.peerId || !this.options.onListingStatus) return;
+    const state = dealState(deal.steps, this.now());
+    if (state === "accepted") await this.options.onListingStatus(deal.listingId, "reserved");
+    if (state === "completed") await this.options.onListingStatus(deal.listingId, "sold");
+  }
+}

@@ -1,0 +1,171 @@
+// Deals and chat between two users (issue 5): real server, real Chromium, real WebRTC, sealed
+// frames and the IndexedDB outbox.
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchBrowser,
+  listingArticle,
+  listingHeading,
+  newUser,
+  openBoard,
+  post,
+  startTestServer,
+  type TestServer,
+} from "./harness.ts";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+  });
+}
+
+/** The deal card about a listing, in the Deals view. */
+function dealCard(page: Page, title: string) {
+  return page.locator("article.deal").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+}
+
+async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: new RegExp(`^${name}`) })
+    .click();
+  await page.getByRole("heading", { name, exact: true, level: 2 }).waitFor();
+}
+
+/** Alice posts a listing, Bob offers 30 on it; returns both pages on the Deals view. */
+async function offerOnListing(title: string): Promise<{ alice: Page; bob: Page; bobContext: BrowserContext }> {
+  const alice = await openBoard(await newUser(browser), server.url);
+  const bobContext = await newUser(browser);
+  const bob = await openBoard(bobContext, server.url);
+  await post(alice, { title, price: "40" });
+  await listingHeading(bob, title).waitFor();
+  expect(await listingArticle(alice, title).getByRole("button", { name: "Make an offer" }).count()).toBe(0);
+  await listingArticle(bob, title).getByRole("button", { name: "Make an offer" }).click();
+  await bob.getByRole("button", { name: "Send offer" }).click();
+  await bob.getByText("Enter an amount, or describe what you offer to swap.").waitFor();
+  expect(await bob.getByLabel("Amount").getAttribute("aria-invalid")).toBe("true");
+  await bob.getByLabel("Amount").fill("30");
+  await bob.getByLabel("Message", { exact: true }).fill("Would you take 30?");
+  await bob.getByRole("button", { name: "Send offer" }).click();
+  await dealCard(bob, title).getByText("State: proposed").waitFor();
+  return { alice, bob, bobContext };
+}
+
+describe("deals and chat between two users", () => {
+  it("offer → counter → accept → complete, live on both sides, with the unread count in the tab title", async () => {
+    const { alice, bob } = await offerOnListing("Blue bicycle");
+    // Alice is on the board: the offer shows as unread in the tab title and on the Deals link.
+    await alice.waitForFunction(() => document.title.startsWith("(1) "));
+    await alice.getByRole("link", { name: "Deals 1 unread" }).waitFor();
+    await goTo(alice, "Deals");
+    const aliceDeal = dealCard(alice, "Blue bicycle");
+    await aliceDeal.getByText("State: proposed").waitFor();
+    await expect(aliceDeal.textContent()).resolves.toContain("They offered €30.00 — “Would you take 30?”");
+    expect(await axeViolations(alice)).toEqual([]);
+
+    await aliceDeal.getByRole("button", { name: "Counter" }).click();
+    await aliceDeal.getByLabel("Amount").fill("35");
+    await aliceDeal.getByRole("button", { name: "Send counter-offer" }).click();
+    await aliceDeal.getByText("State: countered").waitFor();
+
+    const bobDeal = dealCard(bob, "Blue bicycle");
+    await bobDeal.getByText("State: countered").waitFor();
+    await bobDeal.getByText("Current offer: €35.00").waitFor();
+    // It is Bob's turn: he cannot counter his own offer, only answer Alice's.
+    await bobDeal.getByRole("button", { name: "Accept" }).click();
+    await bobDeal.getByText("State: accepted").waitFor();
+
+    await aliceDeal.getByText("State: accepted").waitFor();
+    await aliceDeal.getByRole("button", { name: "Mark completed" }).click();
+    await aliceDeal.getByText("State: completed").waitFor();
+    await bobDeal.getByText("State: completed").waitFor();
+    expect(await bobDeal.getByRole("button").count()).toBe(0);
+    // Reputation counts the completed deal on both sides, from the signed steps each holds.
+    await alice.getByText("Your completed deals: 1 as seller, 0 as buyer").waitFor();
+    await bob.getByText("Your completed deals: 0 as seller, 1 as buyer").waitFor();
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it("chat both ways shows sent, delivered and read", async () => {
+    const { alice, bob } = await offerOnListing("Green kettle");
+    await dealCard(bob, "Green kettle").getByRole("link", { name: "Messages about this deal" }).click();
+    await bob.getByLabel("Message", { exact: true }).fill("Is it still available?");
+    await bob.getByRole("button", { name: "Send", exact: true }).click();
+    const bobLine = bob
+      .getByRole("list", { name: "Messages" })
+      .getByRole("listitem")
+      .filter({ hasText: "Is it still available?" });
+    // Alice has not opened the conversation yet: delivered, not read.
+    await bobLine.filter({ hasText: "Delivered" }).waitFor();
+
+    await alice.getByRole("link", { name: "Messages 1 unread" }).waitFor();
+    await goTo(alice, "Messages");
+    expect(await axeViolations(alice)).toEqual([]);
+    await alice.getByRole("link", { name: /Deal on “Green kettle”/ }).click();
+    await alice.getByText("Is it still available?").waitFor();
+    await bobLine.filter({ hasText: "Read" }).waitFor();
+
+    await alice.getByLabel("Message", { exact: true }).fill("Yes, come by tomorrow.");
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    await bob.getByText("Yes, come by tomorrow.").waitFor();
+    const aliceLine = alice.getByRole("listitem").filter({ hasText: "Yes, come by tomorrow." });
+    await aliceLine.filter({ hasText: "Read" }).waitFor();
+    expect(await axeViolations(alice)).toEqual([]);
+    // Read messages no longer count; only the offer Alice has not opened in Deals does.
+    await alice.getByRole("link", { name: "Messages", exact: true }).waitFor();
+    expect(await alice.title()).toMatch(/^\(1\) /);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it("a message sent while the other user's browser is closed arrives after they reopen it", async () => {
+    const { alice, bob, bobContext } = await offerOnListing("Red lamp");
+    await goTo(alice, "Deals");
+    await dealCard(alice, "Red lamp").getByRole("link", { name: "Messages about this deal" }).click();
+    // Bob closes every tab: his hub and radio stop; his IndexedDB stays with the context.
+    await bob.close();
+
+    await alice.getByLabel("Message", { exact: true }).fill("Sent while you were away");
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    const line = alice.getByRole("listitem").filter({ hasText: "Sent while you were away" });
+    await line.filter({ hasText: "Sent" }).waitFor();
+    await alice.reload();
+    // Still waiting after a reload: it lives in the outbox, not in the page.
+    await line.filter({ hasText: "Sent" }).waitFor();
+
+    const bobAgain = await openBoard(bobContext, server.url);
+    await line.filter({ hasText: "Delivered" }).waitFor({ timeout: 30_000 });
+    await goTo(bobAgain, "Messages");
+    await bobAgain.getByRole("link", { name: /Deal on “Red lamp”/ }).click();
+    await bobAgain.getByText("Sent while you were away").waitFor();
+    await line.filter({ hasText: "Read" }).waitFor();
+    await alice.context().close();
+    await bobContext.close();
+  });
+});
