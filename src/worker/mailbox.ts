@@ -217,8 +217,8 @@ export class Mailbox implements ProtocolExtension {
     const entries = (only ?? (await this.store.listOutbox()))
       .filter((e) => e.to === peer)
       .sort((a, b) => a.createdAt - b.createdAt);
-    let sent = this.sentThisSession.get(peer);
-    if (!sent) this.sentThisSession.set(peer, (sent = new Set()));
+    const sent = this.sentThisSession.get(peer) ?? new Set<string>();
+    this.sentThisSession.set(peer, sent);
     for (const entry of entries) {
       if (sent.has(entry.msgId) && !again) continue;
       sent.add(entry.msgId);
