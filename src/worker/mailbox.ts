@@ -45,6 +45,8 @@ export class Mailbox implements ProtocolExtension {
   private readonly now: () => number;
   /** One flush per peer at a time, so an entry is not sealed and sent twice concurrently. */
   private readonly flushing = new Map<PeerId, Promise<void>>();
+  /** Entries already sent on the current connection to a peer; a new connection sends all again. */
+  private readonly sentThisSession = new Map<PeerId, Set<string>>();
 
   constructor(options: MailboxOptions) {
     this.identity = options.identity;
@@ -108,12 +110,17 @@ export class Mailbox implements ProtocolExtension {
       await this.flush(
         peer,
         stale.filter((e) => e.to === peer),
+        true,
       );
   }
 
   /** Hears when a peer has completed HELLO, after its waiting mail went out. */
   onPeerReady(fn: (peer: PeerId) => Promise<void> | void): void {
     this.readyListeners.add(fn);
+  }
+
+  onClose(peer: PeerId): void {
+    this.sentThisSession.delete(peer);
   }
 
   /** Everything waiting for a peer goes out each time it completes HELLO, until ACKed. */
@@ -188,28 +195,33 @@ export class Mailbox implements ProtocolExtension {
     const waiting = (await this.store.listOutbox()).find((e) => e.msgId === ack.msgId);
     // Only the recipient can retire an entry: an ACK from anyone else leaves it waiting.
     const entry = waiting?.to === peer ? await this.store.dequeue(ack.msgId) : undefined;
+    this.sentThisSession.get(peer)?.delete(ack.msgId);
     if (!entry && ack.status === "delivered") return;
     for (const fn of this.ackListeners) await fn(entry, ack.msgId, ack.status);
   }
 
-  /** Sends `only` these entries, or everything waiting for `peer`. */
-  private flush(peer: PeerId, only?: OutboxEntry[]): Promise<void> {
+  /** Sends `only` these entries, or everything waiting for `peer`; `again` repeats sent ones. */
+  private flush(peer: PeerId, only?: OutboxEntry[], again = false): Promise<void> {
     const previous = this.flushing.get(peer) ?? Promise.resolve();
-    const next = previous.then(() => this.sendWaiting(peer, only));
+    const next = previous.then(() => this.sendWaiting(peer, only, again));
     this.flushing.set(peer, next);
     return next.finally(() => {
       if (this.flushing.get(peer) === next) this.flushing.delete(peer);
     });
   }
 
-  private async sendWaiting(peer: PeerId, only?: OutboxEntry[]): Promise<void> {
+  private async sendWaiting(peer: PeerId, only: OutboxEntry[] | undefined, again: boolean): Promise<void> {
     const keys = this.protocol.verifiedPeer(peer);
     // A peer from an older version sends no encryption key: its mail waits until it updates.
     if (!keys?.agreementKey) return;
     const entries = (only ?? (await this.store.listOutbox()))
       .filter((e) => e.to === peer)
       .sort((a, b) => a.createdAt - b.createdAt);
+    const sent = this.sentThisSession.get(peer) ?? new Set<string>();
+    this.sentThisSession.set(peer, sent);
     for (const entry of entries) {
+      if (sent.has(entry.msgId) && !again) continue;
+      sent.add(entry.msgId);
       const sealed = await seal(this.identity, entry.kind, peer, keys.agreementKey, entry.msgId, entry.body);
       this.protocol.send(peer, frame({ type: entry.kind, sealed }));
     }

@@ -141,7 +141,9 @@ describe("deals and chat over the mailbox", () => {
     await connect(buyer, seller);
     await buyer.deals.propose(listing.id, money("30", "secret-handshake-words"));
     await buyer.chat.send(seller.id, listing.id, "more-secret-words");
-    await vi.waitFor(() => expect(sealedFrames(buyer.id, seller.id)).toHaveLength(2), WAIT);
+    await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
+    // Each sent once, although the HELLO-time flush raced the sends.
+    expect(sealedFrames(buyer.id, seller.id)).toHaveLength(2);
     expect(JSON.stringify(network.sent)).not.toMatch(/secret-handshake-words|more-secret-words/);
   });
 
@@ -306,6 +308,32 @@ describe("deals and chat over the mailbox", () => {
     expect(await stranger.store.listOutbox()).toEqual([]);
     expect((await stranger.store.getDeal(deal.id))?.steps).toHaveLength(1);
     expect((await seller.store.getDeal(deal.id))?.steps).toHaveLength(1);
+  });
+
+  it("converges when both sides act at once while apart (accept vs withdraw)", async () => {
+    const [seller, buyer] = [await node(), await node()];
+    const listing = await listingOf(seller, buyer);
+    await connect(buyer, seller);
+    const deal = await buyer.deals.propose(listing.id, {
+      amount: "",
+      currency: "EUR",
+      swap: "My old lamp",
+      message: "",
+    });
+    await vi.waitFor(async () => expect(await seller.store.getDeal(deal.id)).toBeDefined(), WAIT);
+    expect((await seller.store.getDeal(deal.id))?.steps[0]?.offer).toEqual({ kind: "swap", items: "My old lamp" });
+    buyer.link.hangUp(seller.id);
+    await vi.waitFor(() => expect(seller.protocol.readyPeers()).toEqual([]), WAIT);
+    await seller.deals.respond(deal.id, "accept");
+    await buyer.deals.respond(deal.id, "withdraw");
+    await connect(buyer, seller);
+    await vi.waitFor(async () => {
+      expect(await buyer.store.listOutbox()).toEqual([]);
+      expect(await seller.store.listOutbox()).toEqual([]);
+      const [a, b] = [await buyer.store.getDeal(deal.id), await seller.store.getDeal(deal.id)];
+      expect(a?.steps).toHaveLength(2);
+      expect(a?.steps).toEqual(b?.steps);
+    }, WAIT);
   });
 
   it("refuses an offer on your own listing with a message for the form", async () => {

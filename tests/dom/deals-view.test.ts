@@ -1,0 +1,150 @@
+// The Deals view against a hub double that applies the real deal rules (src/shared/deal.ts)
+// and the real offer parsing (src/worker/deals.ts).
+
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
+import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { applyStep, type DealAction, DealError, signStep } from "../../src/shared/deal.ts";
+import { ValidationError } from "../../src/shared/errors.ts";
+import type { MailApi, MailResult, OfferInput } from "../../src/shared/mail-api.ts";
+import type { DealRecord } from "../../src/shared/mail-store.ts";
+import { createListing, type Listing } from "../../src/shared/records.ts";
+import { mountDealsView } from "../../src/ui/deals-view.ts";
+import { parseOffer } from "../../src/worker/deals.ts";
+
+let seller: Identity;
+let buyer: Identity;
+let listing: Listing;
+
+beforeAll(async () => {
+  seller = await generateIdentity(Date.now());
+  buyer = await generateIdentity(Date.now());
+  listing = await createListing(
+    seller,
+    { title: "Blue bicycle", description: "", price: "40", currency: "EUR" },
+    Date.now(),
+  );
+});
+
+afterEach(() => document.body.replaceChildren());
+
+class MailDouble implements Partial<HubApi & MailApi> {
+  readonly read: string[] = [];
+  constructor(
+    readonly me: Identity,
+    readonly stored: DealRecord[],
+  ) {}
+  async status(): Promise<HubStatus> {
+    return { peerId: this.me.peerId, radio: "online", peers: [] };
+  }
+  async listings() {
+    return [listing];
+  }
+  async deals() {
+    return [...this.stored];
+  }
+  async markDealRead(id: string) {
+    this.read.push(id);
+  }
+  async reputation() {
+    return { asBuyer: 0, asSeller: 0 };
+  }
+  async respondToDeal(id: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>> {
+    const deal = this.stored.find((d) => d.id === id) as DealRecord;
+    try {
+      const parsed = action === "counter" ? parseOffer(input as OfferInput) : { message: "" };
+      const step = await signStep(this.me, {
+        dealId: id,
+        listingId: deal.listingId,
+        seq: deal.steps.length,
+        action,
+        buyer: deal.buyer,
+        seller: deal.seller,
+        createdAt: Date.now(),
+        ...parsed,
+      });
+      const next = { ...deal, ...applyStep(deal, step, Date.now()) };
+      this.stored.splice(this.stored.indexOf(deal), 1, next);
+      return { ok: true, value: next };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+      if (error instanceof DealError) return { ok: false, field: "deal", message: error.message };
+      throw error;
+    }
+  }
+}
+
+async function proposal(): Promise<DealRecord> {
+  const step = await signStep(buyer, {
+    dealId: "deal-aaaaaaaaaaaaaaaa",
+    listingId: listing.id,
+    seq: 0,
+    action: "propose",
+    buyer: buyer.peerId,
+    seller: seller.peerId,
+    createdAt: Date.now(),
+    offer: { kind: "money", amount: 3000, currency: "EUR" },
+    message: "Would you take 30?",
+  });
+  return { ...applyStep(undefined, step, Date.now()), unread: 1, updatedAt: Date.now() };
+}
+
+async function mount(hub: MailDouble): Promise<{ root: HTMLElement; emit: (e: HubEvent) => void }> {
+  const root = document.body.appendChild(document.createElement("main"));
+  const listeners: ((e: HubEvent) => void)[] = [];
+  await mountDealsView(root, {
+    hub: hub as unknown as HubApi,
+    status: await hub.status(),
+    onEvent: (fn) => listeners.push(fn),
+    params: [],
+  });
+  const emit = (event: HubEvent) => {
+    for (const fn of listeners) fn(event);
+  };
+  return { root, emit };
+}
+
+const buttons = (root: Element) => [...root.querySelectorAll("button")].map((b) => b.textContent);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("deals view", () => {
+  it("shows an incoming offer as new, with the seller's answers, and marks it read", async () => {
+    const hub = new MailDouble(seller, [await proposal()]);
+    const { root } = await mount(hub);
+    const card = root.querySelector("article.deal") as HTMLElement;
+    expect(card.querySelector("h4")?.textContent).toBe("Blue bicycle");
+    expect(card.textContent).toContain("New");
+    expect(card.textContent).toContain("State: proposed");
+    expect(card.textContent).toContain("They offered €30.00 — “Would you take 30?”");
+    expect(buttons(card)).toEqual(["Counter", "Accept", "Reject"]);
+    expect(hub.read).toEqual(["deal-aaaaaaaaaaaaaaaa"]);
+  });
+
+  it("offers the buyer only Withdraw while waiting for the seller", async () => {
+    const { root } = await mount(new MailDouble(buyer, [await proposal()]));
+    expect(buttons(root.querySelector("article.deal") as HTMLElement)).toEqual(["Withdraw"]);
+    expect(root.textContent).toContain("No offers on your listings yet.");
+  });
+
+  it("a counter-offer without an amount is explained on its field; a valid one updates the deal", async () => {
+    const hub = new MailDouble(seller, [await proposal()]);
+    const { root, emit } = await mount(hub);
+    (root.querySelector("article.deal button") as HTMLButtonElement).click();
+    const form = root.querySelector("form.counter-form") as HTMLFormElement;
+    form.requestSubmit();
+    await settle();
+    const amount = form.querySelector<HTMLInputElement>("input[name=amount]") as HTMLInputElement;
+    expect(amount.getAttribute("aria-invalid")).toBe("true");
+    expect(form.textContent).toContain("Enter an amount, or describe what you offer to swap.");
+    amount.value = "35";
+    // An event re-renders the view: what was typed stays.
+    emit({ type: "deal", deal: hub.stored[0] as DealRecord });
+    expect((root.querySelector("form.counter-form input[name=amount]") as HTMLInputElement).value).toBe("35");
+    (root.querySelector("form.counter-form") as HTMLFormElement).requestSubmit();
+    await settle();
+    const card = root.querySelector("article.deal") as HTMLElement;
+    expect(card.textContent).toContain("State: countered");
+    expect(card.textContent).toContain("You countered with €35.00");
+    expect(buttons(card)).toEqual([]);
+  });
+});
