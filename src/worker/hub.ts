@@ -154,17 +154,24 @@ async function boot(): Promise<Hub> {
   // Issue 5: deals and chat, sealed end to end, through an outbox that waits for ACKs.
   const mailbox = new Mailbox({ identity, store, protocol, dial: (peer) => dialer.connectNow(peer) });
   protocol.use(mailbox);
+  const actions = new ListingActions(identity, store, protocol);
   const deals = new Deals({
     identity,
     store,
     mailbox,
     getListing: (id) => store.getListing(id),
     onDeal: (deal) => emit({ type: "deal", deal }),
+    // The seller's listing follows the deal: reserved on accept, sold on completion.
+    onListingStatus: async (listingId, listingStatus) => {
+      const listing = await store.getListing(listingId);
+      if (!listing || listing.deleted || listing.status === listingStatus) return;
+      const result = await actions.setStatus(listingId, listingStatus);
+      if (!result.ok) console.warn(`Peerboard: could not mark ${listingId} ${listingStatus}: ${result.message}`);
+    },
   });
   const chat = new Chat({ identity, store, mailbox, onMessage: (message) => emit({ type: "message", message }) });
   dialer.addCandidates(await mailbox.waitingFor());
 
-  const actions = new ListingActions(identity, store, protocol);
   const search = new Search(store);
   // Blocked authors' listings stay stored but out of the search index (see block/unblock).
   protocol.onListing((listing) => {

@@ -101,6 +101,10 @@ describe("deals and chat between two users", () => {
     await bobDeal.getByText("State: accepted").waitFor();
 
     await aliceDeal.getByText("State: accepted").waitFor();
+    // Accepting reserved Alice's listing, and every peer sees it.
+    await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
+    await listingArticle(bob, "Blue bicycle").getByText("Reserved").waitFor();
+    await goTo(bob, "Deals");
     await aliceDeal.getByRole("button", { name: "Mark completed" }).click();
     await aliceDeal.getByText("State: completed").waitFor();
     await bobDeal.getByText("State: completed").waitFor();
@@ -108,6 +112,9 @@ describe("deals and chat between two users", () => {
     // Reputation counts the completed deal on both sides, from the signed steps each holds.
     await alice.getByText("Your completed deals: 1 as seller, 0 as buyer").waitFor();
     await bob.getByText("Your completed deals: 0 as seller, 1 as buyer").waitFor();
+    // Completing sold it.
+    await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
+    await listingArticle(bob, "Blue bicycle").getByText("Sold").waitFor();
     await alice.context().close();
     await bob.context().close();
   });
