@@ -22,6 +22,7 @@ import { PeerboardError, ValidationError } from "../shared/errors.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
+import { capConnections } from "./connection-cap.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { Protocol } from "./protocol.ts";
@@ -101,6 +102,7 @@ async function boot(): Promise<Hub> {
     signaling: signalingConfig(),
   }));
   const protocol = new Protocol({ identity, store, link });
+  capConnections(link, () => protocol.connectedPeers().map((p) => p.id));
   const dialer = new Dialer({
     self: identity.peerId,
     dial: (peer) => link.dial(peer),

@@ -323,11 +323,12 @@ export class Protocol {
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {
+    const targets = this.readyPeers().filter((peer) => peer !== except);
+    // With sync, whole records go to a few peers and keys to the rest (sync.ts); send-all floods.
+    const push = this.sync ? this.sync.gossip(listings, targets) : targets;
     const batches = batchListings(listings);
-    for (const session of this.sessions.values()) {
-      if (!session.verified || session.peer === except) continue;
-      for (const batch of batches) this.link.send(session.peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
-    }
+    for (const peer of push)
+      for (const batch of batches) this.link.send(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }
 
   private emitListing(listing: Listing): void {

@@ -1,0 +1,59 @@
+// A Store in plain Maps, for simulations of hundreds of hubs where fake-indexeddb would cost
+// more than the protocol under test. Passes the same contract as the IndexedDB store.
+
+import type { Identity } from "./crypto.ts";
+import type { Listing } from "./records.ts";
+import type { PeerRecord, Store } from "./store.ts";
+
+export class MemoryStore implements Store {
+  private identity?: Identity;
+  private readonly listings = new Map<string, Listing>();
+  private readonly meta = new Map<string, unknown>();
+  private readonly peers = new Map<string, PeerRecord>();
+
+  async loadIdentity(): Promise<Identity | undefined> {
+    return this.identity;
+  }
+
+  async initIdentity(candidate: Identity): Promise<Identity> {
+    this.identity ??= candidate;
+    return this.identity;
+  }
+
+  async getListing(id: string): Promise<Listing | undefined> {
+    return this.listings.get(id);
+  }
+
+  async putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean> {
+    // Read, decide and write in one synchronous step: nothing can interleave, like a transaction.
+    if (!accept(this.listings.get(listing.id))) return false;
+    this.listings.set(listing.id, structuredClone(listing));
+    return true;
+  }
+
+  async listListings(): Promise<Listing[]> {
+    return [...this.listings.values()]
+      .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .map((listing) => structuredClone(listing));
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return structuredClone(this.meta.get(key)) as T | undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    this.meta.set(key, structuredClone(value));
+  }
+
+  async rememberPeer(peer: PeerRecord): Promise<void> {
+    this.peers.set(peer.id, structuredClone(peer));
+  }
+
+  async listPeers(): Promise<PeerRecord[]> {
+    return [...this.peers.values()].map((peer) => structuredClone(peer));
+  }
+
+  close(): void {
+    // Nothing to release: the maps go with the object.
+  }
+}
