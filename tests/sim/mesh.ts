@@ -30,7 +30,7 @@ export interface SimHub {
 }
 
 /** MemoryNetwork with a fixed one-way delay; order per direction is kept. */
-class DelayedNetwork extends MemoryNetwork {
+export class DelayedNetwork extends MemoryNetwork {
   constructor(private readonly latencyMs: number) {
     super();
   }
