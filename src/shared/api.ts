@@ -31,7 +31,11 @@ export interface HubStatus {
   peers: PeerSummary[];
 }
 
-export type HubEvent = { type: "listing"; listing: Listing } | { type: "status"; status: HubStatus };
+export type HubEvent =
+  | { type: "listing"; listing: Listing }
+  | { type: "status"; status: HubStatus }
+  /** Listings requested from peers by sync, and how many have arrived; 0 / 0 when done. */
+  | { type: "sync"; received: number; total: number };
 
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
 export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: string };

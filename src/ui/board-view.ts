@@ -153,7 +153,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
 
   context.onEvent((event) => {
     if (event.type === "listing") upsert(event.listing);
-    else showPeers(event.status);
+    else if (event.type === "status") showPeers(event.status);
   });
   showPeers(context.status);
   for (const listing of await hub.listings()) upsert(listing);

@@ -4,6 +4,7 @@
 
 import type { HubApi, HubEvent, HubStatus } from "../shared/api.ts";
 import { h, uniqueId } from "./dom.ts";
+import { syncProgress } from "./sync-progress.ts";
 
 /** Wraps a listener for crossing to the hub (Comlink.proxy in the app, identity in tests). */
 export type ListenerWrapper = (listener: (event: HubEvent) => void) => (event: HubEvent) => void;
@@ -60,6 +61,7 @@ export async function mountShell(
     r.nav ? [{ route: r, link: h("a", { href: r.nav.href, textContent: r.nav.label }) }] : [],
   );
   const outlet = h("main", { id: "view" });
+  const progress = syncProgress();
   root.replaceChildren(
     h(
       "header",
@@ -67,6 +69,7 @@ export async function mountShell(
       h("h1", { textContent: "Peerboard" }),
       h("p", { className: "identity" }, h("span", { id: peerIdLabel, textContent: "Your peer id" }), " ", peerIdOutput),
       network,
+      progress.wrapper,
       h("nav", { "aria-label": "Main" }, h("ul", {}, ...navLinks.map((n) => h("li", {}, n.link)))),
     ),
     outlet,
@@ -86,6 +89,7 @@ export async function mountShell(
   const subscription = await hub.subscribe(
     wrap((event) => {
       if (event.type === "status") showStatus(event.status);
+      if (event.type === "sync") progress.update(event.received, event.total);
       for (const fn of viewListeners) fn(event);
     }),
   );

@@ -131,6 +131,7 @@ async function boot(): Promise<Hub> {
   protocol.onPeersChanged(statusChanged);
   protocol.onPeerHints((peers) => dialer.addCandidates(peers));
   protocol.onListing((listing) => emit({ type: "listing", listing }));
+  forwardSyncProgress(protocol);
   const dialRound = async () => {
     await dialer.tick();
     const lonely = protocol.connectedPeers().length === 0;
@@ -138,6 +139,26 @@ async function boot(): Promise<Hub> {
   };
   void dialRound();
   return hub;
+}
+
+/** Sync progress to the tabs: at most every 100 ms while it runs (10,000 events would flood Comlink), the end at once. */
+function forwardSyncProgress(protocol: Protocol): void {
+  let latest = { received: 0, total: 0 };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  protocol.sync?.onProgress((progress) => {
+    latest = progress;
+    const done = progress.total === 0;
+    if (done) clearTimeout(timer);
+    if (done || !timer) {
+      emit({ type: "sync", ...latest });
+      timer = done
+        ? undefined
+        : setTimeout(() => {
+            timer = undefined;
+            emit({ type: "sync", ...latest });
+          }, 100);
+    }
+  });
 }
 
 function status(hub: Hub): HubStatus {
