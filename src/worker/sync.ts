@@ -44,6 +44,11 @@ const REQUEST_BATCH = 500;
  * 5–7 times over; 3 keeps the longest path at 5 hops in 200 hubs (bench/gossip.bench.ts).
  */
 export const EAGER_FANOUT = 3;
+/**
+ * A requested listing that has not come by then is forgotten, so a peer that announces keys it
+ * never delivers cannot stop us asking others for that listing, nor leave progress hanging.
+ */
+const PENDING_TTL_MS = 60_000;
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
 
@@ -59,7 +64,7 @@ export class SyncExtension implements ProtocolExtension {
   private known?: Promise<Map<string, number>>;
   private readonly hashes = new Map<string, Uint8Array>();
   /** Ids asked for and not yet arrived, with the peer asked, so one listing is fetched once. */
-  private readonly pending = new Map<string, { peer: PeerId; updatedAt: number }>();
+  private readonly pending = new Map<string, { peer: PeerId; updatedAt: number; until: number }>();
   private progress: SyncProgress = { received: 0, total: 0 };
   private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
   /** Ids we asked for: when they arrive they are old news, announced but never pushed whole. */
@@ -178,18 +183,34 @@ export class SyncExtension implements ProtocolExtension {
   private async request(peer: PeerId, need: SyncKey[]): Promise<void> {
     if (!need.length) return;
     const known = await this.knownListings();
+    this.expire();
+    const until = Date.now() + PENDING_TTL_MS;
     const ids: string[] = [];
     for (const [updatedAt, id] of need) {
       // An older copy than ours, or one already on its way, is not worth the bytes.
       if ((known.get(id) ?? -1) >= updatedAt || (this.pending.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
       if (!this.pending.has(id)) this.progress.total++;
-      this.pending.set(id, { peer, updatedAt });
+      this.pending.set(id, { peer, updatedAt, until });
       this.pulled.add(id);
       ids.push(id);
     }
     for (let i = 0; i < ids.length; i += REQUEST_BATCH)
       this.host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
-    if (ids.length) this.emitProgress();
+    if (!ids.length) return;
+    this.emitProgress();
+    setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    let expired = false;
+    for (const [id, entry] of this.pending) {
+      if (entry.until > now) continue;
+      this.pending.delete(id);
+      this.pulled.delete(id);
+      expired = true;
+    }
+    if (expired) this.settle();
   }
 
   private async arrived(listing: Listing): Promise<void> {
