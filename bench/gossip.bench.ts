@@ -30,7 +30,12 @@ async function run(syncMode: "reconcile" | "send-all") {
     const author = mesh.hub(Math.floor(Math.random() * HUBS));
     const sentFrom = mesh.network.sent.length;
     const listing: Listing = await author.protocol.post(draft({ title: `Listing ${i}` }));
-    await mesh.settle(50);
+    // Until every hub has it (or 10 s passed), then until the last frame has gone out.
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      if ((await mesh.holders(listing)) === HUBS) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await mesh.settle(100);
     reached.push(((await mesh.holders(listing)) - 1) / (HUBS - 1));
     const spread = mesh.spread(listing, sentFrom);
     hops.push(...spread.hops);

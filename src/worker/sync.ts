@@ -41,9 +41,10 @@ const REQUEST_BATCH = 500;
 /**
  * Gossip pushes a new listing whole to this many peers and only announces its key to the rest,
  * who ask for it if they lack it: flooding whole records to 6–8 peers would deliver each one
- * 5–7 times over; 3 keeps the longest path at 5 hops in 200 hubs (bench/gossip.bench.ts).
+ * 5–7 times over. With 4 the longest path among 200 hubs stays at 5 hops (3 gave 6 at 20 ms
+ * latency) and a hub gets about one duplicate on average (bench/gossip.bench.ts).
  */
-export const EAGER_FANOUT = 3;
+export const EAGER_FANOUT = 4;
 /**
  * A requested listing that has not come by then is forgotten, so a peer that announces keys it
  * never delivers cannot stop us asking others for that listing, nor leave progress hanging.
