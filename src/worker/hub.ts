@@ -22,7 +22,7 @@ import { PeerboardError, ValidationError } from "../shared/errors.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
-import { capConnections } from "./connection-cap.ts";
+import { CHURN_INTERVAL_MS, capConnections, churnCandidate } from "./connection-cap.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { Protocol } from "./protocol.ts";
@@ -34,6 +34,8 @@ declare const self: { location: Location; onconnect: ((event: MessageEvent) => v
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
 const DIAL_INTERVAL_MS = 5_000;
+/** Peers the dialer keeps (its default); churn only happens once there are this many. */
+const DIAL_TARGET = 6;
 
 interface Hub {
   identity: Identity;
@@ -108,6 +110,7 @@ async function boot(): Promise<Hub> {
     dial: (peer) => link.dial(peer),
     connected: () => protocol.connectedPeers().map((p) => p.id),
     discover,
+    maxPeers: DIAL_TARGET,
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
@@ -132,6 +135,10 @@ async function boot(): Promise<Hub> {
   protocol.onPeerHints((peers) => dialer.addCandidates(peers));
   protocol.onListing((listing) => emit({ type: "listing", listing }));
   forwardSyncProgress(protocol);
+  setInterval(() => {
+    const peer = churnCandidate(protocol.connectedPeers(), DIAL_TARGET);
+    if (peer) link.hangUp(peer);
+  }, CHURN_INTERVAL_MS);
   const dialRound = async () => {
     await dialer.tick();
     const lonely = protocol.connectedPeers().length === 0;

@@ -35,3 +35,17 @@ it("with 50 hubs and random bounded connections, every listing reaches every hub
     { timeout: 60_000, interval: 100 },
   );
 });
+
+it("after rounds of churn the mesh still carries a new listing to all 50 hubs", { timeout: 120_000 }, async () => {
+  mesh = await Mesh.create({ hubs: 50 });
+  const m = mesh;
+  await m.form();
+  const before = new Set(m.hubs.flatMap((hub) => hub.protocol.readyPeers().map((peer) => `${hub.id}>${peer}`)));
+  for (let round = 0; round < 3; round++) await m.churn();
+  const after = new Set(m.hubs.flatMap((hub) => hub.protocol.readyPeers().map((peer) => `${hub.id}>${peer}`)));
+  // Churn changed who talks to whom, within the bounds.
+  expect([...after].filter((edge) => !before.has(edge)).length).toBeGreaterThan(0);
+  expect(Math.max(...m.degrees())).toBeLessThanOrEqual(8);
+  const listing = await m.hub(7).protocol.post(draft({ title: "After churn" }));
+  await vi.waitFor(async () => expect(await m.holders(listing)).toBe(50), { timeout: 60_000, interval: 100 });
+});

@@ -7,7 +7,7 @@ import { MemoryNetwork } from "../../src/shared/memory-link.ts";
 import { MemoryStore } from "../../src/shared/memory-store.ts";
 import type { Listing } from "../../src/shared/records.ts";
 import { frameSize } from "../../src/shared/wire.ts";
-import { capConnections } from "../../src/worker/connection-cap.ts";
+import { capConnections, churnCandidate } from "../../src/worker/connection-cap.ts";
 import { Dialer } from "../../src/worker/dialer.ts";
 import { Protocol } from "../../src/worker/protocol.ts";
 
@@ -107,6 +107,15 @@ export class Mesh {
       count = this.network.sent.length;
       await sleep(quietMs + 2 * (this.options.latencyMs ?? 0));
     }
+  }
+
+  /** One churn round: every hub with a full set drops its oldest peer; then the dialers refill. */
+  async churn(): Promise<void> {
+    for (const hub of this.hubs) {
+      const peer = churnCandidate(hub.protocol.connectedPeers(), this.options.maxPeers ?? 6);
+      if (peer) this.network.disconnect(hub.id, peer);
+    }
+    await this.form(10);
   }
 
   hub(index: number): SimHub {
