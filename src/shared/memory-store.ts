@@ -31,6 +31,16 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async putListingsIf(
+    listings: Listing[],
+    accept: (listing: Listing, stored: Listing | undefined) => boolean,
+  ): Promise<Listing[]> {
+    const written: Listing[] = [];
+    for (const listing of listings)
+      if (await this.putListingIf(listing, (stored) => accept(listing, stored))) written.push(listing);
+    return written;
+  }
+
   async listListings(): Promise<Listing[]> {
     return [...this.listings.values()]
       .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))

@@ -279,7 +279,7 @@ export class Protocol {
    */
   async acceptListings(from: PeerId, incoming: Listing[]): Promise<Listing[]> {
     const now = this.now();
-    const fresh: Listing[] = [];
+    const valid: Listing[] = [];
     for (const raw of incoming) {
       const checked = await verifyListing(raw, now);
       if (!checked.ok) {
@@ -288,9 +288,10 @@ export class Protocol {
         if (this.policy.strike(from, "bad-record")) break;
         continue;
       }
-      const listing = checked.listing;
-      if (await this.store.putListingIf(listing, (stored) => supersedes(listing, stored))) fresh.push(listing);
+      valid.push(checked.listing);
     }
+    // One store transaction per frame, not per listing: a sync brings thousands.
+    const fresh = await this.store.putListingsIf(valid, (listing, stored) => supersedes(listing, stored));
     for (const listing of fresh) this.emitListing(listing);
     // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
     if (fresh.length) this.broadcast(fresh, from);
