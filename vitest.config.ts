@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["tests/unit/**/*.test.ts", "tests/contract/**/*.test.ts"],
+          include: ["tests/unit/**/*.test.ts", "tests/contract/**/*.test.ts", "tests/sim/**/*.test.ts"],
         },
       },
       {

@@ -57,7 +57,9 @@ export type HubEvent =
   | { type: "notice"; message: string }
   // Issue 5: a deal or a chat message was created or changed (see mail-api.ts).
   | { type: "deal"; deal: DealRecord }
-  | { type: "message"; message: ChatRecord };
+  | { type: "message"; message: ChatRecord }
+  /** Listings requested from peers by sync, and how many have arrived; 0 / 0 when done. */
+  | { type: "sync"; received: number; total: number };
 
 export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
 export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };

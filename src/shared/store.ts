@@ -30,6 +30,14 @@ export interface Store {
    * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.
    */
   putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean>;
+  /**
+   * putListingIf for many listings in one transaction (a sync brings thousands: one commit each
+   * made the first visit to a big board take ~20 s). Returns the listings it wrote, in order.
+   */
+  putListingsIf(
+    listings: Listing[],
+    accept: (listing: Listing, stored: Listing | undefined) => boolean,
+  ): Promise<Listing[]>;
   /** All listings, newest `updatedAt` first. */
   listListings(): Promise<Listing[]>;
   /** Atomically deletes the stored version of `id` when `accept(stored)` is true; returns whether it did. */

@@ -10,6 +10,8 @@ import { listingArticle } from "./listing-view.ts";
 import type { Unmount, ViewContext } from "./shell.ts";
 
 const EXPIRY_CHECK_MS = 30_000;
+/** Least time between two redraws of the listing list while listings stream in. */
+const RENDER_GAP_MS = 200;
 
 export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
   const { hub } = context;
@@ -61,18 +63,25 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
 
   const listings = new Map<string, Listing>();
   let renderQueued = false;
+  let renderedAt = Number.NEGATIVE_INFINITY;
   const renderListings = () => {
     if (renderQueued) return;
     renderQueued = true;
-    queueMicrotask(() => {
+    const render = () => {
       renderQueued = false;
+      renderedAt = performance.now();
       const now = Date.now();
       const sorted = [...listings.values()]
         .filter((l) => isVisible(l, now))
         .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
       listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me)));
       listingsEmpty.hidden = sorted.length > 0;
-    });
+    };
+    // A sync delivers thousands of listings one event each: redrawing the whole list for every
+    // one froze the page, so after a redraw the next waits until RENDER_GAP_MS have passed.
+    const wait = renderedAt + RENDER_GAP_MS - performance.now();
+    if (wait > 0) setTimeout(render, wait);
+    else queueMicrotask(render);
   };
   const upsert = (listing: Listing) => {
     const known = listings.get(listing.id);

@@ -4,6 +4,7 @@
 
 import type { HubApi, HubEvent, HubStatus } from "../shared/api.ts";
 import { h, uniqueId } from "./dom.ts";
+import { syncProgress } from "./sync-progress.ts";
 
 /** Wraps a listener for crossing to the hub (Comlink.proxy in the app, identity in tests). */
 export type ListenerWrapper = (listener: (event: HubEvent) => void) => (event: HubEvent) => void;
@@ -63,6 +64,7 @@ export async function mountShell(
     r.nav ? [{ route: r, link: h("a", { href: r.nav.href, textContent: r.nav.label }) }] : [],
   );
   const outlet = h("main", { id: "view" });
+  const progress = syncProgress();
   root.replaceChildren(
     h(
       "header",
@@ -71,6 +73,7 @@ export async function mountShell(
       h("p", { className: "identity" }, h("span", { id: peerIdLabel, textContent: "Your peer id" }), " ", peerIdOutput),
       network,
       notice,
+      progress.wrapper,
       h("nav", { "aria-label": "Main" }, h("ul", {}, ...navLinks.map((n) => h("li", {}, n.link)))),
     ),
     outlet,
@@ -91,6 +94,7 @@ export async function mountShell(
     wrap((event) => {
       if (event.type === "status") showStatus(event.status);
       else if (event.type === "notice") notice.textContent = event.message;
+      else if (event.type === "sync") progress.update(event.received, event.total);
       onAnyEvent?.(event);
       for (const fn of viewListeners) fn(event);
     }),

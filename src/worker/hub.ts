@@ -30,6 +30,7 @@ import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
 import { MAX_FRAME_BYTES } from "../shared/wire.ts";
 import { Chat } from "./chat.ts";
+import { CHURN_INTERVAL_MS, capConnections, churnCandidate } from "./connection-cap.ts";
 import { Deals } from "./deals.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
@@ -54,6 +55,8 @@ const BLOCKED_KEY = "blocked";
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Unacknowledged mail to a connected peer goes out again after this long (issue 5). */
 const MAIL_RETRY_MS = 30_000;
+/** Peers the dialer keeps (its default); churn only happens once there are this many. */
+const DIAL_TARGET = 6;
 
 interface Hub {
   identity: Identity;
@@ -143,12 +146,14 @@ async function boot(): Promise<Hub> {
   }));
   const blocked = new Set<PeerId>((await store.getMeta<PeerId[]>(BLOCKED_KEY)) ?? []);
   const protocol = new Protocol({ identity, store, link, blocked: (peer) => blocked.has(peer) });
+  capConnections(link, () => protocol.connectedPeers().map((p) => p.id));
   const dialer = new Dialer({
     self: identity.peerId,
     dial: (peer) => link.dial(peer),
     connected: () => protocol.connectedPeers().map((p) => p.id),
     discover,
     excluded: (peer) => protocol.policy.isBanned(peer) || blocked.has(peer),
+    maxPeers: DIAL_TARGET,
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
   // Issue 5: deals and chat, sealed end to end, through an outbox that waits for ACKs.
@@ -216,6 +221,11 @@ async function boot(): Promise<Hub> {
   protocol.onListing((listing) => {
     if (!blocked.has(listing.author)) emit({ type: "listing", listing });
   });
+  forwardSyncProgress(protocol);
+  setInterval(() => {
+    const peer = churnCandidate(protocol.connectedPeers(), DIAL_TARGET);
+    if (peer) link.hangUp(peer);
+  }, CHURN_INTERVAL_MS);
   const dialRound = async () => {
     await dialer.tick();
     const lonely = protocol.connectedPeers().length === 0;
@@ -224,6 +234,26 @@ async function boot(): Promise<Hub> {
   void dialRound();
   setInterval(() => void mailbox.retry(MAIL_RETRY_MS), MAIL_RETRY_MS);
   return hub;
+}
+
+/** Sync progress to the tabs: at most every 100 ms while it runs (10,000 events would flood Comlink), the end at once. */
+function forwardSyncProgress(protocol: Protocol): void {
+  let latest = { received: 0, total: 0 };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  protocol.sync?.onProgress((progress) => {
+    latest = progress;
+    const done = progress.total === 0;
+    if (done) clearTimeout(timer);
+    if (done || !timer) {
+      emit({ type: "sync", ...latest });
+      timer = done
+        ? undefined
+        : setTimeout(() => {
+            timer = undefined;
+            emit({ type: "sync", ...latest });
+          }, 100);
+    }
+  });
 }
 
 function status(hub: Hub): HubStatus {

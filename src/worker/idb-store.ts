@@ -92,6 +92,23 @@ class IdbStore implements Store, MailStore {
     return write;
   }
 
+  async putListingsIf(
+    listings: Listing[],
+    accept: (listing: Listing, stored: Listing | undefined) => boolean,
+  ): Promise<Listing[]> {
+    if (!listings.length) return [];
+    const tx = this.db.transaction("listings", "readwrite");
+    const written: Listing[] = [];
+    for (const listing of listings) {
+      // Later listings of the batch see the earlier ones' writes: same transaction.
+      if (!accept(listing, await tx.store.get(listing.id))) continue;
+      await tx.store.put(listing);
+      written.push(listing);
+    }
+    await tx.done;
+    return written;
+  }
+
   async listListings(): Promise<Listing[]> {
     const all = await this.db.getAllFromIndex("listings", "byUpdatedAt");
     return all.reverse();

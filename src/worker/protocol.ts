@@ -358,7 +358,7 @@ export class Protocol {
    */
   async acceptListings(from: PeerId, incoming: Listing[]): Promise<Listing[]> {
     const now = this.now();
-    const fresh: Listing[] = [];
+    const valid: Listing[] = [];
     for (const raw of incoming) {
       const checked = await verifyListing(raw, now);
       // Expired past the grace period: stale, not malicious (a peer may hold it a little longer).
@@ -369,9 +369,10 @@ export class Protocol {
         if (this.strike(from, "bad-record")) break;
         continue;
       }
-      const listing = checked.listing;
-      if (await this.store.putListingIf(listing, (stored) => supersedes(listing, stored))) fresh.push(listing);
+      valid.push(checked.listing);
     }
+    // One store transaction per frame, not per listing: a sync brings thousands.
+    const fresh = await this.store.putListingsIf(valid, (listing, stored) => supersedes(listing, stored));
     for (const listing of fresh) this.emitListing(listing);
     // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
     if (fresh.length) this.broadcast(fresh, from);
@@ -404,11 +405,13 @@ export class Protocol {
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {
-    const batches = batchListings(listings.filter((l) => !this.blocked(l.author)));
-    for (const session of this.sessions.values()) {
-      if (!session.verified || session.peer === except) continue;
-      for (const batch of batches) this.transmit(session.peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
-    }
+    const targets = this.readyPeers().filter((peer) => peer !== except);
+    // With sync, whole records go to a few peers and keys to the rest (sync.ts); send-all floods.
+    const shown = listings.filter((l) => !this.blocked(l.author));
+    const push = this.sync ? this.sync.gossip(shown, targets) : targets;
+    const batches = batchListings(shown);
+    for (const peer of push)
+      for (const batch of batches) this.transmit(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }
 
   private emitListing(listing: Listing): void {

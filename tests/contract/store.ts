@@ -157,6 +157,36 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.listListings()).toHaveLength(1);
       });
 
+      it("putListingsIf writes the accepted listings of a batch and returns them in order", async () => {
+        const store = await fresh();
+        const a = await listingAt(NOW);
+        const b = await listingAt(NOW + 1);
+        const c = await listingAt(NOW + 2);
+        await store.putListingIf(b, () => true);
+        const seen: [string, Listing | undefined][] = [];
+        const written = await store.putListingsIf([a, b, c], (listing, stored) => {
+          seen.push([listing.id, stored]);
+          return stored === undefined;
+        });
+        expect(written).toEqual([a, c]);
+        expect(seen).toEqual([
+          [a.id, undefined],
+          [b.id, b],
+          [c.id, undefined],
+        ]);
+        expect((await store.listListings()).map((l) => l.id).sort()).toEqual([a.id, b.id, c.id].sort());
+        expect(await store.putListingsIf([], () => true)).toEqual([]);
+      });
+
+      it("putListingsIf sees earlier listings of the same batch: the highest version wins", async () => {
+        const store = await fresh();
+        const v1 = await listingAt(NOW);
+        const versions = await Promise.all([3, 1, 5, 2].map((n) => version(v1, n)));
+        const written = await store.putListingsIf(versions, (listing, stored) => supersedes(listing, stored));
+        expect(written.map((l) => l.version)).toEqual([3, 5]);
+        expect((await store.getListing(v1.id))?.version).toBe(5);
+      });
+
       it("listListings returns every listing, newest updatedAt first", async () => {
         const store = await fresh();
         const times = [NOW + 3, NOW, NOW + 10, NOW + 1, NOW + 7];

@@ -32,6 +32,18 @@ function capped(store: Store, capacity: number) {
           return wrote;
         };
       }
+      if (property === "putListingsIf") {
+        // One transaction: the whole batch fits, or it fails and nothing is written.
+        return async (listings: Listing[], accept: (listing: Listing, stored: Listing | undefined) => boolean) => {
+          const adding = listings.reduce((sum, l) => sum + frameSize(l) - (sizes.get(l.id) ?? 0), 0);
+          if (usage() + adding > capacity) {
+            throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+          }
+          const written = await target.putListingsIf(listings, accept);
+          for (const listing of written) sizes.set(listing.id, frameSize(listing));
+          return written;
+        };
+      }
       if (property === "deleteListingIf") {
         return async (id: string, accept: (stored: Listing) => boolean) => {
           const deleted = await target.deleteListingIf(id, accept);
@@ -70,7 +82,8 @@ describe("a full disk", () => {
     const theirs: Listing[] = [];
     for (let i = 0; i < 150; i++)
       theirs.push(await createListing(other, draft({ title: `Theirs ${i}` }), Date.now() + i));
-    await protocol.acceptListings(other.peerId, theirs);
+    // In frames of ten, as a peer sends them.
+    for (let i = 0; i < theirs.length; i += 10) await protocol.acceptListings(other.peerId, theirs.slice(i, i + 10));
 
     const stored = await store.listListings();
     for (const listing of own) expect(stored.map((l) => l.id)).toContain(listing.id);

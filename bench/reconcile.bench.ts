@@ -1,0 +1,103 @@
+// Two hubs that share 99% of 10,000 listings meet: bytes, frames and round trips until both
+// hold the union, with set reconciliation against the send-all baseline, in one run.
+// Run: npx vitest run --config bench/vitest.config.ts bench/reconcile.bench.ts
+
+import { it } from "vitest";
+import { generateIdentity, type Identity } from "../src/shared/crypto.ts";
+import { MemoryStore } from "../src/shared/memory-store.ts";
+import { createListing, type Listing } from "../src/shared/records.ts";
+import { frameSize } from "../src/shared/wire.ts";
+import { Protocol } from "../src/worker/protocol.ts";
+import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/worker/reconcile.ts";
+import { DelayedNetwork } from "../tests/sim/mesh.ts";
+import { draft } from "../tests/unit/fixtures.ts";
+
+const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
+/** Listings each side holds that the other lacks (1% of TOTAL). */
+const UNIQUE = Math.round(TOTAL / 100);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
+const AUTHORS = 100;
+
+async function makeListings(count: number): Promise<Listing[]> {
+  const authors: Identity[] = await Promise.all(Array.from({ length: AUTHORS }, () => generateIdentity(0)));
+  const now = Date.now();
+  const out: Listing[] = [];
+  for (let i = 0; i < count; i++) {
+    const author = authors[i % AUTHORS] as Identity;
+    // Spread over 30 days, as a board's listings are.
+    const at = now - Math.floor(Math.random() * 30 * 86_400_000);
+    out.push(await createListing(author, draft({ title: `Listing ${i}`, description: "d".repeat(300) }), at));
+  }
+  return out;
+}
+
+/** Messages one after the other between two pure reconcilers: the protocol's SYNC rounds. */
+async function syncRounds(a: Listing[], b: Listing[]): Promise<number> {
+  const keys = (ls: Listing[]) => ls.map((l): SyncKey => [l.updatedAt, l.id]);
+  const sides = [await SyncSet.fromKeys(keys(a)), await SyncSet.fromKeys(keys(b))] as const;
+  let inFlight: SyncMessage[] = await initiate(sides[0]);
+  let rounds = 0;
+  while (inFlight.length) {
+    rounds++;
+    const next: SyncMessage[] = [];
+    const receiver = rounds % 2 === 1 ? sides[1] : sides[0];
+    for (const message of inFlight) next.push(...(await respond(receiver, message)).replies);
+    inFlight = next;
+  }
+  return rounds;
+}
+
+async function meet(mode: "reconcile" | "send-all", a: Listing[], b: Listing[], union: number) {
+  const network = new DelayedNetwork(LATENCY_MS);
+  const nodes = await Promise.all(
+    [a, b].map(async (listings) => {
+      const identity = await generateIdentity(Date.now());
+      const store = new MemoryStore();
+      for (const listing of listings) await store.putListingIf(listing, () => true);
+      const protocol = new Protocol({ identity, store, link: network.link(identity.peerId), syncMode: mode });
+      const held = { count: listings.length };
+      protocol.onListing(() => held.count++);
+      return { identity, store, protocol, held };
+    }),
+  );
+  const [x, y] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+  const started = performance.now();
+  network.connect(x.identity.peerId, y.identity.peerId);
+  // onListing fires once per listing that was news, so the counts reach the union exactly.
+  while (x.held.count < union || y.held.count < union) await new Promise((resolve) => setTimeout(resolve, 5));
+  const elapsed = performance.now() - started;
+  const byType = new Map<string, { frames: number; bytes: number }>();
+  for (const { frame } of network.sent) {
+    const type = (frame as { type: string }).type;
+    const entry = byType.get(type) ?? { frames: 0, bytes: 0 };
+    entry.frames++;
+    entry.bytes += frameSize(frame);
+    byType.set(type, entry);
+  }
+  network.disconnect(x.identity.peerId, y.identity.peerId);
+  const bytes = [...byType.values()].reduce((sum, e) => sum + e.bytes, 0);
+  return { elapsed, bytes, byType };
+}
+
+it(`two hubs sharing 99% of ${TOTAL} listings`, async () => {
+  const all = await makeListings(TOTAL + UNIQUE);
+  const shared = all.slice(0, TOTAL - UNIQUE);
+  const a = [...shared, ...all.slice(TOTAL - UNIQUE, TOTAL)];
+  const b = [...shared, ...all.slice(TOTAL)];
+  const union = all.length;
+  const rounds = await syncRounds(a, b);
+  const reconcile = await meet("reconcile", a, b, union);
+  const sendAll = await meet("send-all", a, b, union);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const detail = (r: typeof reconcile) =>
+    [...r.byType].map(([type, e]) => `${type} ${e.frames} frames ${kib(e.bytes)}`).join("; ");
+  console.log(
+    [
+      `\nTwo hubs, ${TOTAL} listings each, ${UNIQUE} on each side the other lacks, one-way latency ${LATENCY_MS} ms`,
+      "| mode | bytes, both directions | % of send-all | SYNC messages in sequence | time to union | frames |",
+      "| --- | --- | --- | --- | --- | --- |",
+      `| reconcile | ${kib(reconcile.bytes)} | ${((100 * reconcile.bytes) / sendAll.bytes).toFixed(2)} % | ${rounds} (${Math.ceil(rounds / 2)} round trips) + request/answer | ${Math.round(reconcile.elapsed)} ms | ${detail(reconcile)} |`,
+      `| send-all | ${kib(sendAll.bytes)} | 100 % | – | ${Math.round(sendAll.elapsed)} ms | ${detail(sendAll)} |`,
+    ].join("\n"),
+  );
+});

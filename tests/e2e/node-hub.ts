@@ -1,0 +1,70 @@
+// A hub in Node that peers with browsers for real: the Protocol, the Radio (PeerJS) and the
+// RadioLink, with WebRTC from @roamhq/wrtc, registered at the test server's PeerServer. Seeds a
+// browser with many listings without any test-only door in the app.
+
+import wrtc from "@roamhq/wrtc";
+import { WebSocket } from "ws";
+import { generateIdentity, type Identity, randomToken } from "../../src/shared/crypto.ts";
+import { MemoryStore } from "../../src/shared/memory-store.ts";
+import { createListing, type Listing } from "../../src/shared/records.ts";
+import { Protocol } from "../../src/worker/protocol.ts";
+import { RadioLink } from "../../src/worker/radio-link.ts";
+import { draft } from "../unit/fixtures.ts";
+
+// What PeerJS finds on window in a browser.
+Object.assign(globalThis, {
+  RTCPeerConnection: wrtc.RTCPeerConnection,
+  RTCSessionDescription: wrtc.RTCSessionDescription,
+  RTCIceCandidate: wrtc.RTCIceCandidate,
+  WebSocket,
+});
+const { Radio } = await import("../../src/ui/radio.ts");
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `count` signed listings by 50 authors, spread over the last 30 days. */
+export async function manyListings(count: number): Promise<Listing[]> {
+  const authors = await Promise.all(Array.from({ length: 50 }, () => generateIdentity(0)));
+  const now = Date.now();
+  const out: Listing[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = now - Math.floor(Math.random() * 30 * 86_400_000);
+    const author = authors[i % authors.length] as Identity;
+    out.push(await createListing(author, draft({ title: `Listing ${i}`, description: "d".repeat(300) }), at));
+  }
+  return out;
+}
+
+export interface NodeHub {
+  protocol: Protocol;
+  dispose(): void;
+}
+
+/** A hub holding `listings`, online at the PeerServer on `port` until disposed. */
+export async function startNodeHub(
+  port: number,
+  listings: Listing[],
+  syncMode: "reconcile" | "send-all" = "reconcile",
+): Promise<NodeHub> {
+  const identity = await generateIdentity(Date.now());
+  const store = new MemoryStore();
+  for (const listing of listings) await store.putListingIf(listing, () => true);
+  const channel = new MessageChannel();
+  const radio = new Radio(channel.port1);
+  const signaling = { host: "127.0.0.1", port, path: "/peerjs", secure: false, iceServers: [] };
+  const link = new RadioLink(() => ({ t: "start", peerId: identity.peerId, token: randomToken(), signaling }));
+  link.attach(channel.port2);
+  const protocol = new Protocol({ identity, store, link, syncMode });
+  for (let waited = 0; link.state !== "online"; waited += 20) {
+    if (waited > 10_000) throw new Error(`Node hub did not get online (${link.state})`);
+    await sleep(20);
+  }
+  return {
+    protocol,
+    dispose() {
+      for (const peer of protocol.readyPeers()) link.hangUp(peer);
+      radio.shutdown();
+      channel.port2.close();
+    },
+  };
+}

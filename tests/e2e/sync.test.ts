@@ -1,0 +1,34 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchBrowser, listingHeading, newUser, openBoard, startTestServer, type TestServer } from "./harness.ts";
+import { manyListings, type NodeHub, startNodeHub } from "./node-hub.ts";
+
+let browser: Browser;
+let server: TestServer;
+let hub: NodeHub | undefined;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  hub?.dispose();
+  await browser?.close();
+  await server?.close();
+});
+
+it("a first visit fetches a board of 1,500 listings by reconciliation, showing progress", {
+  timeout: 120_000,
+}, async () => {
+  const listings = await manyListings(1500);
+  hub = await startNodeHub(server.port, listings);
+  const page = await openBoard(await newUser(browser), server.url);
+  // Progress comes only from listings the browser requested after SYNC: send-all shows none.
+  await page.getByText(/^Syncing [\d,]+ \/ 1,500$/).waitFor({ timeout: 30_000 });
+  await page.getByText(/^Syncing/).waitFor({ state: "hidden", timeout: 60_000 });
+  const newest = [...listings].sort((a, b) => b.updatedAt - a.updatedAt)[0];
+  const oldest = [...listings].sort((a, b) => a.updatedAt - b.updatedAt)[0];
+  for (const listing of [newest, oldest]) await listingHeading(page, listing?.title ?? "").waitFor({ timeout: 60_000 });
+  expect(await page.getByRole("article").count()).toBe(1500);
+});

@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import type { Listing } from "../../src/shared/records.ts";
+import { draft } from "../unit/fixtures.ts";
+import { Mesh } from "./mesh.ts";
+
+let mesh: Mesh | undefined;
+
+beforeEach(() => {
+  // Hubs hang up on dialers past the connection cap; the warnings are expected noise here.
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  mesh?.close();
+  vi.restoreAllMocks();
+});
+
+it("with 50 hubs and random bounded connections, every listing reaches every hub", { timeout: 120_000 }, async () => {
+  mesh = await Mesh.create({ hubs: 50 });
+  const m = mesh;
+  // Some listings exist before anyone connects: sync on connect must carry them.
+  const early: Listing[] = [];
+  for (const index of [0, 17, 33]) early.push(await m.hub(index).protocol.post(draft({ title: `Early ${index}` })));
+  await m.form();
+  const degrees = m.degrees();
+  expect(Math.max(...degrees)).toBeLessThanOrEqual(8);
+  expect(Math.min(...degrees)).toBeGreaterThanOrEqual(1);
+  // Then listings posted on a formed mesh travel by gossip.
+  const late: Listing[] = [];
+  for (const index of [5, 21, 49]) late.push(await m.hub(index).protocol.post(draft({ title: `Late ${index}` })));
+  await vi.waitFor(
+    async () => {
+      for (const listing of [...early, ...late]) expect(await m.holders(listing)).toBe(50);
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+});
+
+it("after rounds of churn the mesh still carries a new listing to all 50 hubs", { timeout: 120_000 }, async () => {
+  mesh = await Mesh.create({ hubs: 50 });
+  const m = mesh;
+  await m.form();
+  const before = new Set(m.hubs.flatMap((hub) => hub.protocol.readyPeers().map((peer) => `${hub.id}>${peer}`)));
+  for (let round = 0; round < 3; round++) await m.churn();
+  const after = new Set(m.hubs.flatMap((hub) => hub.protocol.readyPeers().map((peer) => `${hub.id}>${peer}`)));
+  // Churn changed who talks to whom, within the bounds.
+  expect([...after].filter((edge) => !before.has(edge)).length).toBeGreaterThan(0);
+  expect(Math.max(...m.degrees())).toBeLessThanOrEqual(8);
+  const listing = await m.hub(7).protocol.post(draft({ title: "After churn" }));
+  await vi.waitFor(async () => expect(await m.holders(listing)).toBe(50), { timeout: 60_000, interval: 100 });
+});
