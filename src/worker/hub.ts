@@ -28,7 +28,11 @@ import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
-declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null };
+declare const self: {
+  location: Location;
+  onconnect: ((event: MessageEvent) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+};
 
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
@@ -198,6 +202,13 @@ const api: HubApi = {
 };
 
 self.onconnect = (event: MessageEvent) => {
+  const port = event.ports[0];
+  if (port) Comlink.expose(api, port);
+};
+
+// Without SharedWorker the same code runs in a dedicated Worker of the host tab
+// (src/ui/hub-fallback.ts), which hands over one port per connection.
+self.onmessage = (event: MessageEvent) => {
   const port = event.ports[0];
   if (port) Comlink.expose(api, port);
 };
