@@ -87,6 +87,14 @@ describe("offline", () => {
       .filter({ hasText: /^Offline/ })
       .waitFor();
     await expect(networkStatus(alice).textContent()).resolves.toContain("sent later");
+    // The service worker never answers signaling or discovery from its cache.
+    const discovery = await alice.evaluate(() =>
+      fetch("/peerjs/peerjs/peers").then(
+        (response) => `answered ${response.status}`,
+        () => "network error",
+      ),
+    );
+    expect(discovery).toBe("network error");
 
     // Stored at once, shown at once, with nobody to send it to.
     await post(alice, { title: "Written offline", price: "3" });
