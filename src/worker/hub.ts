@@ -128,6 +128,8 @@ async function boot(): Promise<Hub> {
     if (state === "online") void dialer.tick();
     statusChanged();
   });
+  // Workers get "online" too (WorkerGlobalScope); a phone back in coverage reconnects at once.
+  globalThis.addEventListener("online", () => link.retryNow());
   link.onPeer((peer, up) => dialer.peerChanged(peer, up));
   link.onDialFailed((peer) => dialer.dialFailed(peer));
   protocol.onPeersChanged(statusChanged);
