@@ -1,11 +1,12 @@
 // Boot: connect to the hub, paint the board, then — after first paint — compete for the Web
 // Lock "radio"; the tab that gets it loads PeerJS and carries the connection for all tabs.
+// Where SharedWorker is missing, the hub runs in one tab's dedicated Worker (hub-fallback.ts).
 
 import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, RADIO_LOCK } from "../shared/api.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
-import { mountShell } from "./shell.ts";
+import { type ListenerWrapper, mountShell } from "./shell.ts";
 import { mountStorageFooter } from "./storage-footer.ts";
 import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
@@ -71,6 +72,43 @@ function carryRadioWhenFree(): void {
   });
 }
 
+/**
+ * Without SharedWorker: the tab holding "hub-host" runs the hub in a dedicated Worker and carries
+ * the radio; the others are clients over BroadcastChannel until the host closes and the lock,
+ * queued by every client, makes one of them the host.
+ */
+async function connectFallbackHub(): Promise<void> {
+  const { HUB_HOST_LOCK, hostHub, hubClient } = await import("./hub-fallback.ts");
+  let unmount: (() => void) | undefined;
+  let client: ReturnType<typeof hubClient> | undefined;
+  const mount = async (next: HubApi, wrap: ListenerWrapper) => {
+    unmount?.();
+    hub = next;
+    unmount = await mountShell(app, next, wrap, routes);
+  };
+  const host = async (): Promise<never> => {
+    client?.stop();
+    client = undefined;
+    const started = hostHub();
+    addEventListener("pagehide", started.stop, { once: true });
+    await mount(started.hub, (listener) => Comlink.proxy(listener));
+    // The host carries the radio: a MessagePort cannot reach a worker in another tab.
+    requestAnimationFrame(() => setTimeout(carryRadioWhenFree, 0));
+    return new Promise<never>(() => {});
+  };
+  const hosting = await new Promise<boolean>((decided) => {
+    void navigator.locks.request(HUB_HOST_LOCK, { ifAvailable: true }, async (lock) => {
+      decided(lock !== null);
+      if (lock) await host();
+    });
+  });
+  if (hosting) return;
+  client = hubClient();
+  await mount(client.hub, (listener) => listener);
+  // Queued: granted when the host tab closes, and then this tab hosts.
+  void navigator.locks.request(HUB_HOST_LOCK, host);
+}
+
 /** The service worker and the storage footer wait for first paint; neither is needed for it. */
 function startAfterFirstPaint(): void {
   const notices = document.getElementById("notices");
@@ -80,5 +118,9 @@ function startAfterFirstPaint(): void {
 }
 
 requestAnimationFrame(() => setTimeout(startAfterFirstPaint, 0));
-await connectHub();
-requestAnimationFrame(() => setTimeout(carryRadioWhenFree, 0));
+if (typeof SharedWorker === "function") {
+  await connectHub();
+  requestAnimationFrame(() => setTimeout(carryRadioWhenFree, 0));
+} else {
+  await connectFallbackHub();
+}

@@ -42,7 +42,12 @@ import { RadioLink } from "./radio-link.ts";
 import { Search } from "./search.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
-declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null; close(): void };
+declare const self: {
+  location: Location;
+  onconnect: ((event: MessageEvent) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+};
 
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
@@ -214,6 +219,8 @@ async function boot(): Promise<Hub> {
     }
     statusChanged();
   });
+  // Workers get "online" too (WorkerGlobalScope); a phone back in coverage reconnects at once.
+  globalThis.addEventListener("online", () => link.retryNow());
   link.onPeer((peer, up) => dialer.peerChanged(peer, up));
   link.onDialFailed((peer) => dialer.dialFailed(peer));
   protocol.onPeersChanged(statusChanged);
@@ -437,6 +444,13 @@ const api: HubApi & MailApi = {
 };
 
 self.onconnect = (event: MessageEvent) => {
+  const port = event.ports[0];
+  if (port) Comlink.expose(api, port);
+};
+
+// Without SharedWorker the same code runs in a dedicated Worker of the host tab
+// (src/ui/hub-fallback.ts), which hands over one port per connection.
+self.onmessage = (event: MessageEvent) => {
   const port = event.ports[0];
   if (port) Comlink.expose(api, port);
 };

@@ -65,6 +65,16 @@ export class RadioLink implements Link {
     this.markDown(peer);
   }
 
+  /**
+   * The device says it is back online: try the signaling server now instead of waiting out a
+   * backoff of up to RETRY_MAX_MS, which on a flaky connection is most of the time.
+   */
+  retryNow(): void {
+    if (!this.port || (this.state !== "offline" && this.state !== "identity-in-use")) return;
+    this.retryDelay = RETRY_MIN_MS;
+    this.restart();
+  }
+
   isUp(peer: PeerId): boolean {
     return this.up.has(peer);
   }

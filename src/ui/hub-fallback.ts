@@ -1,0 +1,119 @@
+// The hub where SharedWorker does not exist (some mobile browsers). The tab that holds the Web
+// Lock "hub-host" runs the same hub code (src/worker/hub.ts) in a dedicated Worker; other tabs
+// reach it through a BroadcastChannel and take over when that tab closes (the lock passes on).
+// A BroadcastChannel cannot carry MessagePorts, so Comlink cannot cross it: calls and events
+// travel as plain envelopes, and the host tab relays them to its worker through Comlink.
+
+import * as Comlink from "comlink";
+import type { HubApi, HubEvent } from "../shared/api.ts";
+
+/** Not "hub": the hub itself holds that lock for crash detection (HUB_LOCK). */
+export const HUB_HOST_LOCK = "hub-host";
+const CHANNEL = "peerboard-hub";
+
+/** Handled in each tab, never relayed: subscriptions are local, the radio lives in the host tab. */
+const LOCAL_METHODS = new Set<string>(["subscribe", "unsubscribe", "attachRadio", "then"]);
+
+type Envelope =
+  /** A tab asks who hosts the hub; the host answers "host-ready". */
+  | { k: "hello" }
+  /** A (new) host is ready: clients resend calls that got no answer. */
+  | { k: "host-ready" }
+  | { k: "call"; client: string; id: number; method: string; args: unknown[] }
+  | { k: "result"; client: string; id: number; ok: true; value: unknown }
+  | { k: "result"; client: string; id: number; ok: false; message: string }
+  | { k: "event"; event: HubEvent };
+
+/** A tab that hosts the hub: starts the worker and serves the other tabs. */
+export function hostHub(): { hub: HubApi; stop: () => void } {
+  const worker = new Worker(new URL("../worker/hub.ts", import.meta.url), { type: "module", name: "peerboard-hub" });
+  const connect = (): HubApi => {
+    const channel = new MessageChannel();
+    worker.postMessage(null, [channel.port2]);
+    return Comlink.wrap<HubApi>(channel.port1) as unknown as HubApi;
+  };
+  const hub = connect();
+  const relay = connect();
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = async (event: MessageEvent<Envelope>) => {
+    const message = event.data;
+    if (message.k === "hello") channel.postMessage({ k: "host-ready" } satisfies Envelope);
+    if (message.k !== "call") return;
+    const { client, id, method, args } = message;
+    const target = (relay as unknown as Record<string, unknown>)[method];
+    try {
+      if (LOCAL_METHODS.has(method) || typeof target !== "function") throw new Error(`No hub method ${method}`);
+      const value: unknown = await (target as (...a: unknown[]) => Promise<unknown>)(...args);
+      channel.postMessage({ k: "result", client, id, ok: true, value } satisfies Envelope);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      channel.postMessage({ k: "result", client, id, ok: false, message: text } satisfies Envelope);
+    }
+  };
+  void relay.subscribe(
+    Comlink.proxy((event: HubEvent) => channel.postMessage({ k: "event", event } satisfies Envelope)),
+  );
+  channel.postMessage({ k: "host-ready" } satisfies Envelope);
+  return {
+    hub,
+    stop: () => {
+      channel.close();
+      worker.terminate();
+    },
+  };
+}
+
+/** A tab that does not host: a HubApi whose calls go to whichever tab hosts right now. */
+export function hubClient(): { hub: HubApi; stop: () => void } {
+  const self = crypto.randomUUID();
+  const channel = new BroadcastChannel(CHANNEL);
+  const pending = new Map<
+    number,
+    { method: string; args: unknown[]; resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+  const listeners = new Map<number, (event: HubEvent) => void>();
+  let nextId = 1;
+  const send = (id: number, method: string, args: unknown[]) =>
+    channel.postMessage({ k: "call", client: self, id, method, args } satisfies Envelope);
+  channel.onmessage = (event: MessageEvent<Envelope>) => {
+    const message = event.data;
+    if (message.k === "host-ready") {
+      // The host changed (or answered late): anything unanswered may have died with the old one.
+      for (const [id, call] of pending) send(id, call.method, call.args);
+    } else if (message.k === "event") {
+      for (const fn of listeners.values()) fn(message.event);
+    } else if (message.k === "result" && message.client === self) {
+      const call = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.ok) call?.resolve(message.value);
+      else call?.reject(new Error(message.message));
+    }
+  };
+  const local: Partial<HubApi> = {
+    async subscribe(listener) {
+      const key = nextId++;
+      listeners.set(key, listener);
+      return key;
+    },
+    async unsubscribe(key) {
+      listeners.delete(key);
+    },
+    async attachRadio() {
+      throw new Error("Only the tab that hosts the hub carries the radio.");
+    },
+  };
+  const hub = new Proxy(local, {
+    get(target, name) {
+      if (typeof name !== "string" || name === "then") return undefined;
+      if (name in target) return target[name as keyof HubApi];
+      return (...args: unknown[]) =>
+        new Promise((resolve, reject) => {
+          const id = nextId++;
+          pending.set(id, { method: name, args, resolve, reject });
+          send(id, name, args);
+        });
+    },
+  }) as HubApi;
+  channel.postMessage({ k: "hello" } satisfies Envelope);
+  return { hub, stop: () => channel.close() };
+}

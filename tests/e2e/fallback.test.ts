@@ -1,0 +1,66 @@
+// Without SharedWorker (deleted before the page loads, as on some mobile browsers): the hub
+// runs in a dedicated Worker of the tab holding "hub-host"; other tabs follow over BroadcastChannel.
+
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  launchBrowser,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  peerIdOf,
+  post,
+  startTestServer,
+  type TestServer,
+} from "./harness.ts";
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function userWithoutSharedWorker(): Promise<BrowserContext> {
+  const context = await newUser(browser);
+  await context.addInitScript(() => {
+    delete (window as unknown as { SharedWorker?: unknown }).SharedWorker;
+  });
+  return context;
+}
+
+it("two tabs share one identity and listings, and the second takes over when the host tab closes", async () => {
+  const context = await userWithoutSharedWorker();
+  const first = await openBoard(context, server.url);
+  const second = await openBoard(context, server.url);
+  await expect(second.evaluate(() => typeof SharedWorker)).resolves.toBe("undefined");
+  const me = await peerIdOf(first);
+  await expect(peerIdOf(second)).resolves.toBe(me);
+
+  await post(first, { title: "Posted in tab one", price: "1" });
+  await listingHeading(second, "Posted in tab one").waitFor();
+  await post(second, { title: "Posted in tab two", price: "2" });
+  await listingHeading(first, "Posted in tab two").waitFor();
+
+  // A user with a normal browser receives what the fallback user posts: the radio works too.
+  const other = await openBoard(await newUser(browser), server.url);
+  await listingHeading(other, "Posted in tab two").waitFor();
+
+  await first.close();
+  await second.getByLabel("Your peer id").filter({ hasText: me }).waitFor();
+  await listingHeading(second, "Posted in tab one").waitFor();
+  await networkStatus(second)
+    .filter({ hasText: /^Online/ })
+    .waitFor();
+  await post(second, { title: "After the takeover", price: "3" });
+  await listingHeading(other, "After the takeover").waitFor();
+  await other.context().close();
+  await context.close();
+});
