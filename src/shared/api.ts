@@ -1,6 +1,7 @@
 // HubApi: the one typed surface views use, exposed by the hub with Comlink (DESIGN.md §1).
 
 import type { PeerId } from "./crypto.ts";
+import type { Profile, ProfileDraft } from "./profile.ts";
 import type { Listing, ListingDraft, ListingStatus } from "./records.ts";
 import type { SearchQuery } from "./search-query.ts";
 
@@ -32,13 +33,18 @@ export interface HubStatus {
   peers: PeerSummary[];
 }
 
-export type HubEvent = { type: "listing"; listing: Listing } | { type: "status"; status: HubStatus };
+export type HubEvent =
+  | { type: "listing"; listing: Listing }
+  | { type: "status"; status: HubStatus }
+  | { type: "profile"; profile: Profile };
 
 /** One page of search results and how many listings match in all. */
 export interface SearchResult {
   listings: Listing[];
   total: number;
 }
+
+export type ProfileResult = { ok: true; profile: Profile } | { ok: false; field: string; message: string };
 
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
 export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: string };
@@ -62,6 +68,12 @@ export interface HubApi {
   remove(id: string): Promise<PostResult>;
   /** Full-text search and filters over visible listings, answered by the hub one page at a time. */
   search(query: SearchQuery): Promise<SearchResult>;
+  /** Our signed profile, once the user has saved one. */
+  myProfile(): Promise<Profile | undefined>;
+  /** Signs, stores and sends our profile to every connected peer. */
+  saveProfile(draft: ProfileDraft): Promise<ProfileResult>;
+  /** Display names of the authors we know, by peer id. */
+  profileNames(): Promise<Record<PeerId, string>>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

@@ -60,6 +60,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   );
 
   const listings = new Map<string, Listing>();
+  let names: Record<string, string> = {};
   let renderQueued = false;
   const renderListings = () => {
     if (renderQueued) return;
@@ -70,7 +71,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
       const sorted = [...listings.values()]
         .filter((l) => isVisible(l, now))
         .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
-      listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me)));
+      listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me, names[l.author])));
       listingsEmpty.hidden = sorted.length > 0;
     });
   };
@@ -110,9 +111,14 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
 
   context.onEvent((event) => {
     if (event.type === "listing") upsert(event.listing);
-    else showPeers(event.status);
+    else if (event.type === "status") showPeers(event.status);
+    else if (event.type === "profile") {
+      names = { ...names, [event.profile.peerId]: event.profile.name };
+      renderListings();
+    }
   });
   showPeers(context.status);
+  names = await hub.profileNames();
   for (const listing of await hub.listings()) upsert(listing);
   // Listings expire while the board is open: each peer checks the clock itself.
   const expiryTimer = setInterval(renderListings, EXPIRY_CHECK_MS);

@@ -11,6 +11,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   const id = context.params[0] ?? "";
   const me = context.status.peerId;
   let current = await context.hub.listing(id);
+  let names = await context.hub.profileNames();
 
   const render = () => {
     const listing = current;
@@ -33,7 +34,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
     }
     document.title = `${listing.title} · Peerboard`;
     outlet.replaceChildren(
-      detail(listing, context, (next) => {
+      detail(listing, context, names[listing.author], (next) => {
         current = next;
         render();
       }),
@@ -41,6 +42,10 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   };
 
   context.onEvent((event) => {
+    if (event.type === "profile" && current && event.profile.peerId === current.author) {
+      names = { ...names, [event.profile.peerId]: event.profile.name };
+      render();
+    }
     if (event.type === "listing" && event.listing.id === id) {
       current = event.listing;
       render();
@@ -49,7 +54,12 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   render();
 }
 
-function detail(listing: Listing, context: ViewContext, changed: (next: Listing) => void): HTMLElement {
+function detail(
+  listing: Listing,
+  context: ViewContext,
+  authorName: string | undefined,
+  changed: (next: Listing) => void,
+): HTMLElement {
   const me = context.status.peerId;
   const own = listing.author === me;
   const rows: [string, string][] = [
@@ -61,7 +71,7 @@ function detail(listing: Listing, context: ViewContext, changed: (next: Listing)
     ["Posted", new Date(listing.createdAt).toLocaleString()],
     ["Updated", new Date(listing.updatedAt).toLocaleString()],
     ["Expiry", expiryText(listing, Date.now())],
-    ["Author", authorText(listing, me).replace(/^Posted by /, "")],
+    ["Author", authorText(listing, me, authorName).replace(/^Posted by /, "")],
   ];
   return h(
     "article",

@@ -88,6 +88,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     }
   };
 
+  let names = await hub.profileNames();
   let generation = 0;
   const run = async () => {
     const mine = ++generation;
@@ -106,7 +107,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     const result = await hub.search(query);
     // A slower answer to an older query must not overwrite a newer one.
     if (mine !== generation) return;
-    results.replaceChildren(...result.listings.map((l) => listingArticle(l, me)));
+    results.replaceChildren(...result.listings.map((l) => listingArticle(l, me, names[l.author])));
     count.textContent =
       result.total === 0
         ? "No listings match."
@@ -121,7 +122,8 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {
-    if (event.type !== "listing" || refreshTimer) return;
+    if (event.type === "profile") names = { ...names, [event.profile.peerId]: event.profile.name };
+    if (event.type === "status" || refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = undefined;
       rerun();

@@ -25,6 +25,7 @@ import type { Store } from "../shared/store.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { ListingActions } from "./listing-actions.ts";
+import { Profiles } from "./profiles.ts";
 import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
 import { Search } from "./search.ts";
@@ -46,6 +47,7 @@ interface Hub {
   dialer: Dialer;
   actions: ListingActions;
   search: Search;
+  profiles: Profiles;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -117,6 +119,9 @@ async function boot(): Promise<Hub> {
 
   const actions = new ListingActions(identity, store, protocol);
   const search = new Search(store);
+  const profiles = new Profiles(identity, store, protocol);
+  protocol.use(profiles);
+  profiles.onProfile((profile) => emit({ type: "profile", profile }));
   protocol.onListing((listing) => search.update(listing));
   const prune = () =>
     actions
@@ -128,7 +133,7 @@ async function boot(): Promise<Hub> {
   void prune();
   setInterval(prune, PRUNE_INTERVAL_MS);
 
-  const hub: Hub = { identity, store, link, protocol, dialer, actions, search };
+  const hub: Hub = { identity, store, link, protocol, dialer, actions, search, profiles };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -197,6 +202,15 @@ const api: HubApi = {
   },
   async search(query) {
     return (await ready).search.search(query);
+  },
+  async myProfile() {
+    return (await ready).profiles.mine();
+  },
+  async saveProfile(draft) {
+    return (await ready).profiles.save(draft);
+  },
+  async profileNames() {
+    return (await ready).profiles.names();
   },
   async post(draft: ListingDraft): Promise<PostResult> {
     const hub = await ready;

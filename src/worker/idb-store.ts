@@ -2,6 +2,7 @@
 
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { Identity } from "../shared/crypto.ts";
+import type { Profile } from "../shared/profile.ts";
 import type { Listing } from "../shared/records.ts";
 import type { PeerRecord, Store } from "../shared/store.ts";
 
@@ -10,6 +11,7 @@ interface PeerboardDB extends DBSchema {
   listings: { key: string; value: Listing; indexes: { byUpdatedAt: number; byExpiresAt: number } };
   meta: { key: string; value: unknown };
   peers: { key: string; value: PeerRecord };
+  profiles: { key: string; value: Profile };
 }
 
 const SELF = "self";
@@ -31,6 +33,8 @@ export async function openIdbStore(name = "peerboard"): Promise<Store> {
         const listings = tx.objectStore("listings");
         listings.createIndex("byExpiresAt", "expiresAt");
         void listings.clear();
+        // Signed profiles (USER_INFO), one per peer id.
+        db.createObjectStore("profiles", { keyPath: "peerId" });
       }
     },
     blocking() {
@@ -92,6 +96,22 @@ class IdbStore implements Store {
 
   listExpiredBefore(time: number): Promise<Listing[]> {
     return this.db.getAllFromIndex("listings", "byExpiresAt", IDBKeyRange.upperBound(time, true));
+  }
+
+  getProfile(peerId: string): Promise<Profile | undefined> {
+    return this.db.get("profiles", peerId);
+  }
+
+  async putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean> {
+    const tx = this.db.transaction("profiles", "readwrite");
+    const write = accept(await tx.store.get(profile.peerId));
+    if (write) await tx.store.put(profile);
+    await tx.done;
+    return write;
+  }
+
+  async listProfiles(): Promise<Profile[]> {
+    return (await this.db.getAll("profiles")).sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
   getMeta<T>(key: string): Promise<T | undefined> {
