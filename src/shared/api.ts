@@ -36,7 +36,9 @@ export interface HubStatus {
 export type HubEvent =
   | { type: "listing"; listing: Listing }
   | { type: "status"; status: HubStatus }
-  | { type: "profile"; profile: Profile };
+  | { type: "profile"; profile: Profile }
+  /** The bytes of a listing photo arrived (see HubApi.image). */
+  | { type: "image"; hash: string };
 
 /** One page of search results and how many listings match in all. */
 export interface SearchResult {
@@ -68,6 +70,8 @@ export interface HubApi {
   remove(id: string): Promise<PostResult>;
   /** Full-text search and filters over visible listings, answered by the hub one page at a time. */
   search(query: SearchQuery): Promise<SearchResult>;
+  /** A listing photo's thumbnail by the hash the listing carries, once this device has it. */
+  image(hash: string): Promise<Blob | undefined>;
   /** Our signed profile, once the user has saved one. */
   myProfile(): Promise<Profile | undefined>;
   /** Signs, stores and sends our profile to every connected peer. */

@@ -39,6 +39,10 @@ export interface Store {
   /** Every profile we know, most recently updated first. */
   listProfiles(): Promise<Profile[]>;
 
+  /** Image thumbnails by the SHA-256 (base64url) of their bytes. */
+  getImage(hash: string): Promise<Blob | undefined>;
+  putImage(hash: string, image: Blob): Promise<void>;
+
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
 

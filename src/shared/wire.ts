@@ -70,6 +70,26 @@ const UserInfo = v.strictObject({
   }),
 });
 
+const ImageHash = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
+
+/** Ask a peer for image bytes by hash (the hashes a listing carries). */
+const ImageRequest = v.strictObject({
+  ...header("IMAGE_REQUEST"),
+  hashes: v.pipe(v.array(ImageHash), v.minLength(1), v.maxLength(16)),
+});
+
+/** Bytes per IMAGE_CHUNK before base64url: keeps each frame far below MAX_FRAME_BYTES. */
+export const IMAGE_CHUNK_BYTES = 32 * 1024;
+
+/** One piece of an image; the receiver reassembles `count` pieces and checks the hash. */
+const ImageChunk = v.strictObject({
+  ...header("IMAGE_CHUNK"),
+  hash: ImageHash,
+  index: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(15)),
+  count: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(16)),
+  data: Base64url(Math.ceil((IMAGE_CHUNK_BYTES * 4) / 3) + 4),
+});
+
 const PeerList = v.strictObject({
   ...header("PEER_LIST"),
   peers: v.pipe(
@@ -87,6 +107,8 @@ export const FrameSchema = v.variant("type", [
   ChatMessage,
   UserInfo,
   PeerList,
+  ImageRequest,
+  ImageChunk,
 ]);
 
 export type Frame = v.InferOutput<typeof FrameSchema>;

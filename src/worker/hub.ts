@@ -24,11 +24,13 @@ import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
+import { Images } from "./images.ts";
 import { ListingActions } from "./listing-actions.ts";
 import { Profiles } from "./profiles.ts";
 import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
 import { Search } from "./search.ts";
+import { makeThumbnails } from "./thumbnails.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
 declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null };
@@ -117,7 +119,10 @@ async function boot(): Promise<Hub> {
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
-  const actions = new ListingActions(identity, store, protocol);
+  const actions = new ListingActions(identity, store, protocol, Date.now, makeThumbnails);
+  const images = new Images(store, protocol);
+  protocol.use(images);
+  images.onImage((hash) => emit({ type: "image", hash }));
   const search = new Search(store);
   const profiles = new Profiles(identity, store, protocol);
   protocol.use(profiles);
@@ -213,13 +218,10 @@ const api: HubApi = {
     return (await ready).profiles.names();
   },
   async post(draft: ListingDraft): Promise<PostResult> {
-    const hub = await ready;
-    try {
-      return { ok: true, listing: await hub.protocol.post(draft) };
-    } catch (error) {
-      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
-      throw error;
-    }
+    return (await ready).actions.post(draft);
+  },
+  async image(hash: string) {
+    return (await ready).store.getImage(hash);
   },
   async connect(peerIdText: string): Promise<ConnectResult> {
     const hub = await ready;

@@ -12,6 +12,7 @@ interface PeerboardDB extends DBSchema {
   meta: { key: string; value: unknown };
   peers: { key: string; value: PeerRecord };
   profiles: { key: string; value: Profile };
+  images: { key: string; value: Blob };
 }
 
 const SELF = "self";
@@ -35,6 +36,8 @@ export async function openIdbStore(name = "peerboard"): Promise<Store> {
         void listings.clear();
         // Signed profiles (USER_INFO), one per peer id.
         db.createObjectStore("profiles", { keyPath: "peerId" });
+        // Photo thumbnails as Blobs, keyed by the hash listings carry.
+        db.createObjectStore("images");
       }
     },
     blocking() {
@@ -112,6 +115,14 @@ class IdbStore implements Store {
 
   async listProfiles(): Promise<Profile[]> {
     return (await this.db.getAll("profiles")).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  getImage(hash: string): Promise<Blob | undefined> {
+    return this.db.get("images", hash);
+  }
+
+  async putImage(hash: string, image: Blob): Promise<void> {
+    await this.db.put("images", image, hash);
   }
 
   getMeta<T>(key: string): Promise<T | undefined> {

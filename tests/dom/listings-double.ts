@@ -28,6 +28,10 @@ export class ListingsDouble {
   readonly profiles = new Map<string, Profile>();
   constructor(readonly identity: Identity) {}
 
+  readonly images = new Map<string, Blob>();
+  async image(hash: string): Promise<Blob | undefined> {
+    return this.images.get(hash);
+  }
   async myProfile(): Promise<Profile | undefined> {
     return this.profiles.get(this.identity.peerId);
   }
