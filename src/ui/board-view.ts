@@ -7,6 +7,7 @@ import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import { listingForm } from "./listing-form.ts";
 import { listingArticle } from "./listing-view.ts";
+import { imageArrived, photoStrip } from "./photos.ts";
 import type { Unmount, ViewContext } from "./shell.ts";
 
 const EXPIRY_CHECK_MS = 30_000;
@@ -71,7 +72,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
       const sorted = [...listings.values()]
         .filter((l) => isVisible(l, now))
         .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
-      listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me, names[l.author])));
+      listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me, names[l.author], photoStrip(hub, l, 1))));
       listingsEmpty.hidden = sorted.length > 0;
     });
   };
@@ -112,6 +113,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   context.onEvent((event) => {
     if (event.type === "listing") upsert(event.listing);
     else if (event.type === "status") showPeers(event.status);
+    else if (event.type === "image") void imageArrived(hub, event.hash);
     else if (event.type === "profile") {
       names = { ...names, [event.profile.peerId]: event.profile.name };
       renderListings();

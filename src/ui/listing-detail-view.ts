@@ -5,6 +5,7 @@ import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../shared
 import { h } from "./dom.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
+import { imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 export async function mountListingDetailView(outlet: HTMLElement, context: ViewContext): Promise<void> {
@@ -42,6 +43,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   };
 
   context.onEvent((event) => {
+    if (event.type === "image") void imageArrived(context.hub, event.hash);
     if (event.type === "profile" && current && event.profile.peerId === current.author) {
       names = { ...names, [event.profile.peerId]: event.profile.name };
       render();
@@ -77,6 +79,7 @@ function detail(
     "article",
     { className: `detail listing status-${listing.status}`, "data-listing-id": listing.id },
     h("h2", { textContent: listing.title }),
+    photoStrip(context.hub, listing),
     listing.description
       ? h("p", { className: "description", textContent: listing.description })
       : h("p", { className: "empty", textContent: "No description." }),

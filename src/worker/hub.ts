@@ -18,7 +18,7 @@ import {
   parsePeerId,
   randomToken,
 } from "../shared/crypto.ts";
-import { PeerboardError, ValidationError } from "../shared/errors.ts";
+import { PeerboardError } from "../shared/errors.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
