@@ -46,6 +46,12 @@ export interface SearchResult {
   total: number;
 }
 
+/** What views show of an author: display name and the hash of their avatar thumbnail. */
+export interface AuthorSummary {
+  name: string;
+  avatar?: string;
+}
+
 export type ProfileResult = { ok: true; profile: Profile } | { ok: false; field: string; message: string };
 
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
@@ -77,7 +83,9 @@ export interface HubApi {
   /** Signs, stores and sends our profile to every connected peer. */
   saveProfile(draft: ProfileDraft): Promise<ProfileResult>;
   /** Display names of the authors we know, by peer id. */
-  profileNames(): Promise<Record<PeerId, string>>;
+  profileNames(): Promise<Record<PeerId, AuthorSummary>>;
+  /** The newest valid profile we know of a peer (ours included). */
+  profile(peerId: PeerId): Promise<Profile | undefined>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

@@ -4,7 +4,7 @@
 import { type Identity, keyMatchesPeerId, sign, verify } from "./crypto.ts";
 import { canonicalJson } from "./encoding.ts";
 import { ValidationError } from "./errors.ts";
-import { LIMITS } from "./records.ts";
+import { type ImageRef, LIMITS } from "./records.ts";
 import type { FrameOf } from "./wire.ts";
 
 export type Profile = FrameOf<"USER_INFO">["profile"];
@@ -15,6 +15,15 @@ export const PROFILE_LIMITS = { nameMax: 80, aboutMax: 2000 } as const;
 export interface ProfileDraft {
   name: string;
   about: string;
+  /** A new avatar photo (the hub makes the thumbnail); absent keeps the current one. */
+  avatarPhoto?: Blob;
+  /** Drop the current avatar. */
+  removeAvatar?: boolean;
+}
+
+/** What views show of an author (HubApi.profileNames). */
+export function authorSummary(profile: Profile): { name: string; avatar?: string } {
+  return profile.avatar ? { name: profile.name, avatar: profile.avatar.hash } : { name: profile.name };
 }
 
 function signedText(profile: UnsignedProfile): string {
@@ -22,7 +31,7 @@ function signedText(profile: UnsignedProfile): string {
 }
 
 /** Checks what the user typed; throws a ValidationError naming the field. */
-export function checkProfileDraft(draft: ProfileDraft): ProfileDraft {
+export function checkProfileDraft(draft: ProfileDraft): { name: string; about: string } {
   const name = draft.name.trim();
   if (!name) throw new ValidationError("name", "Give a display name, so people know who they are dealing with.");
   if (name.length > PROFILE_LIMITS.nameMax)
@@ -42,12 +51,14 @@ export async function createProfile(
   draft: ProfileDraft,
   now: number,
   previous?: Profile,
+  avatar: ImageRef | undefined = draft.removeAvatar ? undefined : previous?.avatar,
 ): Promise<Profile> {
   const fields = checkProfileDraft(draft);
   const unsigned: UnsignedProfile = {
     peerId: identity.peerId,
     publicKey: identity.publicKey,
     ...fields,
+    ...(avatar ? { avatar } : {}),
     updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
   };
   return { ...unsigned, signature: await sign(identity.signing.privateKey, signedText(unsigned)) };

@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { PEER_ID_PATTERN } from "./crypto.ts";
 import { utf8Length } from "./encoding.ts";
-import { ListingSchema } from "./records.ts";
+import { ImageRefSchema, ListingSchema } from "./records.ts";
 
 export const PROTOCOL_VERSION = 1;
 /** Frames larger than this (UTF-8 bytes of their JSON) are dropped; senders batch below it. */
@@ -65,6 +65,8 @@ const UserInfo = v.strictObject({
     publicKey: v.pipe(Base64url(87), v.length(87)),
     name: v.pipe(v.string(), v.maxLength(80)),
     about: v.pipe(v.string(), v.maxLength(2000)),
+    /** Avatar thumbnail, fetched like listing photos (IMAGE_REQUEST) and checked by hash. */
+    avatar: v.optional(ImageRefSchema),
     updatedAt: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
     signature: v.pipe(Base64url(86), v.length(86)),
   }),

@@ -1,13 +1,15 @@
 // The board: the "New listing" form, the live list of listings, and the peers panel with
 // "Connect to peer". Talks only to the hub.
 
+import type { AuthorSummary } from "../shared/api.ts";
 import type { PeerId } from "../shared/crypto.ts";
+import { authorSummary } from "../shared/profile.ts";
 import { isVisible, type Listing, supersedes } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import { listingForm } from "./listing-form.ts";
 import { listingArticle } from "./listing-view.ts";
-import { imageArrived, photoStrip } from "./photos.ts";
+import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { Unmount, ViewContext } from "./shell.ts";
 
 const EXPIRY_CHECK_MS = 30_000;
@@ -61,7 +63,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   );
 
   const listings = new Map<string, Listing>();
-  let names: Record<string, string> = {};
+  let names: Record<string, AuthorSummary> = {};
   let renderQueued = false;
   const renderListings = () => {
     if (renderQueued) return;
@@ -72,7 +74,11 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
       const sorted = [...listings.values()]
         .filter((l) => isVisible(l, now))
         .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
-      listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me, names[l.author], photoStrip(hub, l, 1))));
+      listingsBox.replaceChildren(
+        ...sorted.map((l) =>
+          listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
+        ),
+      );
       listingsEmpty.hidden = sorted.length > 0;
     });
   };
@@ -115,7 +121,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     else if (event.type === "status") showPeers(event.status);
     else if (event.type === "image") void imageArrived(hub, event.hash);
     else if (event.type === "profile") {
-      names = { ...names, [event.profile.peerId]: event.profile.name };
+      names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
       renderListings();
     }
   });

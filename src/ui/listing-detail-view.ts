@@ -1,11 +1,13 @@
 // The detail view of one listing at #/listing/<id>: every field and the author; the author also
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
+import type { AuthorSummary } from "../shared/api.ts";
+import { authorSummary } from "../shared/profile.ts";
 import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
-import { imageArrived, photoStrip } from "./photos.ts";
+import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 export async function mountListingDetailView(outlet: HTMLElement, context: ViewContext): Promise<void> {
@@ -45,7 +47,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   context.onEvent((event) => {
     if (event.type === "image") void imageArrived(context.hub, event.hash);
     if (event.type === "profile" && current && event.profile.peerId === current.author) {
-      names = { ...names, [event.profile.peerId]: event.profile.name };
+      names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
       render();
     }
     if (event.type === "listing" && event.listing.id === id) {
@@ -59,7 +61,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
 function detail(
   listing: Listing,
   context: ViewContext,
-  authorName: string | undefined,
+  author: AuthorSummary | undefined,
   changed: (next: Listing) => void,
 ): HTMLElement {
   const me = context.status.peerId;
@@ -73,7 +75,7 @@ function detail(
     ["Posted", new Date(listing.createdAt).toLocaleString()],
     ["Updated", new Date(listing.updatedAt).toLocaleString()],
     ["Expiry", expiryText(listing, Date.now())],
-    ["Author", authorText(listing, me, authorName).replace(/^Posted by /, "")],
+    ["Author", authorText(listing, me, author?.name).replace(/^Posted by /, "")],
   ];
   return h(
     "article",
@@ -83,6 +85,7 @@ function detail(
     listing.description
       ? h("p", { className: "description", textContent: listing.description })
       : h("p", { className: "empty", textContent: "No description." }),
+    avatarImage(context.hub, author),
     h("dl", {}, ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })])),
     // Deals (issue 5) put "Make an offer" here for other people's listings.
     h("div", { className: "listing-actions", "data-listing-id": listing.id }),

@@ -22,7 +22,13 @@ export function expiryText(listing: Listing, now: number): string {
 }
 
 /** `media`: the listing's photo strip, when the view shows photos. */
-export function listingArticle(listing: Listing, me: PeerId, authorName?: string, media?: Node | null): HTMLElement {
+export function listingArticle(
+  listing: Listing,
+  me: PeerId,
+  authorName?: string,
+  media?: Node | null,
+  avatar?: Node | null,
+): HTMLElement {
   const own = listing.author === me;
   const posted = new Date(listing.createdAt);
   const kind = listing.kind === "wanted" ? "Wanted" : "Offering";
@@ -43,6 +49,7 @@ export function listingArticle(listing: Listing, me: PeerId, authorName?: string
     h(
       "p",
       { className: "meta" },
+      avatar ?? null,
       h("span", { textContent: authorText(listing, me, authorName) }),
       " · ",
       h("time", { dateTime: posted.toISOString(), textContent: posted.toLocaleString() }),

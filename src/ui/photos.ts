@@ -30,6 +30,21 @@ export async function imageArrived(hub: HubApi, hash: string): Promise<void> {
   for (const fn of fns) fn(url);
 }
 
+/** A small avatar for an author line; null when the author has none. */
+export function avatarImage(hub: HubApi, author: { name: string; avatar?: string } | undefined): HTMLElement | null {
+  if (!author?.avatar) return null;
+  const hash = author.avatar;
+  const image = h("img", { className: "avatar", alt: `Avatar of ${author.name}`, width: 32, height: 32 });
+  const show = (url: string) => {
+    image.src = url;
+  };
+  void load(hub, hash).then((url) => {
+    if (url) show(url);
+    else waiting.set(hash, (waiting.get(hash) ?? new Set()).add(show));
+  });
+  return image;
+}
+
 /** The listing's photos (the first `max`), each an <img> with a text alternative. */
 export function photoStrip(hub: HubApi, listing: Listing, max: number = listing.images.length): HTMLElement | null {
   const shown = listing.images.slice(0, max);

@@ -2,13 +2,14 @@
 // matches. Results follow typing and newly arrived listings.
 
 import { PeerboardError } from "../shared/errors.ts";
+import { authorSummary } from "../shared/profile.ts";
 import type { Category } from "../shared/records.ts";
 import { CATEGORIES, CATEGORY_LABELS, parsePrice } from "../shared/records.ts";
 import type { SearchQuery, SearchSort } from "../shared/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 import { listingArticle } from "./listing-view.ts";
-import { imageArrived, photoStrip } from "./photos.ts";
+import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 const PAGE = 50;
@@ -118,7 +119,9 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     // A slower answer to an older query must not overwrite a newer one.
     if (mine !== generation) return;
     results.replaceChildren(
-      ...result.listings.map((l) => listingArticle(l, me, names[l.author], photoStrip(hub, l, 1))),
+      ...result.listings.map((l) =>
+        listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
+      ),
     );
     count.textContent =
       result.total === 0
@@ -136,7 +139,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {
     if (event.type === "image") void imageArrived(hub, event.hash);
-    if (event.type === "profile") names = { ...names, [event.profile.peerId]: event.profile.name };
+    if (event.type === "profile") names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
     if (event.type === "status" || event.type === "image" || refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = undefined;

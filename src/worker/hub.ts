@@ -30,7 +30,7 @@ import { Profiles } from "./profiles.ts";
 import { Protocol } from "./protocol.ts";
 import { RadioLink } from "./radio-link.ts";
 import { Search } from "./search.ts";
-import { makeThumbnails } from "./thumbnails.ts";
+import { makeThumbnail, makeThumbnails } from "./thumbnails.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
 declare const self: { location: Location; onconnect: ((event: MessageEvent) => void) | null };
@@ -120,11 +120,11 @@ async function boot(): Promise<Hub> {
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
 
   const actions = new ListingActions(identity, store, protocol, Date.now, makeThumbnails);
+  const search = new Search(store);
   const images = new Images(store, protocol);
   protocol.use(images);
   images.onImage((hash) => emit({ type: "image", hash }));
-  const search = new Search(store);
-  const profiles = new Profiles(identity, store, protocol);
+  const profiles = new Profiles(identity, store, protocol, Date.now, makeThumbnail, (refs) => images.fetch(refs));
   protocol.use(profiles);
   profiles.onProfile((profile) => emit({ type: "profile", profile }));
   protocol.onListing((listing) => search.update(listing));
@@ -216,6 +216,9 @@ const api: HubApi = {
   },
   async profileNames() {
     return (await ready).profiles.names();
+  },
+  async profile(peerId) {
+    return (await ready).profiles.get(peerId);
   },
   async post(draft: ListingDraft): Promise<PostResult> {
     return (await ready).actions.post(draft);

@@ -40,9 +40,14 @@ export class Images implements ProtocolExtension {
   }
 
   /** Asks connected peers for the photos of `listing` this store lacks. */
-  async fetchMissing(listing: Listing): Promise<void> {
+  fetchMissing(listing: Listing): Promise<void> {
+    return this.fetch(listing.images);
+  }
+
+  /** Asks connected peers for the images behind these refs that this store lacks. */
+  async fetch(refs: ImageRef[]): Promise<void> {
     const missing: string[] = [];
-    for (const ref of listing.images) {
+    for (const ref of refs) {
       const known = this.pending.get(ref.hash);
       if (known && this.now() - known.askedAt < RETRY_MS) continue;
       if (await this.store.getImage(ref.hash)) continue;

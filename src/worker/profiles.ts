@@ -1,13 +1,22 @@
 // Profiles over the protocol (USER_INFO): ours is signed when the user saves it; on connect we
 // send ours and the newest we know of others; a newer valid profile is stored and relayed.
 
-import type { ProfileResult } from "../shared/api.ts";
+import type { AuthorSummary, ProfileResult } from "../shared/api.ts";
 import type { Identity, PeerId } from "../shared/crypto.ts";
 import { ValidationError } from "../shared/errors.ts";
-import { createProfile, type Profile, type ProfileDraft, profileSupersedes, verifyProfile } from "../shared/profile.ts";
+import {
+  authorSummary,
+  createProfile,
+  type Profile,
+  type ProfileDraft,
+  profileSupersedes,
+  verifyProfile,
+} from "../shared/profile.ts";
+import type { ImageRef } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
 import { type Frame, frame } from "../shared/wire.ts";
 import type { Protocol, ProtocolExtension } from "./protocol.ts";
+import type { Thumbnail } from "./thumbnails.ts";
 
 /** Profiles of others sent on connect, newest first: enough for the listings a peer is likely to see. */
 const PROFILES_ON_CONNECT = 200;
@@ -21,6 +30,10 @@ export class Profiles implements ProtocolExtension {
     private readonly store: Store,
     private readonly protocol: Protocol,
     private readonly now: () => number = Date.now,
+    /** Makes the avatar thumbnail (thumbnails.ts in the browser). */
+    private readonly thumbnail?: (photo: Blob) => Promise<Thumbnail>,
+    /** Fetches the avatar bytes of a profile from peers (Images.fetch). */
+    private readonly fetchImages?: (refs: ImageRef[]) => Promise<void>,
   ) {}
 
   onProfile(fn: (profile: Profile) => void): () => void {
@@ -32,15 +45,36 @@ export class Profiles implements ProtocolExtension {
     return this.store.getProfile(this.identity.peerId);
   }
 
-  /** Display names by peer id, for showing authors. */
-  async names(): Promise<Record<PeerId, string>> {
-    return Object.fromEntries((await this.store.listProfiles()).map((p) => [p.peerId, p.name]));
+  /** Display names (and avatar hashes) by peer id, for showing authors. */
+  async names(): Promise<Record<PeerId, AuthorSummary>> {
+    return Object.fromEntries((await this.store.listProfiles()).map((p) => [p.peerId, authorSummary(p)]));
+  }
+
+  async get(peerId: PeerId): Promise<Profile | undefined> {
+    return this.store.getProfile(peerId);
   }
 
   async save(draft: ProfileDraft): Promise<ProfileResult> {
     let profile: Profile;
     try {
-      profile = await createProfile(this.identity, draft, this.now(), await this.mine());
+      let avatar: ImageRef | undefined;
+      if (draft.avatarPhoto) {
+        if (!this.thumbnail) throw new ValidationError("avatar", "Photos cannot be processed here.");
+        // The thumbnail error names "photos"; on this form the field is the avatar.
+        const made = await this.thumbnail(draft.avatarPhoto).catch((error: unknown) => {
+          throw error instanceof ValidationError ? new ValidationError("avatar", error.message) : error;
+        });
+        await this.store.putImage(made.ref.hash, made.blob);
+        avatar = made.ref;
+      }
+      const previous = await this.mine();
+      profile = await createProfile(
+        this.identity,
+        draft,
+        this.now(),
+        previous,
+        avatar ?? (draft.removeAvatar ? undefined : previous?.avatar),
+      );
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
       throw error;
@@ -70,6 +104,7 @@ export class Profiles implements ProtocolExtension {
     // Nobody but us signs our profile, and an old copy of it must not come back.
     if (profile.peerId === this.identity.peerId) return;
     if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) return;
+    if (profile.avatar) void this.fetchImages?.([profile.avatar]);
     this.emit(profile);
     this.relay(profile, from);
   }

@@ -45,8 +45,11 @@ export class ListingsDouble {
       throw error;
     }
   }
-  async profileNames(): Promise<Record<string, string>> {
-    return Object.fromEntries([...this.profiles.values()].map((p) => [p.peerId, p.name]));
+  async profile(peerId: string): Promise<Profile | undefined> {
+    return this.profiles.get(peerId);
+  }
+  async profileNames(): Promise<Record<string, { name: string }>> {
+    return Object.fromEntries([...this.profiles.values()].map((p) => [p.peerId, { name: p.name }]));
   }
 
   async listing(id: string): Promise<Listing | undefined> {

@@ -1,7 +1,6 @@
 // Photos between two browsers: picked in one, re-encoded to a thumbnail by the hub, sent in
 // chunks and shown in the other; a file that is not an image is refused next to the field.
 
-import { deflateSync } from "node:zlib";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
@@ -15,6 +14,7 @@ import {
   startTestServer,
   type TestServer,
 } from "./harness.ts";
+import { png } from "./png.ts";
 
 let browser: Browser;
 let server: TestServer;
@@ -28,50 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** A noisy RGB PNG (noise keeps the encoded size honest), built with zlib only. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of bytes) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  let seed = 7;
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      raw[row + 1 + x * 3] = (x * 255) / width;
-      raw[row + 2 + x * 3] = (y * 255) / height;
-      raw[row + 3 + x * 3] = seed >>> 24;
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 it("photos are shrunk to thumbnails, reach the other browser and show there; a text file is refused", async () => {
   const alice = await openBoard(await newUser(browser), server.url);

@@ -15,6 +15,7 @@ import {
   startTestServer,
   type TestServer,
 } from "./harness.ts";
+import { png } from "./png.ts";
 
 let browser: Browser;
 let server: TestServer;
@@ -47,8 +48,16 @@ it("a profile name reaches the other browser and shows on listings; an edit repl
 
   await listingArticle(bob, "Sewing machine").getByText(`Posted by Alice Smith (${aliceId})`).waitFor();
   await alice.getByLabel("Display name").fill("Alice S.");
+  await alice
+    .getByLabel("Avatar photo")
+    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(900, 900) });
   await alice.getByRole("button", { name: "Save profile" }).click();
   await listingArticle(bob, "Sewing machine").getByText(`Posted by Alice S. (${aliceId})`).waitFor();
+  // The avatar thumbnail travels like a listing photo and shows beside her name.
+  const avatar = listingArticle(bob, "Sewing machine").getByRole("img", { name: "Avatar of Alice S." });
+  await expect
+    .poll(() => avatar.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth))
+    .toBe(640);
 
   // The detail view names the author too, and the profile survives a reload on Alice's side.
   await listingHeading(bob, "Sewing machine").getByRole("link").click();

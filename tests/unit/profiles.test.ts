@@ -94,7 +94,7 @@ describe("USER_INFO between peers", () => {
     await ready(c, bob.peerId);
     expect(await a.profiles.save({ name: "Alice", about: "Bikes" })).toMatchObject({ ok: true });
     await vi.waitFor(async () => expect((await c.store.getProfile(alice.peerId))?.name).toBe("Alice"));
-    expect(await b.profiles.names()).toEqual({ [alice.peerId]: "Alice" });
+    expect(await b.profiles.names()).toEqual({ [alice.peerId]: { name: "Alice" } });
 
     await a.profiles.save({ name: "Alice B.", about: "Bikes" });
     await vi.waitFor(async () => expect((await c.store.getProfile(alice.peerId))?.name).toBe("Alice B."));
