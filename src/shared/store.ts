@@ -42,6 +42,9 @@ export interface Store {
   /** Image thumbnails by the SHA-256 (base64url) of their bytes. */
   getImage(hash: string): Promise<Blob | undefined>;
   putImage(hash: string, image: Blob): Promise<void>;
+  deleteImage(hash: string): Promise<void>;
+  /** Hashes of every stored image, for garbage collection. */
+  listImageHashes(): Promise<string[]>;
 
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;

@@ -131,8 +131,12 @@ async function boot(): Promise<Hub> {
   const prune = () =>
     actions
       .prune()
-      .then((ids) => {
+      .then(async (ids) => {
         for (const id of ids) search.remove(id);
+        const referenced = new Set<string>();
+        for (const listing of await store.listListings()) for (const ref of listing.images) referenced.add(ref.hash);
+        for (const profile of await store.listProfiles()) if (profile.avatar) referenced.add(profile.avatar.hash);
+        await images.collect(referenced);
       })
       .catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
   void prune();

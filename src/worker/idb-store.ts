@@ -125,6 +125,14 @@ class IdbStore implements Store {
     await this.db.put("images", image, hash);
   }
 
+  async deleteImage(hash: string): Promise<void> {
+    await this.db.delete("images", hash);
+  }
+
+  listImageHashes(): Promise<string[]> {
+    return this.db.getAllKeys("images");
+  }
+
   getMeta<T>(key: string): Promise<T | undefined> {
     return this.db.get("meta", key) as Promise<T | undefined>;
   }

@@ -18,6 +18,11 @@ interface Pending {
 
 /** A request nobody answered is sent again after this long (to whoever is connected then). */
 const RETRY_MS = 10_000;
+/**
+ * Image bytes we send one peer per minute at most: a peer cannot turn a few small requests into
+ * an unbounded upload from us. Enough for ~50 full-size thumbnails a minute.
+ */
+const UPLOAD_BYTES_PER_MINUTE = 5 * 1024 * 1024;
 
 export class Images implements ProtocolExtension {
   readonly types = ["IMAGE_REQUEST", "IMAGE_CHUNK"] as const;
@@ -25,6 +30,9 @@ export class Images implements ProtocolExtension {
   /** Peers that asked for an image we did not have yet. */
   private readonly wanted = new Map<string, Set<PeerId>>();
   private readonly listeners = new Set<(hash: string) => void>();
+  private readonly uploads = new Map<PeerId, { since: number; bytes: number }>();
+  /** Unreferenced at the last collection: deleted if still unreferenced at the next. */
+  private orphans = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -66,6 +74,7 @@ export class Images implements ProtocolExtension {
   }
 
   onClose(peer: PeerId): void {
+    this.uploads.delete(peer);
     for (const peers of this.wanted.values()) peers.delete(peer);
   }
 
@@ -116,7 +125,33 @@ export class Images implements ProtocolExtension {
     for (const peer of waiting ?? []) await this.sendImage(peer, hash, blob);
   }
 
+  /**
+   * Deletes stored images no listing or profile refers to any more (deleted, edited or pruned
+   * ones). Two passes: an image found unreferenced is deleted only if it still is next time, so
+   * a thumbnail stored just before its listing is published is never collected.
+   */
+  async collect(referenced: Set<string>): Promise<number> {
+    const unreferenced = (await this.store.listImageHashes()).filter((hash) => !referenced.has(hash));
+    let deleted = 0;
+    const next = new Set<string>();
+    for (const hash of unreferenced) {
+      if (this.orphans.has(hash)) {
+        await this.store.deleteImage(hash);
+        deleted += 1;
+      } else next.add(hash);
+    }
+    this.orphans = next;
+    return deleted;
+  }
+
   private async sendImage(peer: PeerId, hash: string, blob: Blob): Promise<void> {
+    const now = this.now();
+    const budget = this.uploads.get(peer);
+    const used = budget && now - budget.since < 60_000 ? budget : { since: now, bytes: 0 };
+    // Over budget: drop the request; the peer asks again later (RETRY_MS) like an unanswered one.
+    if (used.bytes + blob.size > UPLOAD_BYTES_PER_MINUTE) return;
+    used.bytes += blob.size;
+    this.uploads.set(peer, used);
     const bytes = new Uint8Array(await blob.arrayBuffer());
     const count = Math.max(1, Math.ceil(bytes.length / IMAGE_CHUNK_BYTES));
     for (let index = 0; index < count; index++) {

@@ -96,4 +96,42 @@ describe("photos between peers", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(b.protocol.policy.score(a.id)).toBe(before);
   });
+
+  it("garbage collection deletes an image only when it stayed unreferenced across two passes", async () => {
+    const network = new MemoryNetwork();
+    const a = await node(network);
+    await a.store.putImage("k".repeat(43), new Blob([randomBytes(10)]));
+    await a.store.putImage("o".repeat(43), new Blob([randomBytes(10)]));
+    const kept = new Set(["k".repeat(43)]);
+    expect(await a.images.collect(kept)).toBe(0);
+    // Meanwhile a listing starts to refer to the other image: it survives the second pass.
+    expect(await a.images.collect(new Set([...kept, "o".repeat(43)]))).toBe(0);
+    expect(await a.images.collect(kept)).toBe(0);
+    expect(await a.images.collect(kept)).toBe(1);
+    expect(await a.store.listImageHashes()).toEqual(["k".repeat(43)]);
+  });
+
+  it("a peer asking again and again gets at most the per-minute upload budget", async () => {
+    const network = new MemoryNetwork();
+    const a = await node(network);
+    const b = await node(network);
+    const posted = await a.actions.post({ ...draft(), photos: [new Blob([randomBytes(100 * 1024)])] });
+    if (!posted.ok) throw new Error(posted.message);
+    const hash = posted.listing.images[0]?.hash as string;
+    network.connect(a.id, b.id);
+    await ready(b, a.id);
+    for (let i = 0; i < 80; i++) b.protocol.send(a.id, frame({ type: "IMAGE_REQUEST", hashes: [hash] }));
+    const chunks = () =>
+      network.sent.filter((f) => f.from === a.id && (f.frame as { type: string }).type === "IMAGE_CHUNK");
+    // Alice handles the 80 requests one after another: wait until she has stopped sending.
+    let last = -1;
+    while (chunks().length !== last) {
+      last = chunks().length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const sent = chunks();
+    // 100 KB = 4 chunks per answer; 5 MB a minute allows 51 answers, not 80.
+    expect(sent.length).toBeLessThanOrEqual(51 * 4);
+    expect(sent.length).toBeGreaterThan(0);
+  });
 });
