@@ -13,6 +13,7 @@ import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { Unmount, ViewContext } from "./shell.ts";
 
 const EXPIRY_CHECK_MS = 30_000;
+const BOARD_PAGE = 100;
 
 export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
   const { hub } = context;
@@ -127,7 +128,8 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   });
   showPeers(context.status);
   names = await hub.profileNames();
-  for (const listing of await hub.listings()) upsert(listing);
+  // The newest page only: with tens of thousands stored, Search finds the rest.
+  for (const listing of (await hub.search({ sort: "newest", limit: BOARD_PAGE })).listings) upsert(listing);
   // Listings expire while the board is open: each peer checks the clock itself.
   const expiryTimer = setInterval(renderListings, EXPIRY_CHECK_MS);
   return () => clearInterval(expiryTimer);
