@@ -47,6 +47,7 @@ export async function seed(count: number): Promise<number> {
       price: pricing === "amount" ? Math.floor(next() * 100_000) : null,
       currency: "EUR",
       location: "",
+      images: [],
       status: "active",
       deleted: false,
       signature: "s".repeat(86),

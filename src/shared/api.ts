@@ -2,6 +2,7 @@
 
 import type { PeerId } from "./crypto.ts";
 import type { ChatRecord, DealRecord } from "./mail-store.ts";
+import type { Profile, ProfileDraft } from "./profile.ts";
 import type { Listing, ListingDraft, ListingStatus } from "./records.ts";
 import type { SearchQuery } from "./search-query.ts";
 
@@ -59,7 +60,10 @@ export type HubEvent =
   | { type: "deal"; deal: DealRecord }
   | { type: "message"; message: ChatRecord }
   /** Listings requested from peers by sync, and how many have arrived; 0 / 0 when done. */
-  | { type: "sync"; received: number; total: number };
+  | { type: "sync"; received: number; total: number }
+  | { type: "profile"; profile: Profile }
+  /** The bytes of a listing photo arrived (see HubApi.image). */
+  | { type: "image"; hash: string };
 
 export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
 export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };
@@ -69,6 +73,14 @@ export interface SearchResult {
   listings: Listing[];
   total: number;
 }
+
+/** What views show of an author: display name and the hash of their avatar thumbnail. */
+export interface AuthorSummary {
+  name: string;
+  avatar?: string;
+}
+
+export type ProfileResult = { ok: true; profile: Profile } | { ok: false; field: string; message: string };
 
 export type PostResult = { ok: true; listing: Listing } | { ok: false; field: string; message: string };
 export type ConnectResult = { ok: true; peer: PeerId } | { ok: false; message: string };
@@ -105,6 +117,16 @@ export interface HubApi {
   remove(id: string): Promise<PostResult>;
   /** Full-text search and filters over visible listings, answered by the hub one page at a time. */
   search(query: SearchQuery): Promise<SearchResult>;
+  /** A listing photo's thumbnail by the hash the listing carries, once this device has it. */
+  image(hash: string): Promise<Blob | undefined>;
+  /** Our signed profile, once the user has saved one. */
+  myProfile(): Promise<Profile | undefined>;
+  /** Signs, stores and sends our profile to every connected peer. */
+  saveProfile(draft: ProfileDraft): Promise<ProfileResult>;
+  /** Display names of the authors we know, by peer id. */
+  profileNames(): Promise<Record<PeerId, AuthorSummary>>;
+  /** The newest valid profile we know of a peer (ours included). */
+  profile(peerId: PeerId): Promise<Profile | undefined>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
   /** Live changes; the callback is a Comlink.proxy. Returns a key for `unsubscribe`. */

@@ -7,6 +7,7 @@ import {
   checkDraft,
   checkLifetime,
   DAY_MS,
+  type ImageRef,
   LIMITS,
   type Listing,
   type ListingDraft,
@@ -38,15 +39,19 @@ async function nextVersion(
   return signListing(identity, next);
 }
 
-/** Applies a checked draft; throws ValidationError naming the field for bad input. */
+/**
+ * Applies a checked draft; throws ValidationError naming the field for bad input. `images`, when
+ * given, replace the listing's photos; otherwise they are kept.
+ */
 export async function editListing(
   identity: Identity,
   current: Listing,
   draft: ListingDraft,
   now: number,
+  images?: ImageRef[],
 ): Promise<Listing> {
   const fields = checkDraft(draft);
-  const changes: Partial<UnsignedListing> = { ...fields };
+  const changes: Partial<UnsignedListing> = { ...fields, ...(images ? { images } : {}) };
   if (draft.lifetimeDays !== undefined && draft.lifetimeDays !== "")
     changes.expiresAt = Math.max(now, current.updatedAt) + checkLifetime(draft.lifetimeDays) * DAY_MS;
   return nextVersion(identity, current, changes, now);
@@ -87,6 +92,7 @@ export async function deleteListing(identity: Identity, current: Listing, now: n
       description: "",
       location: "",
       price: null,
+      images: [],
       deleted: true,
       expiresAt: updatedAt + LIMITS.maxLifetimeDays * DAY_MS,
     },

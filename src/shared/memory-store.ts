@@ -1,7 +1,8 @@
 // A Store in plain Maps, for simulations of hundreds of hubs where fake-indexeddb would cost
 // more than the protocol under test. Passes the same contract as the IndexedDB store.
 
-import type { Identity } from "./crypto.ts";
+import type { Identity, PeerId } from "./crypto.ts";
+import type { Profile } from "./profile.ts";
 import type { Listing } from "./records.ts";
 import type { PeerRecord, Store } from "./store.ts";
 
@@ -10,6 +11,8 @@ export class MemoryStore implements Store {
   private readonly listings = new Map<string, Listing>();
   private readonly meta = new Map<string, unknown>();
   private readonly peers = new Map<string, PeerRecord>();
+  private readonly profiles = new Map<string, Profile>();
+  private readonly images = new Map<string, Blob>();
 
   async loadIdentity(): Promise<Identity | undefined> {
     return this.identity;
@@ -67,6 +70,36 @@ export class MemoryStore implements Store {
     return [...this.listings.values()]
       .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .map((listing) => structuredClone(listing));
+  }
+
+  async getProfile(peerId: PeerId): Promise<Profile | undefined> {
+    return structuredClone(this.profiles.get(peerId));
+  }
+
+  async putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean> {
+    if (!accept(this.profiles.get(profile.peerId))) return false;
+    this.profiles.set(profile.peerId, structuredClone(profile));
+    return true;
+  }
+
+  async listProfiles(): Promise<Profile[]> {
+    return [...this.profiles.values()].sort((a, b) => b.updatedAt - a.updatedAt).map((p) => structuredClone(p));
+  }
+
+  async getImage(hash: string): Promise<Blob | undefined> {
+    return this.images.get(hash);
+  }
+
+  async putImage(hash: string, image: Blob): Promise<void> {
+    this.images.set(hash, image);
+  }
+
+  async deleteImage(hash: string): Promise<void> {
+    this.images.delete(hash);
+  }
+
+  async listImageHashes(): Promise<string[]> {
+    return [...this.images.keys()];
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

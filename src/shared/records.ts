@@ -31,6 +31,10 @@ export const LIMITS = {
    * tombstone keeps blocking older copies; after it, verifyListing refuses them as expired.
    */
   pruneGraceMs: 7 * 24 * 60 * 60 * 1000,
+  imagesMax: 4,
+  /** A thumbnail's longest side and size; the hub re-encodes photos to fit. */
+  imageSideMax: 640,
+  imageBytesMax: 100 * 1024,
 } as const;
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -77,6 +81,17 @@ const PeerIdSchema = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const Base64url = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));
 const Timestamp = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
+/** A photo thumbnail a listing carries: the receiver checks the bytes it fetches against `hash`. */
+export const ImageRefSchema = v.strictObject({
+  /** SHA-256 of the image bytes, base64url. */
+  hash: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/)),
+  type: v.picklist(["image/webp", "image/jpeg"]),
+  bytes: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(LIMITS.imageBytesMax)),
+  width: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(LIMITS.imageSideMax)),
+  height: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(LIMITS.imageSideMax)),
+});
+export type ImageRef = v.InferOutput<typeof ImageRefSchema>;
+
 /** Everything a listing says, as it travels and as it is stored. */
 const ListingFields = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/)),
@@ -95,6 +110,7 @@ const ListingFields = v.strictObject({
   price: v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(LIMITS.priceMax))),
   currency: v.picklist(CURRENCIES),
   location: v.pipe(v.string(), v.maxLength(LIMITS.locationMax)),
+  images: v.pipe(v.array(ImageRefSchema), v.maxLength(LIMITS.imagesMax)),
   status: v.picklist(STATUSES),
   /** A tombstone: the author deleted the listing. Its content fields are emptied. */
   deleted: v.boolean(),
@@ -110,7 +126,7 @@ export const ListingSchema = v.pipe(
   v.check(
     (l) =>
       l.deleted
-        ? l.title === "" && l.description === "" && l.location === "" && l.price === null
+        ? l.title === "" && l.description === "" && l.location === "" && l.price === null && l.images.length === 0
         : l.title.trim().length > 0 && (l.pricing === "amount" || l.price === null),
     "A listing needs a title; a tombstone carries no content",
   ),
@@ -133,6 +149,8 @@ export interface ListingDraft {
   location?: string;
   /** Days from now until the listing expires; defaults to LIMITS.defaultLifetimeDays. */
   lifetimeDays?: number | string;
+  /** Photos the user picked; the hub turns them into thumbnails. When editing, set = replace. */
+  photos?: Blob[];
 }
 
 export type DraftFields = Pick<
@@ -225,7 +243,12 @@ export function listingIdBelongsTo(id: string, author: PeerId): boolean {
   return id.startsWith(`${author.slice(PEER_ID_PREFIX.length)}-`);
 }
 
-export async function createListing(identity: Identity, draft: ListingDraft, now: number): Promise<Listing> {
+export async function createListing(
+  identity: Identity,
+  draft: ListingDraft,
+  now: number,
+  images: ImageRef[] = [],
+): Promise<Listing> {
   const fields = checkDraft(draft);
   const lifetime = checkLifetime(draft.lifetimeDays);
   return signListing(identity, {
@@ -237,6 +260,7 @@ export async function createListing(identity: Identity, draft: ListingDraft, now
     updatedAt: now,
     expiresAt: now + lifetime * DAY_MS,
     ...fields,
+    images,
     status: "active",
     deleted: false,
   });

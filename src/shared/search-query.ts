@@ -12,6 +12,8 @@ export interface SearchQuery {
   /** Inclusive bounds in minor units; free counts as 0, swaps and unpriced listings never match a bound. */
   minPrice?: number | null;
   maxPrice?: number | null;
+  /** Only listings with at least one photo. */
+  hasPhoto?: boolean;
   sort?: SearchSort;
   limit?: number;
   offset?: number;

@@ -2,6 +2,7 @@
 // hub implements it (src/worker/idb-store.ts); tests/contract/store.ts is its conformance suite.
 
 import type { Identity, PeerId } from "./crypto.ts";
+import type { Profile } from "./profile.ts";
 import type { Listing } from "./records.ts";
 
 /** A peer we have met: what we need to dial it again and to show it. */
@@ -44,6 +45,19 @@ export interface Store {
   deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean>;
   /** Listings whose `expiresAt` is before `time`, for pruning. */
   listExpiredBefore(time: number): Promise<Listing[]>;
+
+  getProfile(peerId: PeerId): Promise<Profile | undefined>;
+  /** Atomically writes `profile` when `accept(stored)` is true; returns whether it wrote. */
+  putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean>;
+  /** Every profile we know, most recently updated first. */
+  listProfiles(): Promise<Profile[]>;
+
+  /** Image thumbnails by the SHA-256 (base64url) of their bytes. */
+  getImage(hash: string): Promise<Blob | undefined>;
+  putImage(hash: string, image: Blob): Promise<void>;
+  deleteImage(hash: string): Promise<void>;
+  /** Hashes of every stored image, for garbage collection. */
+  listImageHashes(): Promise<string[]>;
 
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;

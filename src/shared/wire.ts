@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { PEER_ID_PATTERN } from "./crypto.ts";
 import { utf8Length } from "./encoding.ts";
-import { ListingSchema } from "./records.ts";
+import { ImageRefSchema, ListingSchema } from "./records.ts";
 
 export const PROTOCOL_VERSION = 1;
 /** Frames larger than this (UTF-8 bytes of their JSON) are dropped; senders batch below it. */
@@ -85,6 +85,8 @@ const UserInfo = v.strictObject({
     publicKey: v.pipe(Base64url(87), v.length(87)),
     name: v.pipe(v.string(), v.maxLength(80)),
     about: v.pipe(v.string(), v.maxLength(2000)),
+    /** Avatar thumbnail, fetched like listing photos (IMAGE_REQUEST) and checked by hash. */
+    avatar: v.optional(ImageRefSchema),
     updatedAt: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
     signature: v.pipe(Base64url(86), v.length(86)),
   }),
@@ -112,6 +114,26 @@ const Sync = v.strictObject({
   have: v.optional(v.pipe(v.array(SyncKey), v.minLength(1), v.maxLength(MAX_SYNC_ITEMS))),
 });
 
+const ImageHash = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
+
+/** Ask a peer for image bytes by hash (the hashes a listing carries). */
+const ImageRequest = v.strictObject({
+  ...header("IMAGE_REQUEST"),
+  hashes: v.pipe(v.array(ImageHash), v.minLength(1), v.maxLength(16)),
+});
+
+/** Bytes per IMAGE_CHUNK before base64url: keeps each frame far below MAX_FRAME_BYTES. */
+export const IMAGE_CHUNK_BYTES = 32 * 1024;
+
+/** One piece of an image; the receiver reassembles `count` pieces and checks the hash. */
+const ImageChunk = v.strictObject({
+  ...header("IMAGE_CHUNK"),
+  hash: ImageHash,
+  index: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(15)),
+  count: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(16)),
+  data: Base64url(Math.ceil((IMAGE_CHUNK_BYTES * 4) / 3) + 4),
+});
+
 const PeerList = v.strictObject({
   ...header("PEER_LIST"),
   peers: v.pipe(
@@ -131,6 +153,8 @@ export const FrameSchema = v.variant("type", [
   UserInfo,
   PeerList,
   Sync,
+  ImageRequest,
+  ImageChunk,
 ]);
 
 export type Frame = v.InferOutput<typeof FrameSchema>;

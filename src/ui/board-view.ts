@@ -1,17 +1,21 @@
 // The board: the "New listing" form, the live list of listings, and the peers panel with
 // "Connect to peer". Talks only to the hub.
 
+import type { AuthorSummary } from "../shared/api.ts";
 import type { PeerId } from "../shared/crypto.ts";
+import { authorSummary } from "../shared/profile.ts";
 import { isVisible, type Listing, supersedes } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import { listingForm } from "./listing-form.ts";
 import { listingArticle } from "./listing-view.ts";
+import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { Unmount, ViewContext } from "./shell.ts";
 
 const EXPIRY_CHECK_MS = 30_000;
 /** Least time between two redraws of the listing list while listings stream in. */
 const RENDER_GAP_MS = 200;
+const BOARD_PAGE = 100;
 
 export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
   const { hub } = context;
@@ -62,6 +66,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   );
 
   const listings = new Map<string, Listing>();
+  let names: Record<string, AuthorSummary> = {};
   let renderQueued = false;
   let renderedAt = Number.NEGATIVE_INFINITY;
   const renderListings = () => {
@@ -74,7 +79,11 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
       const sorted = [...listings.values()]
         .filter((l) => isVisible(l, now))
         .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
-      listingsBox.replaceChildren(...sorted.map((l) => listingArticle(l, me)));
+      listingsBox.replaceChildren(
+        ...sorted.map((l) =>
+          listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
+        ),
+      );
       listingsEmpty.hidden = sorted.length > 0;
     };
     // A sync delivers thousands of listings one event each: redrawing the whole list for every
@@ -120,9 +129,16 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   context.onEvent((event) => {
     if (event.type === "listing") upsert(event.listing);
     else if (event.type === "status") showPeers(event.status);
+    else if (event.type === "image") void imageArrived(hub, event.hash);
+    else if (event.type === "profile") {
+      names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
+      renderListings();
+    }
   });
   showPeers(context.status);
-  for (const listing of await hub.listings()) upsert(listing);
+  names = await hub.profileNames();
+  // The newest page only: with tens of thousands stored, Search finds the rest.
+  for (const listing of (await hub.search({ sort: "newest", limit: BOARD_PAGE })).listings) upsert(listing);
   // Listings expire while the board is open: each peer checks the clock itself.
   const expiryTimer = setInterval(renderListings, EXPIRY_CHECK_MS);
   return () => clearInterval(expiryTimer);

@@ -1,17 +1,21 @@
 // The detail view of one listing at #/listing/<id>: every field and the author; the author also
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
+import type { AuthorSummary } from "../shared/api.ts";
+import { authorSummary } from "../shared/profile.ts";
 import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../shared/records.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
+import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 export async function mountListingDetailView(outlet: HTMLElement, context: ViewContext): Promise<void> {
   const id = context.params[0] ?? "";
   const me = context.status.peerId;
   let current = await context.hub.listing(id);
+  let names = await context.hub.profileNames();
 
   const render = () => {
     const listing = current;
@@ -34,7 +38,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
     }
     document.title = `${listing.title} · Peerboard`;
     outlet.replaceChildren(
-      detail(listing, context, (next) => {
+      detail(listing, context, names[listing.author], (next) => {
         current = next;
         render();
       }),
@@ -42,6 +46,11 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   };
 
   context.onEvent((event) => {
+    if (event.type === "image") void imageArrived(context.hub, event.hash);
+    if (event.type === "profile" && current && event.profile.peerId === current.author) {
+      names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
+      render();
+    }
     if (event.type === "listing" && event.listing.id === id) {
       current = event.listing;
       render();
@@ -50,7 +59,12 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   render();
 }
 
-function detail(listing: Listing, context: ViewContext, changed: (next: Listing) => void): HTMLElement {
+function detail(
+  listing: Listing,
+  context: ViewContext,
+  author: AuthorSummary | undefined,
+  changed: (next: Listing) => void,
+): HTMLElement {
   const me = context.status.peerId;
   const own = listing.author === me;
   const rows: [string, string][] = [
@@ -62,15 +76,17 @@ function detail(listing: Listing, context: ViewContext, changed: (next: Listing)
     ["Posted", new Date(listing.createdAt).toLocaleString()],
     ["Updated", new Date(listing.updatedAt).toLocaleString()],
     ["Expiry", expiryText(listing, Date.now())],
-    ["Author", authorText(listing, me).replace(/^Posted by /, "")],
+    ["Author", authorText(listing, me, author?.name).replace(/^Posted by /, "")],
   ];
   return h(
     "article",
     { className: `detail listing status-${listing.status}`, "data-listing-id": listing.id },
     h("h2", { textContent: listing.title }),
+    photoStrip(context.hub, listing),
     listing.description
       ? h("p", { className: "description", textContent: listing.description })
       : h("p", { className: "empty", textContent: "No description." }),
+    avatarImage(context.hub, author),
     h("dl", {}, ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })])),
     // Deals (issue 5) put "Make an offer" here for other people's listings.
     h("div", { className: "listing-actions", "data-listing-id": listing.id }),

@@ -82,7 +82,16 @@ export function listingForm(config: { name: string; submitLabel: string; editing
       ),
     ),
   );
+  const photos = field(
+    config.editing ? "Replace photos" : "Photos",
+    h("input", { type: "file", name: "photos", multiple: true, accept: "image/*" }),
+  );
+  const photoHint = h("p", {
+    className: "hint",
+    textContent: `Up to ${LIMITS.imagesMax}; they are shrunk to small thumbnails before anything is sent.`,
+  });
   const fields: Record<string, Field> = {
+    photos,
     kind,
     category,
     title,
@@ -104,6 +113,8 @@ export function listingForm(config: { name: string; submitLabel: string; editing
     pricing.wrapper,
     h("div", { className: "row" }, price.wrapper, currency.wrapper),
     location.wrapper,
+    photos.wrapper,
+    photoHint,
     lifetime.wrapper,
     submitButton,
     formError,
@@ -128,6 +139,7 @@ export function listingForm(config: { name: string; submitLabel: string; editing
     currency: currency.control.value,
     location: location.control.value,
     lifetimeDays: lifetime.control.value,
+    photos: [...((photos.control as HTMLInputElement).files ?? [])],
   });
 
   return {

@@ -21,7 +21,14 @@ export function expiryText(listing: Listing, now: number): string {
   return listing.expiresAt > now ? `Expires ${when}` : `Expired ${when}`;
 }
 
-export function listingArticle(listing: Listing, me: PeerId, authorName?: string): HTMLElement {
+/** `media`: the listing's photo strip, when the view shows photos. */
+export function listingArticle(
+  listing: Listing,
+  me: PeerId,
+  authorName?: string,
+  media?: Node | null,
+  avatar?: Node | null,
+): HTMLElement {
   const own = listing.author === me;
   const posted = new Date(listing.createdAt);
   const kind = listing.kind === "wanted" ? "Wanted" : "Offering";
@@ -29,6 +36,7 @@ export function listingArticle(listing: Listing, me: PeerId, authorName?: string
     "article",
     { className: `listing${own ? " own" : ""} status-${listing.status}`, "data-listing-id": listing.id },
     h("h3", {}, h("a", { href: `#/listing/${listing.id}`, textContent: listing.title })),
+    media,
     h(
       "p",
       { className: "tags" },
@@ -41,6 +49,7 @@ export function listingArticle(listing: Listing, me: PeerId, authorName?: string
     h(
       "p",
       { className: "meta" },
+      avatar ?? null,
       h("span", { textContent: authorText(listing, me, authorName) }),
       " · ",
       h("time", { dateTime: posted.toISOString(), textContent: posted.toLocaleString() }),

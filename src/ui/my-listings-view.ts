@@ -5,6 +5,7 @@ import { type Listing, supersedes } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { expiryText, listingArticle } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
+import { imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 export async function mountMyListingsView(outlet: HTMLElement, context: ViewContext): Promise<void> {
@@ -28,7 +29,7 @@ export async function mountMyListingsView(outlet: HTMLElement, context: ViewCont
     const sorted = [...mine.values()].sort((a, b) => b.updatedAt - a.updatedAt);
     list.replaceChildren(
       ...sorted.map((listing) => {
-        const article = listingArticle(listing, me);
+        const article = listingArticle(listing, me, undefined, photoStrip(hub, listing, 1));
         article.append(
           h("p", {
             className: `expiry${listing.expiresAt <= now ? " expired" : ""}`,
@@ -51,6 +52,7 @@ export async function mountMyListingsView(outlet: HTMLElement, context: ViewCont
 
   context.onEvent((event) => {
     if (event.type === "listing" && event.listing.author === me) update(event.listing);
+    if (event.type === "image") void imageArrived(hub, event.hash);
   });
   for (const listing of await hub.myListings()) mine.set(listing.id, listing);
   render();

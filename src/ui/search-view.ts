@@ -2,12 +2,14 @@
 // matches. Results follow typing and newly arrived listings.
 
 import { PeerboardError } from "../shared/errors.ts";
+import { authorSummary } from "../shared/profile.ts";
 import type { Category } from "../shared/records.ts";
 import { CATEGORIES, CATEGORY_LABELS, parsePrice } from "../shared/records.ts";
 import type { SearchQuery, SearchSort } from "../shared/search-query.ts";
-import { h } from "./dom.ts";
+import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 import { listingArticle } from "./listing-view.ts";
+import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 const PAGE = 50;
@@ -39,6 +41,13 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   );
   const minPrice = field("Lowest price", h("input", { name: "min", inputMode: "decimal", autocomplete: "off" }));
   const maxPrice = field("Highest price", h("input", { name: "max", inputMode: "decimal", autocomplete: "off" }));
+  const hasPhoto = h("input", { type: "checkbox", name: "photo", id: uniqueId("has-photo") });
+  const hasPhotoField = h(
+    "div",
+    { className: "field checkbox" },
+    hasPhoto,
+    h("label", { htmlFor: hasPhoto.id, textContent: "Has photo" }),
+  );
   const sort = field(
     "Sort by",
     select("sort", [
@@ -63,6 +72,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
           text.wrapper,
           h("div", { className: "row even" }, category.wrapper, kind.wrapper),
           h("div", { className: "row even" }, minPrice.wrapper, maxPrice.wrapper),
+          hasPhotoField,
           sort.wrapper,
         ),
       ),
@@ -88,6 +98,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     }
   };
 
+  let names = await hub.profileNames();
   let generation = 0;
   const run = async () => {
     const mine = ++generation;
@@ -100,13 +111,18 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       kind: kind.control.value as SearchQuery["kind"],
       minPrice: min,
       maxPrice: max,
+      hasPhoto: hasPhoto.checked,
       sort: sort.control.value as SearchSort,
       limit: PAGE,
     };
     const result = await hub.search(query);
     // A slower answer to an older query must not overwrite a newer one.
     if (mine !== generation) return;
-    results.replaceChildren(...result.listings.map((l) => listingArticle(l, me)));
+    results.replaceChildren(
+      ...result.listings.map((l) =>
+        listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
+      ),
+    );
     count.textContent =
       result.total === 0
         ? "No listings match."
@@ -118,10 +134,13 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   const rerun = () => void run().catch((error: unknown) => (count.textContent = `Search failed: ${String(error)}`));
   for (const f of [text, minPrice, maxPrice]) f.control.addEventListener("input", rerun);
   for (const f of [category, kind, sort]) f.control.addEventListener("change", rerun);
+  hasPhoto.addEventListener("change", rerun);
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {
-    if (event.type !== "listing" || refreshTimer) return;
+    if (event.type === "image") void imageArrived(hub, event.hash);
+    if (event.type === "profile") names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
+    if (event.type === "status" || event.type === "image" || refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = undefined;
       rerun();

@@ -34,12 +34,15 @@ import { CHURN_INTERVAL_MS, capConnections, churnCandidate } from "./connection-
 import { Deals } from "./deals.ts";
 import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
+import { Images } from "./images.ts";
 import { ListingActions } from "./listing-actions.ts";
 import { Mailbox } from "./mailbox.ts";
+import { Profiles } from "./profiles.ts";
 import { Protocol } from "./protocol.ts";
 import { guardStore, QuotaKeeper } from "./quota.ts";
 import { RadioLink } from "./radio-link.ts";
 import { Search } from "./search.ts";
+import { makeThumbnail, makeThumbnails } from "./thumbnails.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.
 declare const self: {
@@ -76,6 +79,7 @@ interface Hub {
   mailbox: Mailbox;
   deals: Deals;
   chat: Chat;
+  profiles: Profiles;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -129,7 +133,10 @@ async function boot(): Promise<Hub> {
       return usage !== undefined && quota !== undefined ? { usage, quota } : undefined;
     },
     notify: (message) => emit({ type: "notice", message }),
+    pruned: (ids) => afterPrune(ids),
   });
+  // Set once search and images exist, below; storage checks before that have nothing to update.
+  let afterPrune = async (_ids: string[]) => {};
   const store = guardStore(rawStore, keeper);
   const checkQuota = () =>
     keeper.check().catch((error: unknown) => console.error("Peerboard: storage check failed", error));
@@ -161,10 +168,10 @@ async function boot(): Promise<Hub> {
     maxPeers: DIAL_TARGET,
   });
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
+  const actions = new ListingActions(identity, store, protocol, Date.now, makeThumbnails);
   // Issue 5: deals and chat, sealed end to end, through an outbox that waits for ACKs.
   const mailbox = new Mailbox({ identity, store, protocol, dial: (peer) => dialer.connectNow(peer) });
   protocol.use(mailbox);
-  const actions = new ListingActions(identity, store, protocol);
   const deals = new Deals({
     identity,
     store,
@@ -183,22 +190,46 @@ async function boot(): Promise<Hub> {
   dialer.addCandidates(await mailbox.waitingFor());
 
   const search = new Search(store);
+  const images = new Images(store, protocol);
+  protocol.use(images);
+  images.onImage((hash) => emit({ type: "image", hash }));
+  const profiles = new Profiles(identity, store, protocol, Date.now, makeThumbnail, (refs) => images.fetch(refs));
+  protocol.use(profiles);
+  profiles.onProfile((profile) => emit({ type: "profile", profile }));
   // Blocked authors' listings stay stored but out of the search index (see block/unblock).
   protocol.onListing((listing) => {
     if (!blocked.has(listing.author)) search.update(listing);
   });
   for (const listing of await store.listListings()) if (blocked.has(listing.author)) search.remove(listing.id);
+  afterPrune = async (ids) => {
+    for (const id of ids) search.remove(id);
+    const referenced = new Set<string>();
+    for (const listing of await store.listListings()) for (const ref of listing.images) referenced.add(ref.hash);
+    for (const profile of await store.listProfiles()) if (profile.avatar) referenced.add(profile.avatar.hash);
+    await images.collect(referenced);
+  };
   const prune = () =>
     actions
       .prune()
-      .then((ids) => {
-        for (const id of ids) search.remove(id);
-      })
+      .then(afterPrune)
       .catch((error: unknown) => console.error("Peerboard: pruning expired listings failed", error));
   void prune();
   setInterval(prune, PRUNE_INTERVAL_MS);
 
-  const hub: Hub = { identity, store, link, protocol, dialer, actions, blocked, search, mailbox, deals, chat };
+  const hub: Hub = {
+    identity,
+    store,
+    link,
+    protocol,
+    dialer,
+    actions,
+    blocked,
+    search,
+    mailbox,
+    deals,
+    chat,
+    profiles,
+  };
   let statusQueued = false;
   const statusChanged = () => {
     if (statusQueued) return;
@@ -341,14 +372,23 @@ const api: HubApi & MailApi = {
   async search(query) {
     return (await ready).search.search(query);
   },
+  async myProfile() {
+    return (await ready).profiles.mine();
+  },
+  async saveProfile(draft) {
+    return (await ready).profiles.save(draft);
+  },
+  async profileNames() {
+    return (await ready).profiles.names();
+  },
+  async profile(peerId) {
+    return (await ready).profiles.get(peerId);
+  },
   async post(draft: ListingDraft): Promise<PostResult> {
-    const hub = await ready;
-    try {
-      return { ok: true, listing: await hub.protocol.post(draft) };
-    } catch (error) {
-      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
-      throw error;
-    }
+    return (await ready).actions.post(draft);
+  },
+  async image(hash: string) {
+    return (await ready).store.getImage(hash);
   },
   async network(): Promise<NetworkReport> {
     const hub = await ready;

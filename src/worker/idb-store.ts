@@ -3,6 +3,7 @@
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { Identity } from "../shared/crypto.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../shared/mail-store.ts";
+import type { Profile } from "../shared/profile.ts";
 import type { Listing } from "../shared/records.ts";
 import type { PeerRecord, Store } from "../shared/store.ts";
 
@@ -16,10 +17,12 @@ interface PeerboardDB extends DBSchema {
   messages: { key: string; value: ChatRecord; indexes: { byCreatedAt: number } };
   outbox: { key: string; value: OutboxEntry };
   seen: { key: string; value: number };
+  profiles: { key: string; value: Profile };
+  images: { key: string; value: Blob };
 }
 
 const SELF = "self";
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 export async function openIdbStore(name = "peerboard"): Promise<Store & MailStore> {
   const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
@@ -43,6 +46,12 @@ export async function openIdbStore(name = "peerboard"): Promise<Store & MailStor
         db.createObjectStore("messages", { keyPath: "id" }).createIndex("byCreatedAt", "createdAt");
         db.createObjectStore("outbox", { keyPath: "msgId" });
         db.createObjectStore("seen");
+      }
+      if (oldVersion < 4) {
+        // Issue 4, second part: signed profiles (USER_INFO), one per peer id, and photo
+        // thumbnails as Blobs keyed by the hash listings carry.
+        db.createObjectStore("profiles", { keyPath: "peerId" });
+        db.createObjectStore("images");
       }
     },
     blocking() {
@@ -125,6 +134,38 @@ class IdbStore implements Store, MailStore {
 
   listExpiredBefore(time: number): Promise<Listing[]> {
     return this.db.getAllFromIndex("listings", "byExpiresAt", IDBKeyRange.upperBound(time, true));
+  }
+
+  getProfile(peerId: string): Promise<Profile | undefined> {
+    return this.db.get("profiles", peerId);
+  }
+
+  async putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean> {
+    const tx = this.db.transaction("profiles", "readwrite");
+    const write = accept(await tx.store.get(profile.peerId));
+    if (write) await tx.store.put(profile);
+    await tx.done;
+    return write;
+  }
+
+  async listProfiles(): Promise<Profile[]> {
+    return (await this.db.getAll("profiles")).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  getImage(hash: string): Promise<Blob | undefined> {
+    return this.db.get("images", hash);
+  }
+
+  async putImage(hash: string, image: Blob): Promise<void> {
+    await this.db.put("images", image, hash);
+  }
+
+  async deleteImage(hash: string): Promise<void> {
+    await this.db.delete("images", hash);
+  }
+
+  listImageHashes(): Promise<string[]> {
+    return this.db.getAllKeys("images");
   }
 
   getMeta<T>(key: string): Promise<T | undefined> {

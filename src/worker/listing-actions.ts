@@ -12,6 +12,9 @@ import {
   setListingStatus,
 } from "../shared/listing-edits.ts";
 import {
+  checkDraft,
+  createListing,
+  type ImageRef,
   isPrunable,
   isVisible,
   LIMITS,
@@ -21,6 +24,15 @@ import {
 } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
 import type { Protocol } from "./protocol.ts";
+import type { Thumbnail } from "./thumbnails.ts";
+
+/** Turns picked photos into stored-size thumbnails (thumbnails.ts in the browser). */
+export type ThumbnailMaker = (photos: Blob[]) => Promise<Thumbnail[]>;
+
+const noThumbnails: ThumbnailMaker = async (photos) => {
+  if (photos.length) throw new ValidationError("photos", "Photos cannot be processed here.");
+  return [];
+};
 
 export class ListingActions {
   constructor(
@@ -28,10 +40,36 @@ export class ListingActions {
     private readonly store: Store,
     private readonly protocol: Protocol,
     private readonly now: () => number = Date.now,
+    private readonly thumbnails: ThumbnailMaker = noThumbnails,
   ) {}
 
+  /** Signs, stores and broadcasts a new listing with its photos' thumbnails. */
+  async post(draft: ListingDraft): Promise<PostResult> {
+    try {
+      // Field checks first: a bad title should not wait for photos to be encoded.
+      checkDraft(draft);
+      const images = await this.storeThumbnails(draft.photos ?? []);
+      const listing = await createListing(this.identity, draft, this.now(), images);
+      await this.protocol.publish(listing);
+      return { ok: true, listing };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+      throw error;
+    }
+  }
+
   edit(id: string, draft: ListingDraft): Promise<PostResult> {
-    return this.change(id, (current, now) => editListing(this.identity, current, draft, now));
+    return this.change(id, async (current, now) => {
+      checkDraft(draft);
+      const images = draft.photos?.length ? await this.storeThumbnails(draft.photos) : undefined;
+      return editListing(this.identity, current, draft, now, images);
+    });
+  }
+
+  private async storeThumbnails(photos: Blob[]): Promise<ImageRef[]> {
+    const made = await this.thumbnails(photos);
+    for (const { ref, blob } of made) await this.store.putImage(ref.hash, blob);
+    return made.map((t) => t.ref);
   }
 
   setStatus(id: string, status: ListingStatus): Promise<PostResult> {

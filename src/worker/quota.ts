@@ -23,6 +23,8 @@ export interface QuotaOptions {
   estimate: () => Promise<StorageEstimate | undefined>;
   /** Tells the user (a notice in every tab). */
   notify: (message: string) => void;
+  /** Told which listings went, so indexes and their photos can follow. */
+  pruned?: (ids: string[]) => Promise<void>;
   /** Prune when usage passes this share of the quota… */
   highWater?: number;
   /** …until it is below this share. */
@@ -80,11 +82,16 @@ export class QuotaKeeper {
     others.sort((a, b) => order(a) - order(b) || a.updatedAt - b.updatedAt);
     const batch = Math.max(50, Math.ceil(others.length / 20));
     let pruned = 0;
+    const gone: string[] = [];
     for (let pass = 0; pass < MAX_PASSES && pruned < others.length; pass++) {
       for (const listing of others.slice(pruned, pruned + batch)) {
-        await this.store.deleteListingIf(listing.id, (stored) => stored.author !== this.options.me);
+        if (await this.store.deleteListingIf(listing.id, (stored) => stored.author !== this.options.me)) {
+          gone.push(listing.id);
+        }
       }
       pruned = Math.min(others.length, pruned + batch);
+      // Photos of what went are freed too before the next estimate.
+      await this.options.pruned?.(gone.splice(0));
       const estimate = await this.options.estimate();
       // Without an estimate (or with one that says we are fine) one batch is what a failed write needs.
       if (!estimate || estimate.usage < estimate.quota * this.lowWater) break;

@@ -16,6 +16,7 @@ interface Entry {
   price: number | null;
   updatedAt: number;
   expiresAt: number;
+  hasPhoto: boolean;
 }
 
 export const MAX_PAGE = 100;
@@ -67,6 +68,7 @@ export class SearchIndex {
       price: listing.pricing === "free" ? 0 : listing.pricing === "swap" ? null : listing.price,
       updatedAt: listing.updatedAt,
       expiresAt: listing.expiresAt,
+      hasPhoto: listing.images.length > 0,
     };
     this.entries.set(listing.id, entry);
     this.byOrdinal[ordinal] = entry;
@@ -102,7 +104,7 @@ export class SearchIndex {
   query(query: SearchQuery, now: number): { ids: string[]; total: number } {
     const matched = this.matchText(tokenize(query.text ?? ""));
     const sort = query.sort ?? "newest";
-    const { category, kind } = query;
+    const { category, kind, hasPhoto } = query;
     const min = query.minPrice ?? null;
     const max = query.maxPrice ?? null;
     const passes = (e: Entry) => {
@@ -110,6 +112,7 @@ export class SearchIndex {
       if (e.expiresAt <= now) return false;
       if (category && e.category !== category) return false;
       if (kind && e.kind !== kind) return false;
+      if (hasPhoto && !e.hasPhoto) return false;
       if ((min !== null || max !== null) && e.price === null) return false;
       if (min !== null && (e.price as number) < min) return false;
       if (max !== null && (e.price as number) > max) return false;

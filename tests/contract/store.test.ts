@@ -52,3 +52,36 @@ describe("IndexedDB store across reopen", () => {
     }
   });
 });
+
+describe("IndexedDB schema step 2 (issue 4)", () => {
+  it("upgrading a version-1 database keeps identity, meta and peers and drops listings of the old shape", async () => {
+    const { openDB } = await import("idb");
+    const name = uniqueName();
+    const identity = await generateIdentity(1);
+    const old = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore("identity");
+        db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("meta");
+        db.createObjectStore("peers", { keyPath: "id" });
+      },
+    });
+    await old.put("identity", identity, "self");
+    await old.put("listings", { id: "old-shape-listing", updatedAt: 1, title: "No kind, no expiry" });
+    await old.put("meta", "t0k3n", "radio-token");
+    await old.put("peers", { id: identity.peerId, publicKey: identity.publicKey, lastSeen: 3 });
+    old.close();
+
+    const store = await openIdbStore(name);
+    try {
+      expect((await store.loadIdentity())?.peerId).toBe(identity.peerId);
+      expect(await store.getMeta("radio-token")).toBe("t0k3n");
+      expect(await store.listPeers()).toHaveLength(1);
+      expect(await store.listListings()).toEqual([]);
+      expect(await store.listProfiles()).toEqual([]);
+      expect(await store.getImage("x".repeat(43))).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -110,7 +110,7 @@ describe("the New listing form", () => {
     byLabel(root, "Location").value = "Old town";
     byLabel<HTMLSelectElement>(root, "Expires in").value = "7";
     button(root, "Post").click();
-    await settle();
+    await vi.waitFor(() => expect(root.querySelector("article")).not.toBeNull());
     expect(hub.stored[0]).toMatchObject({
       kind: "wanted",
       category: "services",
@@ -172,9 +172,10 @@ describe("My listings", () => {
 
     byLabel(root, "Title").value = "Brass lamp";
     button(root, "Save").click();
-    await settle();
+    await vi.waitFor(() =>
+      expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(["Brass lamp"]),
+    );
     expect(hub.stored[0]).toMatchObject({ version: 2, title: "Brass lamp" });
-    expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(["Brass lamp"]);
   });
 
   it("marks reserved, then sold, renews, and deletes after a confirmation", async () => {
@@ -182,21 +183,17 @@ describe("My listings", () => {
     hub.put(await createListing(alice, { title: "Desk", description: "", price: "30", currency: "EUR" }, Date.now()));
     const root = await open(hub, "#/mine");
     button(root, "Mark reserved").click();
-    await settle();
+    await vi.waitFor(() => expect(root.querySelector("article .status")?.textContent).toBe("Reserved"));
     expect(hub.stored[0]?.status).toBe("reserved");
-    expect(root.querySelector("article .status")?.textContent).toBe("Reserved");
     button(root, "Mark sold").click();
-    await settle();
-    expect(root.querySelector("article .status")?.textContent).toBe("Sold");
+    await vi.waitFor(() => expect(root.querySelector("article .status")?.textContent).toBe("Sold"));
     button(root, "Renew").click();
-    await settle();
-    expect(hub.stored[0]?.version).toBe(4);
+    await vi.waitFor(() => expect(hub.stored[0]?.version).toBe(4));
 
     button(root, "Delete").click();
     expect(hub.stored[0]?.deleted).toBe(false);
     button(root, "Yes, delete it").click();
-    await settle();
-    expect(hub.stored[0]?.deleted).toBe(true);
+    await vi.waitFor(() => expect(hub.stored[0]?.deleted).toBe(true));
     expect(root.querySelector("article")).toBeNull();
   });
 });
@@ -269,5 +266,30 @@ describe("search", () => {
     hub.emit({ type: "listing", listing: arrived });
     await vi.waitFor(() => expect(titles()).toEqual(["Green bicycle", "Red bicycle"]));
     expect(root.querySelector('[role="status"][aria-label="Result count"]')?.textContent).toBe("2 listings");
+  });
+});
+
+describe("profile", () => {
+  it("saves a display name and about; an empty or overlong name is explained next to the field", async () => {
+    const hub = new Hub(alice);
+    const root = await open(hub, "#/profile");
+    const save = () => [...root.querySelectorAll("button")].find((b) => b.textContent === "Save profile")?.click();
+    save();
+    await settle();
+    expect(errorOf(root, "Display name")).toMatch(/Give a display name/);
+    expect(hub.profiles.size).toBe(0);
+    const name = byLabel(root, "Display name");
+    name.removeAttribute("maxlength");
+    name.value = "n".repeat(81);
+    save();
+    await settle();
+    expect(errorOf(root, "Display name")).toMatch(/80 characters/);
+    name.value = "Alice";
+    byLabel<HTMLTextAreaElement>(root, "About").value = "Fixes bikes";
+    save();
+    await vi.waitFor(() => expect(root.querySelector('[aria-label="Profile status"]')?.textContent).toMatch(/^Saved/));
+    expect(errorOf(root, "Display name")).toBe("");
+    expect(hub.profiles.get(alice.peerId)).toMatchObject({ name: "Alice", about: "Fixes bikes" });
+    expect(root.querySelector('[aria-label="Profile status"]')?.textContent).toMatch(/^Saved/);
   });
 });

@@ -1,7 +1,8 @@
-// The listing half of a HubApi double for DOM tests: an in-memory store that applies the real
-// record rules (checkDraft, edits, tombstones, supersedes) so views see what the hub would say.
+// The listing and profile half of a HubApi double for DOM tests: an in-memory store that applies
+// the real record rules (checkDraft, edits, tombstones, supersedes, the search index, signed
+// profiles) so views see what the hub would say.
 
-import type { PostResult, SearchResult } from "../../src/shared/api.ts";
+import type { PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
 import type { Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
 import {
@@ -11,6 +12,7 @@ import {
   renewListing,
   setListingStatus,
 } from "../../src/shared/listing-edits.ts";
+import { createProfile, type Profile, type ProfileDraft } from "../../src/shared/profile.ts";
 import {
   isVisible,
   type Listing,
@@ -23,7 +25,32 @@ import { SearchIndex } from "../../src/worker/search-index.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
+  readonly profiles = new Map<string, Profile>();
   constructor(readonly identity: Identity) {}
+
+  readonly images = new Map<string, Blob>();
+  async image(hash: string): Promise<Blob | undefined> {
+    return this.images.get(hash);
+  }
+  async myProfile(): Promise<Profile | undefined> {
+    return this.profiles.get(this.identity.peerId);
+  }
+  async saveProfile(draft: ProfileDraft): Promise<ProfileResult> {
+    try {
+      const profile = await createProfile(this.identity, draft, Date.now(), await this.myProfile());
+      this.profiles.set(profile.peerId, profile);
+      return { ok: true, profile };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+      throw error;
+    }
+  }
+  async profile(peerId: string): Promise<Profile | undefined> {
+    return this.profiles.get(peerId);
+  }
+  async profileNames(): Promise<Record<string, { name: string }>> {
+    return Object.fromEntries([...this.profiles.values()].map((p) => [p.peerId, { name: p.name }]));
+  }
 
   async listing(id: string): Promise<Listing | undefined> {
     return this.stored.find((l) => l.id === id);

@@ -66,10 +66,12 @@ describe("a full disk", () => {
     const probe = await createListing(other, draft(), Date.now());
     const device = capped(raw, frameSize(probe) * 60);
     const notices: string[] = [];
+    const prunedIds: string[] = [];
     const keeper = new QuotaKeeper(device.store, {
       me: me.peerId,
       estimate: device.estimate,
       notify: (m) => notices.push(m),
+      pruned: async (ids) => void prunedIds.push(...ids),
     });
     const store = guardStore(device.store, keeper);
     const link = new InjectLink();
@@ -91,6 +93,9 @@ describe("a full disk", () => {
     expect(stored.map((l) => l.id)).toContain(theirs.at(-1)?.id);
     expect(stored.map((l) => l.id)).not.toContain(theirs[0]?.id);
     expect(notices.length).toBeGreaterThan(0);
+    // The hub hears which went (to drop them from search and free their photos).
+    expect(prunedIds).toContain(theirs[0]?.id);
+    expect(prunedIds.some((id) => own.some((l) => l.id === id))).toBe(false);
     expect(notices[0]).toMatch(/removed \d+ of other people's oldest or expired listings/);
     expect(errors).not.toHaveBeenCalled();
     raw.close();

@@ -25,6 +25,7 @@ function listing(changes: Partial<Listing> = {}): Listing {
     price: 1000,
     currency: "EUR",
     location: "",
+    images: [],
     status: "active",
     deleted: false,
     signature: "s".repeat(86),

@@ -1,0 +1,91 @@
+// "Profile": the user's display name and about text, signed by the hub and sent to peers.
+
+import { PROFILE_LIMITS } from "../shared/profile.ts";
+import { h, uniqueId } from "./dom.ts";
+import { type Field, field, setError } from "./form.ts";
+import { avatarImage } from "./photos.ts";
+import type { ViewContext } from "./shell.ts";
+
+export async function mountProfileView(outlet: HTMLElement, context: ViewContext): Promise<void> {
+  const { hub } = context;
+  const name = field("Display name", h("input", { name: "name", maxLength: PROFILE_LIMITS.nameMax, required: true }));
+  const about = field("About", h("textarea", { name: "about", rows: 5, maxLength: PROFILE_LIMITS.aboutMax }));
+  const avatar = field("Avatar photo", h("input", { type: "file", name: "avatar", accept: "image/*" }));
+  const removeAvatar = h("input", { type: "checkbox", name: "remove-avatar", id: uniqueId("remove-avatar") });
+  const removeField = h(
+    "div",
+    { className: "field checkbox" },
+    removeAvatar,
+    h("label", { htmlFor: removeAvatar.id, textContent: "Remove avatar" }),
+  );
+  const currentAvatar = h("div", { className: "current-avatar" });
+  const fields: Record<string, Field> = { name, about, avatar };
+  const saved = h("p", { className: "saved", role: "status", "aria-label": "Profile status" });
+  const save = h("button", { type: "submit", textContent: "Save profile" });
+  const form = h(
+    "form",
+    { className: "profile-form", "aria-label": "Profile", noValidate: true },
+    name.wrapper,
+    about.wrapper,
+    currentAvatar,
+    avatar.wrapper,
+    removeField,
+    save,
+    saved,
+  );
+  outlet.replaceChildren(
+    h(
+      "section",
+      { className: "profile", "aria-label": "Your profile" },
+      h("h2", { textContent: "Your profile" }),
+      h("p", {
+        className: "hint",
+        textContent: "People see your display name on your listings. It is signed with your key and shared with peers.",
+      }),
+      form,
+    ),
+  );
+
+  const showAvatar = (hash: string | undefined, who: string) =>
+    currentAvatar.replaceChildren(
+      ...[avatarImage(hub, hash ? { name: who, avatar: hash } : undefined)].filter((x) => x !== null),
+    );
+  const current = await hub.myProfile();
+  if (current) {
+    name.control.value = current.name;
+    about.control.value = current.about;
+    showAvatar(current.avatar?.hash, current.name);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const f of Object.values(fields)) setError(f, "");
+    saved.textContent = "";
+    save.disabled = true;
+    try {
+      const photo = (avatar.control as HTMLInputElement).files?.[0];
+      const result = await hub.saveProfile({
+        name: name.control.value,
+        about: about.control.value,
+        ...(photo ? { avatarPhoto: photo } : {}),
+        removeAvatar: removeAvatar.checked,
+      });
+      if (result.ok) {
+        saved.textContent = "Saved. Your peers get the new profile now.";
+        (avatar.control as HTMLInputElement).value = "";
+        removeAvatar.checked = false;
+        showAvatar(result.profile.avatar?.hash, result.profile.name);
+        return;
+      }
+      const f = fields[result.field];
+      if (f) {
+        setError(f, result.message);
+        f.control.focus();
+      } else saved.textContent = result.message;
+    } catch (error) {
+      saved.textContent = `Could not save: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      save.disabled = false;
+    }
+  });
+}

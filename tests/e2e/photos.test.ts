@@ -1,0 +1,86 @@
+// Photos between two browsers: picked in one, re-encoded to a thumbnail by the hub, sent in
+// chunks and shown in the other; a file that is not an image is refused next to the field.
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  launchBrowser,
+  listingArticle,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  post,
+  startTestServer,
+  type TestServer,
+} from "./harness.ts";
+import { png } from "./png.ts";
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it("photos are shrunk to thumbnails, reach the other browser and show there; a text file is refused", async () => {
+  const alice = await openBoard(await newUser(browser), server.url);
+  const bob = await openBoard(await newUser(browser), server.url);
+  await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
+  await post(alice, { title: "Footstool", price: "10" });
+
+  await alice.getByLabel("Title").fill("Armchair");
+  await alice
+    .getByLabel("Photos")
+    .setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi") }]);
+  await alice.getByRole("button", { name: "Post" }).click();
+  await alice.getByText('"notes.txt" is not an image.').waitFor();
+  expect(await alice.getByRole("article").count()).toBe(1);
+
+  await alice.getByLabel("Photos").setInputFiles([
+    { name: "front.png", mimeType: "image/png", buffer: png(1600, 1200) },
+    { name: "side.png", mimeType: "image/png", buffer: png(500, 800) },
+  ]);
+  await alice.getByRole("button", { name: "Post" }).click();
+  await listingHeading(alice, "Armchair").waitFor();
+
+  await listingHeading(bob, "Armchair").waitFor();
+  const thumb = listingArticle(bob, "Armchair").getByRole("img", { name: "Photo 1 of Armchair" });
+  await thumb.waitFor();
+  await listingHeading(bob, "Armchair").getByRole("link").click();
+  const photos = bob.getByRole("img", { name: /Photo \d of Armchair/ });
+  await expect.poll(() => photos.count()).toBe(2);
+  const sizes = await photos.evaluateAll((images) =>
+    (images as HTMLImageElement[]).map((img) => ({ w: img.naturalWidth, h: img.naturalHeight, src: img.src })),
+  );
+  await expect
+    .poll(async () =>
+      (
+        await photos.evaluateAll((images) =>
+          (images as HTMLImageElement[]).map((i) => i.complete && i.naturalWidth > 0),
+        )
+      ).every(Boolean),
+    )
+    .toBe(true);
+  const decoded = await photos.evaluateAll((images) =>
+    (images as HTMLImageElement[]).map((img) => [img.naturalWidth, img.naturalHeight]),
+  );
+  expect(decoded).toEqual([
+    [640, 480],
+    [400, 640],
+  ]);
+  expect(sizes.every((s) => s.src.startsWith("blob:"))).toBe(true);
+
+  // Bob's search finds it with "Has photo"; a listing without photos is filtered out.
+  await bob.getByRole("link", { name: "Search" }).click();
+  await bob.getByLabel("Has photo").check();
+  await expect.poll(() => bob.getByRole("article").getByRole("heading").allTextContents()).toEqual(["Armchair"]);
+  await alice.context().close();
+  await bob.context().close();
+});

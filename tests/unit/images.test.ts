@@ -1,0 +1,137 @@
+import "fake-indexeddb/auto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { base64urlEncode } from "../../src/shared/encoding.ts";
+import { MemoryNetwork } from "../../src/shared/memory-link.ts";
+import type { Store } from "../../src/shared/store.ts";
+import { frame, IMAGE_CHUNK_BYTES } from "../../src/shared/wire.ts";
+import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { Images } from "../../src/worker/images.ts";
+import { ListingActions, type ThumbnailMaker } from "../../src/worker/listing-actions.ts";
+import { Protocol } from "../../src/worker/protocol.ts";
+import { draft } from "./fixtures.ts";
+
+/** Stands in for thumbnails.ts (no OffscreenCanvas in Node): random bytes, real hash. */
+const fakeThumbnails: ThumbnailMaker = async (photos) =>
+  Promise.all(
+    photos.map(async (photo) => {
+      const bytes = new Uint8Array(await photo.arrayBuffer());
+      const hash = base64urlEncode(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+      return {
+        ref: { hash, type: "image/webp" as const, bytes: bytes.length, width: 640, height: 480 },
+        blob: new Blob([bytes], { type: "image/webp" }),
+      };
+    }),
+  );
+
+function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(n, i + 65536)));
+  return bytes;
+}
+
+const stores: Store[] = [];
+afterEach(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const store of stores.splice(0)) store.close();
+  vi.restoreAllMocks();
+});
+
+async function node(network: MemoryNetwork, identity?: Identity) {
+  const me = identity ?? (await generateIdentity(Date.now()));
+  const store = await openIdbStore(`images-${Math.random().toString(36).slice(2)}`);
+  stores.push(store);
+  const protocol = new Protocol({ identity: me, store, link: network.link(me.peerId) });
+  const images = new Images(store, protocol);
+  protocol.use(images);
+  const actions = new ListingActions(me, store, protocol, Date.now, fakeThumbnails);
+  return { id: me.peerId, store, protocol, images, actions };
+}
+
+async function ready(a: { protocol: Protocol }, peer: string) {
+  await vi.waitFor(() => expect(a.protocol.readyPeers()).toContain(peer), { timeout: 3000 });
+}
+
+describe("photos between peers", () => {
+  it("travel in chunks to a connected peer and on through a relay, checked against the signed hash", async () => {
+    const network = new MemoryNetwork();
+    const a = await node(network);
+    const b = await node(network);
+    const c = await node(network);
+    network.connect(a.id, b.id);
+    network.connect(b.id, c.id);
+    await ready(a, b.id);
+    await ready(c, b.id);
+    const bytes = randomBytes(IMAGE_CHUNK_BYTES * 2 + 123);
+    const posted = await a.actions.post({ ...draft(), photos: [new Blob([bytes])] });
+    if (!posted.ok) throw new Error(posted.message);
+    const [ref] = posted.listing.images;
+    if (!ref) throw new Error("no image ref");
+    await vi.waitFor(async () => expect(await c.store.getImage(ref.hash)).toBeDefined(), { timeout: 3000 });
+    const atC = new Uint8Array(await ((await c.store.getImage(ref.hash)) as Blob).arrayBuffer());
+    expect(atC).toEqual(bytes);
+    const chunks = network.sent.filter((s) => (s.frame as { type: string }).type === "IMAGE_CHUNK");
+    expect(chunks.every((s) => JSON.stringify(s.frame).length < 64 * 1024)).toBe(true);
+  });
+
+  it("bytes that do not match the hash are not stored and count against the sender", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const network = new MemoryNetwork();
+    const a = await node(network);
+    const b = await node(network);
+    // Alice's listing reaches Bob through the normal path, but Bob has not connected yet.
+    const posted = await a.actions.post({ ...draft(), photos: [new Blob([randomBytes(1000)])] });
+    if (!posted.ok) throw new Error(posted.message);
+    const [ref] = posted.listing.images;
+    if (!ref) throw new Error("no image ref");
+    // Swap Alice's stored bytes for others of the same length: she now serves wrong bytes.
+    await a.store.putImage(ref.hash, new Blob([randomBytes(1000)]));
+    network.connect(a.id, b.id);
+    await ready(b, a.id);
+    await vi.waitFor(() => expect(b.protocol.policy.score(a.id)).toBeGreaterThan(0), { timeout: 3000 });
+    expect(await b.store.getImage(ref.hash)).toBeUndefined();
+    // A chunk nobody asked for is ignored, not punished.
+    const before = b.protocol.policy.score(a.id);
+    a.protocol.send(b.id, frame({ type: "IMAGE_CHUNK", hash: "x".repeat(43), index: 0, count: 1, data: "AAAA" }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(b.protocol.policy.score(a.id)).toBe(before);
+  });
+
+  it("garbage collection deletes an image only when it stayed unreferenced across two passes", async () => {
+    const network = new MemoryNetwork();
+    const a = await node(network);
+    await a.store.putImage("k".repeat(43), new Blob([randomBytes(10)]));
+    await a.store.putImage("o".repeat(43), new Blob([randomBytes(10)]));
+    const kept = new Set(["k".repeat(43)]);
+    expect(await a.images.collect(kept)).toBe(0);
+    // Meanwhile a listing starts to refer to the other image: it survives the second pass.
+    expect(await a.images.collect(new Set([...kept, "o".repeat(43)]))).toBe(0);
+    expect(await a.images.collect(kept)).toBe(0);
+    expect(await a.images.collect(kept)).toBe(1);
+    expect(await a.store.listImageHashes()).toEqual(["k".repeat(43)]);
+  });
+
+  it("a peer asking again and again gets at most the per-minute upload budget", async () => {
+    const network = new MemoryNetwork();
+    const a = await node(network);
+    const b = await node(network);
+    const posted = await a.actions.post({ ...draft(), photos: [new Blob([randomBytes(100 * 1024)])] });
+    if (!posted.ok) throw new Error(posted.message);
+    const hash = posted.listing.images[0]?.hash as string;
+    network.connect(a.id, b.id);
+    await ready(b, a.id);
+    for (let i = 0; i < 80; i++) b.protocol.send(a.id, frame({ type: "IMAGE_REQUEST", hashes: [hash] }));
+    const chunks = () =>
+      network.sent.filter((f) => f.from === a.id && (f.frame as { type: string }).type === "IMAGE_CHUNK");
+    // Alice handles the 80 requests one after another: wait until she has stopped sending.
+    let last = -1;
+    while (chunks().length !== last) {
+      last = chunks().length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const sent = chunks();
+    // 100 KB = 4 chunks per answer; 5 MB a minute allows 51 answers, not 80.
+    expect(sent.length).toBeLessThanOrEqual(51 * 4);
+    expect(sent.length).toBeGreaterThan(0);
+  });
+});
