@@ -21,7 +21,12 @@ import {
 
 const env = useServerAndBrowser();
 const profile = mkdtempSync(join(tmpdir(), "peerboard-crash-"));
-afterAll(() => rmSync(profile, { recursive: true, force: true }));
+/** The Chromium this file started, killed after the test even when it fails midway. */
+const started = new Set<ChildProcess>();
+afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) await kill(child);
+  rmSync(profile, { recursive: true, force: true });
+});
 
 /** Chromium on a persistent profile, driven over CDP, so the test can SIGKILL the process. */
 async function startChromium(): Promise<{ process: ChildProcess; browser: Browser }> {
@@ -30,6 +35,7 @@ async function startChromium(): Promise<{ process: ChildProcess; browser: Browse
     [...CHROMIUM_ARGS, "--headless", `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+  started.add(child);
   const endpoint = await new Promise<string>((resolve, reject) => {
     let text = "";
     child.stderr?.on("data", (chunk: Buffer) => {
