@@ -135,3 +135,49 @@ it("listings carrying HTML and script render as inert text", async () => {
   await alice.context().close();
   await bob.context().close();
 });
+
+it("profiles, offers and chat messages carrying HTML and script render as inert text", async () => {
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
+  const pwned = (page: typeof alice) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+
+  const name = `<img src=x onerror="window.__pwned = 3">Bob`;
+  await bob.getByRole("link", { name: "Profile" }).click();
+  await bob.getByLabel("Display name").fill(name);
+  await bob.getByLabel("About").fill(`<script>window.__pwned = 4</script>`);
+  await bob.getByRole("button", { name: "Save profile" }).click();
+  await bob.getByRole("link", { name: "Board" }).click();
+  await post(bob, { title: "Toolbox", price: "20" });
+  const article = listingArticle(alice, "Toolbox");
+  await article.filter({ hasText: name }).waitFor();
+  expect(await article.locator('img[src="x"], img[onerror], script').count()).toBe(0);
+
+  const offer = `<b onclick="window.__pwned = 5">hi</b><script>window.__pwned = 6</script>`;
+  await article.getByRole("button", { name: "Make an offer" }).click();
+  await alice.getByLabel("Amount").fill("15");
+  await alice.getByLabel("Message", { exact: true }).fill(offer);
+  await alice.getByRole("button", { name: "Send offer" }).click();
+  await bob
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /^Deals/ })
+    .click();
+  const card = bob.locator("article.deal").filter({ hasText: offer });
+  await card.waitFor();
+  expect(await card.locator("b, script").count()).toBe(0);
+
+  const chat = `<iframe src="javascript:window.__pwned = 7"></iframe>Still there?`;
+  await card.getByRole("link", { name: "Messages about this deal" }).click();
+  await bob.getByLabel("Message", { exact: true }).fill(chat);
+  await bob.getByRole("button", { name: "Send", exact: true }).click();
+  await alice
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /^Messages/ })
+    .click();
+  await alice.getByRole("link", { name: /Deal on “Toolbox”/ }).click();
+  await alice.getByText(chat).waitFor();
+  expect(await alice.locator("main iframe, main script, main b").count()).toBe(0);
+  expect(await pwned(alice)).toBeUndefined();
+  expect(await pwned(bob)).toBeUndefined();
+  await alice.context().close();
+  await bob.context().close();
+});
