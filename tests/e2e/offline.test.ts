@@ -10,6 +10,7 @@ import { startServer } from "../../server/server.js";
 import {
   launchBrowser,
   launchPersistentUser,
+  listingArticle,
   listingHeading,
   networkStatus,
   newUser,
@@ -64,8 +65,21 @@ describe("installable PWA", () => {
   });
 });
 
+/** The deal card about a listing, in the Deals view. */
+function dealCard(page: Page, title: string) {
+  return page.locator("article.deal").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+}
+
+async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: new RegExp(`^${name}`) })
+    .click();
+  await page.getByRole("heading", { name, exact: true, level: 2 }).waitFor();
+}
+
 describe("offline", () => {
-  it("reload without the server shows cached listings; a listing posted offline reaches a peer later", async () => {
+  it("reload without the server shows cached listings, deals and chats; what is written offline reaches peers later", async () => {
     server = await startTestServer();
     const { port, url } = server;
     const aliceContext = await newUser(browser);
@@ -76,7 +90,22 @@ describe("offline", () => {
     await post(bob, { title: "Bob's kettle", price: "7" });
     await post(alice, { title: "Alice's lamp", price: "5" });
     await listingHeading(alice, "Bob's kettle").waitFor();
-    await bobContext.close();
+    // A deal and a chat, so there is more than listings to read offline.
+    await listingHeading(bob, "Alice's lamp").waitFor();
+    await listingArticle(bob, "Alice's lamp").getByRole("button", { name: "Make an offer" }).click();
+    await bob.getByLabel("Amount").fill("4");
+    await bob.getByLabel("Message", { exact: true }).fill("Would 4 do?");
+    await bob.getByRole("button", { name: "Send offer" }).click();
+    await dealCard(bob, "Alice's lamp").getByRole("link", { name: "Messages about this deal" }).click();
+    await bob.getByLabel("Message", { exact: true }).fill("Is it the blue one?");
+    await bob.getByRole("button", { name: "Send", exact: true }).click();
+    await bob
+      .getByRole("listitem")
+      .filter({ hasText: "Is it the blue one?" })
+      .filter({ hasText: "Delivered" })
+      .waitFor();
+    // Bob's browser closes; his profile (and IndexedDB) stays for later.
+    await bob.close();
 
     await server.close();
     server = undefined;
@@ -96,6 +125,17 @@ describe("offline", () => {
     );
     expect(discovery).toBe("network error");
 
+    // The deal and the conversation read from IndexedDB too, and a reply can be written.
+    await goTo(alice, "Deals");
+    await dealCard(alice, "Alice's lamp").getByText("Would 4 do?").waitFor();
+    await dealCard(alice, "Alice's lamp").getByRole("link", { name: "Messages about this deal" }).click();
+    await alice.getByText("Is it the blue one?").waitFor();
+    await alice.getByLabel("Message", { exact: true }).fill("Yes, the blue one.");
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    const reply = alice.getByRole("listitem").filter({ hasText: "Yes, the blue one." });
+    await reply.filter({ hasText: "Sent" }).waitFor();
+    await alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
+
     // Stored at once, shown at once, with nobody to send it to.
     await post(alice, { title: "Written offline", price: "3" });
     await alice.reload();
@@ -109,7 +149,13 @@ describe("offline", () => {
     const carol = await openBoard(await newUser(browser), url);
     await listingHeading(carol, "Written offline").waitFor();
     await listingHeading(carol, "Alice's lamp").waitFor();
+    // Bob comes back: the reply Alice wrote offline reaches him.
+    const bobAgain = await openBoard(bobContext, url);
+    await goTo(bobAgain, "Messages");
+    await bobAgain.getByRole("link", { name: /Deal on “Alice's lamp”/ }).click();
+    await bobAgain.getByText("Yes, the blue one.").waitFor({ timeout: 45_000 });
     await carol.context().close();
+    await bobContext.close();
     await aliceContext.close();
   });
 });
