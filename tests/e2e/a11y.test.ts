@@ -1,27 +1,9 @@
 // The board passes axe-core with listings, errors and peers on screen.
 
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+import { axeViolations, listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
 
 const env = useServerAndBrowser();
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (context: Document) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
-  });
-}
 
 it("the board has no axe violations, with a listing, a validation error and a connected peer", async () => {
   const alice = await openBoard(await newUser(env.browser), env.server.url);

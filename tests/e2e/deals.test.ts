@@ -1,48 +1,19 @@
 // Deals and chat between two users (issue 5): real server, real Chromium, real WebRTC, sealed
 // frames and the IndexedDB outbox.
 
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  launchBrowser,
+  axeViolations,
   listingArticle,
   listingHeading,
   newUser,
   openBoard,
   post,
-  startTestServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./harness.ts";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (context: Document) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
-  });
-}
+const env = useServerAndBrowser();
 
 /** The deal card about a listing, in the Deals view. */
 function dealCard(page: Page, title: string) {
@@ -59,9 +30,9 @@ async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
 
 /** Alice posts a listing, Bob offers 30 on it; returns both pages on the Deals view. */
 async function offerOnListing(title: string): Promise<{ alice: Page; bob: Page; bobContext: BrowserContext }> {
-  const alice = await openBoard(await newUser(browser), server.url);
-  const bobContext = await newUser(browser);
-  const bob = await openBoard(bobContext, server.url);
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bobContext = await newUser(env.browser);
+  const bob = await openBoard(bobContext, env.server.url);
   await post(alice, { title, price: "40" });
   await listingHeading(bob, title).waitFor();
   expect(await listingArticle(alice, title).getByRole("button", { name: "Make an offer" }).count()).toBe(0);
@@ -166,7 +137,7 @@ describe("deals and chat between two users", () => {
     // Still waiting after a reload: it lives in the outbox, not in the page.
     await line.filter({ hasText: "Sent" }).waitFor();
 
-    const bobAgain = await openBoard(bobContext, server.url);
+    const bobAgain = await openBoard(bobContext, env.server.url);
     await line.filter({ hasText: "Delivered" }).waitFor({ timeout: 30_000 });
     await goTo(bobAgain, "Messages");
     await bobAgain.getByRole("link", { name: /Deal on “Red lamp”/ }).click();

@@ -1,35 +1,14 @@
 // Without SharedWorker (deleted before the page loads, as on some mobile browsers): the hub
 // runs in a dedicated Worker of the tab holding "hub-host"; other tabs follow over BroadcastChannel.
 
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  launchBrowser,
-  listingHeading,
-  networkStatus,
-  newUser,
-  openBoard,
-  peerIdOf,
-  post,
-  startTestServer,
-  type TestServer,
-} from "./harness.ts";
+import type { BrowserContext } from "playwright-core";
+import { expect, it } from "vitest";
+import { listingHeading, networkStatus, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function userWithoutSharedWorker(): Promise<BrowserContext> {
-  const context = await newUser(browser);
+  const context = await newUser(env.browser);
   await context.addInitScript(() => {
     delete (window as unknown as { SharedWorker?: unknown }).SharedWorker;
   });
@@ -38,8 +17,8 @@ async function userWithoutSharedWorker(): Promise<BrowserContext> {
 
 it("two tabs share one identity and listings, and the second takes over when the host tab closes", async () => {
   const context = await userWithoutSharedWorker();
-  const first = await openBoard(context, server.url);
-  const second = await openBoard(context, server.url);
+  const first = await openBoard(context, env.server.url);
+  const second = await openBoard(context, env.server.url);
   await expect(second.evaluate(() => typeof SharedWorker)).resolves.toBe("undefined");
   const me = await peerIdOf(first);
   await expect(peerIdOf(second)).resolves.toBe(me);
@@ -50,7 +29,7 @@ it("two tabs share one identity and listings, and the second takes over when the
   await listingHeading(first, "Posted in tab two").waitFor();
 
   // A user with a normal browser receives what the fallback user posts: the radio works too.
-  const other = await openBoard(await newUser(browser), server.url);
+  const other = await openBoard(await newUser(env.browser), env.server.url);
   await listingHeading(other, "Posted in tab two").waitFor();
 
   await first.close();

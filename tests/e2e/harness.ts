@@ -1,6 +1,7 @@
 // End-to-end harness: Debian's Chromium through playwright-core, the real server on a free port.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { startServer } from "../../server/server.js";
@@ -126,4 +127,20 @@ export async function isRadio(page: Page): Promise<boolean> {
 /** The live network line ("Online · 1 peer connected"). */
 export function networkStatus(page: Page) {
   return page.getByRole("status", { name: "Network" });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's violations on the page as it is now, one line each; [] when it passes. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+  });
 }

@@ -149,7 +149,8 @@ it("profiles, offers and chat messages carrying HTML and script render as inert 
   await bob.getByRole("link", { name: "Board" }).click();
   await post(bob, { title: "Toolbox", price: "20" });
   const article = listingArticle(alice, "Toolbox");
-  await article.filter({ hasText: name }).waitFor();
+  // Cross-peer waits get room: this test passes through profile relay, sealed mail and ACKs.
+  await article.filter({ hasText: name }).waitFor({ timeout: 30_000 });
   expect(await article.locator('img[src="x"], img[onerror], script').count()).toBe(0);
 
   const offer = `<b onclick="window.__pwned = 5">hi</b><script>window.__pwned = 6</script>`;
@@ -162,7 +163,7 @@ it("profiles, offers and chat messages carrying HTML and script render as inert 
     .getByRole("link", { name: /^Deals/ })
     .click();
   const card = bob.locator("article.deal").filter({ hasText: offer });
-  await card.waitFor();
+  await card.waitFor({ timeout: 30_000 });
   expect(await card.locator("b, script").count()).toBe(0);
 
   const chat = `<iframe src="javascript:window.__pwned = 7"></iframe>Still there?`;
@@ -174,7 +175,7 @@ it("profiles, offers and chat messages carrying HTML and script render as inert 
     .getByRole("link", { name: /^Messages/ })
     .click();
   await alice.getByRole("link", { name: /Deal on “Toolbox”/ }).click();
-  await alice.getByText(chat).waitFor();
+  await alice.getByText(chat).waitFor({ timeout: 30_000 });
   expect(await alice.locator("main iframe, main script, main b").count()).toBe(0);
   expect(await pwned(alice)).toBeUndefined();
   expect(await pwned(bob)).toBeUndefined();

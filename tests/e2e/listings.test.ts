@@ -1,32 +1,19 @@
 // Two users, real server, real WebRTC: edits, status changes and deletions propagate; expired
 // listings stop showing by each browser's own clock.
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  launchBrowser,
   listingArticle,
   listingHeading,
   networkStatus,
   newUser,
   openBoard,
   post,
-  startTestServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./harness.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function connected(page: Page): Promise<void> {
   await networkStatus(page).filter({ hasText: "1 peer connected" }).waitFor();
@@ -38,8 +25,8 @@ function myListing(page: Page, title: string) {
 
 describe("a listing's life, seen by another user", () => {
   it("edit, mark sold and delete in My listings reach the other browser", async () => {
-    const alice = await openBoard(await newUser(browser), server.url);
-    const bob = await openBoard(await newUser(browser), server.url);
+    const alice = await openBoard(await newUser(env.browser), env.server.url);
+    const bob = await openBoard(await newUser(env.browser), env.server.url);
     await connected(alice);
     await alice.getByLabel("Category").selectOption({ label: "Services" });
     await alice.getByLabel("Location").fill("Market square");
@@ -84,11 +71,11 @@ describe("a listing's life, seen by another user", () => {
   });
 
   it("a listing past its expiry stops showing in the other browser, by that browser's clock", async () => {
-    const aliceContext = await newUser(browser);
-    const bobContext = await newUser(browser);
+    const aliceContext = await newUser(env.browser);
+    const bobContext = await newUser(env.browser);
     await bobContext.clock.install();
-    const alice = await openBoard(aliceContext, server.url);
-    const bob = await openBoard(bobContext, server.url);
+    const alice = await openBoard(aliceContext, env.server.url);
+    const bob = await openBoard(bobContext, env.server.url);
     await connected(alice);
     await alice.getByLabel("Expires in").selectOption("7");
     await post(alice, { title: "Weekend tent", price: "15" });

@@ -1,37 +1,23 @@
 // Photos between two browsers: picked in one, re-encoded to a thumbnail by the hub, sent in
 // chunks and shown in the other; a file that is not an image is refused next to the field.
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
-  launchBrowser,
   listingArticle,
   listingHeading,
   networkStatus,
   newUser,
   openBoard,
   post,
-  startTestServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./harness.ts";
 import { png } from "./png.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 it("photos are shrunk to thumbnails, reach the other browser and show there; a text file is refused", async () => {
-  const alice = await openBoard(await newUser(browser), server.url);
-  const bob = await openBoard(await newUser(browser), server.url);
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
   await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
   await post(alice, { title: "Footstool", price: "10" });
 

@@ -1,10 +1,8 @@
 // Profiles between two browsers: a saved display name reaches the other user and shows on the
 // author's listings; a change replaces it.
 
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
-  launchBrowser,
   listingArticle,
   listingHeading,
   networkStatus,
@@ -12,27 +10,15 @@ import {
   openBoard,
   peerIdOf,
   post,
-  startTestServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./harness.ts";
 import { png } from "./png.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 it("a profile name reaches the other browser and shows on listings; an edit replaces it", async () => {
-  const alice = await openBoard(await newUser(browser), server.url);
-  const bob = await openBoard(await newUser(browser), server.url);
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
   const aliceId = await peerIdOf(alice);
   await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
   await post(alice, { title: "Sewing machine", price: "60" });

@@ -1,31 +1,11 @@
 // Search through the real hub: full text, filters and sort over listings from another browser,
 // updating as new listings arrive.
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  launchBrowser,
-  listingHeading,
-  networkStatus,
-  newUser,
-  openBoard,
-  post,
-  startTestServer,
-  type TestServer,
-} from "./harness.ts";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
+import { listingHeading, networkStatus, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function titles(page: Page): Promise<string[]> {
   return (await page.getByRole("article").getByRole("heading").allTextContents()).sort();
@@ -36,8 +16,8 @@ async function expectTitles(page: Page, expected: string[]): Promise<void> {
 }
 
 it("search and filters find the right listings, and new ones appear while the search is open", async () => {
-  const alice = await openBoard(await newUser(browser), server.url);
-  const bob = await openBoard(await newUser(browser), server.url);
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), env.server.url);
   await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
   await post(alice, { title: "Red bicycle", description: "Three gears", price: "40" });
   await post(alice, { title: "Blue bicycle", price: "90" });
