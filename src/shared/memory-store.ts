@@ -4,7 +4,7 @@
 import type { Identity, PeerId } from "./crypto.ts";
 import type { Profile } from "./profile.ts";
 import type { Listing } from "./records.ts";
-import type { PeerRecord, Store } from "./store.ts";
+import type { PeerRecord, Store, StoredImage } from "./store.ts";
 
 export class MemoryStore implements Store {
   private identity?: Identity;
@@ -49,10 +49,15 @@ export class MemoryStore implements Store {
     return [...this.listings.values()].filter((l) => l.expiresAt < time).map((l) => structuredClone(l));
   }
 
-  async putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean> {
+  async putListingIf(
+    listing: Listing,
+    accept: (stored: Listing | undefined) => boolean,
+    images: StoredImage[] = [],
+  ): Promise<boolean> {
     // Read, decide and write in one synchronous step: nothing can interleave, like a transaction.
     if (!accept(this.listings.get(listing.id))) return false;
     this.listings.set(listing.id, structuredClone(listing));
+    for (const image of images) this.images.set(image.hash, image.blob);
     return true;
   }
 

@@ -16,6 +16,12 @@ export interface PeerRecord {
   agreementSignature?: string;
 }
 
+/** A photo thumbnail and the SHA-256 (base64url) of its bytes. */
+export interface StoredImage {
+  hash: string;
+  blob: Blob;
+}
+
 export interface Store {
   loadIdentity(): Promise<Identity | undefined>;
   /** Stores `candidate` unless an identity exists already; returns the identity that is stored. */
@@ -30,7 +36,12 @@ export interface Store {
    * Atomically: reads the stored version of `listing.id`, and writes `listing` only when
    * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.
    */
-  putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean>;
+  putListingIf(
+    listing: Listing,
+    accept: (stored: Listing | undefined) => boolean,
+    /** The listing's own photo thumbnails, written in the same transaction as the listing. */
+    images?: StoredImage[],
+  ): Promise<boolean>;
   /**
    * putListingIf for many listings in one transaction (a sync brings thousands: one commit each
    * made the first visit to a big board take ~20 s). Returns the listings it wrote, in order.

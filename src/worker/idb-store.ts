@@ -5,7 +5,7 @@ import type { Identity } from "../shared/crypto.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../shared/mail-store.ts";
 import type { Profile } from "../shared/profile.ts";
 import type { Listing } from "../shared/records.ts";
-import type { PeerRecord, Store } from "../shared/store.ts";
+import type { PeerRecord, Store, StoredImage } from "../shared/store.ts";
 
 interface PeerboardDB extends DBSchema {
   identity: { key: string; value: Identity };
@@ -92,11 +92,20 @@ class IdbStore implements Store, MailStore {
     return found.filter((l): l is Listing => l !== undefined);
   }
 
-  async putListingIf(listing: Listing, accept: (stored: Listing | undefined) => boolean): Promise<boolean> {
-    const tx = this.db.transaction("listings", "readwrite");
-    const stored = await tx.store.get(listing.id);
-    const write = accept(stored);
-    if (write) await tx.store.put(listing);
+  async putListingIf(
+    listing: Listing,
+    accept: (stored: Listing | undefined) => boolean,
+    images: StoredImage[] = [],
+  ): Promise<boolean> {
+    // One transaction for the listing and its photos: a crash leaves both or neither.
+    const tx = this.db.transaction(["listings", "images"], "readwrite");
+    const listings = tx.objectStore("listings");
+    const write = accept(await listings.get(listing.id));
+    if (write) {
+      await listings.put(listing);
+      const store = tx.objectStore("images");
+      for (const image of images) await store.put(image.blob, image.hash);
+    }
     await tx.done;
     return write;
   }

@@ -14,7 +14,6 @@ import {
 import {
   checkDraft,
   createListing,
-  type ImageRef,
   isPrunable,
   isVisible,
   LIMITS,
@@ -22,7 +21,7 @@ import {
   type ListingDraft,
   type ListingStatus,
 } from "../shared/records.ts";
-import type { Store } from "../shared/store.ts";
+import type { Store, StoredImage } from "../shared/store.ts";
 import type { Protocol } from "./protocol.ts";
 import type { Thumbnail } from "./thumbnails.ts";
 
@@ -33,6 +32,10 @@ const noThumbnails: ThumbnailMaker = async (photos) => {
   if (photos.length) throw new ValidationError("photos", "Photos cannot be processed here.");
   return [];
 };
+
+function toStored(made: Thumbnail[]): StoredImage[] {
+  return made.map((t) => ({ hash: t.ref.hash, blob: t.blob }));
+}
 
 export class ListingActions {
   constructor(
@@ -48,9 +51,14 @@ export class ListingActions {
     try {
       // Field checks first: a bad title should not wait for photos to be encoded.
       checkDraft(draft);
-      const images = await this.storeThumbnails(draft.photos ?? []);
-      const listing = await createListing(this.identity, draft, this.now(), images);
-      await this.protocol.publish(listing);
+      const made = await this.thumbnails(draft.photos ?? []);
+      const listing = await createListing(
+        this.identity,
+        draft,
+        this.now(),
+        made.map((t) => t.ref),
+      );
+      await this.protocol.publish(listing, toStored(made));
       return { ok: true, listing };
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
@@ -59,17 +67,16 @@ export class ListingActions {
   }
 
   edit(id: string, draft: ListingDraft): Promise<PostResult> {
-    return this.change(id, async (current, now) => {
-      checkDraft(draft);
-      const images = draft.photos?.length ? await this.storeThumbnails(draft.photos) : undefined;
-      return editListing(this.identity, current, draft, now, images);
-    });
-  }
-
-  private async storeThumbnails(photos: Blob[]): Promise<ImageRef[]> {
-    const made = await this.thumbnails(photos);
-    for (const { ref, blob } of made) await this.store.putImage(ref.hash, blob);
-    return made.map((t) => t.ref);
+    let made: Thumbnail[] = [];
+    return this.change(
+      id,
+      async (current, now) => {
+        checkDraft(draft);
+        made = draft.photos?.length ? await this.thumbnails(draft.photos) : [];
+        return editListing(this.identity, current, draft, now, made.length ? made.map((t) => t.ref) : undefined);
+      },
+      () => toStored(made),
+    );
   }
 
   setStatus(id: string, status: ListingStatus): Promise<PostResult> {
@@ -110,12 +117,16 @@ export class ListingActions {
     return pruned;
   }
 
-  private async change(id: string, make: (current: Listing, now: number) => Promise<Listing>): Promise<PostResult> {
+  private async change(
+    id: string,
+    make: (current: Listing, now: number) => Promise<Listing>,
+    images: () => StoredImage[] = () => [],
+  ): Promise<PostResult> {
     const current = await this.store.getListing(id);
     if (!current) return { ok: false, field: "listing", message: "This listing is not on this device any more." };
     try {
       const next = await make(current, this.now());
-      if (await this.protocol.publish(next)) return { ok: true, listing: next };
+      if (await this.protocol.publish(next, images())) return { ok: true, listing: next };
       return { ok: false, field: "listing", message: "The listing changed meanwhile; look again and retry." };
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };

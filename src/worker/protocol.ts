@@ -5,7 +5,7 @@ import type { Identity, PeerId } from "../shared/crypto.ts";
 import type { Link } from "../shared/link.ts";
 import { createListing, type Listing, type ListingDraft, supersedes, verifyListing } from "../shared/records.ts";
 import { type AgreementCard, agreementCard, checkAgreementCard } from "../shared/seal.ts";
-import type { PeerRecord, Store } from "../shared/store.ts";
+import type { PeerRecord, Store, StoredImage } from "../shared/store.ts";
 import {
   type Frame,
   type FrameOf,
@@ -210,9 +210,9 @@ export class Protocol {
    * change, renewal or tombstone). Returns false, changing nothing, when the store holds a
    * version that wins over it (another tab or device got there first).
    */
-  async publish(listing: Listing): Promise<boolean> {
+  async publish(listing: Listing, images: StoredImage[] = []): Promise<boolean> {
     if (listing.author !== this.identity.peerId) throw new Error("publish is for our own listings");
-    if (!(await this.store.putListingIf(listing, (stored) => supersedes(listing, stored)))) return false;
+    if (!(await this.store.putListingIf(listing, (stored) => supersedes(listing, stored), images))) return false;
     this.emitListing(listing);
     this.broadcast([listing]);
     return true;

@@ -118,6 +118,18 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.getListing(listing.id)).toEqual(listing);
       });
 
+      it("putListingIf writes the listing's photos with it, and neither when accept says no", async () => {
+        const store = await fresh();
+        const listing = await listingAt(1_000);
+        const photo = { hash: "A".repeat(43), blob: new Blob([new Uint8Array([1, 2, 3])], { type: "image/webp" }) };
+        expect(await store.putListingIf(listing, () => false, [photo])).toBe(false);
+        expect(await store.getImage(photo.hash)).toBeUndefined();
+        expect(await store.putListingIf(listing, () => true, [photo])).toBe(true);
+        expect(await store.getListing(listing.id)).toEqual(listing);
+        const stored = await store.getImage(photo.hash);
+        expect(stored?.size).toBe(3);
+      });
+
       it("putListingIf does not write when accept says no and returns false", async () => {
         const store = await fresh();
         const listing = await listingAt(NOW);
