@@ -89,7 +89,18 @@ function detail(
     avatarImage(context.hub, author),
     h("dl", {}, ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })])),
     // Deals (issue 5) put "Make an offer" here for other people's listings.
-    h("div", { className: "listing-actions", "data-listing-id": listing.id }),
+    h(
+      "div",
+      { className: "listing-actions", "data-listing-id": listing.id },
+      own ? null : h("a", { className: "button-link", href: `#/offer/${listing.id}`, textContent: "Make an offer" }),
+      own
+        ? null
+        : h("a", {
+            className: "button-link secondary",
+            href: `#/messages/${listing.author}/${listing.id}`,
+            textContent: listing.kind === "wanted" ? "Message the author" : "Message the seller",
+          }),
+    ),
     own ? ownerActions(context.hub, listing, changed) : blockAction(context.hub, listing.author),
     h("p", {}, h("a", { href: "#/", textContent: "Back to the board" })),
   );

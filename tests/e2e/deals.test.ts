@@ -147,3 +147,32 @@ describe("deals and chat between two users", () => {
     await bobContext.close();
   });
 });
+
+describe("chat about a listing", () => {
+  it("'Message the seller' on a listing starts a conversation without a deal", async () => {
+    const alice = await openBoard(await newUser(env.browser), env.server.url);
+    const bob = await openBoard(await newUser(env.browser), env.server.url);
+    await post(alice, { title: "Reading lamp", price: "12" });
+    await listingHeading(bob, "Reading lamp").getByRole("link").click();
+    await bob.getByRole("link", { name: "Message the seller" }).click();
+    await bob.getByLabel("Message", { exact: true }).fill("Does the lamp take LED bulbs?");
+    await bob.getByRole("button", { name: "Send", exact: true }).click();
+    await bob
+      .getByRole("listitem")
+      .filter({ hasText: "Does the lamp take LED bulbs?" })
+      .filter({ hasText: "Delivered" })
+      .waitFor();
+
+    await goTo(alice, "Messages");
+    await alice.getByRole("link", { name: /Reading lamp/ }).click();
+    await alice.getByText("Does the lamp take LED bulbs?").waitFor();
+    await alice.getByLabel("Message", { exact: true }).fill("Yes, E27 LED is fine.");
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    await bob.getByText("Yes, E27 LED is fine.").waitFor();
+    // No deal was opened by talking.
+    await goTo(bob, "Deals");
+    expect(await bob.locator("article.deal").count()).toBe(0);
+    await alice.context().close();
+    await bob.context().close();
+  });
+});
