@@ -56,6 +56,11 @@ export type HubEvent =
   | { type: "status"; status: HubStatus }
   /** Something the user should know that is no answer to what they did (e.g. storage pruned). */
   | { type: "notice"; message: string }
+  /**
+   * The hub is about to stop and start again (an identity was imported). A SharedWorker hub's
+   * tabs notice through HUB_LOCK; tabs of the no-SharedWorker fallback reload.
+   */
+  | { type: "restarting" }
   // Issue 5: a deal or a chat message was created or changed (see mail-api.ts).
   | { type: "deal"; deal: DealRecord }
   | { type: "message"; message: ChatRecord }

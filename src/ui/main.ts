@@ -84,7 +84,10 @@ async function connectFallbackHub(): Promise<void> {
   const mount = async (next: HubApi, wrap: ListenerWrapper) => {
     unmount?.();
     hub = next;
-    unmount = await mountShell(app, next, wrap, routes);
+    // A dedicated-worker hub that closes itself takes no lock with it: start the tabs afresh.
+    unmount = await mountShell(app, next, wrap, routes, (event) => {
+      if (event.type === "restarting") setTimeout(() => location.reload(), 300);
+    });
   };
   const host = async (): Promise<never> => {
     client?.stop();

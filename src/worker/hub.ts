@@ -421,7 +421,9 @@ const api: HubApi & MailApi = {
     if (identity.peerId === hub.identity.peerId) return { ok: true, peerId: identity.peerId };
     await hub.store.replaceIdentity(identity);
     // Start again as the imported identity: every tab waits on HUB_LOCK and reconnects to a
-    // fresh hub, whose radio registers the new id. Answer first, then go.
+    // fresh hub, whose radio registers the new id (fallback tabs reload on "restarting").
+    // Answer first, then go.
+    emit({ type: "restarting" });
     setTimeout(() => self.close(), 100);
     return { ok: true, peerId: identity.peerId };
   },

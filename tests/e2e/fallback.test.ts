@@ -1,6 +1,7 @@
 // Without SharedWorker (deleted before the page loads, as on some mobile browsers): the hub
 // runs in a dedicated Worker of the tab holding "hub-host"; other tabs follow over BroadcastChannel.
 
+import { readFileSync } from "node:fs";
 import type { BrowserContext } from "playwright-core";
 import { expect, it } from "vitest";
 import { listingHeading, networkStatus, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
@@ -41,5 +42,38 @@ it("two tabs share one identity and listings, and the second takes over when the
   await post(second, { title: "After the takeover", price: "3" });
   await listingHeading(other, "After the takeover").waitFor();
   await other.context().close();
+  await context.close();
+});
+
+it("importing an identity restarts the fallback hub as that identity, in every tab", async () => {
+  // Export from an ordinary browser…
+  const source = await openBoard(await newUser(env.browser), env.server.url);
+  const sourceId = await peerIdOf(source);
+  await source.getByRole("link", { name: "Identity" }).click();
+  await source.getByLabel("Passphrase", { exact: true }).fill("violet tram at dawn");
+  await source.getByLabel("Repeat passphrase").fill("violet tram at dawn");
+  const [download] = await Promise.all([
+    source.waitForEvent("download"),
+    source.getByRole("button", { name: "Export identity" }).click(),
+  ]);
+  const fileText = readFileSync((await download.path()) ?? "", "utf8");
+  await source.context().close();
+
+  // …and import it where there is no SharedWorker, with a second tab open.
+  const context = await userWithoutSharedWorker();
+  const host = await openBoard(context, env.server.url);
+  const follower = await openBoard(context, env.server.url);
+  expect(await peerIdOf(host)).not.toBe(sourceId);
+  await host.getByRole("link", { name: "Identity" }).click();
+  await host.getByLabel("Identity file").setInputFiles({
+    name: "backup.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(fileText),
+  });
+  await host.getByLabel("Passphrase for the file").fill("violet tram at dawn");
+  await host.getByRole("button", { name: "Import identity" }).click();
+  for (const page of [host, follower]) {
+    await page.getByLabel("Your peer id").filter({ hasText: sourceId }).waitFor({ timeout: 30_000 });
+  }
   await context.close();
 });
