@@ -4,26 +4,15 @@
 // from page.goto until the browser's IndexedDB holds them all: reconciliation, then send-all.
 // Run: npx vite build && npx vitest run --config bench/vitest.config.ts bench/first-contact-10k.bench.ts
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, it } from "vitest";
-import { launchBrowser, newUser, startTestServer, type TestServer } from "../tests/e2e/harness.ts";
+import type { Page } from "playwright-core";
+import { it } from "vitest";
+import { newUser, useServerAndBrowser } from "../tests/e2e/harness.ts";
 import { manyListings, startNodeHub } from "../tests/e2e/node-hub.ts";
 
 const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,18 +40,18 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
   const rows: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of ["reconcile", "send-all"] as const) {
-      const seed = await startNodeHub(server.port, listings, mode);
-      const context = await newUser(browser);
+      const seed = await startNodeHub(env.server.port, listings, mode);
+      const context = await newUser(env.browser);
       const page = await context.newPage();
       const started = performance.now();
-      await page.goto(server.url);
+      await page.goto(env.server.url);
       // Count from a second page of the same origin that runs no app: the board's rendering on
       // the first page's main thread must not delay the measurement itself.
       // Not before the hub has opened (and created) its database: opening it first from here
       // would create it empty at version 1 and the hub's upgrade would skip its first step.
       await page.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
       const probe = await context.newPage();
-      await probe.goto(new URL("/peerjs/peerjs/peers", server.url).href);
+      await probe.goto(new URL("/peerjs/peerjs/peers", env.server.url).href);
       let count = 0;
       while (count < TOTAL) {
         await sleep(100);

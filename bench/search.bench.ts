@@ -3,27 +3,16 @@
 // IndexedDB, Comlink both ways, DOM). Run: npm run bench (or BENCH_LISTINGS=… for another size).
 
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { build } from "vite";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, newUser, openBoard, startTestServer, type TestServer } from "../tests/e2e/harness.ts";
+import { expect, it } from "vitest";
+import { newUser, openBoard, useServerAndBrowser } from "../tests/e2e/harness.ts";
 import { report } from "./stats.ts";
 
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 
-let browser: Browser;
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 /** bench/search-seed.ts as one ES module, served on the app's origin so it writes the app's IndexedDB. */
 async function seedBundle(): Promise<string> {
@@ -85,14 +74,14 @@ function timeQueries(page: Page, steps: { text?: string; select?: [string, strin
 
 it(`search over ${LISTINGS} listings in one browser`, async () => {
   const code = await seedBundle();
-  const context = await newUser(browser);
+  const context = await newUser(env.browser);
   context.setDefaultTimeout(120_000);
   await context.route("**/__bench/seed.js", (route) => route.fulfill({ contentType: "text/javascript", body: code }));
   await context.route("**/__bench/seed.html", (route) =>
     route.fulfill({ contentType: "text/html", body: "<!doctype html><title>seed</title>" }),
   );
   const seeder = await context.newPage();
-  await seeder.goto(new URL("/__bench/seed.html", server.url).href);
+  await seeder.goto(new URL("/__bench/seed.html", env.server.url).href);
   const seedStarted = performance.now();
   // A string, not a function: Vitest would rewrite import() inside a function it serialises.
   const stored = await seeder.evaluate<number>(`import("/__bench/seed.js").then((m) => m.seed(${LISTINGS}))`);
@@ -100,7 +89,7 @@ it(`search over ${LISTINGS} listings in one browser`, async () => {
   console.log(`seeded ${stored} listings in ${Math.round(performance.now() - seedStarted)} ms`);
   await seeder.close();
 
-  const page = await openBoard(context, new URL("#/search", server.url).href);
+  const page = await openBoard(context, new URL("#/search", env.server.url).href);
   const loadStarted = performance.now();
   // The first answer waits for the hub to read every listing into its index.
   await page

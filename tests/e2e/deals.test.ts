@@ -5,6 +5,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   axeViolations,
+  dealCard,
+  goTo,
   listingArticle,
   listingHeading,
   newUser,
@@ -14,19 +16,6 @@ import {
 } from "./harness.ts";
 
 const env = useServerAndBrowser();
-
-/** The deal card about a listing, in the Deals view. */
-function dealCard(page: Page, title: string) {
-  return page.locator("article.deal").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
-}
-
-async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: new RegExp(`^${name}`) })
-    .click();
-  await page.getByRole("heading", { name, exact: true, level: 2 }).waitFor();
-}
 
 /** Alice posts a listing, Bob offers 30 on it; returns both pages on the Deals view. */
 async function offerOnListing(title: string): Promise<{ alice: Page; bob: Page; bobContext: BrowserContext }> {

@@ -144,3 +144,17 @@ export async function axeViolations(page: Page): Promise<string[]> {
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
   });
 }
+
+/** The deal card about a listing, in the Deals view. */
+export function dealCard(page: Page, title: string) {
+  return page.locator("article.deal").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+}
+
+/** Opens "Deals" or "Messages" from the main navigation (its link may carry an unread count). */
+export async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: new RegExp(`^${name}`) })
+    .click();
+  await page.getByRole("heading", { name, exact: true, level: 2 }).waitFor();
+}

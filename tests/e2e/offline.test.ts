@@ -8,6 +8,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../server/server.js";
 import {
+  dealCard,
+  goTo,
   launchBrowser,
   launchPersistentUser,
   listingArticle,
@@ -64,19 +66,6 @@ describe("installable PWA", () => {
     server = undefined;
   });
 });
-
-/** The deal card about a listing, in the Deals view. */
-function dealCard(page: Page, title: string) {
-  return page.locator("article.deal").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
-}
-
-async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: new RegExp(`^${name}`) })
-    .click();
-  await page.getByRole("heading", { name, exact: true, level: 2 }).waitFor();
-}
 
 describe("offline", () => {
   it("reload without the server shows cached listings, deals and chats; what is written offline reaches peers later", async () => {
