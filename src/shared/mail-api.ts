@@ -15,6 +15,16 @@ export interface OfferInput {
   message: string;
 }
 
+/** What a deal does to the seller's listing: the seller's choice, both on unless turned off. */
+export interface DealSettings {
+  /** Accepting an offer marks the listing reserved. */
+  reserveOnAccept: boolean;
+  /** Completing a deal marks the listing sold. */
+  sellOnComplete: boolean;
+}
+
+export const DEFAULT_DEAL_SETTINGS: DealSettings = { reserveOnAccept: true, sellOnComplete: true };
+
 export type MailResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
 
 export interface MailApi {
@@ -24,8 +34,10 @@ export interface MailApi {
   /** counter (with an offer), accept, reject, withdraw or complete. */
   respondToDeal(dealId: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>>;
   markDealRead(dealId: string): Promise<void>;
-  /** This user's completed deals, counted from steps whose signatures verify. */
+  /** This user's completed deals that the other side countersigned (what the profile shows others). */
   reputation(): Promise<{ asBuyer: number; asSeller: number }>;
+  dealSettings(): Promise<DealSettings>;
+  saveDealSettings(settings: DealSettings): Promise<DealSettings>;
   /** Every chat message, oldest first. */
   messages(): Promise<ChatRecord[]>;
   sendMessage(peer: PeerId, topic: string, text: string): Promise<MailResult<ChatRecord>>;

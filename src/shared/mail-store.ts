@@ -9,6 +9,11 @@ export interface DealRecord extends Deal {
   /** Steps by the other side since this user last opened the deal. */
   unread: number;
   updatedAt: number;
+  /**
+   * Once completed: the other party's signature over the deal's receipt (receipt.ts), which
+   * lets this deal count towards the reputation on our profile.
+   */
+  countersignature?: string;
 }
 
 /** Delivery state of a message we wrote; an incoming message is "delivered" until we read it. */

@@ -1,10 +1,13 @@
-// The signed profile record (DESIGN.md §4, USER_INFO): display name, about, updated-at. The
-// newest valid version wins; anyone can check it was signed by the key behind its peer id.
+// The signed profile record (DESIGN.md §4, USER_INFO): display name, about, avatar, the ECDH
+// card and the completed deals (reputation), updated-at. The newest valid version wins; anyone
+// can check it was signed by the key behind its peer id.
 
 import { type Identity, keyMatchesPeerId, sign, verify } from "./crypto.ts";
 import { canonicalJson } from "./encoding.ts";
 import { ValidationError } from "./errors.ts";
+import { checkReceipts } from "./receipt.ts";
 import { type ImageRef, LIMITS } from "./records.ts";
+import { agreementCard, checkAgreementCard } from "./seal.ts";
 import type { FrameOf } from "./wire.ts";
 
 export type Profile = FrameOf<"USER_INFO">["profile"];
@@ -45,7 +48,33 @@ export function checkProfileDraft(draft: ProfileDraft): { name: string; about: s
   return { name, about };
 }
 
-/** A new signed profile; `previous` keeps updatedAt moving forward even if the clock went back. */
+/** What a profile says besides who signed it and when. */
+export type ProfileContent = Omit<UnsignedProfile, "peerId" | "publicKey" | "updatedAt">;
+
+/**
+ * Signs `content` as our profile, with our current ECDH card; `previous` keeps updatedAt moving
+ * forward even if the clock went back.
+ */
+export async function signProfile(
+  identity: Identity,
+  content: Omit<ProfileContent, "agreementKey" | "agreementSignature">,
+  now: number,
+  previous?: Profile,
+): Promise<Profile> {
+  const unsigned: UnsignedProfile = {
+    peerId: identity.peerId,
+    publicKey: identity.publicKey,
+    name: content.name,
+    about: content.about,
+    ...(content.avatar ? { avatar: content.avatar } : {}),
+    ...(await agreementCard(identity)),
+    ...(content.completed?.length ? { completed: content.completed } : {}),
+    updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
+  };
+  return { ...unsigned, signature: await sign(identity.signing.privateKey, signedText(unsigned)) };
+}
+
+/** A new signed profile from what the user typed; deals completed so far are kept. */
 export async function createProfile(
   identity: Identity,
   draft: ProfileDraft,
@@ -54,29 +83,39 @@ export async function createProfile(
   avatar: ImageRef | undefined = draft.removeAvatar ? undefined : previous?.avatar,
 ): Promise<Profile> {
   const fields = checkProfileDraft(draft);
-  const unsigned: UnsignedProfile = {
-    peerId: identity.peerId,
-    publicKey: identity.publicKey,
-    ...fields,
-    ...(avatar ? { avatar } : {}),
-    updatedAt: Math.max(now, (previous?.updatedAt ?? 0) + 1),
-  };
-  return { ...unsigned, signature: await sign(identity.signing.privateKey, signedText(unsigned)) };
+  return signProfile(
+    identity,
+    { ...fields, ...(avatar ? { avatar } : {}), ...(previous?.completed ? { completed: previous.completed } : {}) },
+    now,
+    previous,
+  );
 }
 
-export type ProfileRejection = "empty-name" | "from-the-future" | "key-mismatch" | "bad-signature";
+export type ProfileRejection = "from-the-future" | "key-mismatch" | "bad-signature" | "bad-card" | "bad-receipt";
 
-/** Checks a profile whose shape the wire schema already checked. */
+/**
+ * Checks a profile whose shape the wire schema already checked. The name may be empty: every
+ * hub publishes a profile from the start so its ECDH card reaches people it has never met.
+ */
 export async function verifyProfile(
   profile: Profile,
   now: number,
 ): Promise<{ ok: true } | { ok: false; reason: ProfileRejection }> {
-  if (!profile.name.trim()) return { ok: false, reason: "empty-name" };
   if (profile.updatedAt > now + LIMITS.clockSkewMs) return { ok: false, reason: "from-the-future" };
   if (!(await keyMatchesPeerId(profile.publicKey, profile.peerId))) return { ok: false, reason: "key-mismatch" };
   const { signature, ...unsigned } = profile;
   if (!(await verify(profile.publicKey, signature, signedText(unsigned))))
     return { ok: false, reason: "bad-signature" };
+  const { agreementKey, agreementSignature } = profile;
+  if ((agreementKey === undefined) !== (agreementSignature === undefined)) return { ok: false, reason: "bad-card" };
+  if (
+    agreementKey &&
+    agreementSignature &&
+    !(await checkAgreementCard(profile.peerId, profile.publicKey, { agreementKey, agreementSignature }))
+  )
+    return { ok: false, reason: "bad-card" };
+  if (profile.completed && !(await checkReceipts(profile.peerId, profile.completed)))
+    return { ok: false, reason: "bad-receipt" };
   return { ok: true };
 }
 

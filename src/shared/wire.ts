@@ -4,6 +4,7 @@
 import * as v from "valibot";
 import { PEER_ID_PATTERN } from "./crypto.ts";
 import { utf8Length } from "./encoding.ts";
+import { MAX_RECEIPTS, ReceiptSchema } from "./receipt.ts";
 import { ImageRefSchema, ListingSchema } from "./records.ts";
 
 export const PROTOCOL_VERSION = 1;
@@ -87,6 +88,11 @@ const UserInfo = v.strictObject({
     about: v.pipe(v.string(), v.maxLength(2000)),
     /** Avatar thumbnail, fetched like listing photos (IMAGE_REQUEST) and checked by hash. */
     avatar: v.optional(ImageRefSchema),
+    /** The ECDH card (as in HELLO), so anyone can seal mail to this user without having met them. */
+    agreementKey: v.optional(v.pipe(Base64url(87), v.length(87))),
+    agreementSignature: v.optional(v.pipe(Base64url(86), v.length(86))),
+    /** Completed deals, each countersigned by the other party (receipt.ts): the reputation. */
+    completed: v.optional(v.pipe(v.array(ReceiptSchema), v.maxLength(MAX_RECEIPTS))),
     updatedAt: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
     signature: v.pipe(Base64url(86), v.length(86)),
   }),

@@ -2,6 +2,7 @@
 // handler for steps that arrive. Every step is signed, checked by the state machine in
 // src/shared/deal.ts, stored whole on both sides and travels sealed through the Mailbox.
 
+import * as v from "valibot";
 import type { Identity, PeerId } from "../shared/crypto.ts";
 import {
   applyStep,
@@ -18,7 +19,8 @@ import {
 } from "../shared/deal.ts";
 import { ValidationError } from "../shared/errors.ts";
 import type { OfferInput } from "../shared/mail-api.ts";
-import type { DealRecord, MailStore } from "../shared/mail-store.ts";
+import type { DealRecord, MailStore, OutboxEntry } from "../shared/mail-store.ts";
+import { checkReceiptSignature, type Receipt, type ReceiptTerms, signReceipt } from "../shared/receipt.ts";
 import { CURRENCIES, type Listing, parsePrice } from "../shared/records.ts";
 import { newMessageId } from "../shared/seal.ts";
 import type { Mailbox } from "./mailbox.ts";
@@ -35,6 +37,8 @@ export interface DealsOptions {
    * carry a status.
    */
   onListingStatus?: (listingId: string, status: "reserved" | "sold") => Promise<void>;
+  /** A completed deal got the other party's signature: our receipts (reputation) changed. */
+  onReceipt?: () => Promise<void> | void;
   now?: () => number;
 }
 
@@ -58,6 +62,17 @@ export function parseOffer(input: OfferInput): { offer: Offer; message: string }
   return { offer: { kind: "money", amount, currency }, message };
 }
 
+/** What both parties sign when `complete` (the step completing the deal) is taken. */
+function receiptTermsOf(complete: DealStep): ReceiptTerms {
+  const { dealId, listingId, buyer, seller, createdAt } = complete;
+  return { dealId, listingId, buyer, seller, completedAt: createdAt };
+}
+
+const Countersignature = v.strictObject({
+  dealId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  signature: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/)),
+});
+
 /** Of two steps taken concurrently at the same position, the one both sides keep. */
 function wins(a: DealStep, b: DealStep): boolean {
   return a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.author < b.author;
@@ -72,8 +87,10 @@ export class Deals {
     options.mailbox.handle("DEAL_PROPOSAL", receive);
     options.mailbox.handle("DEAL_RESPONSE", receive);
     options.mailbox.onAck(async (entry, _msgId, status) => {
-      if (status === "refused" && (entry?.kind === "DEAL_PROPOSAL" || entry?.kind === "DEAL_RESPONSE"))
-        await this.refused((entry.body as { step: DealStep }).step);
+      // A refused receipt changes no deal; a refused step is taken back.
+      const step = (entry?.body as { step?: DealStep } | undefined)?.step;
+      if (status === "refused" && step && (entry?.kind === "DEAL_PROPOSAL" || entry?.kind === "DEAL_RESPONSE"))
+        await this.refused(step);
     });
   }
 
@@ -121,7 +138,32 @@ export class Deals {
       createdAt: Math.max(this.now(), last.createdAt),
       ...(parsed ?? { message: input?.message.trim() ?? "" }),
     });
-    return this.takeStep(deal, step, "DEAL_RESPONSE");
+    // Completing signs the receipt too; the other side countersigns it when the step arrives.
+    const receipt = action === "complete" ? await signReceipt(this.options.identity, receiptTermsOf(step)) : undefined;
+    return this.takeStep(deal, step, "DEAL_RESPONSE", receipt);
+  }
+
+  /** Our completed deals that the other side countersigned, as our profile lists them. */
+  async receipts(): Promise<Receipt[]> {
+    const me = this.options.identity.peerId;
+    const receipts: Receipt[] = [];
+    for (const deal of await this.list()) {
+      const last = deal.steps.at(-1);
+      if (last?.action !== "complete" || !deal.countersignature) continue;
+      const other = counterparty(deal, me);
+      const otherKey = deal.steps.find((s) => s.author === other)?.authorKey;
+      if (!otherKey) continue;
+      receipts.push({
+        dealId: deal.id,
+        listingId: deal.listingId,
+        role: deal.buyer === me ? "buyer" : "seller",
+        other,
+        otherKey,
+        completedAt: last.createdAt,
+        otherSignature: deal.countersignature,
+      });
+    }
+    return receipts;
   }
 
   async markRead(dealId: string): Promise<void> {
@@ -129,10 +171,16 @@ export class Deals {
     if (updated) this.options.onDeal(updated);
   }
 
-  private async takeStep(deal: DealRecord | undefined, step: DealStep, kind: "DEAL_PROPOSAL" | "DEAL_RESPONSE") {
+  private async takeStep(
+    deal: DealRecord | undefined,
+    step: DealStep,
+    kind: "DEAL_PROPOSAL" | "DEAL_RESPONSE",
+    receipt?: string,
+  ) {
     const now = this.now();
     const other = counterparty(step, step.author);
-    const outgoing = this.options.mailbox.entry(other, kind, newMessageId(), { step });
+    const body = receipt ? { step, receipt } : { step };
+    const outgoing = this.options.mailbox.entry(other, kind, newMessageId(), body);
     const stored = await this.options.store.updateDeal(
       step.dealId,
       (current) => {
@@ -150,24 +198,73 @@ export class Deals {
   }
 
   private async receive(from: PeerId, body: unknown): Promise<void> {
-    const raw = typeof body === "object" && body !== null ? (body as { step?: unknown }).step : undefined;
-    const step = await verifyStep(raw);
+    const fields = typeof body === "object" && body !== null ? (body as { step?: unknown; receipt?: unknown }) : {};
+    if (fields.step === undefined) return this.countersigned(from, fields.receipt);
+    const step = await verifyStep(fields.step);
     if (!step) throw new DealError("A deal step did not verify.");
     if (step.author !== from) throw new DealError("A deal step was not sent by its author.");
     const me = this.options.identity.peerId;
     if (step.buyer !== me && step.seller !== me) throw new DealError("A deal step for someone else's deal.");
+    // A completion carries its author's receipt signature; ours goes back with it stored.
+    let countersignature: string | undefined;
+    let answer: OutboxEntry | undefined;
+    if (step.action === "complete") {
+      const terms = receiptTermsOf(step);
+      if (
+        typeof fields.receipt !== "string" ||
+        !(await checkReceiptSignature(terms, from, step.authorKey, fields.receipt))
+      )
+        throw new DealError("A completed deal came without a valid receipt signature.");
+      countersignature = fields.receipt;
+      const signature = await signReceipt(this.options.identity, terms);
+      answer = this.options.mailbox.entry(from, "DEAL_RESPONSE", newMessageId(), {
+        receipt: { dealId: step.dealId, signature },
+      });
+    }
     const now = this.now();
-    const stored = await this.options.store.updateDeal(step.dealId, (current) => {
-      let base = current;
-      const mine = current?.steps.at(-1);
-      // Both sides acted at once: keep the same one of the two steps on both sides.
-      if (current && mine && step.seq === current.steps.length - 1 && mine.author === me && wins(step, mine))
-        base = { ...current, steps: current.steps.slice(0, -1) };
-      return { ...applyStep(base, step, now), unread: (current?.unread ?? 0) + 1, updatedAt: now };
-    });
+    const stored = await this.options.store.updateDeal(
+      step.dealId,
+      (current) => {
+        let base = current;
+        const mine = current?.steps.at(-1);
+        // Both sides acted at once: keep the same one of the two steps on both sides.
+        if (current && mine && step.seq === current.steps.length - 1 && mine.author === me && wins(step, mine))
+          base = { ...current, steps: current.steps.slice(0, -1) };
+        return {
+          ...applyStep(base, step, now),
+          unread: (current?.unread ?? 0) + 1,
+          updatedAt: now,
+          ...(countersignature ? { countersignature } : {}),
+        };
+      },
+      answer,
+    );
     const record = stored as DealRecord;
     this.options.onDeal(record);
     await this.settleListing(record);
+    if (answer) {
+      await this.options.mailbox.dispatch(answer);
+      await this.options.onReceipt?.();
+    }
+  }
+
+  /** The other side's signature on the receipt of a deal we completed. */
+  private async countersigned(from: PeerId, raw: unknown): Promise<void> {
+    const parsed = v.safeParse(Countersignature, raw);
+    if (!parsed.success) throw new DealError("A deal message carried neither a step nor a receipt.");
+    const { dealId, signature } = parsed.output;
+    const deal = await this.options.store.getDeal(dealId);
+    const last = deal?.steps.at(-1);
+    if (!deal || last?.action !== "complete") throw new DealError("A receipt for a deal that is not completed here.");
+    if (counterparty(deal, this.options.identity.peerId) !== from)
+      throw new DealError("A receipt from someone who is not in the deal.");
+    const key = deal.steps.find((s) => s.author === from)?.authorKey;
+    if (!key || !(await checkReceiptSignature(receiptTermsOf(last), from, key, signature)))
+      throw new DealError("A deal receipt did not verify.");
+    if (deal.countersignature === signature) return;
+    const updated = await this.options.store.updateDeal(dealId, (d) => (d ? { ...d, countersignature: signature } : d));
+    if (updated) this.options.onDeal(updated);
+    await this.options.onReceipt?.();
   }
 
   /**

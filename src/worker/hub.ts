@@ -22,10 +22,10 @@ import {
   parsePeerId,
   randomToken,
 } from "../shared/crypto.ts";
-import { reputation } from "../shared/deal.ts";
 import { PeerboardError, ValidationError } from "../shared/errors.ts";
-import type { MailApi, MailResult } from "../shared/mail-api.ts";
+import { DEFAULT_DEAL_SETTINGS, type DealSettings, type MailApi, type MailResult } from "../shared/mail-api.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
+import { countReceipts } from "../shared/receipt.ts";
 import type { ListingDraft } from "../shared/records.ts";
 import type { Store } from "../shared/store.ts";
 import { MAX_FRAME_BYTES } from "../shared/wire.ts";
@@ -59,6 +59,7 @@ const DIAL_INTERVAL_MS = 5_000;
 const QUOTA_CHECK_INTERVAL_MS = 60_000;
 /** Store meta key: the peer ids the user blocked. */
 const BLOCKED_KEY = "blocked";
+const DEAL_SETTINGS_KEY = "deal-settings";
 /** How often others' expired listings are pruned from IndexedDB. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Unacknowledged mail to a connected peer goes out again after this long (issue 5). */
@@ -80,6 +81,8 @@ interface Hub {
   deals: Deals;
   chat: Chat;
   profiles: Profiles;
+  /** The seller's choices, persisted under DEAL_SETTINGS_KEY; changed in place. */
+  dealSettings: DealSettings;
 }
 
 const listeners = new Map<number, (event: HubEvent) => void>();
@@ -172,14 +175,22 @@ async function boot(): Promise<Hub> {
   // Issue 5: deals and chat, sealed end to end, through an outbox that waits for ACKs.
   const mailbox = new Mailbox({ identity, store, protocol, dial: (peer) => dialer.connectNow(peer) });
   protocol.use(mailbox);
+  const dealSettings: DealSettings = {
+    ...DEFAULT_DEAL_SETTINGS,
+    ...(await store.getMeta<Partial<DealSettings>>(DEAL_SETTINGS_KEY)),
+  };
   const deals = new Deals({
     identity,
     store,
     mailbox,
     getListing: (id) => store.getListing(id),
     onDeal: (deal) => emit({ type: "deal", deal }),
+    // Countersigned completions are the reputation our profile shows everyone.
+    onReceipt: async (): Promise<void> => profiles.setCompleted(await deals.receipts()),
     // The seller's listing follows the deal: reserved on accept, sold on completion.
     onListingStatus: async (listingId, listingStatus) => {
+      const settings = dealSettings;
+      if (listingStatus === "reserved" ? !settings.reserveOnAccept : !settings.sellOnComplete) return;
       const listing = await store.getListing(listingId);
       if (!listing || listing.deleted || listing.status === listingStatus) return;
       const result = await actions.setStatus(listingId, listingStatus);
@@ -196,6 +207,9 @@ async function boot(): Promise<Hub> {
   const profiles = new Profiles(identity, store, protocol, Date.now, makeThumbnail, (refs) => images.fetch(refs));
   protocol.use(profiles);
   profiles.onProfile((profile) => emit({ type: "profile", profile }));
+  // A profile from the start (the ECDH card), with every countersigned deal (after a crash too).
+  await profiles.ensure();
+  await profiles.setCompleted(await deals.receipts());
   // Blocked authors' listings stay stored but out of the search index (see block/unblock).
   protocol.onListing((listing) => {
     if (!blocked.has(listing.author)) search.update(listing);
@@ -229,6 +243,7 @@ async function boot(): Promise<Hub> {
     deals,
     chat,
     profiles,
+    dealSettings,
   };
   let statusQueued = false;
   const statusChanged = () => {
@@ -467,8 +482,17 @@ const api: HubApi & MailApi = {
     await (await ready).deals.markRead(dealId);
   },
   async reputation() {
+    return countReceipts(await (await ready).deals.receipts());
+  },
+  async dealSettings() {
+    return { ...(await ready).dealSettings };
+  },
+  async saveDealSettings(settings) {
     const hub = await ready;
-    return reputation(await hub.deals.list(), hub.identity.peerId);
+    for (const key of ["reserveOnAccept", "sellOnComplete"] as const)
+      if (typeof settings[key] === "boolean") hub.dealSettings[key] = settings[key];
+    await hub.store.setMeta(DEAL_SETTINGS_KEY, hub.dealSettings);
+    return { ...hub.dealSettings };
   },
   async messages() {
     return (await ready).chat.list();

@@ -3,6 +3,7 @@
 
 import type { AuthorSummary, ProfileResult } from "../shared/api.ts";
 import type { Identity, PeerId } from "../shared/crypto.ts";
+import { canonicalJson } from "../shared/encoding.ts";
 import { ValidationError } from "../shared/errors.ts";
 import {
   authorSummary,
@@ -10,9 +11,12 @@ import {
   type Profile,
   type ProfileDraft,
   profileSupersedes,
+  signProfile,
   verifyProfile,
 } from "../shared/profile.ts";
+import { MAX_RECEIPTS, type Receipt } from "../shared/receipt.ts";
 import type { ImageRef } from "../shared/records.ts";
+import { agreementCard } from "../shared/seal.ts";
 import type { Store } from "../shared/store.ts";
 import { type Frame, frame } from "../shared/wire.ts";
 import type { Protocol, ProtocolExtension } from "./protocol.ts";
@@ -45,9 +49,47 @@ export class Profiles implements ProtocolExtension {
     return this.store.getProfile(this.identity.peerId);
   }
 
-  /** Display names (and avatar hashes) by peer id, for showing authors. */
+  /** Display names (and avatar hashes) by peer id, for showing authors; nameless profiles are left out. */
   async names(): Promise<Record<PeerId, AuthorSummary>> {
-    return Object.fromEntries((await this.store.listProfiles()).map((p) => [p.peerId, authorSummary(p)]));
+    return Object.fromEntries(
+      (await this.store.listProfiles()).filter((p) => p.name).map((p) => [p.peerId, authorSummary(p)]),
+    );
+  }
+
+  /**
+   * Makes sure we have a signed profile carrying our current ECDH card, even before the user
+   * saves one (then with no name): people who never met us need it to seal an offer to us.
+   */
+  async ensure(): Promise<void> {
+    const previous = await this.mine();
+    const card = await agreementCard(this.identity);
+    if (previous?.agreementKey === card.agreementKey) return;
+    const { name = "", about = "", avatar, completed } = previous ?? {};
+    await this.publish(
+      await signProfile(
+        this.identity,
+        { name, about, ...(avatar ? { avatar } : {}), ...(completed ? { completed } : {}) },
+        this.now(),
+        previous,
+      ),
+    );
+  }
+
+  /** Re-signs our profile with these completed deals (newest first, capped) when they changed. */
+  async setCompleted(receipts: Receipt[]): Promise<void> {
+    const completed = [...receipts].sort((a, b) => b.completedAt - a.completedAt).slice(0, MAX_RECEIPTS);
+    const previous = await this.mine();
+    if (canonicalJson(previous?.completed ?? []) === canonicalJson(completed)) return;
+    const { name = "", about = "", avatar } = previous ?? {};
+    await this.publish(
+      await signProfile(this.identity, { name, about, ...(avatar ? { avatar } : {}), completed }, this.now(), previous),
+    );
+  }
+
+  private async publish(profile: Profile): Promise<void> {
+    if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) return;
+    this.emit(profile);
+    this.relay(profile);
   }
 
   async get(peerId: PeerId): Promise<Profile | undefined> {

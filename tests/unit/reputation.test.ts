@@ -1,0 +1,235 @@
+// Reputation (issue 5): completed deals carry a receipt both parties sign; a profile lists its
+// owner's countersigned deals, and anyone who receives the profile can check every entry.
+
+import "fake-indexeddb/auto";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity, type PeerId, sign } from "../../src/shared/crypto.ts";
+import { signStep } from "../../src/shared/deal.ts";
+import { canonicalJson } from "../../src/shared/encoding.ts";
+import type { OfferInput } from "../../src/shared/mail-api.ts";
+import type { MailStore } from "../../src/shared/mail-store.ts";
+import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
+import { signProfile, verifyProfile } from "../../src/shared/profile.ts";
+import { checkReceipts, countReceipts, type Receipt, signReceipt } from "../../src/shared/receipt.ts";
+import { createListing } from "../../src/shared/records.ts";
+import { agreementCard } from "../../src/shared/seal.ts";
+import type { Store } from "../../src/shared/store.ts";
+import { Deals } from "../../src/worker/deals.ts";
+import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { Mailbox } from "../../src/worker/mailbox.ts";
+import { Profiles } from "../../src/worker/profiles.ts";
+import { Protocol } from "../../src/worker/protocol.ts";
+import { draft } from "./fixtures.ts";
+
+const NOW = 1_700_000_000_000;
+const WAIT = { timeout: 3_000, interval: 5 };
+let alice: Identity;
+let bob: Identity;
+let carol: Identity;
+
+beforeAll(async () => {
+  [alice, bob, carol] = await Promise.all([generateIdentity(NOW), generateIdentity(NOW), generateIdentity(NOW)]);
+});
+
+/** A receipt in `owner`'s profile for a deal with `other`, signed by `signer` (normally `other`). */
+async function receipt(owner: Identity, other: Identity, role: Receipt["role"], signer = other): Promise<Receipt> {
+  const dealId = `deal-${Math.random().toString(36).slice(2)}-0123456789`;
+  const [buyer, seller] = role === "buyer" ? [owner.peerId, other.peerId] : [other.peerId, owner.peerId];
+  const terms = { dealId, listingId: "listing-1234", buyer, seller, completedAt: NOW };
+  return {
+    dealId,
+    listingId: terms.listingId,
+    role,
+    other: other.peerId,
+    otherKey: other.publicKey,
+    completedAt: NOW,
+    otherSignature: await signReceipt(signer, terms),
+  };
+}
+
+describe("deal receipts", () => {
+  it("a receipt countersigned by the other party checks; forged, misattributed or repeated ones do not", async () => {
+    const sold = await receipt(alice, bob, "seller");
+    const bought = await receipt(alice, carol, "buyer");
+    expect(await checkReceipts(alice.peerId, [sold, bought])).toBe(true);
+    expect(countReceipts([sold, bought])).toEqual({ asBuyer: 1, asSeller: 1 });
+    // Alice signing for Bob, claiming the other role, another key, herself as counterparty, twice.
+    expect(await checkReceipts(alice.peerId, [await receipt(alice, bob, "seller", alice)])).toBe(false);
+    expect(await checkReceipts(alice.peerId, [{ ...sold, role: "buyer" }])).toBe(false);
+    expect(await checkReceipts(alice.peerId, [{ ...sold, otherKey: carol.publicKey }])).toBe(false);
+    expect(await checkReceipts(alice.peerId, [await receipt(alice, alice, "seller")])).toBe(false);
+    expect(await checkReceipts(alice.peerId, [sold, sold])).toBe(false);
+    // Bob's receipt is for Alice's profile: in Carol's it names the wrong parties.
+    expect(await checkReceipts(carol.peerId, [sold])).toBe(false);
+  });
+
+  it("a profile carries its owner's ECDH card and receipts; a bad card or a forged receipt is refused", async () => {
+    const completed = [await receipt(alice, bob, "seller")];
+    // No display name yet is fine: the profile exists for its card.
+    const profile = await signProfile(alice, { name: "", about: "", completed }, NOW);
+    expect(profile.agreementKey).toBe((await agreementCard(alice)).agreementKey);
+    expect(await verifyProfile(profile, NOW)).toEqual({ ok: true });
+
+    const bobCard = await agreementCard(bob);
+    const swapped = await resign(alice, { ...profile, ...bobCard });
+    expect(await verifyProfile(swapped, NOW)).toEqual({ ok: false, reason: "bad-card" });
+    // Alice signs her profile, but the receipt's countersignature is hers too: refused.
+    const forged = await resign(alice, { ...profile, completed: [await receipt(alice, bob, "seller", alice)] });
+    expect(await verifyProfile(forged, NOW)).toEqual({ ok: false, reason: "bad-receipt" });
+  });
+});
+
+/** Signs a hand-made profile with `who`'s key, as a dishonest owner would. */
+async function resign<T extends { signature: string }>(who: Identity, profile: T): Promise<T> {
+  const { signature: _, ...unsigned } = profile;
+  return {
+    ...profile,
+    signature: await sign(who.signing.privateKey, `peerboard-profile-v1\n${canonicalJson(unsigned)}`),
+  };
+}
+
+// ---- Over the protocol: two parties complete a deal, a third checks the seller's profile. ----
+
+interface Node {
+  identity: Identity;
+  id: PeerId;
+  store: Store & MailStore;
+  link: MemoryLink;
+  protocol: Protocol;
+  mailbox: Mailbox;
+  deals: Deals;
+  profiles: Profiles;
+}
+
+let network: MemoryNetwork;
+let teardown: (() => Promise<void>)[];
+
+beforeEach(() => {
+  network = new MemoryNetwork();
+  teardown = [];
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+});
+
+afterEach(async () => {
+  for (const fn of teardown.reverse()) await fn();
+  vi.restoreAllMocks();
+});
+
+/** A hub's protocol, mailbox, deals and profiles, wired as hub.ts wires them. */
+async function node(): Promise<Node> {
+  const me = await generateIdentity(Date.now());
+  const store = await openIdbStore(`reputation-${Math.random().toString(36).slice(2)}`);
+  await store.initIdentity(me);
+  const link = network.link(me.peerId);
+  const protocol = new Protocol({ identity: me, store, link });
+  const mailbox = new Mailbox({ identity: me, store, protocol });
+  protocol.use(mailbox);
+  const profiles = new Profiles(me, store, protocol);
+  protocol.use(profiles);
+  const deals: Deals = new Deals({
+    identity: me,
+    store,
+    mailbox,
+    getListing: (id) => store.getListing(id),
+    onDeal: () => undefined,
+    onReceipt: async () => profiles.setCompleted(await deals.receipts()),
+  });
+  await profiles.ensure();
+  teardown.push(async () => {
+    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    store.close();
+  });
+  return { identity: me, id: me.peerId, store, link, protocol, mailbox, deals, profiles };
+}
+
+async function connect(a: Node, b: Node): Promise<void> {
+  a.link.dial(b.id);
+  await vi.waitFor(() => {
+    expect(a.protocol.readyPeers()).toContain(b.id);
+    expect(b.protocol.readyPeers()).toContain(a.id);
+  }, WAIT);
+}
+
+const money = (amount: string): OfferInput => ({ amount, currency: "EUR", swap: "", message: "" });
+
+async function acceptedDeal(seller: Node, buyer: Node): Promise<string> {
+  const listing = await createListing(seller.identity, draft(), Date.now());
+  await seller.store.putListingIf(listing, () => true);
+  await buyer.store.putListingIf(listing, () => true);
+  const { id } = await buyer.deals.propose(listing.id, money("30"));
+  await vi.waitFor(async () => expect((await seller.store.getDeal(id))?.steps).toHaveLength(1), WAIT);
+  await seller.deals.respond(id, "accept");
+  await vi.waitFor(async () => expect((await buyer.store.getDeal(id))?.steps).toHaveLength(2), WAIT);
+  return id;
+}
+
+describe("reputation over the protocol", () => {
+  it("completing a deal countersigns it on both sides; a third user sees it on the seller's profile", async () => {
+    const [seller, buyer, carolNode] = [await node(), await node(), await node()];
+    await connect(buyer, seller);
+    await connect(carolNode, seller);
+    const dealId = await acceptedDeal(seller, buyer);
+    await buyer.deals.respond(dealId, "complete");
+
+    await vi.waitFor(async () => {
+      expect((await seller.store.getDeal(dealId))?.countersignature).toBeDefined();
+      expect((await buyer.store.getDeal(dealId))?.countersignature).toBeDefined();
+    }, WAIT);
+    await vi.waitFor(async () => {
+      expect(countReceipts((await seller.profiles.mine())?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+      expect(countReceipts((await buyer.profiles.mine())?.completed)).toEqual({ asBuyer: 1, asSeller: 0 });
+    }, WAIT);
+    // Carol never took part; the seller's profile reaches her and verifies, receipts included.
+    await vi.waitFor(async () => {
+      const seen = await carolNode.store.getProfile(seller.id);
+      expect(countReceipts(seen?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+    }, WAIT);
+    expect((await carolNode.store.getProfile(seller.id))?.completed?.[0]).toMatchObject({
+      dealId,
+      role: "seller",
+      other: buyer.id,
+    });
+  });
+
+  it("refuses a completion that comes without the receipt signature: the deal stays accepted", async () => {
+    const [seller, buyer] = [await node(), await node()];
+    await connect(buyer, seller);
+    const dealId = await acceptedDeal(seller, buyer);
+    const deal = await buyer.store.getDeal(dealId);
+    if (!deal) throw new Error("no deal");
+    const step = await signStep(buyer.identity, {
+      dealId,
+      listingId: deal.listingId,
+      seq: 2,
+      action: "complete",
+      buyer: deal.buyer,
+      seller: deal.seller,
+      createdAt: Date.now(),
+      message: "",
+    });
+    await buyer.mailbox.post(seller.id, "DEAL_RESPONSE", "no-receipt-message-0001", { step });
+    await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
+    expect((await seller.store.getDeal(dealId))?.steps).toHaveLength(2);
+    expect((await seller.profiles.mine())?.completed).toBeUndefined();
+  });
+
+  it("refuses a countersignature that does not verify or names a deal that is not completed", async () => {
+    const [seller, buyer] = [await node(), await node()];
+    await connect(buyer, seller);
+    const dealId = await acceptedDeal(seller, buyer);
+    // Not completed yet: a "receipt" for it is refused and changes nothing.
+    const signature = "A".repeat(86);
+    await buyer.mailbox.post(seller.id, "DEAL_RESPONSE", "early-receipt-00001", { receipt: { dealId, signature } });
+    await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
+    expect((await seller.store.getDeal(dealId))?.countersignature).toBeUndefined();
+
+    await seller.deals.respond(dealId, "complete");
+    await vi.waitFor(async () => expect((await seller.store.getDeal(dealId))?.countersignature).toBeDefined(), WAIT);
+    const genuine = (await seller.store.getDeal(dealId))?.countersignature;
+    await buyer.mailbox.post(seller.id, "DEAL_RESPONSE", "forged-receipt-0001", { receipt: { dealId, signature } });
+    await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
+    expect((await seller.store.getDeal(dealId))?.countersignature).toBe(genuine);
+    expect(countReceipts((await seller.profiles.mine())?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+  });
+});
