@@ -11,10 +11,11 @@ import {
   type DealStep,
   dealState,
 } from "../shared/deal.ts";
-import type { MailApi } from "../shared/mail-api.ts";
+import type { DealSettings, MailApi } from "../shared/mail-api.ts";
 import type { DealRecord } from "../shared/mail-store.ts";
+import { authorSummary } from "../shared/profile.ts";
 import type { Listing } from "../shared/records.ts";
-import { h } from "./dom.ts";
+import { h, uniqueId } from "./dom.ts";
 import { formatOffer, offerFields } from "./offer-fields.ts";
 import type { ViewContext } from "./shell.ts";
 
@@ -61,9 +62,11 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
     const { asBuyer, asSeller } = await hub.reputation();
     standing.textContent = `Your completed deals: ${asSeller} as seller, ${asBuyer} as buyer`;
   };
+  let names = await hub.profileNames();
   outlet.replaceChildren(
     h("h2", { textContent: "Deals" }),
     standing,
+    await settingsForm(hub),
     h(
       "section",
       { "aria-label": "Incoming offers" },
@@ -157,7 +160,12 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
       fresh.has(deal.id) ? h("p", { className: "badge", textContent: "New" }) : null,
       h("p", { className: "deal-state", textContent: `State: ${state}` }),
       offer ? h("p", { textContent: `Current offer: ${formatOffer(offer.offer)}` }) : null,
-      h("p", { className: "meta", textContent: `With ${other}` }),
+      h(
+        "p",
+        { className: "meta" },
+        "With ",
+        h("a", { href: `#/people/${other}`, textContent: names[other]?.name || other }),
+      ),
       h(
         "ol",
         { className: "deal-steps", "aria-label": "Steps" },
@@ -193,6 +201,9 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
       markSeen(event.deal);
       render();
       void showReputation();
+    } else if (event.type === "profile") {
+      names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
+      render();
     } else if (event.type === "listing") {
       listings.set(event.listing.id, event.listing);
     }
@@ -204,4 +215,32 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
   }
   render();
   await showReputation();
+}
+
+/** The seller's choices of what a deal does to the listing; saved as soon as a box changes. */
+async function settingsForm(hub: MailApi): Promise<HTMLElement> {
+  const saved = h("p", { className: "saved", role: "status", "aria-label": "Deal settings status" });
+  const settings = await hub.dealSettings();
+  const box = (key: keyof DealSettings, label: string) => {
+    const input = h("input", { type: "checkbox", id: uniqueId(key), name: key, checked: settings[key] });
+    input.addEventListener("change", async () => {
+      saved.textContent = "";
+      const next = await hub.saveDealSettings({ ...(await hub.dealSettings()), [key]: input.checked });
+      input.checked = next[key];
+      saved.textContent = "Saved.";
+    });
+    return h("div", { className: "field checkbox" }, input, h("label", { htmlFor: input.id, textContent: label }));
+  };
+  return h(
+    "form",
+    { className: "deal-settings", "aria-label": "When you sell" },
+    h(
+      "fieldset",
+      {},
+      h("legend", { textContent: "When you sell" }),
+      box("reserveOnAccept", "Mark my listing reserved when I accept an offer"),
+      box("sellOnComplete", "Mark my listing sold when a deal is completed"),
+    ),
+    saved,
+  );
 }

@@ -88,6 +88,16 @@ function detail(
       : h("p", { className: "empty", textContent: "No description." }),
     avatarImage(context.hub, author),
     h("dl", {}, ...rows.flatMap(([term, value]) => [h("dt", { textContent: term }), h("dd", { textContent: value })])),
+    own
+      ? null
+      : h(
+          "p",
+          {},
+          h("a", {
+            href: `#/people/${listing.author}`,
+            textContent: listing.kind === "wanted" ? "The author's profile" : "The seller's profile",
+          }),
+        ),
     // Deals (issue 5) put "Make an offer" here for other people's listings.
     h(
       "div",

@@ -3,6 +3,7 @@
 import { PROFILE_LIMITS } from "../shared/profile.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
+import { reputationText } from "./person-view.ts";
 import { avatarImage } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
@@ -21,6 +22,7 @@ export async function mountProfileView(outlet: HTMLElement, context: ViewContext
   const currentAvatar = h("div", { className: "current-avatar" });
   const fields: Record<string, Field> = { name, about, avatar };
   const saved = h("p", { className: "saved", role: "status", "aria-label": "Profile status" });
+  const standing = h("p", { className: "reputation" });
   const save = h("button", { type: "submit", textContent: "Save profile" });
   const form = h(
     "form",
@@ -42,6 +44,8 @@ export async function mountProfileView(outlet: HTMLElement, context: ViewContext
         className: "hint",
         textContent: "People see your display name on your listings. It is signed with your key and shared with peers.",
       }),
+      standing,
+      h("p", {}, h("a", { href: `#/people/${context.status.peerId}`, textContent: "See your profile as others do" })),
       form,
     ),
   );
@@ -51,6 +55,7 @@ export async function mountProfileView(outlet: HTMLElement, context: ViewContext
       ...[avatarImage(hub, hash ? { name: who, avatar: hash } : undefined)].filter((x) => x !== null),
     );
   const current = await hub.myProfile();
+  standing.textContent = `Your completed deals: ${reputationText(current)}`;
   if (current) {
     name.control.value = current.name;
     about.control.value = current.about;

@@ -8,6 +8,7 @@ import { mountConversationView, mountMessagesView } from "./messages-view.ts";
 import { mountMyListingsView } from "./my-listings-view.ts";
 import { mountNetworkView } from "./network-view.ts";
 import { mountOfferView } from "./offer-view.ts";
+import { mountPersonView } from "./person-view.ts";
 import { mountProfileView } from "./profile-view.ts";
 import { mountSearchView } from "./search-view.ts";
 import type { Route } from "./shell.ts";
@@ -17,6 +18,7 @@ export const routes: Route[] = [
   { path: /^\/search$/, nav: { label: "Search", href: "#/search" }, title: "Search", mount: mountSearchView },
   { path: /^\/mine$/, nav: { label: "My listings", href: "#/mine" }, title: "My listings", mount: mountMyListingsView },
   { path: /^\/profile$/, nav: { label: "Profile", href: "#/profile" }, title: "Profile", mount: mountProfileView },
+  { path: /^\/people\/(pb-[a-z2-7]{26})$/, title: "Profile", mount: mountPersonView },
   { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, title: "Listing", mount: mountListingDetailView },
   { path: /^\/network$/, nav: { label: "Network", href: "#/network" }, title: "Network", mount: mountNetworkView },
   { path: /^\/identity$/, nav: { label: "Identity", href: "#/identity" }, title: "Identity", mount: mountIdentityView },

@@ -6,7 +6,13 @@ import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { applyStep, type DealAction, DealError, signStep } from "../../src/shared/deal.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
-import type { MailApi, MailResult, OfferInput } from "../../src/shared/mail-api.ts";
+import {
+  DEFAULT_DEAL_SETTINGS,
+  type DealSettings,
+  type MailApi,
+  type MailResult,
+  type OfferInput,
+} from "../../src/shared/mail-api.ts";
 import type { DealRecord } from "../../src/shared/mail-store.ts";
 import { createListing, type Listing } from "../../src/shared/records.ts";
 import { mountDealsView } from "../../src/ui/deals-view.ts";
@@ -48,6 +54,17 @@ class MailDouble implements Partial<HubApi & MailApi> {
   }
   async reputation() {
     return { asBuyer: 0, asSeller: 0 };
+  }
+  settings: DealSettings = { ...DEFAULT_DEAL_SETTINGS };
+  async dealSettings() {
+    return { ...this.settings };
+  }
+  async saveDealSettings(settings: DealSettings) {
+    this.settings = { ...settings };
+    return { ...this.settings };
+  }
+  async profileNames() {
+    return { [buyer.peerId]: { name: "Bob" } };
   }
   async respondToDeal(id: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>> {
     const deal = this.stored.find((d) => d.id === id) as DealRecord;
@@ -118,6 +135,29 @@ describe("deals view", () => {
     expect(card.textContent).toContain("They offered €30.00 — “Would you take 30?”");
     expect(buttons(card)).toEqual(["Counter", "Accept", "Reject"]);
     expect(hub.read).toEqual(["deal-aaaaaaaaaaaaaaaa"]);
+  });
+
+  it("names the other side with a link to their profile", async () => {
+    const { root } = await mount(new MailDouble(seller, [await proposal()]));
+    const link = root.querySelector("article.deal .meta a") as HTMLAnchorElement;
+    expect(link.textContent).toBe("Bob");
+    expect(link.getAttribute("href")).toBe(`#/people/${buyer.peerId}`);
+  });
+
+  it("lets the seller turn off reserving on accept and selling on completion, each saved at once", async () => {
+    const hub = new MailDouble(seller, []);
+    const { root } = await mount(hub);
+    const form = root.querySelector("form.deal-settings") as HTMLFormElement;
+    const [reserve, sell] = [...form.querySelectorAll<HTMLInputElement>("input[type=checkbox]")] as HTMLInputElement[];
+    expect(reserve?.labels?.[0]?.textContent).toBe("Mark my listing reserved when I accept an offer");
+    expect([reserve?.checked, sell?.checked]).toEqual([true, true]);
+    reserve?.click();
+    await settle();
+    expect(hub.settings).toEqual({ reserveOnAccept: false, sellOnComplete: true });
+    expect(form.textContent).toContain("Saved.");
+    sell?.click();
+    await settle();
+    expect(hub.settings).toEqual({ reserveOnAccept: false, sellOnComplete: false });
   });
 
   it("offers the buyer only Withdraw while waiting for the seller", async () => {

@@ -11,6 +11,7 @@ import {
   listingHeading,
   newUser,
   openBoard,
+  peerIdOf,
   post,
   useServerAndBrowser,
 } from "./harness.ts";
@@ -34,6 +35,11 @@ async function offerOnListing(title: string): Promise<{ alice: Page; bob: Page; 
   await bob.getByRole("button", { name: "Send offer" }).click();
   await dealCard(bob, title).getByText("State: proposed").waitFor();
   return { alice, bob, bobContext };
+}
+
+/** The text of a <dd> after the <dt> named `term` on the page. */
+function definition(page: Page, term: string): Promise<string | null> {
+  return page.locator(`dt:text-is("${term}") + dd`).first().textContent();
 }
 
 describe("deals and chat between two users", () => {
@@ -69,12 +75,40 @@ describe("deals and chat between two users", () => {
     await aliceDeal.getByText("State: completed").waitFor();
     await bobDeal.getByText("State: completed").waitFor();
     expect(await bobDeal.getByRole("button").count()).toBe(0);
-    // Reputation counts the completed deal on both sides, from the signed steps each holds.
+    // Reputation counts the completed deal on both sides once the other side countersigned it.
     await alice.getByText("Your completed deals: 1 as seller, 0 as buyer").waitFor();
     await bob.getByText("Your completed deals: 0 as seller, 1 as buyer").waitFor();
+    // Bob follows the deal to Alice's profile: the deal shows there, as it does to anyone.
+    await bobDeal.getByRole("link", { name: /^pb-/ }).click();
+    await bob.getByRole("article", { name: "Profile" }).waitFor();
+    expect(await definition(bob, "Completed deals")).toBe("1 as seller, 0 as buyer");
+    expect(await axeViolations(bob)).toEqual([]);
+    // Carol took no part: she arrives later, gets Alice's signed profile and checks the receipt.
+    const carol = await openBoard(await newUser(env.browser), env.server.url);
+    await carol.goto(`${env.server.url}/#/people/${await peerIdOf(alice)}`);
+    await expect.poll(() => definition(carol, "Completed deals"), { timeout: 15_000 }).toBe("1 as seller, 0 as buyer");
     // Completing sold it.
     await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
     await listingArticle(bob, "Blue bicycle").getByText("Sold").waitFor();
+    await alice.context().close();
+    await bob.context().close();
+    await carol.context().close();
+  });
+
+  it("a seller who turns off reserving accepts an offer and the listing stays available", async () => {
+    const { alice, bob } = await offerOnListing("Red lamp");
+    await goTo(alice, "Deals");
+    await alice.getByLabel("Mark my listing reserved when I accept an offer").uncheck();
+    await alice.getByRole("status", { name: "Deal settings status" }).getByText("Saved.").waitFor();
+    // The choice is kept: a reload shows it off.
+    await alice.reload();
+    await alice.getByRole("heading", { name: "Deals", level: 2 }).waitFor();
+    expect(await alice.getByLabel("Mark my listing reserved when I accept an offer").isChecked()).toBe(false);
+    await dealCard(alice, "Red lamp").getByRole("button", { name: "Accept" }).click();
+    await dealCard(bob, "Red lamp").getByText("State: accepted").waitFor();
+    await alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
+    await listingArticle(alice, "Red lamp").getByText("Available").waitFor();
+    expect(await listingArticle(alice, "Red lamp").getByText("Reserved").count()).toBe(0);
     await alice.context().close();
     await bob.context().close();
   });
