@@ -2,12 +2,13 @@
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
 import type { AuthorSummary } from "../shared/api.ts";
-import { authorSummary } from "../shared/profile.ts";
+import { authorSummary, type Profile } from "../shared/profile.ts";
 import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../shared/records.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
+import { reputationText } from "./person-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
@@ -16,6 +17,8 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
   const me = context.status.peerId;
   let current = await context.hub.listing(id);
   let names = await context.hub.profileNames();
+  /** The author's full profile, for their reputation. */
+  let authorProfile = current ? await context.hub.profile(current.author) : undefined;
 
   const render = () => {
     const listing = current;
@@ -38,7 +41,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
     }
     document.title = `${listing.title} · Peerboard`;
     outlet.replaceChildren(
-      detail(listing, context, names[listing.author], (next) => {
+      detail(listing, context, names[listing.author], authorProfile, (next) => {
         current = next;
         render();
       }),
@@ -49,6 +52,7 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
     if (event.type === "image") void imageArrived(context.hub, event.hash);
     if (event.type === "profile" && current && event.profile.peerId === current.author) {
       names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
+      authorProfile = event.profile;
       render();
     }
     if (event.type === "listing" && event.listing.id === id) {
@@ -63,6 +67,7 @@ function detail(
   listing: Listing,
   context: ViewContext,
   author: AuthorSummary | undefined,
+  authorProfile: Profile | undefined,
   changed: (next: Listing) => void,
 ): HTMLElement {
   const me = context.status.peerId;
@@ -78,6 +83,8 @@ function detail(
     ["Expiry", expiryText(listing, Date.now())],
     ["Author", authorText(listing, me, author?.name).replace(/^Posted by /, "")],
   ];
+  // Their deals completed with others, each countersigned (see person-view.ts).
+  if (!own) rows.push(["Author's completed deals", reputationText(authorProfile)]);
   return h(
     "article",
     { className: `detail listing status-${listing.status}`, "data-listing-id": listing.id },

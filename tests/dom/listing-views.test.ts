@@ -5,6 +5,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import type { HubApi, HubEvent, HubStatus, NetworkReport } from "../../src/shared/api.ts";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
+import { signProfile } from "../../src/shared/profile.ts";
+import { signReceipt } from "../../src/shared/receipt.ts";
 import { createListing, LIMITS, type ListingDraft } from "../../src/shared/records.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell } from "../../src/ui/shell.ts";
@@ -214,11 +216,31 @@ describe("listing detail", () => {
       Date.now(),
     );
     hub.put(theirs);
+    // Bob sold something to Alice before; she countersigned the receipt his profile lists.
+    const terms = {
+      dealId: "deal-0123456789abcdef",
+      listingId: "listing-earlier",
+      buyer: alice.peerId,
+      seller: bob.peerId,
+      completedAt: Date.now(),
+    };
+    const sold = {
+      ...terms,
+      role: "seller" as const,
+      other: alice.peerId,
+      otherKey: alice.publicKey,
+      otherSignature: await signReceipt(alice, terms),
+    };
+    const { buyer: _b, seller: _s, ...receipt } = sold;
+    hub.profiles.set(bob.peerId, await signProfile(bob, { name: "Bob", about: "", completed: [receipt] }, Date.now()));
     const root = await open(hub, `#/listing/${theirs.id}`);
     await vi.waitFor(() => expect(root.querySelector("h2")?.textContent).toBe("Sofa"));
     const text = root.querySelector("article")?.textContent ?? "";
     for (const expected of ["<b>comfy</b>", "Housing", "Harbour", "Available", bob.peerId, "Expires"])
       expect(text).toContain(expected);
+    expect(text).toContain("Author's completed deals1 as seller, 0 as buyer");
+    const profileLink = [...root.querySelectorAll("a")].find((a) => a.textContent === "The seller's profile");
+    expect(profileLink?.getAttribute("href")).toBe(`#/people/${bob.peerId}`);
     expect(root.querySelector("article b")).toBeNull();
     expect(root.querySelector(".listing-actions")).not.toBeNull();
     expect(root.querySelector(".owner-actions")).toBeNull();
