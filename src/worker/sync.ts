@@ -134,12 +134,14 @@ export class SyncExtension implements ProtocolExtension {
    * `have` to the peers not known to hold it, and a hub that lacks it asks one announcer. So a
    * hub receives a record whole once, plus at most once more when its author's push was still
    * on the way while it pulled: at most one duplicate per hub, by construction, whatever the
-   * mesh. Each pull follows the first announcement to arrive, so a record takes the shortest
+   * mesh. A pull does not wait for a push that may be on its way: only authors push, and their
+   * push left before anyone could announce the record. Each pull follows the first announcement to arrive, so a record takes the shortest
    * path in the mesh, and the hop count is that of flooding. The price is time: a hop is an
    * announcement, a request and the record (three one-way trips instead of one).
    * Pushing whole records to a bounded set of "push neighbours" (Plumtree's eager peers) cuts
-   * that time, but then first deliveries follow the sparser push graph and paths grow: in a
-   * model of 200 hubs with three push neighbours each, 6–7 hops (bench/RESULTS.md, issue 6).
+   * that time, but then first deliveries follow the sparser push graph and paths grow: a
+   * prototype with three push neighbours per hub took 6–8 hops among 200 hubs and more bytes
+   * (bench/RESULTS.md, "Announce and pull").
    */
   spread(set: SetName, records: RecordKey[], from?: PeerId): PeerId[] {
     const state = this.sets.get(set);
