@@ -158,17 +158,15 @@ export class Profiles implements ProtocolExtension {
   }
 
   /**
-   * New profiles go on as listings do: ours whole to every peer, others' announced by key
-   * (sync.ts). In send-all mode, every profile goes whole to every peer.
+   * New profiles go on as listings do: one saved here whole to every peer, one received announced
+   * by key (sync.ts). In send-all mode, every profile goes whole to every peer.
    */
   private relay(profiles: Profile[], except?: PeerId): void {
-    const sync = this.protocol.sync;
-    const push = sync
-      ? sync.spread("profiles", profiles.map(profileKey), except)
+    const push = this.protocol.sync
+      ? this.protocol.sync.spread("profiles", profiles.map(profileKey), except)
       : this.protocol.readyPeers().filter((peer) => peer !== except);
-    const whole = sync ? profiles.filter((p) => p.peerId === this.identity.peerId) : profiles;
     for (const peer of push)
-      for (const profile of whole) this.protocol.send(peer, frame({ type: "USER_INFO", profile }));
+      for (const profile of profiles) this.protocol.send(peer, frame({ type: "USER_INFO", profile }));
   }
 
   /** Profiles as a record set for sync.ts: keyed (updatedAt, peerId), asked for by peer id. */

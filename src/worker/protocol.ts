@@ -412,13 +412,13 @@ export class Protocol {
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {
-    // With sync, only our own listings go whole, to every peer; others' are announced by key
-    // (sync.ts). Send-all floods every listing to every peer.
+    // With sync, a listing made here goes whole to every peer and one received is announced by
+    // key (sync.ts). Send-all floods every listing to every peer.
     const shown = listings.filter((l) => !this.blocked(l.author));
     const push = this.sync
       ? this.sync.spread("listings", listings.map(listingKey), except)
       : this.readyPeers().filter((peer) => peer !== except);
-    const batches = batchListings(this.sync ? shown.filter((l) => l.author === this.peerId) : shown);
+    const batches = batchListings(shown);
     for (const peer of push)
       for (const batch of batches) this.transmit(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
   }

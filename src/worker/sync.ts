@@ -126,8 +126,9 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   /**
-   * Records of `set` that were news to us (just stored), received from `from` or made here.
-   * Returns the peers to send our own records to whole; the caller sends them.
+   * Records of `set` that were news to us (just stored), received from `from`, or made here
+   * (no `from`). Returns the peers to send them to whole (every peer for records made here, none
+   * for received ones); the caller sends them.
    *
    * Gossip is announce-and-pull ("lazy push"): a record travels whole only from its author, to
    * every peer, and from a peer that was asked for it. Everyone else announces its key in a SYNC
@@ -148,23 +149,23 @@ export class SyncExtension implements ProtocolExtension {
     if (!state) throw new Error(`Record set ${set} is not synced`);
     const peers = this.host.readyPeers().filter((peer) => peer !== from);
     const announce = new Map<PeerId, SyncKey[]>();
-    let own = false;
     for (const record of records) {
       const holders = this.stored(state, record);
-      if (record.author === this.host.peerId) own = true;
-      else if (!this.host.isBlocked(record.author))
-        for (const peer of peers) {
-          if (holders?.has(peer)) continue;
-          const keys = announce.get(peer) ?? [];
-          keys.push([record.updatedAt, record.id]);
-          announce.set(peer, keys);
-        }
+      // Our own records that come back from a peer (another device with our identity, a sync
+      // after an import) are announced like anyone's: only a new version made here is pushed.
+      if (!from || this.host.isBlocked(record.author)) continue;
+      for (const peer of peers) {
+        if (holders?.has(peer)) continue;
+        const keys = announce.get(peer) ?? [];
+        keys.push([record.updatedAt, record.id]);
+        announce.set(peer, keys);
+      }
     }
     for (const [peer, keys] of announce)
       for (let i = 0; i < keys.length; i += ANNOUNCE_BATCH)
         this.sendMessage(peer, set, { from: [0, ""], ranges: [], have: keys.slice(i, i + ANNOUNCE_BATCH) });
     this.settle();
-    return own ? peers : [];
+    return from ? [] : peers;
   }
 
   onClose(peer: PeerId): void {

@@ -171,6 +171,17 @@ describe("gossip: announce and pull", () => {
     await vi.waitFor(async () => expect(await d.store.getListing(listing.id)).toEqual(listing), WAIT);
   });
 
+  it("our own listing that comes back from a peer (as after an identity import) is announced, not pushed", async () => {
+    const [a, b, c] = await Promise.all([node(), node(), node()]);
+    const mine = await createListing(a.identity, draft({ title: "Written on the old device" }), Date.now());
+    await seed(b, [mine]);
+    await connectReady(a, c);
+    await connectReady(a, b);
+    await vi.waitFor(async () => expect(await c.store.getListing(mine.id)).toEqual(mine), WAIT);
+    // C asked A for it after an announcement: A did not push its old listing to everyone.
+    expect(requestsFor(a.id, c.id)).toBe(1);
+  });
+
   function requestsFor(to: PeerId, from: PeerId): number {
     return network.sent.filter((s) => s.from === from && s.to === to && (s.frame as Frame).type === "LISTING_REQUEST")
       .length;
