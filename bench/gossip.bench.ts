@@ -1,11 +1,11 @@
 // How a new listing spreads through a community of 200 hubs (real Protocol, Dialer and
-// connection cap over the in-memory network): reach, hops, duplicate deliveries, bytes.
+// connection cap over the in-memory network): reach, hops, duplicate deliveries, bytes, and the
+// time until the last hub has it.
 // Gossip (push to a few, announce to the rest) against flooding (send-all mode), same run.
 // Run: npx vitest run --config bench/vitest.config.ts bench/gossip.bench.ts
 
 import { it, vi } from "vitest";
 import type { Listing } from "../src/shared/records.ts";
-import { EAGER_FANOUT } from "../src/worker/sync.ts";
 import { Mesh } from "../tests/sim/mesh.ts";
 import { draft } from "../tests/unit/fixtures.ts";
 
@@ -26,9 +26,14 @@ async function run(syncMode: "reconcile" | "send-all") {
   const duplicates: number[] = [];
   const maxDuplicates: number[] = [];
   const bytes: number[] = [];
+  const times: number[] = [];
+  // When each listing last arrived anywhere: its time to reach every hub, once all have it.
+  const lastArrival = new Map<string, number>();
+  for (const hub of mesh.hubs) hub.protocol.onListing((l) => lastArrival.set(l.id, performance.now()));
   for (let i = 0; i < LISTINGS; i++) {
     const author = mesh.hub(Math.floor(Math.random() * HUBS));
     const sentFrom = mesh.network.sent.length;
+    const posted = performance.now();
     const listing: Listing = await author.protocol.post(draft({ title: `Listing ${i}` }));
     // Until every hub has it (or 10 s passed), then until the last frame has gone out.
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
@@ -43,15 +48,17 @@ async function run(syncMode: "reconcile" | "send-all") {
     duplicates.push(mean(spread.duplicates));
     maxDuplicates.push(Math.max(...spread.duplicates));
     bytes.push(spread.bytes);
+    times.push((lastArrival.get(listing.id) ?? posted) - posted);
   }
   mesh.close();
   return {
-    mode: syncMode === "reconcile" ? `gossip: push ${EAGER_FANOUT} + announce` : "flood (send-all baseline)",
+    mode: syncMode === "reconcile" ? "gossip: announce + pull" : "flood (send-all baseline)",
     degree: `${fmt(mean(degrees), 1)} (${Math.min(...degrees)}–${Math.max(...degrees)})`,
     reached: `${fmt(100 * Math.min(...reached), 1)} %`,
     hops: `${fmt(mean(hops))} / ${Math.max(...maxHops)}`,
     duplicates: `${fmt(mean(duplicates))} / ${Math.max(...maxDuplicates)}`,
     bytes: `${Math.round(mean(bytes) / 1024)} KiB`,
+    time: `${Math.round(mean(times))} / ${Math.round(Math.max(...times))} ms`,
   };
 }
 
@@ -61,9 +68,11 @@ it(`a new listing in a mesh of ${HUBS} hubs`, async () => {
   const rows = [await run("reconcile"), await run("send-all")];
   const lines = [
     `\nSpread of one new listing, ${HUBS} hubs, ${LISTINGS} listings from random authors, one-way latency ${LATENCY_MS} ms`,
-    "| mode | degree mean (min–max) | reached (worst listing) | hops mean / max | duplicate deliveries per hub mean / max | bytes per listing, all frames |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.mode} | ${r.degree} | ${r.reached} | ${r.hops} | ${r.duplicates} | ${r.bytes} |`),
+    "| mode | degree mean (min–max) | reached (worst listing) | hops mean / max | duplicate deliveries per hub mean / max | bytes per listing, all frames | time to last hub mean / max |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map(
+      (r) => `| ${r.mode} | ${r.degree} | ${r.reached} | ${r.hops} | ${r.duplicates} | ${r.bytes} | ${r.time} |`,
+    ),
   ];
   console.log(lines.join("\n"));
 });

@@ -1,12 +1,15 @@
 // Two hubs that share 99% of 10,000 listings meet: bytes, frames and round trips until both
-// hold the union, with set reconciliation against the send-all baseline, in one run.
+// hold the union, with set reconciliation against the send-all baseline, in one run. Then the
+// same for 1,000 profiles, against the bytes of sending every profile.
 // Run: npx vitest run --config bench/vitest.config.ts bench/reconcile.bench.ts
 
 import { it } from "vitest";
 import { generateIdentity, type Identity } from "../src/shared/crypto.ts";
 import { MemoryStore } from "../src/shared/memory-store.ts";
+import { createProfile, type Profile } from "../src/shared/profile.ts";
 import { createListing, type Listing } from "../src/shared/records.ts";
-import { frameSize } from "../src/shared/wire.ts";
+import { frame, frameSize } from "../src/shared/wire.ts";
+import { Profiles } from "../src/worker/profiles.ts";
 import { Protocol } from "../src/worker/protocol.ts";
 import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/worker/reconcile.ts";
 import { DelayedNetwork } from "../tests/sim/mesh.ts";
@@ -17,6 +20,7 @@ const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const UNIQUE = Math.round(TOTAL / 100);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const AUTHORS = 100;
+const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000);
 
 async function makeListings(count: number): Promise<Listing[]> {
   const authors: Identity[] = await Promise.all(Array.from({ length: AUTHORS }, () => generateIdentity(0)));
@@ -47,6 +51,19 @@ async function syncRounds(a: Listing[], b: Listing[]): Promise<number> {
   return rounds;
 }
 
+function bytesByType(sent: { frame: unknown }[]) {
+  const byType = new Map<string, { frames: number; bytes: number }>();
+  for (const { frame } of sent) {
+    const type = (frame as { type: string }).type;
+    const entry = byType.get(type) ?? { frames: 0, bytes: 0 };
+    entry.frames++;
+    entry.bytes += frameSize(frame);
+    byType.set(type, entry);
+  }
+  const bytes = [...byType.values()].reduce((sum, e) => sum + e.bytes, 0);
+  return { byType, bytes };
+}
+
 async function meet(mode: "reconcile" | "send-all", a: Listing[], b: Listing[], union: number) {
   const network = new DelayedNetwork(LATENCY_MS);
   const nodes = await Promise.all(
@@ -66,17 +83,33 @@ async function meet(mode: "reconcile" | "send-all", a: Listing[], b: Listing[], 
   // onListing fires once per listing that was news, so the counts reach the union exactly.
   while (x.held.count < union || y.held.count < union) await new Promise((resolve) => setTimeout(resolve, 5));
   const elapsed = performance.now() - started;
-  const byType = new Map<string, { frames: number; bytes: number }>();
-  for (const { frame } of network.sent) {
-    const type = (frame as { type: string }).type;
-    const entry = byType.get(type) ?? { frames: 0, bytes: 0 };
-    entry.frames++;
-    entry.bytes += frameSize(frame);
-    byType.set(type, entry);
-  }
   network.disconnect(x.identity.peerId, y.identity.peerId);
-  const bytes = [...byType.values()].reduce((sum, e) => sum + e.bytes, 0);
-  return { elapsed, bytes, byType };
+  return { elapsed, ...bytesByType(network.sent) };
+}
+
+/** Two hubs with Profiles, each holding `a` or `b`, meet and reconcile until both hold all. */
+async function meetProfiles(a: Profile[], b: Profile[], union: number) {
+  const network = new DelayedNetwork(LATENCY_MS);
+  const nodes = await Promise.all(
+    [a, b].map(async (profiles) => {
+      const identity = await generateIdentity(Date.now());
+      const store = new MemoryStore();
+      for (const profile of profiles) await store.putProfileIf(profile, () => true);
+      const protocol = new Protocol({ identity, store, link: network.link(identity.peerId) });
+      const extension = new Profiles(identity, store, protocol);
+      protocol.use(extension);
+      const held = { count: profiles.length };
+      extension.onProfile(() => held.count++);
+      return { identity, held };
+    }),
+  );
+  const [x, y] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+  const started = performance.now();
+  network.connect(x.identity.peerId, y.identity.peerId);
+  while (x.held.count < union || y.held.count < union) await new Promise((resolve) => setTimeout(resolve, 5));
+  const elapsed = performance.now() - started;
+  network.disconnect(x.identity.peerId, y.identity.peerId);
+  return { elapsed, ...bytesByType(network.sent) };
 }
 
 it(`two hubs sharing 99% of ${TOTAL} listings`, async () => {
@@ -98,6 +131,34 @@ it(`two hubs sharing 99% of ${TOTAL} listings`, async () => {
       "| --- | --- | --- | --- | --- | --- |",
       `| reconcile | ${kib(reconcile.bytes)} | ${((100 * reconcile.bytes) / sendAll.bytes).toFixed(2)} % | ${rounds} (${Math.ceil(rounds / 2)} round trips) + request/answer | ${Math.round(reconcile.elapsed)} ms | ${detail(reconcile)} |`,
       `| send-all | ${kib(sendAll.bytes)} | 100 % | – | ${Math.round(sendAll.elapsed)} ms | ${detail(sendAll)} |`,
+    ].join("\n"),
+  );
+});
+
+it(`two hubs sharing 99% of ${PROFILES} profiles`, async () => {
+  const unique = Math.round(PROFILES / 100);
+  const now = Date.now();
+  const all = await Promise.all(
+    Array.from({ length: PROFILES + unique }, async (_, i) => {
+      const identity = await generateIdentity(0);
+      const at = now - Math.floor(Math.random() * 30 * 86_400_000);
+      return createProfile(identity, { name: `Member ${i}`, about: "a".repeat(200) }, at);
+    }),
+  );
+  const shared = all.slice(0, PROFILES - unique);
+  const a = [...shared, ...all.slice(PROFILES - unique, PROFILES)];
+  const b = [...shared, ...all.slice(PROFILES)];
+  const result = await meetProfiles(a, b, all.length);
+  // What sending every profile both ways would cost: one USER_INFO each.
+  const everything = [...a, ...b].reduce((sum, profile) => sum + frameSize(frame({ type: "USER_INFO", profile })), 0);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const detail = [...result.byType].map(([type, e]) => `${type} ${e.frames} frames ${kib(e.bytes)}`).join("; ");
+  console.log(
+    [
+      `\nTwo hubs, ${PROFILES} profiles each (200-character about), ${unique} on each side the other lacks, one-way latency ${LATENCY_MS} ms`,
+      "| set | bytes, both directions | % of sending every profile | time to union | frames |",
+      "| --- | --- | --- | --- | --- |",
+      `| profiles | ${kib(result.bytes)} | ${((100 * result.bytes) / everything).toFixed(2)} % of ${kib(everything)} | ${Math.round(result.elapsed)} ms | ${detail} |`,
     ].join("\n"),
   );
 });

@@ -113,11 +113,32 @@ const SyncRange = v.union([
 /** One message of set reconciliation (issue 6): ranges with fingerprints or key lists. */
 const Sync = v.strictObject({
   ...header("SYNC"),
-  /** Which record set is being reconciled; more (profiles) can be added. */
-  set: v.picklist(["listings"]),
+  /** Which record set is being reconciled: listings keyed (updatedAt, id), profiles (updatedAt, peerId). */
+  set: v.picklist(["listings", "profiles"]),
   from: SyncBound,
   ranges: v.pipe(v.array(SyncRange), v.maxLength(MAX_SYNC_ITEMS)),
   have: v.optional(v.pipe(v.array(SyncKey), v.minLength(1), v.maxLength(MAX_SYNC_ITEMS))),
+});
+
+/** Profile ids per PROFILE_REQUEST at most, as for LISTING_REQUEST. */
+export const MAX_PROFILE_REQUEST = 1000;
+/** Profiles per PROFILE_BROADCAST at most; the sender also keeps each frame under the byte cap. */
+export const MAX_PROFILES_PER_FRAME = 200;
+
+/** Ask for profiles by peer id, after reconciliation or an announcement says what we lack (issue 6). */
+const ProfileRequest = v.strictObject({
+  ...header("PROFILE_REQUEST"),
+  ids: v.pipe(v.array(PeerIdSchema), v.minLength(1), v.maxLength(MAX_PROFILE_REQUEST)),
+});
+
+/**
+ * The answer to PROFILE_REQUEST: many profiles a frame, each the record USER_INFO carries. One
+ * USER_INFO per profile would make a first sync of a few thousand profiles overrun the frame
+ * rate limit (policy.ts: bursts of 1,000 frames) and get the answering peer disconnected.
+ */
+const ProfileBroadcast = v.strictObject({
+  ...header("PROFILE_BROADCAST"),
+  profiles: v.pipe(v.array(UserInfo.entries.profile), v.minLength(1), v.maxLength(MAX_PROFILES_PER_FRAME)),
 });
 
 const ImageHash = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
@@ -159,6 +180,8 @@ export const FrameSchema = v.variant("type", [
   UserInfo,
   PeerList,
   Sync,
+  ProfileRequest,
+  ProfileBroadcast,
   ImageRequest,
   ImageChunk,
 ]);

@@ -1,5 +1,6 @@
-// Profiles over the protocol (USER_INFO): ours is signed when the user saves it; on connect we
-// send ours and the newest we know of others; a newer valid profile is stored and relayed.
+// Profiles over the protocol (USER_INFO): ours is signed when the user saves it and sent to every
+// peer; others' are reconciled on connect and gossiped by key like listings (sync.ts, issue 6),
+// asked for with PROFILE_REQUEST and answered with PROFILE_BROADCAST.
 
 import type { AuthorSummary, ProfileResult } from "../shared/api.ts";
 import type { Identity, PeerId } from "../shared/crypto.ts";
@@ -18,15 +19,27 @@ import { MAX_RECEIPTS, type Receipt } from "../shared/receipt.ts";
 import type { ImageRef } from "../shared/records.ts";
 import { agreementCard } from "../shared/seal.ts";
 import type { Store } from "../shared/store.ts";
-import { type Frame, frame } from "../shared/wire.ts";
+import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_PROFILES_PER_FRAME } from "../shared/wire.ts";
 import type { Protocol, ProtocolExtension } from "./protocol.ts";
+import { REQUEST_BATCH, type RecordKey, type RecordSet } from "./record-set.ts";
 import type { Thumbnail } from "./thumbnails.ts";
 
-/** Profiles of others sent on connect, newest first: enough for the listings a peer is likely to see. */
+/**
+ * Profiles of others sent on connect in send-all mode (the benchmark baseline), newest first;
+ * reconciliation replaces this.
+ */
 const PROFILES_ON_CONNECT = 200;
+/** Bytes per PROFILE_BROADCAST we aim for, leaving headroom under MAX_FRAME_BYTES. */
+const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
+
+const profileKey = (profile: Profile): RecordKey => ({
+  id: profile.peerId,
+  updatedAt: profile.updatedAt,
+  author: profile.peerId,
+});
 
 export class Profiles implements ProtocolExtension {
-  readonly types = ["USER_INFO"] as const;
+  readonly types = ["USER_INFO", "PROFILE_REQUEST", "PROFILE_BROADCAST"] as const;
   private readonly listeners = new Set<(profile: Profile) => void>();
 
   constructor(
@@ -38,7 +51,9 @@ export class Profiles implements ProtocolExtension {
     private readonly thumbnail?: (photo: Blob) => Promise<Thumbnail>,
     /** Fetches the avatar bytes of a profile from peers (Images.fetch). */
     private readonly fetchImages?: (refs: ImageRef[]) => Promise<void>,
-  ) {}
+  ) {
+    protocol.sync?.addSet(this.recordSet());
+  }
 
   onProfile(fn: (profile: Profile) => void): () => void {
     this.listeners.add(fn);
@@ -123,11 +138,12 @@ export class Profiles implements ProtocolExtension {
     }
     await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored));
     this.emit(profile);
-    this.relay(profile);
+    this.relay([profile]);
     return { ok: true, profile };
   }
 
   async onReady(peer: PeerId): Promise<void> {
+    if (this.protocol.sync) return; // reconciliation brings them (sync.ts)
     const known = (await this.store.listProfiles()).filter((p) => p.peerId !== peer);
     const own = known.filter((p) => p.peerId === this.identity.peerId);
     const others = known.filter((p) => p.peerId !== this.identity.peerId).slice(0, PROFILES_ON_CONNECT);
@@ -135,25 +151,78 @@ export class Profiles implements ProtocolExtension {
   }
 
   async onFrame(from: PeerId, incoming: Frame): Promise<void> {
-    if (incoming.type !== "USER_INFO") return;
-    const profile = incoming.profile;
-    const checked = await verifyProfile(profile, this.now());
-    if (!checked.ok) {
-      console.warn(`Peerboard: profile from ${from} rejected (${checked.reason})`);
-      this.protocol.strike(from, "bad-record");
-      return;
-    }
-    // Nobody but us signs our profile, and an old copy of it must not come back.
-    if (profile.peerId === this.identity.peerId) return;
-    if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) return;
-    if (profile.avatar) void this.fetchImages?.([profile.avatar]);
-    this.emit(profile);
-    this.relay(profile, from);
+    if (incoming.type === "USER_INFO") return this.accept(from, [incoming.profile]);
+    if (incoming.type === "PROFILE_BROADCAST") return this.accept(from, incoming.profiles);
+    if (incoming.type === "PROFILE_REQUEST") return this.serve(from, incoming);
   }
 
-  private relay(profile: Profile, except?: PeerId): void {
-    for (const peer of this.protocol.readyPeers())
-      if (peer !== except) this.protocol.send(peer, frame({ type: "USER_INFO", profile }));
+  /** Verifies and stores profiles from `from`; new ones are shown and gossiped on. */
+  private async accept(from: PeerId, profiles: Profile[]): Promise<void> {
+    const fresh: Profile[] = [];
+    for (const profile of profiles) {
+      const checked = await verifyProfile(profile, this.now());
+      if (!checked.ok) {
+        console.warn(`Peerboard: profile from ${from} rejected (${checked.reason})`);
+        // Disconnected for it: stop reading, but what was already stored still goes out below.
+        if (this.protocol.strike(from, "bad-record")) break;
+        continue;
+      }
+      // Nobody but us signs our profile, and an old copy of it must not come back.
+      if (profile.peerId === this.identity.peerId) continue;
+      if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) continue;
+      if (profile.avatar) void this.fetchImages?.([profile.avatar]);
+      this.emit(profile);
+      fresh.push(profile);
+    }
+    if (fresh.length) this.relay(fresh, from);
+  }
+
+  /** Answers a PROFILE_REQUEST with what we hold, except profiles of blocked peers. */
+  private async serve(from: PeerId, request: FrameOf<"PROFILE_REQUEST">): Promise<void> {
+    const found: Profile[] = [];
+    for (const id of request.ids) {
+      const profile = await this.store.getProfile(id);
+      if (profile && !this.protocol.isBlocked(profile.peerId)) found.push(profile);
+    }
+    let batch: Profile[] = [];
+    let bytes = 0;
+    for (const profile of found) {
+      const size = frameSize(profile) + 1;
+      if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
+        this.protocol.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(profile);
+      bytes += size;
+    }
+    if (batch.length) this.protocol.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+  }
+
+  /**
+   * New profiles go on as listings do: one saved here whole to every peer, one received announced
+   * by key (sync.ts). In send-all mode, every profile goes whole to every peer.
+   */
+  private relay(profiles: Profile[], except?: PeerId): void {
+    const push = this.protocol.sync
+      ? this.protocol.sync.spread("profiles", profiles.map(profileKey), except)
+      : this.protocol.readyPeers().filter((peer) => peer !== except);
+    for (const peer of push)
+      for (const profile of profiles) this.protocol.send(peer, frame({ type: "USER_INFO", profile }));
+  }
+
+  /** Profiles as a record set for sync.ts: keyed (updatedAt, peerId), asked for by peer id. */
+  private recordSet(): RecordSet {
+    return {
+      name: "profiles",
+      // "Syncing N / M" counts listings: a profile is small and not what the user waits for.
+      progress: false,
+      load: async () => (await this.store.listProfiles()).map(profileKey),
+      request: (peer, ids) => {
+        for (let i = 0; i < ids.length; i += REQUEST_BATCH)
+          this.protocol.send(peer, frame({ type: "PROFILE_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
+      },
+    };
   }
 
   private emit(profile: Profile): void {

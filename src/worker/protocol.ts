@@ -18,6 +18,7 @@ import {
 } from "../shared/wire.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
+import { listingKey, listingSet } from "./record-set.ts";
 import { SyncExtension } from "./sync.ts";
 
 export interface ProtocolOptions {
@@ -120,7 +121,8 @@ export class Protocol {
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
     this.syncMode = options.syncMode ?? "reconcile";
     if (this.syncMode === "reconcile") {
-      this.sync = new SyncExtension(this, this.store);
+      this.sync = new SyncExtension(this);
+      this.sync.addSet(listingSet(this.store, (peer, outgoing) => this.send(peer, outgoing)));
       this.use(this.sync);
     }
   }
@@ -151,6 +153,11 @@ export class Protocol {
   /** Resolves when every frame received from `peer` so far has been handled. */
   whenIdle(peer: PeerId): Promise<void> {
     return this.sessions.get(peer)?.queue ?? Promise.resolve();
+  }
+
+  /** Whether the user blocked this peer: we neither talk to it nor pass on what it wrote. */
+  isBlocked(peer: PeerId): boolean {
+    return this.blocked(peer);
   }
 
   /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
@@ -405,10 +412,12 @@ export class Protocol {
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {
-    const targets = this.readyPeers().filter((peer) => peer !== except);
-    // With sync, whole records go to a few peers and keys to the rest (sync.ts); send-all floods.
+    // With sync, a listing made here goes whole to every peer and one received is announced by
+    // key (sync.ts). Send-all floods every listing to every peer.
     const shown = listings.filter((l) => !this.blocked(l.author));
-    const push = this.sync ? this.sync.gossip(shown, targets) : targets;
+    const push = this.sync
+      ? this.sync.spread("listings", listings.map(listingKey), except)
+      : this.readyPeers().filter((peer) => peer !== except);
     const batches = batchListings(shown);
     for (const peer of push)
       for (const batch of batches) this.transmit(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));

@@ -1,12 +1,13 @@
-// Sync on connect (DESIGN.md §3): once HELLO is done, the peer with the smaller id opens a set
-// reconciliation (reconcile.ts) over SYNC frames; each side asks for the listings it lacks with
-// LISTING_REQUEST, and the core answers those with LISTING_BROADCAST. Replaces send-all, which
-// the core keeps behind `syncMode: "send-all"` as the benchmark baseline.
+// Sync on connect and gossip (DESIGN.md §3, issue 6), for every record set (record-set.ts:
+// listings, profiles). Once HELLO is done, the peer with the smaller id opens a set
+// reconciliation (reconcile.ts) per set over SYNC frames; each side asks for the records it lacks
+// (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New records then spread by key: see
+// `spread`. Replaces send-all, which the core keeps behind `syncMode: "send-all"` as the benchmark
+// baseline.
 
 import type { PeerId } from "../shared/crypto.ts";
-import type { Listing } from "../shared/records.ts";
-import type { Store } from "../shared/store.ts";
-import { type Frame, type FrameOf, frame } from "../shared/wire.ts";
+import type { Frame, FrameOf } from "../shared/wire.ts";
+import { frame } from "../shared/wire.ts";
 import type { Offence } from "./policy.ts";
 import type { ProtocolExtension } from "./protocol.ts";
 import {
@@ -21,13 +22,16 @@ import {
   type SyncRange,
   SyncSet,
 } from "./reconcile.ts";
+import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
 
 /** What the extension needs of the protocol core. */
 export interface SyncHost {
   readonly peerId: PeerId;
   send(peer: PeerId, frame: Frame): void;
   strike(peer: PeerId, offence: Offence): boolean;
-  onListing(fn: (listing: Listing) => void): () => void;
+  readyPeers(): PeerId[];
+  /** Authors the user blocked: their records are neither announced nor offered in a reconciliation. */
+  isBlocked(peer: PeerId): boolean;
 }
 
 /** Listings asked for during reconciliation, and how many of them have arrived. */
@@ -36,46 +40,50 @@ export interface SyncProgress {
   total: number;
 }
 
-/** Ids per LISTING_REQUEST frame (the schema allows 1000). */
-const REQUEST_BATCH = 500;
 /**
- * Gossip pushes a new listing whole to this many peers and only announces its key to the rest,
- * who ask for it if they lack it: flooding whole records to 6–8 peers would deliver each one
- * 5–7 times over. With 4 the longest path among 200 hubs stays at 5 hops (3 gave 6 at 20 ms
- * latency) and a hub gets about one duplicate on average (bench/gossip.bench.ts).
- */
-export const EAGER_FANOUT = 4;
-/**
- * A requested listing that has not come by then is forgotten, so a peer that announces keys it
- * never delivers cannot stop us asking others for that listing, nor leave progress hanging.
+ * A requested record that has not come by then is asked of another peer that announced it, or
+ * forgotten, so a peer that announces keys it never delivers cannot stop us fetching a record,
+ * nor leave progress hanging.
  */
 const PENDING_TTL_MS = 60_000;
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
 
-interface PeerSync {
-  /** Our listings when this peer's exchange began: both sides must compare one fixed set. */
-  set: SyncSet;
+interface Pending {
+  /** The peer asked. */
+  peer: PeerId;
+  updatedAt: number;
+  until: number;
+  /** Peers that announced this version: asked next if `peer` fails us, and not told of it. */
+  holders: Set<PeerId>;
+}
+
+interface SetState {
+  readonly records: RecordSet;
+  /** Our records at the start of each peer's exchange: both sides must compare one fixed set. */
+  readonly sessions: Map<PeerId, Promise<SyncSet>>;
+  /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
+  known?: Map<string, RecordKey>;
+  loading?: Promise<Map<string, RecordKey>>;
+  /** Records stored while `loading` ran, which its read may have missed. */
+  early: RecordKey[];
+  /** Ids asked for and not yet arrived: one record is fetched once, from one peer. */
+  readonly pending: Map<string, Pending>;
 }
 
 export class SyncExtension implements ProtocolExtension {
   readonly types = ["SYNC"] as const;
-  private readonly peers = new Map<PeerId, Promise<PeerSync>>();
-  /** Newest updatedAt of every listing we hold, by id; loaded once, then kept by onListing. */
-  private known?: Promise<Map<string, number>>;
+  private readonly sets = new Map<SetName, SetState>();
   private readonly hashes = new Map<string, Uint8Array>();
-  /** Ids asked for and not yet arrived, with the peer asked, so one listing is fetched once. */
-  private readonly pending = new Map<string, { peer: PeerId; updatedAt: number; until: number }>();
   private progress: SyncProgress = { received: 0, total: 0 };
   private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
-  /** Ids we asked for: when they arrive they are old news, announced but never pushed whole. */
-  private readonly pulled = new Set<string>();
 
-  constructor(
-    private readonly host: SyncHost,
-    private readonly store: Store,
-  ) {
-    host.onListing((listing) => void this.arrived(listing));
+  constructor(private readonly host: SyncHost) {}
+
+  /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
+  addSet(records: RecordSet): void {
+    if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
+    this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new Map() });
   }
 
   /** Progress of the listings requested so far; resets once all have arrived or were given up. */
@@ -91,76 +99,98 @@ export class SyncExtension implements ProtocolExtension {
   async onReady(peer: PeerId): Promise<void> {
     // One side opens, or both would run the same exchange twice.
     if (this.host.peerId > peer) return;
-    const state = await this.session(peer);
-    for (const message of await initiate(state.set)) this.sendMessage(peer, message);
+    for (const state of this.sets.values()) {
+      const set = await this.session(state, peer);
+      for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
+    }
   }
 
   async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
     if (incoming.type !== "SYNC") return;
+    // A set of a newer version, or one this hub does not keep: valid, so not punished.
+    const state = this.sets.get(incoming.set);
+    if (!state) return;
     // An announcement (keys only, no ranges) needs no snapshot and no answer: ask for news.
-    if (!incoming.ranges.length) return this.request(peer, incoming.have ?? []);
-    const state = await this.session(peer);
+    if (!incoming.ranges.length) return this.request(state, peer, incoming.have ?? []);
     let step: Awaited<ReturnType<typeof respond>>;
     try {
-      step = await respond(state.set, incoming);
+      step = await respond(await this.session(state, peer), incoming);
     } catch (error) {
       if (!(error instanceof SyncError)) throw error;
       console.warn(`Peerboard: SYNC from ${peer} dropped (${error.message})`);
       this.host.strike(peer, "malformed");
       return;
     }
-    for (const message of step.replies) this.sendMessage(peer, message);
-    await this.request(peer, step.need);
+    for (const message of step.replies) this.sendMessage(peer, incoming.set, message);
+    await this.request(state, peer, step.need);
   }
 
   /**
-   * Gossip for listings that were news to us: pushed whole to a few of `targets`, announced by
-   * key to the others. Returns the peers to push to; the core sends them the records.
+   * Records of `set` that were news to us (just stored), received from `from`, or made here
+   * (no `from`). Returns the peers to send them to whole (every peer for records made here, none
+   * for received ones); the caller sends them.
+   *
+   * Gossip is announce-and-pull ("lazy push"): a record travels whole only from its author, to
+   * every peer, and from a peer that was asked for it. Everyone else announces its key in a SYNC
+   * `have` to the peers not known to hold it, and a hub that lacks it asks one announcer. So a
+   * hub receives a record whole once, plus at most once more when its author's push was still
+   * on the way while it pulled: at most one duplicate per hub, by construction, whatever the
+   * mesh. A pull does not wait for a push that may be on its way: only authors push, and their
+   * push left before anyone could announce the record. Each pull follows the first announcement to arrive, so a record takes the shortest
+   * path in the mesh, and the hop count is that of flooding. The price is time: a hop is an
+   * announcement, a request and the record (three one-way trips instead of one).
+   * Pushing whole records to a bounded set of "push neighbours" (Plumtree's eager peers) cuts
+   * that time, but then first deliveries follow the sparser push graph and paths grow: a
+   * prototype with three push neighbours per hub took 6–8 hops among 200 hubs and more bytes
+   * (bench/RESULTS.md, "Announce and pull").
    */
-  gossip(listings: Listing[], targets: PeerId[]): PeerId[] {
-    const pushed = listings.filter((listing) => !this.pulled.delete(listing.id));
-    const pulled = listings.filter((listing) => !pushed.includes(listing));
-    const order = [...targets];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [order[i], order[j]] = [order[j] as PeerId, order[i] as PeerId];
+  spread(set: SetName, records: RecordKey[], from?: PeerId): PeerId[] {
+    const state = this.sets.get(set);
+    if (!state) throw new Error(`Record set ${set} is not synced`);
+    const peers = this.host.readyPeers().filter((peer) => peer !== from);
+    const announce = new Map<PeerId, SyncKey[]>();
+    for (const record of records) {
+      const holders = this.stored(state, record);
+      // Our own records that come back from a peer (another device with our identity, a sync
+      // after an import) are announced like anyone's: only a new version made here is pushed.
+      if (!from || this.host.isBlocked(record.author)) continue;
+      for (const peer of peers) {
+        if (holders?.has(peer)) continue;
+        const keys = announce.get(peer) ?? [];
+        keys.push([record.updatedAt, record.id]);
+        announce.set(peer, keys);
+      }
     }
-    // Our own new listing goes whole to every peer: the first hop is where spread is slowest.
-    const own = pushed.some((listing) => listing.author === this.host.peerId);
-    const eager = pushed.length ? order.slice(0, own ? order.length : EAGER_FANOUT) : [];
-    for (const peer of order) {
-      // Peers we push to still hear about the records we only pulled.
-      const keys: SyncKey[] = (eager.includes(peer) ? pulled : listings).map((l) => [l.updatedAt, l.id]);
+    for (const [peer, keys] of announce)
       for (let i = 0; i < keys.length; i += ANNOUNCE_BATCH)
-        this.sendMessage(peer, { from: [0, ""], ranges: [], have: keys.slice(i, i + ANNOUNCE_BATCH) });
-    }
-    return eager;
+        this.sendMessage(peer, set, { from: [0, ""], ranges: [], have: keys.slice(i, i + ANNOUNCE_BATCH) });
+    this.settle();
+    return from ? [] : peers;
   }
 
   onClose(peer: PeerId): void {
-    this.peers.delete(peer);
-    // What this peer still owed us will not come; a later exchange with anyone asks again.
-    for (const [id, entry] of this.pending) {
-      if (entry.peer !== peer) continue;
-      this.pending.delete(id);
-      this.pulled.delete(id);
+    // What this peer still owed us will not come: ask another that announced it.
+    for (const state of this.sets.values()) {
+      state.sessions.delete(peer);
+      this.reassign(state, (entry) => entry.peer === peer, peer);
     }
     this.settle();
   }
 
-  private session(peer: PeerId): Promise<PeerSync> {
-    let state = this.peers.get(peer);
-    if (!state) {
-      state = this.snapshot().then((set) => ({ set }));
-      this.peers.set(peer, state);
+  private session(state: SetState, peer: PeerId): Promise<SyncSet> {
+    let set = state.sessions.get(peer);
+    if (!set) {
+      set = this.snapshot(state);
+      state.sessions.set(peer, set);
     }
-    return state;
+    return set;
   }
 
-  private async snapshot(): Promise<SyncSet> {
-    const known = await this.knownListings();
+  private async snapshot(state: SetState): Promise<SyncSet> {
     const items: SyncItem[] = [];
-    for (const [id, updatedAt] of known) {
+    for (const { id, updatedAt, author } of (await this.known(state)).values()) {
+      // What we would not serve must not look like something we hold.
+      if (this.host.isBlocked(author)) continue;
       const text = `${updatedAt}:${id}`;
       let hash = this.hashes.get(text);
       if (!hash) {
@@ -172,62 +202,87 @@ export class SyncExtension implements ProtocolExtension {
     return SyncSet.fromItems(items);
   }
 
-  private knownListings(): Promise<Map<string, number>> {
-    this.known ??= this.store.listListings().then((listings) => {
-      const known = new Map<string, number>();
-      for (const listing of listings) known.set(listing.id, listing.updatedAt);
+  private known(state: SetState): Promise<Map<string, RecordKey>> {
+    state.loading ??= state.records.load().then((records) => {
+      const known = new Map<string, RecordKey>();
+      for (const record of [...records, ...state.early]) remember(known, record);
+      state.early = [];
+      state.known = known;
       return known;
     });
-    return this.known;
+    return state.loading;
   }
 
-  private async request(peer: PeerId, need: SyncKey[]): Promise<void> {
+  /** Asks `peer` for the keys we lack and nobody is fetching yet. */
+  private async request(state: SetState, peer: PeerId, need: SyncKey[]): Promise<void> {
     if (!need.length) return;
-    const known = await this.knownListings();
+    const known = await this.known(state);
     this.expire();
     const until = Date.now() + PENDING_TTL_MS;
     const ids: string[] = [];
     for (const [updatedAt, id] of need) {
-      // An older copy than ours, or one already on its way, is not worth the bytes.
-      if ((known.get(id) ?? -1) >= updatedAt || (this.pending.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
-      if (!this.pending.has(id)) this.progress.total++;
-      this.pending.set(id, { peer, updatedAt, until });
-      this.pulled.add(id);
+      // An older copy than ours is not worth the bytes; one already on its way, not twice.
+      if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
+      const entry = state.pending.get(id);
+      if (entry && entry.updatedAt >= updatedAt) {
+        if (entry.updatedAt === updatedAt) entry.holders.add(peer);
+        continue;
+      }
+      if (!entry && state.records.progress) this.progress.total++;
+      state.pending.set(id, { peer, updatedAt, until, holders: new Set([peer]) });
       ids.push(id);
     }
-    for (let i = 0; i < ids.length; i += REQUEST_BATCH)
-      this.host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
     if (!ids.length) return;
-    this.emitProgress();
+    state.records.request(peer, ids);
+    if (state.records.progress) this.emitProgress();
     setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+  }
+
+  /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
+  private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
+    if (state.known) remember(state.known, record);
+    else state.early.push(record);
+    const entry = state.pending.get(record.id);
+    if (!entry || entry.updatedAt > record.updatedAt) return undefined;
+    state.pending.delete(record.id);
+    if (state.records.progress) {
+      this.progress.received++;
+      this.emitProgress();
+    }
+    return entry.holders;
   }
 
   private expire(): void {
     const now = Date.now();
-    let expired = false;
-    for (const [id, entry] of this.pending) {
-      if (entry.until > now) continue;
-      this.pending.delete(id);
-      this.pulled.delete(id);
-      expired = true;
-    }
-    if (expired) this.settle();
-  }
-
-  private async arrived(listing: Listing): Promise<void> {
-    const known = await this.knownListings();
-    if ((known.get(listing.id) ?? -1) < listing.updatedAt) known.set(listing.id, listing.updatedAt);
-    const entry = this.pending.get(listing.id);
-    if (!entry || entry.updatedAt > listing.updatedAt) return;
-    this.pending.delete(listing.id);
-    this.progress.received++;
-    this.emitProgress();
+    for (const state of this.sets.values()) this.reassign(state, (entry) => entry.until <= now);
     this.settle();
   }
 
-  /** Once nothing is outstanding, the next sync counts from zero again. */
+  /** Pending records matching `failed` are asked of another announcer still connected, or given up. */
+  private reassign(state: SetState, failed: (entry: Pending) => boolean, gone?: PeerId): void {
+    const ready = new Set(this.host.readyPeers());
+    const retry = new Map<PeerId, string[]>();
+    for (const [id, entry] of state.pending) {
+      if (gone) entry.holders.delete(gone);
+      if (!failed(entry)) continue;
+      entry.holders.delete(entry.peer);
+      const next = [...entry.holders].find((peer) => ready.has(peer));
+      if (!next) {
+        state.pending.delete(id);
+        continue;
+      }
+      entry.peer = next;
+      entry.until = Date.now() + PENDING_TTL_MS;
+      retry.set(next, [...(retry.get(next) ?? []), id]);
+    }
+    for (const [peer, ids] of retry) state.records.request(peer, ids);
+    if (retry.size) setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+  }
+
+  /** Once no listing is outstanding, the next sync counts from zero again. */
   private settle(): void {
-    if (this.pending.size || !this.progress.total) return;
+    if (!this.progress.total) return;
+    for (const state of this.sets.values()) if (state.records.progress && state.pending.size) return;
     this.progress = { received: 0, total: 0 };
     this.emitProgress();
   }
@@ -237,16 +292,20 @@ export class SyncExtension implements ProtocolExtension {
     for (const fn of this.progressListeners) fn(progress);
   }
 
-  private sendMessage(peer: PeerId, message: SyncMessage): void {
+  private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
     const body: Omit<FrameOf<"SYNC">, "v" | "id"> = {
       type: "SYNC",
-      set: "listings",
+      set,
       from: bound(message.from),
       ranges: message.ranges.map(range),
       ...(message.have ? { have: message.have.map(bound) } : {}),
     };
     this.host.send(peer, frame(body));
   }
+}
+
+function remember(known: Map<string, RecordKey>, record: RecordKey): void {
+  if ((known.get(record.id)?.updatedAt ?? -1) < record.updatedAt) known.set(record.id, record);
 }
 
 const bound = (b: Bound | SyncKey): [number, string] => [b[0], b[1]];

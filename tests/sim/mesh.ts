@@ -1,14 +1,16 @@
-// A simulated community: many hubs (Protocol + MemoryStore) over one in-memory network, each
-// with the real Dialer and connection cap, so the mesh forms as it would in browsers.
+// A simulated community: many hubs (Protocol + Profiles + MemoryStore) over one in-memory
+// network, each with the real Dialer and connection cap, so the mesh forms as it would in browsers.
 // Used by tests/sim/*.test.ts and bench/gossip.bench.ts.
 
 import { generateIdentity, type PeerId } from "../../src/shared/crypto.ts";
 import { MemoryNetwork } from "../../src/shared/memory-link.ts";
 import { MemoryStore } from "../../src/shared/memory-store.ts";
+import type { Profile } from "../../src/shared/profile.ts";
 import type { Listing } from "../../src/shared/records.ts";
 import { frameSize } from "../../src/shared/wire.ts";
 import { capConnections, churnCandidate } from "../../src/worker/connection-cap.ts";
 import { Dialer } from "../../src/worker/dialer.ts";
+import { Profiles } from "../../src/worker/profiles.ts";
 import { Protocol } from "../../src/worker/protocol.ts";
 
 export interface MeshOptions {
@@ -26,6 +28,7 @@ export interface SimHub {
   id: PeerId;
   store: MemoryStore;
   protocol: Protocol;
+  profiles: Profiles;
   dialer: Dialer;
 }
 
@@ -69,6 +72,8 @@ export class Mesh {
         link,
         ...(options.syncMode ? { syncMode: options.syncMode } : {}),
       });
+      const profiles = new Profiles(identity, store, protocol);
+      protocol.use(profiles);
       const connected = () => protocol.connectedPeers().map((p) => p.id);
       capConnections(link, connected, options.maxConnections ?? 8);
       const dialer = new Dialer({
@@ -82,7 +87,7 @@ export class Mesh {
       dialer.setOnline(true);
       link.onPeer((peer, up) => dialer.peerChanged(peer, up));
       protocol.onPeerHints((peers) => dialer.addCandidates(peers));
-      mesh.hubs.push({ id: identity.peerId, store, protocol, dialer });
+      mesh.hubs.push({ id: identity.peerId, store, protocol, profiles, dialer });
     }
     return mesh;
   }
@@ -133,6 +138,14 @@ export class Mesh {
     let count = 0;
     for (const hub of this.hubs)
       if (((await hub.store.getListing(listing.id))?.version ?? 0) >= listing.version) count++;
+    return count;
+  }
+
+  /** Hubs holding this version of the profile (or a newer one). */
+  async profileHolders(profile: Profile): Promise<number> {
+    let count = 0;
+    for (const hub of this.hubs)
+      if (((await hub.store.getProfile(profile.peerId))?.updatedAt ?? 0) >= profile.updatedAt) count++;
     return count;
   }
 

@@ -24,6 +24,8 @@ const TYPES = [
   "USER_INFO",
   "PEER_LIST",
   "SYNC",
+  "PROFILE_REQUEST",
+  "PROFILE_BROADCAST",
   "ACK",
   "hello",
   "",

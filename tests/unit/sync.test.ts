@@ -128,6 +128,66 @@ describe("sync on connect (reconcile)", () => {
   });
 });
 
+describe("gossip: announce and pull", () => {
+  const announce = (listing: Listing) =>
+    frame({ type: "SYNC", set: "listings", from: [0, ""], ranges: [], have: [[listing.updatedAt, listing.id]] });
+
+  it("a relay announces a listing rather than pushing it; a hub that hears of it from two peers pulls it once", async () => {
+    // A is connected to B and C; D only to B and C.
+    const [a, b, c, d] = await Promise.all([node(), node(), node(), node()]);
+    for (const [x, y] of [
+      [a, b],
+      [a, c],
+      [b, d],
+      [c, d],
+    ] as const)
+      await connectReady(x, y);
+    const posted = await a.protocol.post(draft({ title: "Diamond" }));
+    await vi.waitFor(async () => expect(await d.store.getListing(posted.id)).toEqual(posted), WAIT);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The author sends it whole to its peers; D gets one copy, from whichever announced first.
+    expect(listingsCarried(a.id, b.id) + listingsCarried(a.id, c.id)).toBe(2);
+    expect(listingsCarried(b.id, d.id) + listingsCarried(c.id, d.id)).toBe(1);
+    expect(listingsCarried(b.id, c.id) + listingsCarried(c.id, b.id)).toBe(0);
+    const requests = network.sent.filter((s) => s.to !== d.id && (s.frame as Frame).type === "LISTING_REQUEST");
+    expect(requests.map((s) => s.from)).toEqual([d.id]);
+  });
+
+  it("when the peer asked leaves without answering, another peer that announced the listing is asked", async () => {
+    const [b, d, e] = await Promise.all([node(), node(), node()]);
+    const [listing] = await foreignListings(1, "Wanted");
+    if (!listing) throw new Error("no listing");
+    await seed(b, [listing]);
+    // E announces a listing it cannot deliver; D asks E, then meets B, who holds it.
+    await connectReady(d, e);
+    e.protocol.send(d.id, announce(listing));
+    await vi.waitFor(() => expect(requestsFor(e.id, d.id)).toBe(1), WAIT);
+    await connectReady(d, b);
+    b.protocol.send(d.id, announce(listing));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Already on its way from E as far as D knows: neither reconciliation nor the announcement asks B.
+    expect(requestsFor(b.id, d.id)).toBe(0);
+    network.disconnect(d.id, e.id);
+    await vi.waitFor(async () => expect(await d.store.getListing(listing.id)).toEqual(listing), WAIT);
+  });
+
+  it("our own listing that comes back from a peer (as after an identity import) is announced, not pushed", async () => {
+    const [a, b, c] = await Promise.all([node(), node(), node()]);
+    const mine = await createListing(a.identity, draft({ title: "Written on the old device" }), Date.now());
+    await seed(b, [mine]);
+    await connectReady(a, c);
+    await connectReady(a, b);
+    await vi.waitFor(async () => expect(await c.store.getListing(mine.id)).toEqual(mine), WAIT);
+    // C asked A for it after an announcement: A did not push its old listing to everyone.
+    expect(requestsFor(a.id, c.id)).toBe(1);
+  });
+
+  function requestsFor(to: PeerId, from: PeerId): number {
+    return network.sent.filter((s) => s.from === from && s.to === to && (s.frame as Frame).type === "LISTING_REQUEST")
+      .length;
+  }
+});
+
 describe("bad SYNC frames", () => {
   async function pair() {
     const a = await node();

@@ -67,6 +67,14 @@ function examples(): Record<string, Raw> {
       },
     },
     PEER_LIST: { ...head("PEER_LIST"), peers: [{ id: them.peerId, lastSeen: NOW }] },
+    PROFILE_REQUEST: { ...head("PROFILE_REQUEST"), ids: [me.peerId, them.peerId] },
+    PROFILE_BROADCAST: {
+      ...head("PROFILE_BROADCAST"),
+      profiles: [
+        { peerId: me.peerId, publicKey: me.publicKey, name: "Alice", about: "", updatedAt: NOW, signature: SIG },
+        { peerId: them.peerId, publicKey: them.publicKey, name: "Bob", about: "Hi", updatedAt: NOW, signature: SIG },
+      ],
+    },
     SYNC: {
       ...head("SYNC"),
       set: "listings",
@@ -129,8 +137,19 @@ const wrongTypes: Record<string, [path: string[], value: unknown][]> = {
     [["profile", "updatedAt"], -1],
     [["profile", "about"], "a".repeat(2001)],
   ],
+  PROFILE_REQUEST: [
+    [["ids"], []],
+    [["ids", "0"], "alice"],
+    [["ids"], Array.from({ length: 1001 }, () => me.peerId)],
+  ],
+  PROFILE_BROADCAST: [
+    [["profiles"], []],
+    [["profiles", "0", "name"], 1],
+    [["profiles", "1", "about"], "a".repeat(2001)],
+    [["profiles"], Array.from({ length: 201 }, () => ({ peerId: me.peerId }))],
+  ],
   SYNC: [
-    [["set"], "profiles"],
+    [["set"], "deals"],
     [["from"], [0]],
     [["from", "0"], -1],
     [["from", "1"], "has space"],
@@ -164,6 +183,7 @@ const nestedObjects: Record<string, string[]> = {
   ACK: ["ack"],
   USER_INFO: ["profile"],
   PEER_LIST: ["peers", "0"],
+  PROFILE_BROADCAST: ["profiles", "0"],
   SYNC: ["ranges", "1"],
 };
 
@@ -192,6 +212,8 @@ describe("parseFrame", () => {
         "LISTING_BROADCAST",
         "LISTING_REQUEST",
         "PEER_LIST",
+        "PROFILE_BROADCAST",
+        "PROFILE_REQUEST",
         "SYNC",
         "USER_INFO",
       ].sort(),
