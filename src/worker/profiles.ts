@@ -104,7 +104,7 @@ export class Profiles implements ProtocolExtension {
   private async publish(profile: Profile): Promise<void> {
     if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) return;
     this.emit(profile);
-    this.relay(profile);
+    this.relay([profile]);
   }
 
   async get(peerId: PeerId): Promise<Profile | undefined> {
