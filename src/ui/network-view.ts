@@ -40,6 +40,12 @@ function peersTable(report: NetworkReport): HTMLElement {
   );
 }
 
+/** Sealed mail we carry for others: we cannot read it, only count it. */
+export function relaySummary(relay: NonNullable<NetworkReport["relay"]>): string {
+  const messages = (n: number) => `${n} sealed message${n === 1 ? "" : "s"}`;
+  return `Holding ${messages(relay.held)} for peers who are away; ${relay.forwarded} passed on, ${relay.refused} refused.`;
+}
+
 function limitsList(report: NetworkReport): HTMLElement {
   const l = report.limits;
   const rows: [string, string][] = [
@@ -61,6 +67,7 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
   const peers = h("div");
   const banned = h("div");
   const blocked = h("div");
+  const relayed = h("p");
   const limits = h("div");
   outlet.replaceChildren(
     h(
@@ -72,6 +79,8 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
       banned,
       h("h3", { textContent: "Blocked users" }),
       blocked,
+      h("h3", { textContent: "Relayed mail" }),
+      relayed,
       h("h3", { textContent: "Limits" }),
       limits,
     ),
@@ -90,6 +99,7 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
           )
         : h("p", { className: "empty", textContent: "Nobody is banned." }),
     );
+    relayed.textContent = report.relay ? relaySummary(report.relay) : "This hub does not relay mail.";
     limits.replaceChildren(limitsList(report));
   };
   // Not on the refresh timer: rebuilding the list would take focus away from its buttons.
