@@ -2,8 +2,9 @@
 // author and the recipient carries a RELAY frame one hop: it checks the author's signature with
 // the key the frame carries (which must hash to the author's id) before it forwards or keeps
 // anything, forwards at once when the recipient is connected, and otherwise holds the frame in
-// memory, bounded and for a limited time, until the recipient completes HELLO with it. It cannot
-// read what it carries: the body is sealed to the recipient (seal.ts).
+// memory, bounded and for a limited time, until the recipient completes HELLO with it; what it
+// passed on it passes on again at the recipient's next HELLO, until it expires or the recipient's
+// ACK comes back through it. It cannot read what it carries: the body is sealed to the recipient.
 //
 // One hop is enough in a mesh of 6–8 connections, and keeps the cost of a frame bounded: a relay
 // passes on only what the frame's author handed it, never a frame that was itself relayed.
@@ -18,18 +19,19 @@ import type { Protocol } from "./protocol.ts";
 export type RelayFrame = FrameOf<"RELAY">;
 
 /**
- * What a relay keeps for peers that are away. Worst case 200 × ~33 KB (MAX_RELAYED_CIPHERTEXT as
- * base64url plus the header) ≈ 6.5 MB of memory; in practice chat messages are ~1 KB. 20 per
- * author leaves room for 10 authors' worth of a burst each even when one fills its share. Ten
- * minutes covers a reload, a radio moving to another tab or a short trip out of coverage; for
- * longer absences the author's outbox keeps the message and hands it out again.
+ * What a relay keeps for others, in memory only. At most 200 frames of at most ~25 KB
+ * (MAX_RELAYED_CIPHERTEXT plus the header) ≈ 5 MB; a chat message is ~1 KB. Frames waiting for
+ * a recipient that is away: at most 20 per author, so no author takes more than a tenth of the
+ * room. Copies already passed on fill the rest and make way first. Ten minutes covers a reload,
+ * the radio moving to another tab or a short trip out of coverage; for longer absences the
+ * author's outbox keeps the message and hands it out again.
  */
 export const RELAY_LIMITS = { maxHeld: 200, maxHeldPerAuthor: 20, ttlMs: 10 * 60_000 };
 
 export interface RelayStats {
-  /** Frames held now for peers that are away. */
+  /** Frames held now for peers that are away, not passed on yet. */
   held: number;
-  /** Frames passed on to their recipient since the hub started. */
+  /** Frames passed on to their recipient since the hub started (each counted once). */
   forwarded: number;
   /** Frames refused: forged, relayed twice, or no room to hold them. */
   refused: number;
@@ -78,17 +80,28 @@ export function relayedAck(publicKey: string, ack: Ack): RelayFrame {
 interface Held {
   from: PeerId;
   to: PeerId;
+  msgId: string;
   frame: RelayFrame;
   until: number;
+  /**
+   * Passed on once already. Kept until it expires and passed on again at the recipient's next
+   * HELLO: the channel it went on may have been dead already, since a peer that vanishes is
+   * noticed only seconds later, and nothing else would send it again (an ACK is not answered).
+   */
+  sent: boolean;
 }
+
+/** Message ids whose recipient answered through us: a late copy of the message is not carried. */
+const SETTLED_MEMORY = 1_000;
 
 export class Relay {
   private readonly protocol: Protocol;
   private readonly blocked: (peer: PeerId) => boolean;
   private readonly now: () => number;
   private readonly limits: typeof RELAY_LIMITS;
-  /** Held frames by recipient and relayRoute key: a second copy of the same frame replaces nothing. */
+  /** By recipient and relayRoute key: a second copy of the same frame adds nothing. Oldest first. */
   private readonly held = new Map<string, Held>();
+  private readonly settled = new Set<string>();
   private forwarded = 0;
   private refused = 0;
 
@@ -107,40 +120,74 @@ export class Relay {
     if (from !== peer || to === peer) return this.refuse(peer, `a frame by ${from} for ${to}`);
     if (this.blocked(from) || this.blocked(to)) return;
     if (!(await checkRelayed(relayed))) return this.refuse(peer, "a frame that does not verify");
-    if (this.protocol.readyPeers().includes(to)) {
-      this.send(to, relayed);
+    this.expire();
+    const { mail } = relayed;
+    const msgId = mail.type === "ACK" ? mail.ack.msgId : mail.sealed.msgId;
+    if (mail.type === "ACK" && mail.ack.status !== "read") this.settle(mail.ack.from, msgId);
+    if (mail.type !== "ACK" && this.settled.has(msgId)) {
+      // Its recipient has it and answered through us; the author missed the answer: repeat that.
+      for (const held of this.held.values())
+        if (held.to === from && held.from === to && held.msgId === msgId) this.pass(held);
       return;
     }
-    this.expire();
     const slot = `${to} ${key}`;
-    if (this.held.has(slot)) return;
-    const fromAuthor = [...this.held.values()].filter((h) => h.from === from).length;
-    if (this.held.size >= this.limits.maxHeld || fromAuthor >= this.limits.maxHeldPerAuthor) {
+    const ready = this.protocol.readyPeers().includes(to);
+    const known = this.held.get(slot);
+    if (known) {
+      // Handed again: the author is still waiting, so the copy we passed on may have been lost.
+      if (ready) this.pass(known);
+      return;
+    }
+    const held: Held = { from, to, msgId, frame: relayed, until: this.now() + this.limits.ttlMs, sent: false };
+    if (ready) {
+      this.pass(held);
+      if (this.makeRoom()) this.held.set(slot, held);
+      return;
+    }
+    const waiting = [...this.held.values()].filter((h) => !h.sent && h.from === from).length;
+    if (waiting >= this.limits.maxHeldPerAuthor || !this.makeRoom()) {
       // Full: not the author's fault, no strike. Its outbox hands the frame out again later.
       this.refused += 1;
       return;
     }
-    this.held.set(slot, { from, to, frame: relayed, until: this.now() + this.limits.ttlMs });
+    this.held.set(slot, held);
   }
 
   /** Passes on what waits for `peer`, which has just completed HELLO with us. */
   release(peer: PeerId): void {
     this.expire();
-    for (const [slot, held] of this.held) {
-      if (held.to !== peer) continue;
-      this.held.delete(slot);
-      if (!this.blocked(held.from)) this.send(peer, held.frame);
-    }
+    for (const held of this.held.values()) if (held.to === peer && !this.blocked(held.from)) this.pass(held);
   }
 
   stats(): RelayStats {
     this.expire();
-    return { held: this.held.size, forwarded: this.forwarded, refused: this.refused };
+    const held = [...this.held.values()].filter((h) => !h.sent).length;
+    return { held, forwarded: this.forwarded, refused: this.refused };
   }
 
-  private send(to: PeerId, relayed: RelayFrame): void {
-    this.forwarded += 1;
-    this.protocol.send(to, relayFrame(relayed.publicKey, relayed.mail));
+  private pass(held: Held): void {
+    if (!held.sent) this.forwarded += 1;
+    held.sent = true;
+    this.protocol.send(held.to, relayFrame(held.frame.publicKey, held.frame.mail));
+  }
+
+  /** The recipient answered: copies of its message are no longer needed. */
+  private settle(recipient: PeerId, msgId: string): void {
+    this.settled.add(msgId);
+    if (this.settled.size > SETTLED_MEMORY) this.settled.delete(this.settled.values().next().value as string);
+    for (const [slot, held] of this.held)
+      if (held.to === recipient && held.msgId === msgId && held.frame.mail.type !== "ACK") this.held.delete(slot);
+  }
+
+  /** Whether one more frame fits, forgetting the oldest copy already passed on when full. */
+  private makeRoom(): boolean {
+    if (this.held.size < this.limits.maxHeld) return true;
+    for (const [slot, held] of this.held) {
+      if (!held.sent) continue;
+      this.held.delete(slot);
+      return true;
+    }
+    return false;
   }
 
   private refuse(peer: PeerId, what: string): void {
