@@ -40,10 +40,9 @@ function peersTable(report: NetworkReport): HTMLElement {
   );
 }
 
-/** Sealed mail we carry for others: we cannot read it, only count it. */
+/** Mail and receipts we carry for others: end-to-end encrypted or signed, so only counted. */
 export function relaySummary(relay: NonNullable<NetworkReport["relay"]>): string {
-  const messages = (n: number) => `${n} sealed message${n === 1 ? "" : "s"}`;
-  return `Holding ${messages(relay.held)} for peers who are away; ${relay.forwarded} passed on, ${relay.refused} refused.`;
+  return `Held for peers who are away: ${relay.held}. Passed on: ${relay.forwarded}. Refused: ${relay.refused}.`;
 }
 
 function limitsList(report: NetworkReport): HTMLElement {
@@ -80,6 +79,10 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
       h("h3", { textContent: "Blocked users" }),
       blocked,
       h("h3", { textContent: "Relayed mail" }),
+      h("p", {
+        className: "meta",
+        textContent: "Deal steps, chat and receipts this hub carries between others. It cannot read them.",
+      }),
       relayed,
       h("h3", { textContent: "Limits" }),
       limits,

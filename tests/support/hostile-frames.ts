@@ -25,6 +25,7 @@ const TYPES = [
   "PEER_LIST",
   "SYNC",
   "ACK",
+  "RELAY",
   "hello",
   "",
 ];
