@@ -49,6 +49,8 @@ export interface NetworkReport {
     banMs: number;
     maxPeers: number;
   };
+  /** Sealed mail this hub carries for others (issue 5); absent from hubs that do not relay. */
+  relay?: { held: number; forwarded: number; refused: number };
 }
 
 export type HubEvent =

@@ -66,17 +66,43 @@ const DealProposal = v.strictObject({ ...header("DEAL_PROPOSAL"), sealed: Sealed
 const DealResponse = v.strictObject({ ...header("DEAL_RESPONSE"), sealed: Sealed });
 const ChatMessage = v.strictObject({ ...header("CHAT_MESSAGE"), sealed: Sealed });
 
-/** Delivery (or read) receipt for a sealed message, signed by its recipient (see outbox.ts). */
-const Ack = v.strictObject({
-  ...header("ACK"),
-  ack: v.strictObject({
-    msgId: MessageId,
-    /** Who received it (signs) and who sent it. */
-    from: PeerIdSchema,
-    to: PeerIdSchema,
-    status: v.picklist(["delivered", "read", "refused"]),
-    signature: v.pipe(Base64url(86), v.length(86)),
-  }),
+/** Delivery (or read) receipt for a sealed message, signed by its recipient (see src/shared/ack.ts). */
+const AckBody = v.strictObject({
+  msgId: MessageId,
+  /** Who received it (signs) and who sent it. */
+  from: PeerIdSchema,
+  to: PeerIdSchema,
+  status: v.picklist(["delivered", "read", "refused"]),
+  signature: v.pipe(Base64url(86), v.length(86)),
+});
+
+const Ack = v.strictObject({ ...header("ACK"), ack: AckBody });
+
+/**
+ * Ciphertext a relayed envelope may carry. The largest deal step or chat message seals to about
+ * 21 KB (2,000 characters that JSON escapes to 6 bytes each); a relay holds up to
+ * RELAY_HOLD_MAX of these in memory (src/worker/relay.ts), so it is tighter than the frame cap.
+ */
+export const MAX_RELAYED_CIPHERTEXT = 24 * 1024;
+
+/**
+ * Sealed mail or its ACK handed to a third peer for a recipient its author is not connected to
+ * (issue 5): one hop, author → relay → recipient. It carries what anyone needs to check it
+ * without having met the author: the author's identity key (which must hash to its id) and, for
+ * mail, the author's ECDH key signed by that identity key. The relay cannot read the body.
+ */
+const Relay = v.strictObject({
+  ...header("RELAY"),
+  publicKey: v.pipe(Base64url(87), v.length(87)),
+  mail: v.variant("type", [
+    v.strictObject({
+      type: v.picklist(["DEAL_PROPOSAL", "DEAL_RESPONSE", "CHAT_MESSAGE"]),
+      sealed: v.strictObject({ ...Sealed.entries, ciphertext: Base64url(MAX_RELAYED_CIPHERTEXT) }),
+      agreementKey: v.pipe(Base64url(87), v.length(87)),
+      agreementSignature: v.pipe(Base64url(86), v.length(86)),
+    }),
+    v.strictObject({ type: v.literal("ACK"), ack: AckBody }),
+  ]),
 });
 
 const UserInfo = v.strictObject({
@@ -184,6 +210,7 @@ export const FrameSchema = v.variant("type", [
   ProfileBroadcast,
   ImageRequest,
   ImageChunk,
+  Relay,
 ]);
 
 export type Frame = v.InferOutput<typeof FrameSchema>;

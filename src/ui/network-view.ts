@@ -40,6 +40,11 @@ function peersTable(report: NetworkReport): HTMLElement {
   );
 }
 
+/** Mail and receipts we carry for others: end-to-end encrypted or signed, so only counted. */
+export function relaySummary(relay: NonNullable<NetworkReport["relay"]>): string {
+  return `Held for peers who are away: ${relay.held}. Passed on: ${relay.forwarded}. Refused: ${relay.refused}.`;
+}
+
 function limitsList(report: NetworkReport): HTMLElement {
   const l = report.limits;
   const rows: [string, string][] = [
@@ -61,6 +66,7 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
   const peers = h("div");
   const banned = h("div");
   const blocked = h("div");
+  const relayed = h("p");
   const limits = h("div");
   outlet.replaceChildren(
     h(
@@ -72,6 +78,12 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
       banned,
       h("h3", { textContent: "Blocked users" }),
       blocked,
+      h("h3", { textContent: "Relayed mail" }),
+      h("p", {
+        className: "meta",
+        textContent: "Deal steps, chat and receipts this hub carries between others. It cannot read them.",
+      }),
+      relayed,
       h("h3", { textContent: "Limits" }),
       limits,
     ),
@@ -90,6 +102,7 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
           )
         : h("p", { className: "empty", textContent: "Nobody is banned." }),
     );
+    relayed.textContent = report.relay ? relaySummary(report.relay) : "This hub does not relay mail.";
     limits.replaceChildren(limitsList(report));
   };
   // Not on the refresh timer: rebuilding the list would take focus away from its buttons.

@@ -173,7 +173,15 @@ async function boot(): Promise<Hub> {
   dialer.addCandidates((await store.listPeers()).map((p) => p.id));
   const actions = new ListingActions(identity, store, protocol, Date.now, makeThumbnails);
   // Issue 5: deals and chat, sealed end to end, through an outbox that waits for ACKs.
-  const mailbox = new Mailbox({ identity, store, protocol, dial: (peer) => dialer.connectNow(peer) });
+  const mailbox = new Mailbox({
+    identity,
+    store,
+    protocol,
+    dial: (peer) => dialer.connectNow(peer),
+    // Mail for someone not connected goes by relay when we know their signed ECDH key.
+    resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer),
+    blocked: (peer) => blocked.has(peer),
+  });
   protocol.use(mailbox);
   const dealSettings: DealSettings = {
     ...DEFAULT_DEAL_SETTINGS,
@@ -412,6 +420,7 @@ const api: HubApi & MailApi = {
       peers: hub.protocol.connectedPeers(),
       banned: policy.banned(),
       limits: { maxFrameBytes: MAX_FRAME_BYTES, maxPeers: hub.dialer.maxPeers, ...policy.settings },
+      relay: hub.mailbox.relayStats(),
     };
   },
   async exportIdentity(passphrase: string): Promise<ExportResult> {

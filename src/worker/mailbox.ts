@@ -1,18 +1,31 @@
 // The outbox and the sealed-frame path (issue 5): deal steps and chat messages are sealed to
 // their recipient, kept in the outbox until the recipient's signed ACK comes back, and sent again
-// every time that peer completes HELLO. Incoming sealed frames are verified, decrypted, handed to
-// the feature that owns their kind (deals.ts, chat.ts) and acknowledged; replays are ignored.
+// every time that peer completes HELLO. While the recipient is not connected they are also
+// handed to a few connected peers that relay them one hop (relay.ts). Incoming sealed frames,
+// direct or relayed, are verified, decrypted, handed to the feature that owns their kind
+// (deals.ts, chat.ts) and acknowledged; replays are ignored.
 
+import { type Ack, type AckStatus, signAck, verifyAck } from "../shared/ack.ts";
 import type { Identity, PeerId } from "../shared/crypto.ts";
-import { sign, verify } from "../shared/crypto.ts";
 import { PeerboardError } from "../shared/errors.ts";
 import type { MailStore, OutboxEntry, OutboxKind } from "../shared/mail-store.ts";
-import { open, SealError, seal } from "../shared/seal.ts";
+import { checkAgreementCard, open, SealError, type Sealed, seal } from "../shared/seal.ts";
 import type { Store } from "../shared/store.ts";
 import { type Frame, type FrameOf, type FrameType, frame } from "../shared/wire.ts";
 import type { Protocol, ProtocolExtension } from "./protocol.ts";
+import {
+  checkRelayed,
+  type RELAY_LIMITS,
+  Relay,
+  type RelayFrame,
+  type RelayStats,
+  relayedAck,
+  relayRoute,
+} from "./relay.ts";
+import { type PeerKeys, RelayHandoff } from "./relay-handoff.ts";
 
-export type AckStatus = FrameOf<"ACK">["ack"]["status"];
+export type { AckStatus } from "../shared/ack.ts";
+export type { PeerKeys } from "./relay-handoff.ts";
 
 /** Handles one decrypted message; throwing a PeerboardError refuses it (ACK "refused", nothing stored). */
 export type MailHandler = (from: PeerId, body: unknown, msgId: string) => Promise<void>;
@@ -24,17 +37,22 @@ export interface MailboxOptions {
   protocol: Protocol;
   /** Asks the transport to reach a peer we have mail for (the hub's dialer). */
   dial?: (peer: PeerId) => void;
+  /**
+   * The keys of a peer that is not connected (stored peer records; later profiles), so mail to
+   * it can be sealed and handed to relays. Its ECDH card is checked before use.
+   */
+  resolveKeys?: (peer: PeerId) => Promise<PeerKeys | undefined>;
+  /** Users the user blocked: their relayed mail is dropped, and nothing is relayed to or from them. */
+  blocked?: (peer: PeerId) => boolean;
+  /** What we hold for others as a relay; RELAY_LIMITS unless a test says otherwise. */
+  relayLimits?: Partial<typeof RELAY_LIMITS>;
   now?: () => number;
 }
 
 const KINDS: readonly OutboxKind[] = ["DEAL_PROPOSAL", "DEAL_RESPONSE", "CHAT_MESSAGE"];
 
-function ackText(msgId: string, from: PeerId, to: PeerId, status: AckStatus): string {
-  return `peerboard-ack-v1\n${msgId}\n${from}\n${to}\n${status}`;
-}
-
 export class Mailbox implements ProtocolExtension {
-  readonly types: readonly FrameType[] = [...KINDS, "ACK"];
+  readonly types: readonly FrameType[] = [...KINDS, "ACK", "RELAY"];
   private readonly handlers = new Map<OutboxKind, MailHandler>();
   private readonly ackListeners = new Set<AckListener>();
   private readonly readyListeners = new Set<(peer: PeerId) => Promise<void> | void>();
@@ -42,7 +60,14 @@ export class Mailbox implements ProtocolExtension {
   private readonly store: Store & MailStore;
   private readonly protocol: Protocol;
   private readonly dial: (peer: PeerId) => void;
+  private readonly blocked: (peer: PeerId) => boolean;
   private readonly now: () => number;
+  /** What we carry for others. */
+  private readonly relay: Relay;
+  /** What others carry for us. */
+  private readonly handoff: RelayHandoff;
+  /** Mail for one msgId is handled one copy at a time: a direct and a relayed copy may race. */
+  private readonly handling = new Map<string, Promise<void>>();
   /** One flush per peer at a time, so an entry is not sealed and sent twice concurrently. */
   private readonly flushing = new Map<PeerId, Promise<void>>();
   /** Entries already sent on the current connection to a peer; a new connection sends all again. */
@@ -53,7 +78,26 @@ export class Mailbox implements ProtocolExtension {
     this.store = options.store;
     this.protocol = options.protocol;
     this.dial = options.dial ?? (() => undefined);
+    this.blocked = options.blocked ?? (() => false);
     this.now = options.now ?? Date.now;
+    this.relay = new Relay({
+      protocol: this.protocol,
+      blocked: this.blocked,
+      now: this.now,
+      ...(options.relayLimits ? { limits: options.relayLimits } : {}),
+    });
+    this.handoff = new RelayHandoff({
+      identity: this.identity,
+      protocol: this.protocol,
+      listOutbox: () => this.store.listOutbox(),
+      resolveKeys: options.resolveKeys ?? (async () => undefined),
+      blocked: this.blocked,
+    });
+  }
+
+  /** What this hub carries for others (the Network view shows it). */
+  relayStats(): RelayStats {
+    return this.relay.stats();
   }
 
   handle(kind: OutboxKind, handler: MailHandler): void {
@@ -69,10 +113,14 @@ export class Mailbox implements ProtocolExtension {
     return { msgId, to, kind, body, createdAt: this.now() };
   }
 
-  /** Sends a stored entry now if its recipient is connected, or dials the recipient. */
+  /**
+   * Sends a stored entry now if its recipient is connected; otherwise dials the recipient (direct
+   * delivery is preferred) and meanwhile hands the entry to relays.
+   */
   async dispatch(entry: OutboxEntry): Promise<void> {
-    if (this.protocol.readyPeers().includes(entry.to)) await this.flush(entry.to, [entry]);
-    else this.dial(entry.to);
+    if (this.protocol.readyPeers().includes(entry.to)) return this.flush(entry.to, [entry]);
+    this.dial(entry.to);
+    await this.handoff.hand([entry]);
   }
 
   /** Puts a message in the outbox and sends it now if its recipient is connected. */
@@ -89,13 +137,18 @@ export class Mailbox implements ProtocolExtension {
   }
 
   /**
-   * Tells the author we read their message, if they are connected; false when not (the caller
-   * keeps it and tries again from `onPeerReady`). Receipts are not themselves acknowledged.
+   * Tells the author we read their message: true when they are connected. When not, the receipt
+   * is handed to relays, which may or may not meet them, and false tells the caller to keep it
+   * and send it again from `onPeerReady`. Receipts are not themselves acknowledged.
    */
   async receipt(to: PeerId, msgId: string, status: AckStatus): Promise<boolean> {
-    if (!this.protocol.readyPeers().includes(to)) return false;
-    this.protocol.send(to, await this.ackFrame(to, msgId, status));
-    return true;
+    const ack = await signAck(this.identity, to, msgId, status);
+    if (this.protocol.readyPeers().includes(to)) {
+      this.protocol.send(to, frame({ type: "ACK", ack }));
+      return true;
+    }
+    this.handoff.handAck(ack);
+    return false;
   }
 
   /**
@@ -105,13 +158,19 @@ export class Mailbox implements ProtocolExtension {
   async retry(olderThanMs: number): Promise<void> {
     const cutoff = this.now() - olderThanMs;
     const ready = new Set(this.protocol.readyPeers());
-    const stale = (await this.store.listOutbox()).filter((e) => e.createdAt <= cutoff && ready.has(e.to));
+    const old = (await this.store.listOutbox()).filter((e) => e.createdAt <= cutoff);
+    const stale = old.filter((e) => ready.has(e.to));
     for (const peer of new Set(stale.map((e) => e.to)))
       await this.flush(
         peer,
         stale.filter((e) => e.to === peer),
         true,
       );
+    // A relay may have restarted and lost what it held: hand the rest out again.
+    await this.handoff.hand(
+      old.filter((e) => !ready.has(e.to)),
+      true,
+    );
   }
 
   /** Hears when a peer has completed HELLO, after its waiting mail went out. */
@@ -121,21 +180,30 @@ export class Mailbox implements ProtocolExtension {
 
   onClose(peer: PeerId): void {
     this.sentThisSession.delete(peer);
+    this.handoff.closed(peer);
   }
 
-  /** Everything waiting for a peer goes out each time it completes HELLO, until ACKed. */
+  /**
+   * Everything waiting for a peer goes out each time it completes HELLO, until ACKed: ours, and
+   * what we hold for it as a relay. The new peer can also carry our mail for peers that are away.
+   */
   async onReady(peer: PeerId): Promise<void> {
+    this.relay.release(peer);
     await this.flush(peer);
+    await this.handoff.hand();
     for (const fn of this.readyListeners) await fn(peer);
   }
 
   async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
     if (incoming.type === "ACK") return this.acknowledged(peer, incoming);
+    if (incoming.type === "RELAY") {
+      if (relayRoute(incoming).to !== this.identity.peerId) return this.relay.forward(peer, incoming);
+      return this.relayed(peer, incoming);
+    }
     if (incoming.type !== "DEAL_PROPOSAL" && incoming.type !== "DEAL_RESPONSE" && incoming.type !== "CHAT_MESSAGE")
       return;
     const sealed = incoming.sealed;
-    // Direct delivery only for now: the sender must be the author. Relaying through a third
-    // peer (gossip) will need the author's keys from its signed profile instead.
+    // A sealed frame comes straight from its author; anything else travels as RELAY.
     if (sealed.from !== peer || sealed.to !== this.identity.peerId) {
       this.protocol.strike(peer, "bad-record");
       return;
@@ -145,39 +213,92 @@ export class Mailbox implements ProtocolExtension {
       console.warn(`Peerboard: ${peer} sent sealed mail without an encryption key in its HELLO`);
       return;
     }
+    await this.accept(peer, incoming.type, sealed, keys.publicKey, keys.agreementKey);
+  }
+
+  /** A RELAY frame addressed to us, handed over by `via` (the relay). */
+  private async relayed(via: PeerId, incoming: RelayFrame): Promise<void> {
+    const { mail, publicKey } = incoming;
+    if (mail.type === "ACK") {
+      if (!(await checkRelayed(incoming))) {
+        this.protocol.strike(via, "bad-record");
+        return;
+      }
+      return this.retire(mail.ack);
+    }
+    const author = mail.sealed.from;
+    // As if it never came: a blocked user cannot reach us directly either.
+    if (this.blocked(author)) return;
+    const card = { agreementKey: mail.agreementKey, agreementSignature: mail.agreementSignature };
+    if (!(await checkAgreementCard(author, publicKey, card))) {
+      this.protocol.strike(via, "bad-record");
+      return;
+    }
+    // Its keys are learnt as soon as it opens, before it is handled: a reply may follow at once.
+    await this.accept(via, mail.type, mail.sealed, publicKey, mail.agreementKey, () =>
+      this.handoff.learn(author, { publicKey, ...card }),
+    );
+  }
+
+  /**
+   * Opens, dedups, handles and acknowledges one sealed message to us, with its author's keys;
+   * `via` handed it over (the author, or a relay); `opened` hears that it opened.
+   */
+  private async accept(
+    via: PeerId,
+    kind: OutboxKind,
+    sealed: Sealed,
+    authorKey: string,
+    authorAgreementKey: string,
+    opened?: () => void,
+  ): Promise<void> {
     let body: unknown;
     try {
-      body = await open(this.identity, incoming.type, sealed, keys.publicKey, keys.agreementKey);
+      body = await open(this.identity, kind, sealed, authorKey, authorAgreementKey);
     } catch (error) {
       if (!(error instanceof SealError)) throw error;
       console.warn(`Peerboard: ${error.message}`);
-      this.protocol.strike(peer, "bad-record");
+      this.protocol.strike(via, "bad-record");
       return;
     }
-    // A replay (or a resend whose ACK was lost) is answered again but changes nothing. Frames
-    // of one peer are handled one at a time (protocol.ts), so check-then-mark does not race.
-    if (await this.store.wasSeen(sealed.msgId)) {
-      this.protocol.send(peer, await this.ackFrame(peer, sealed.msgId, "delivered"));
-      return;
-    }
-    let status: AckStatus = "delivered";
-    try {
-      await this.handlers.get(incoming.type)?.(peer, body, sealed.msgId);
-    } catch (error) {
-      // Anything but a refusal is our bug: no ACK, so the sender keeps it and tries again.
-      if (!(error instanceof PeerboardError)) throw error;
-      console.warn(`Peerboard: refused ${incoming.type} from ${peer}: ${error.message}`);
-      status = "refused";
-    }
-    // Marked only once its effects are stored: a crash in between means a retry, not a loss.
-    await this.store.markSeen(sealed.msgId);
-    this.protocol.send(peer, await this.ackFrame(peer, sealed.msgId, status));
+    opened?.();
+    const author = sealed.from;
+    await this.once(sealed.msgId, async () => {
+      // A replay (or a resend whose ACK was lost, or a second copy by another path) is answered
+      // again but changes nothing.
+      if (await this.store.wasSeen(sealed.msgId)) return this.answer(author, sealed.msgId, "delivered", via);
+      let status: AckStatus = "delivered";
+      try {
+        await this.handlers.get(kind)?.(author, body, sealed.msgId);
+      } catch (error) {
+        // Anything but a refusal is our bug: no ACK, so the sender keeps it and tries again.
+        if (!(error instanceof PeerboardError)) throw error;
+        console.warn(`Peerboard: refused ${kind} from ${author}: ${error.message}`);
+        status = "refused";
+      }
+      // Marked only once its effects are stored: a crash in between means a retry, not a loss.
+      await this.store.markSeen(sealed.msgId);
+      await this.answer(author, sealed.msgId, status, via);
+    });
   }
 
-  private async ackFrame(to: PeerId, msgId: string, status: AckStatus): Promise<Frame> {
-    const from = this.identity.peerId;
-    const signature = await sign(this.identity.signing.privateKey, ackText(msgId, from, to, status));
-    return frame({ type: "ACK", ack: { msgId, from, to, status, signature } });
+  /** Runs `fn` after any other handling of the same message id has finished. */
+  private once(msgId: string, fn: () => Promise<void>): Promise<void> {
+    const next = (this.handling.get(msgId) ?? Promise.resolve()).then(fn);
+    const settled = next.catch(() => undefined);
+    this.handling.set(msgId, settled);
+    void settled.then(() => {
+      if (this.handling.get(msgId) === settled) this.handling.delete(msgId);
+    });
+    return next;
+  }
+
+  /** Our ACK goes straight to the author when connected, else back through the relay it came by. */
+  private async answer(author: PeerId, msgId: string, status: AckStatus, via: PeerId): Promise<void> {
+    const ack = await signAck(this.identity, author, msgId, status);
+    const ready = this.protocol.readyPeers();
+    if (ready.includes(author)) this.protocol.send(author, frame({ type: "ACK", ack }));
+    else if (ready.includes(via)) this.protocol.send(via, relayedAck(this.identity.publicKey, ack));
   }
 
   private async acknowledged(peer: PeerId, incoming: FrameOf<"ACK">): Promise<void> {
@@ -187,15 +308,22 @@ export class Mailbox implements ProtocolExtension {
       ack.from === peer &&
       ack.to === this.identity.peerId &&
       keys !== undefined &&
-      (await verify(keys.publicKey, ack.signature, ackText(ack.msgId, ack.from, ack.to, ack.status)));
+      (await verifyAck(keys.publicKey, ack));
     if (!valid) {
       this.protocol.strike(peer, "bad-record");
       return;
     }
+    await this.retire(ack);
+  }
+
+  /** A receipt whose signature by `ack.from` was checked, direct or relayed. */
+  private async retire(ack: Ack): Promise<void> {
+    if (ack.to !== this.identity.peerId) return;
     const waiting = (await this.store.listOutbox()).find((e) => e.msgId === ack.msgId);
     // Only the recipient can retire an entry: an ACK from anyone else leaves it waiting.
-    const entry = waiting?.to === peer ? await this.store.dequeue(ack.msgId) : undefined;
-    this.sentThisSession.get(peer)?.delete(ack.msgId);
+    const entry = waiting?.to === ack.from ? await this.store.dequeue(ack.msgId) : undefined;
+    this.sentThisSession.get(ack.from)?.delete(ack.msgId);
+    this.handoff.retired(ack.msgId);
     if (!entry && ack.status === "delivered") return;
     for (const fn of this.ackListeners) await fn(entry, ack.msgId, ack.status);
   }

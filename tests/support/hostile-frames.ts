@@ -27,6 +27,7 @@ const TYPES = [
   "PROFILE_REQUEST",
   "PROFILE_BROADCAST",
   "ACK",
+  "RELAY",
   "hello",
   "",
 ];
