@@ -178,8 +178,9 @@ async function boot(): Promise<Hub> {
     store,
     protocol,
     dial: (peer) => dialer.connectNow(peer),
-    // Mail for someone not connected goes by relay when we know their signed ECDH key.
-    resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer),
+    // Mail for someone not connected goes by relay when we know their signed ECDH key: from a
+    // HELLO we had with them, or else from their signed profile, which reaches everyone.
+    resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer) ?? (await store.getProfile(peer)),
     blocked: (peer) => blocked.has(peer),
   });
   protocol.use(mailbox);
