@@ -80,20 +80,28 @@ export class Profiles implements ProtocolExtension {
     const card = await agreementCard(this.identity);
     if (previous?.agreementKey === card.agreementKey) return;
     const { name = "", about = "", avatar, completed } = previous ?? {};
+    // A first, nameless profile is dated when the identity was made, so after importing an
+    // identity the profile it already has on peers (newer) wins and comes back, not this one.
     await this.publish(
       await signProfile(
         this.identity,
         { name, about, ...(avatar ? { avatar } : {}), ...(completed ? { completed } : {}) },
-        this.now(),
+        previous ? this.now() : this.identity.createdAt,
         previous,
       ),
     );
   }
 
-  /** Re-signs our profile with these completed deals (newest first, capped) when they changed. */
+  /**
+   * Adds these completed deals to our profile (newest first, capped) and re-signs it when that
+   * changes anything. Receipts are only ever added: ones the profile already lists stay, even
+   * when this device does not hold their deals (an identity imported from a backup).
+   */
   async setCompleted(receipts: Receipt[]): Promise<void> {
-    const completed = [...receipts].sort((a, b) => b.completedAt - a.completedAt).slice(0, MAX_RECEIPTS);
     const previous = await this.mine();
+    const byDeal = new Map((previous?.completed ?? []).map((r) => [r.dealId, r]));
+    for (const receipt of receipts) byDeal.set(receipt.dealId, receipt);
+    const completed = [...byDeal.values()].sort((a, b) => b.completedAt - a.completedAt).slice(0, MAX_RECEIPTS);
     if (canonicalJson(previous?.completed ?? []) === canonicalJson(completed)) return;
     const { name = "", about = "", avatar } = previous ?? {};
     await this.publish(
@@ -167,8 +175,8 @@ export class Profiles implements ProtocolExtension {
         if (this.protocol.strike(from, "bad-record")) break;
         continue;
       }
-      // Nobody but us signs our profile, and an old copy of it must not come back.
-      if (profile.peerId === this.identity.peerId) continue;
+      // A newer profile of our own was signed by this identity elsewhere (before an import, or
+      // on another device): it is ours, and putProfileIf keeps an older copy from coming back.
       if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) continue;
       if (profile.avatar) void this.fetchImages?.([profile.avatar]);
       this.emit(profile);

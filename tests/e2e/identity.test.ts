@@ -1,5 +1,5 @@
 // "Export identity" in one browser, "Import identity" in another: same peer id, the refusal of
-// a second browser using it at the same time, and own listings synced back from a peer.
+// a second browser using it at the same time, and own listings and profile synced back from a peer.
 
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
@@ -24,6 +24,13 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
   const carol = await openBoard(await newUser(env.browser), env.server.url);
   await post(alice, { title: "Cordless drill", price: "35" });
   await listingHeading(carol, "Cordless drill").waitFor();
+  await alice.getByRole("link", { name: "Profile" }).click();
+  await alice.getByLabel("Display name").fill("Alice Drills");
+  await alice.getByRole("button", { name: "Save profile" }).click();
+  await alice.getByText("Saved. Your peers get the new profile now.").waitFor();
+  await listingArticle(carol, "Cordless drill")
+    .getByText(/Posted by Alice Drills/)
+    .waitFor();
 
   await alice.getByRole("link", { name: "Identity" }).click();
   await alice.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
@@ -64,6 +71,15 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
   await laptop.getByRole("link", { name: "Board" }).click();
   await listingHeading(laptop, "Cordless drill").waitFor({ timeout: 45_000 });
   await expect(listingArticle(laptop, "Cordless drill").textContent()).resolves.toContain("Posted by you");
+  // Her profile comes back too, and the laptop's first, nameless one did not replace it at Carol's.
+  await laptop.evaluate((id) => {
+    location.hash = `#/people/${id}`;
+  }, aliceId);
+  await laptop.getByRole("heading", { name: "Alice Drills", level: 2 }).waitFor({ timeout: 15_000 });
+  await carol.getByRole("link", { name: "Board" }).click();
+  await listingArticle(carol, "Cordless drill")
+    .getByText(/Posted by Alice Drills/)
+    .waitFor();
   await laptop.context().close();
   await carol.context().close();
 }, 120_000);

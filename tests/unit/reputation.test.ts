@@ -116,8 +116,8 @@ afterEach(async () => {
 });
 
 /** A hub's protocol, mailbox, deals and profiles, wired as hub.ts wires them. */
-async function node(): Promise<Node> {
-  const me = await generateIdentity(Date.now());
+async function node(identity?: Identity): Promise<Node> {
+  const me = identity ?? (await generateIdentity(Date.now()));
   const store = await openIdbStore(`reputation-${Math.random().toString(36).slice(2)}`);
   await store.initIdentity(me);
   const link = network.link(me.peerId);
@@ -190,6 +190,32 @@ describe("reputation over the protocol", () => {
       role: "seller",
       other: buyer.id,
     });
+  });
+
+  it("an identity imported on a new device gets its profile and reputation back from peers", async () => {
+    const [seller, buyer, rita] = [await node(), await node(), await node()];
+    await connect(buyer, seller);
+    await connect(seller, rita);
+    expect(await seller.profiles.save({ name: "Sam", about: "Sells desks" })).toMatchObject({ ok: true });
+    const dealId = await acceptedDeal(seller, buyer);
+    await seller.deals.respond(dealId, "complete");
+    await vi.waitFor(async () => {
+      const atRita = await rita.store.getProfile(seller.id);
+      expect(atRita?.name).toBe("Sam");
+      expect(countReceipts(atRita?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+    }, WAIT);
+    for (const other of seller.protocol.connectedPeers()) seller.link.hangUp(other.id);
+
+    // The same identity on a fresh device: no deals, no profile; its first, nameless profile
+    // must not replace the real one, which comes back from Rita.
+    const restored = await node(seller.identity);
+    expect((await restored.profiles.mine())?.name).toBe("");
+    await connect(restored, rita);
+    await vi.waitFor(async () => expect((await restored.profiles.mine())?.name).toBe("Sam"), WAIT);
+    // Its own deals list is empty, and the receipts stay anyway.
+    await restored.profiles.setCompleted(await restored.deals.receipts());
+    expect(countReceipts((await restored.profiles.mine())?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+    expect((await rita.store.getProfile(seller.id))?.name).toBe("Sam");
   });
 
   it("refuses a completion that comes without the receipt signature: the deal stays accepted", async () => {
