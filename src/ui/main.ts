@@ -3,7 +3,7 @@
 // Where SharedWorker is missing, the hub runs in one tab's dedicated Worker (hub-fallback.ts).
 
 import * as Comlink from "comlink";
-import { HUB_LOCK, type HubApi, RADIO_LOCK } from "../shared/api.ts";
+import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
@@ -12,6 +12,10 @@ import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
 import "./styles.css";
 
+/** The service worker registers this long after the first peer is met, so the first sync goes first… */
+const SERVICE_WORKER_AFTER_PEER_MS = 1_000;
+/** …or this long after first paint anyway, for a tab that meets nobody. */
+const SERVICE_WORKER_DELAY_MS = 3_000;
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
 const app = root;
@@ -43,6 +47,22 @@ async function connectHub(): Promise<void> {
     (event) => unread?.handle(event),
   );
   unread = await watchUnread(current, app);
+  // Heard once, then the subscription goes: it only lets the service worker start (below).
+  const met = (status: HubStatus) => status.peers.some((peer) => peer.stage === "ready");
+  if (met(await current.status())) firstPeerMet();
+  else {
+    let key: number | undefined;
+    let heard = false;
+    key = await current.subscribe(
+      Comlink.proxy((event: HubEvent) => {
+        if (heard || event.type !== "status" || !met(event.status)) return;
+        heard = true;
+        firstPeerMet();
+        if (key !== undefined) void current.unsubscribe(key);
+      }),
+    );
+    if (heard) void current.unsubscribe(key);
+  }
   addEventListener("pagehide", unmount, { once: true });
   if (holdsRadioLock) await attachRadio(current);
   void navigator.locks.request(HUB_LOCK, async () => {
@@ -112,12 +132,25 @@ async function connectFallbackHub(): Promise<void> {
   void navigator.locks.request(HUB_HOST_LOCK, host);
 }
 
-/** The service worker and the storage footer wait for first paint; neither is needed for it. */
+/** Resolves once this tab's hub has met its first peer (see connectHub). */
+let firstPeerMet: () => void = () => undefined;
+const peerMet = new Promise<void>((resolve) => {
+  firstPeerMet = resolve;
+});
+
+/**
+ * The storage footer waits for first paint. The service worker waits longer: its first install
+ * downloads the whole app again, and on a first visit that competed with loading PeerJS,
+ * registering and the first sync (bench/RESULTS.md, first contact). So it starts a second after
+ * the first peer is met, or 3 s after first paint when no peer comes.
+ */
 function startAfterFirstPaint(): void {
   const notices = document.getElementById("notices");
   const footer = document.getElementById("footer");
-  if (notices) void registerServiceWorker(notices);
   if (footer) void mountStorageFooter(footer);
+  const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const settled = peerMet.then(() => after(SERVICE_WORKER_AFTER_PEER_MS));
+  if (notices) void Promise.race([settled, after(SERVICE_WORKER_DELAY_MS)]).then(() => registerServiceWorker(notices));
 }
 
 requestAnimationFrame(() => setTimeout(startAfterFirstPaint, 0));
