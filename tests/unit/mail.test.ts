@@ -1,97 +1,23 @@
 import "fake-indexeddb/auto";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
 import { dealState } from "../../src/shared/deal.ts";
 import type { OfferInput } from "../../src/shared/mail-api.ts";
-import type { ChatRecord, DealRecord, MailStore } from "../../src/shared/mail-store.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
+import type { DealRecord } from "../../src/shared/mail-store.ts";
+import type { MemoryNetwork } from "../../src/shared/memory-link.ts";
 import { createListing, type Listing } from "../../src/shared/records.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { Chat } from "../../src/worker/chat.ts";
-import { Deals } from "../../src/worker/deals.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Mailbox } from "../../src/worker/mailbox.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import { draft } from "./fixtures.ts";
+import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 
-const WAIT = { timeout: 3_000, interval: 5 };
-
+const { node: mailNode, connect, network: useNetwork } = useMailNodes();
 let network: MemoryNetwork;
-let teardown: (() => Promise<void>)[];
-
 beforeEach(() => {
-  network = new MemoryNetwork();
-  teardown = [];
-  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  network = useNetwork();
 });
+type Node = MailNode;
 
-afterEach(async () => {
-  for (const fn of teardown.reverse()) await fn();
-  vi.restoreAllMocks();
-});
-
-interface Node {
-  identity: Identity;
-  id: PeerId;
-  store: Store & MailStore;
-  link: MemoryLink;
-  protocol: Protocol;
-  mailbox: Mailbox;
-  deals: Deals;
-  chat: Chat;
-  dialled: PeerId[];
-  dealEvents: DealRecord[];
-  messageEvents: ChatRecord[];
-}
-
-let dbCounter = 0;
-
-/** A hub's worth of protocol, mailbox, deals and chat on a fresh fake-indexeddb database. */
-async function node(identity?: Identity, dbName?: string): Promise<Node> {
-  const me = identity ?? (await generateIdentity(Date.now()));
-  const store = await openIdbStore(dbName ?? `mail-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
-  await store.initIdentity(me);
-  const link = network.link(me.peerId);
-  const protocol = new Protocol({ identity: me, store, link });
-  const dialled: PeerId[] = [];
-  const mailbox = new Mailbox({ identity: me, store, protocol, dial: (peer) => dialled.push(peer) });
-  protocol.use(mailbox);
-  const dealEvents: DealRecord[] = [];
-  const messageEvents: ChatRecord[] = [];
-  const deals = new Deals({
-    identity: me,
-    store,
-    mailbox,
-    getListing: (id) => store.getListing(id),
-    onDeal: (d) => dealEvents.push(d),
-  });
-  const chat = new Chat({ identity: me, store, mailbox, onMessage: (m) => messageEvents.push(m) });
-  teardown.push(async () => {
-    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    store.close();
-  });
-  return {
-    identity: me,
-    id: me.peerId,
-    store,
-    link,
-    protocol,
-    mailbox,
-    deals,
-    chat,
-    dialled,
-    dealEvents,
-    messageEvents,
-  };
-}
-
-async function connect(a: Node, b: Node): Promise<void> {
-  a.link.dial(b.id);
-  await vi.waitFor(() => {
-    expect(a.protocol.readyPeers()).toContain(b.id);
-    expect(b.protocol.readyPeers()).toContain(a.id);
-  }, WAIT);
+function node(identity?: Identity, dbName?: string): Promise<Node> {
+  return mailNode({ ...(identity ? { identity } : {}), ...(dbName ? { dbName } : {}) });
 }
 
 async function listingOf(seller: Node, buyer: Node): Promise<Listing> {

@@ -1,106 +1,23 @@
 import "fake-indexeddb/auto";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import type { ChatRecord, DealRecord, MailStore } from "../../src/shared/mail-store.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity } from "../../src/shared/crypto.ts";
+import type { MemoryNetwork } from "../../src/shared/memory-link.ts";
 import { createListing } from "../../src/shared/records.ts";
 import { agreementCard } from "../../src/shared/seal.ts";
-import type { Store } from "../../src/shared/store.ts";
 import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/shared/wire.ts";
-import { Chat } from "../../src/worker/chat.ts";
-import { Deals } from "../../src/worker/deals.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Mailbox } from "../../src/worker/mailbox.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import type { RELAY_LIMITS, RelayFrame } from "../../src/worker/relay.ts";
 import { draft } from "./fixtures.ts";
+import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 
-const WAIT = { timeout: 3_000, interval: 5 };
-
+const { node: mailNode, connect, disconnect, network: useNetwork } = useMailNodes();
 let network: MemoryNetwork;
-let teardown: (() => Promise<void>)[];
-
 beforeEach(() => {
-  network = new MemoryNetwork();
-  teardown = [];
-  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  network = useNetwork();
 });
+type Node = MailNode;
 
-afterEach(async () => {
-  for (const fn of teardown.reverse()) await fn();
-  vi.restoreAllMocks();
-});
-
-interface Node {
-  identity: Identity;
-  id: PeerId;
-  store: Store & MailStore;
-  link: MemoryLink;
-  protocol: Protocol;
-  mailbox: Mailbox;
-  deals: Deals;
-  chat: Chat;
-  blocked: Set<PeerId>;
-  messageEvents: ChatRecord[];
-  dealEvents: DealRecord[];
-  clock: { now: number };
-}
-
-let dbCounter = 0;
-
-/** A hub's worth of protocol, mailbox, deals and chat, wired like src/worker/hub.ts. */
-async function node(relayLimits?: Partial<typeof RELAY_LIMITS>): Promise<Node> {
-  const identity = await generateIdentity(Date.now());
-  const store = await openIdbStore(`relay-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
-  await store.initIdentity(identity);
-  const link = network.link(identity.peerId);
-  const blocked = new Set<PeerId>();
-  const clock = { now: 0 };
-  const now = () => Date.now() + clock.now;
-  const protocol = new Protocol({ identity, store, link, blocked: (peer) => blocked.has(peer) });
-  const mailbox = new Mailbox({
-    identity,
-    store,
-    protocol,
-    resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer),
-    blocked: (peer) => blocked.has(peer),
-    now,
-    ...(relayLimits ? { relayLimits } : {}),
-  });
-  protocol.use(mailbox);
-  const messageEvents: ChatRecord[] = [];
-  const dealEvents: DealRecord[] = [];
-  const deals = new Deals({
-    identity,
-    store,
-    mailbox,
-    getListing: (id) => store.getListing(id),
-    onDeal: (d) => dealEvents.push(d),
-  });
-  const chat = new Chat({ identity, store, mailbox, onMessage: (m) => messageEvents.push(m) });
-  teardown.push(async () => {
-    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    store.close();
-  });
-  const id = identity.peerId;
-  return { identity, id, store, link, protocol, mailbox, deals, chat, blocked, messageEvents, dealEvents, clock };
-}
-
-async function connect(a: Node, b: Node): Promise<void> {
-  a.link.dial(b.id);
-  await vi.waitFor(() => {
-    expect(a.protocol.readyPeers()).toContain(b.id);
-    expect(b.protocol.readyPeers()).toContain(a.id);
-  }, WAIT);
-}
-
-async function disconnect(a: Node, b: Node): Promise<void> {
-  a.link.hangUp(b.id);
-  await vi.waitFor(() => {
-    expect(a.protocol.readyPeers()).not.toContain(b.id);
-    expect(b.protocol.readyPeers()).not.toContain(a.id);
-  }, WAIT);
+function node(relayLimits?: Partial<typeof RELAY_LIMITS>): Promise<Node> {
+  return mailNode(relayLimits ? { relayLimits } : {});
 }
 
 /** What `who` learns of `other` from a signed card (stored peer records; profiles later). */

@@ -2,27 +2,20 @@
 // owner's countersigned deals, and anyone who receives the profile can check every entry.
 
 import "fake-indexeddb/auto";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId, sign } from "../../src/shared/crypto.ts";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity, sign } from "../../src/shared/crypto.ts";
 import { signStep } from "../../src/shared/deal.ts";
 import { canonicalJson } from "../../src/shared/encoding.ts";
 import type { OfferInput } from "../../src/shared/mail-api.ts";
-import type { MailStore } from "../../src/shared/mail-store.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
 import { signProfile, verifyProfile } from "../../src/shared/profile.ts";
 import { checkReceipts, countReceipts, type Receipt, signReceipt } from "../../src/shared/receipt.ts";
 import { createListing } from "../../src/shared/records.ts";
 import { agreementCard } from "../../src/shared/seal.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { Deals } from "../../src/worker/deals.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Mailbox } from "../../src/worker/mailbox.ts";
-import { Profiles } from "../../src/worker/profiles.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
+import type { Profiles } from "../../src/worker/profiles.ts";
 import { draft } from "./fixtures.ts";
+import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 
 const NOW = 1_700_000_000_000;
-const WAIT = { timeout: 3_000, interval: 5 };
 let alice: Identity;
 let bob: Identity;
 let carol: Identity;
@@ -90,65 +83,12 @@ async function resign<T extends { signature: string }>(who: Identity, profile: T
 
 // ---- Over the protocol: two parties complete a deal, a third checks the seller's profile. ----
 
-interface Node {
-  identity: Identity;
-  id: PeerId;
-  store: Store & MailStore;
-  link: MemoryLink;
-  protocol: Protocol;
-  mailbox: Mailbox;
-  deals: Deals;
-  profiles: Profiles;
-}
+const { node: mailNode, connect } = useMailNodes();
+type Node = MailNode & { profiles: Profiles };
 
-let network: MemoryNetwork;
-let teardown: (() => Promise<void>)[];
-
-beforeEach(() => {
-  network = new MemoryNetwork();
-  teardown = [];
-  vi.spyOn(console, "warn").mockImplementation(() => undefined);
-});
-
-afterEach(async () => {
-  for (const fn of teardown.reverse()) await fn();
-  vi.restoreAllMocks();
-});
-
-/** A hub's protocol, mailbox, deals and profiles, wired as hub.ts wires them. */
+/** A hub with profiles, wired as hub.ts wires them. */
 async function node(identity?: Identity): Promise<Node> {
-  const me = identity ?? (await generateIdentity(Date.now()));
-  const store = await openIdbStore(`reputation-${Math.random().toString(36).slice(2)}`);
-  await store.initIdentity(me);
-  const link = network.link(me.peerId);
-  const protocol = new Protocol({ identity: me, store, link });
-  const mailbox = new Mailbox({ identity: me, store, protocol });
-  protocol.use(mailbox);
-  const profiles = new Profiles(me, store, protocol);
-  protocol.use(profiles);
-  const deals: Deals = new Deals({
-    identity: me,
-    store,
-    mailbox,
-    getListing: (id) => store.getListing(id),
-    onDeal: () => undefined,
-    onReceipt: async () => profiles.setCompleted(await deals.receipts()),
-  });
-  await profiles.ensure();
-  teardown.push(async () => {
-    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    store.close();
-  });
-  return { identity: me, id: me.peerId, store, link, protocol, mailbox, deals, profiles };
-}
-
-async function connect(a: Node, b: Node): Promise<void> {
-  a.link.dial(b.id);
-  await vi.waitFor(() => {
-    expect(a.protocol.readyPeers()).toContain(b.id);
-    expect(b.protocol.readyPeers()).toContain(a.id);
-  }, WAIT);
+  return (await mailNode({ profiles: true, ...(identity ? { identity } : {}) })) as Node;
 }
 
 const money = (amount: string): OfferInput => ({ amount, currency: "EUR", swap: "", message: "" });
