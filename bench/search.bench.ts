@@ -94,7 +94,7 @@ it(`search over ${LISTINGS} listings in one browser`, async () => {
   // The first answer waits for the hub to read every listing into its index.
   await page
     .getByRole("status", { name: "Result count" })
-    .filter({ hasText: /of \d+ listings/ })
+    .filter({ hasText: /of [\d,]+ listings/ })
     .waitFor();
   const firstAnswer = performance.now() - loadStarted;
 

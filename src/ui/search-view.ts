@@ -1,9 +1,9 @@
-// Search: a box labelled "Search" and filters; the hub answers each query with one page of
-// matches. Results follow typing and newly arrived listings.
+// Search: a box labelled "Search" and filters; the hub answers each query one page of matches
+// at a time, and "Show more" adds the next page. Results follow typing and newly arrived listings.
 
 import { PeerboardError } from "../shared/errors.ts";
 import { authorSummary } from "../shared/profile.ts";
-import type { Category } from "../shared/records.ts";
+import type { Category, Listing } from "../shared/records.ts";
 import { CATEGORIES, CATEGORY_LABELS, parsePrice } from "../shared/records.ts";
 import type { SearchQuery, SearchSort } from "../shared/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
@@ -58,6 +58,9 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   );
   const count = h("p", { className: "result-count", role: "status", "aria-label": "Result count" });
   const results = h("div", { className: "listings" });
+  /** Pages shown: "Show more" adds one; changing the query goes back to one. */
+  let pages = 1;
+  const more = h("button", { type: "button", className: "secondary", textContent: "Show more", hidden: true });
   outlet.replaceChildren(
     h(
       "div",
@@ -82,6 +85,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
         h("h2", { textContent: "Results" }),
         count,
         results,
+        more,
       ),
     ),
   );
@@ -115,26 +119,43 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       sort: sort.control.value as SearchSort,
       limit: PAGE,
     };
-    const result = await hub.search(query);
-    // A slower answer to an older query must not overwrite a newer one.
-    if (mine !== generation) return;
+    // One hub call per page shown, so a refresh keeps what "Show more" opened.
+    const listings: Listing[] = [];
+    let total = 0;
+    for (let page = 0; page < pages; page++) {
+      const result = await hub.search({ ...query, offset: page * PAGE });
+      // A slower answer to an older query must not overwrite a newer one.
+      if (mine !== generation) return;
+      listings.push(...result.listings);
+      total = result.total;
+      if (listings.length >= total) break;
+    }
     results.replaceChildren(
-      ...result.listings.map((l) =>
+      ...listings.map((l) =>
         listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
       ),
     );
+    more.hidden = listings.length >= total;
     count.textContent =
-      result.total === 0
+      total === 0
         ? "No listings match."
-        : result.total > result.listings.length
-          ? `Showing ${result.listings.length} of ${result.total} listings`
-          : `${result.total} ${result.total === 1 ? "listing" : "listings"}`;
+        : total > listings.length
+          ? `Showing ${listings.length.toLocaleString("en")} of ${total.toLocaleString("en")} listings`
+          : `${total} ${total === 1 ? "listing" : "listings"}`;
     results.dataset.query = JSON.stringify(query);
   };
   const rerun = () => void run().catch((error: unknown) => (count.textContent = `Search failed: ${String(error)}`));
-  for (const f of [text, minPrice, maxPrice]) f.control.addEventListener("input", rerun);
-  for (const f of [category, kind, sort]) f.control.addEventListener("change", rerun);
-  hasPhoto.addEventListener("change", rerun);
+  const restart = () => {
+    pages = 1;
+    rerun();
+  };
+  for (const f of [text, minPrice, maxPrice]) f.control.addEventListener("input", restart);
+  for (const f of [category, kind, sort]) f.control.addEventListener("change", restart);
+  hasPhoto.addEventListener("change", restart);
+  more.addEventListener("click", () => {
+    pages += 1;
+    rerun();
+  });
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {

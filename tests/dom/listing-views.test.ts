@@ -289,6 +289,48 @@ describe("search", () => {
     await vi.waitFor(() => expect(titles()).toEqual(["Green bicycle", "Red bicycle"]));
     expect(root.querySelector('[role="status"][aria-label="Result count"]')?.textContent).toBe("2 listings");
   });
+
+  it("shows 50 results at a time; 'Show more' adds the next page, a new query starts again", async () => {
+    const hub = new Hub(alice);
+    for (let i = 0; i < 120; i++)
+      hub.put(
+        await createListing(
+          bob,
+          { title: `Chair ${i}`, description: "", price: "5", currency: "EUR" },
+          Date.now() - 1000 + i,
+        ),
+      );
+    const root = await open(hub, "#/search");
+    const count = () => root.querySelector('[role="status"][aria-label="Result count"]')?.textContent;
+    const more = () => [...root.querySelectorAll("button")].find((b) => b.textContent === "Show more") as HTMLElement;
+    const shown = () => root.querySelectorAll("article").length;
+    await vi.waitFor(() => expect(count()).toBe("Showing 50 of 120 listings"));
+    more().click();
+    await vi.waitFor(() => expect(shown()).toBe(100));
+    expect(count()).toBe("Showing 100 of 120 listings");
+    // The newest first, no page twice.
+    const titles = [...root.querySelectorAll("article h3")].map((h) => h.textContent);
+    expect(new Set(titles).size).toBe(100);
+    expect(titles[0]).toBe("Chair 119");
+    more().click();
+    await vi.waitFor(() => expect(count()).toBe("120 listings"));
+    expect(more().hidden).toBe(true);
+
+    // A listing arriving meanwhile keeps the pages open; a new query starts from one page.
+    const arrived = await createListing(
+      bob,
+      { title: "Chair new", description: "", price: "5", currency: "EUR" },
+      Date.now(),
+    );
+    hub.put(arrived);
+    hub.emit({ type: "listing", listing: arrived });
+    await vi.waitFor(() => expect(count()).toBe("121 listings"));
+    const box = byLabel(root, "Search");
+    box.value = "chair";
+    box.dispatchEvent(new Event("input"));
+    await vi.waitFor(() => expect(count()).toBe("Showing 50 of 121 listings"));
+    expect(more().hidden).toBe(false);
+  });
 });
 
 describe("profile", () => {
