@@ -76,6 +76,7 @@ export const CURRENCIES = [
   "INR",
   "BRL",
 ] as const;
+export type Currency = (typeof CURRENCIES)[number];
 
 const PeerIdSchema = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const Base64url = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));

@@ -1,6 +1,6 @@
 // What a view may ask the hub's search for (HubApi.search); the hub's SearchIndex answers it.
 
-import type { Category } from "./records.ts";
+import type { Category, Currency } from "./records.ts";
 
 export type SearchSort = "newest" | "price-asc" | "price-desc";
 
@@ -9,6 +9,8 @@ export interface SearchQuery {
   text?: string;
   category?: Category | "";
   kind?: "offer" | "wanted" | "";
+  /** Only prices in this currency (free, swap and unpriced listings are not excluded by it). */
+  currency?: Currency | "";
   /** Inclusive bounds in minor units; free counts as 0, swaps and unpriced listings never match a bound. */
   minPrice?: number | null;
   maxPrice?: number | null;

@@ -3,8 +3,8 @@
 
 import { PeerboardError } from "../shared/errors.ts";
 import { authorSummary } from "../shared/profile.ts";
-import type { Category, Listing } from "../shared/records.ts";
-import { CATEGORIES, CATEGORY_LABELS, parsePrice } from "../shared/records.ts";
+import type { Category, Currency, Listing } from "../shared/records.ts";
+import { CATEGORIES, CATEGORY_LABELS, CURRENCIES, parsePrice } from "../shared/records.ts";
 import type { SearchQuery, SearchSort } from "../shared/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
@@ -38,6 +38,10 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       ["offer", "Offering"],
       ["wanted", "Wanted"],
     ]),
+  );
+  const currency = field(
+    "Currency",
+    select("currency", [["", "Any currency"], ...CURRENCIES.map((c): [string, string] => [c, c])]),
   );
   const minPrice = field("Lowest price", h("input", { name: "min", inputMode: "decimal", autocomplete: "off" }));
   const maxPrice = field("Highest price", h("input", { name: "max", inputMode: "decimal", autocomplete: "off" }));
@@ -74,7 +78,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
           { noValidate: true, onsubmit: (event: Event) => event.preventDefault(), "aria-label": "Search listings" },
           text.wrapper,
           h("div", { className: "row even" }, category.wrapper, kind.wrapper),
-          h("div", { className: "row even" }, minPrice.wrapper, maxPrice.wrapper),
+          h("div", { className: "row even" }, minPrice.wrapper, maxPrice.wrapper, currency.wrapper),
           hasPhotoField,
           sort.wrapper,
         ),
@@ -113,6 +117,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       text: text.control.value,
       category: category.control.value as Category | "",
       kind: kind.control.value as SearchQuery["kind"],
+      currency: currency.control.value as Currency | "",
       minPrice: min,
       maxPrice: max,
       hasPhoto: hasPhoto.checked,
@@ -150,7 +155,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     rerun();
   };
   for (const f of [text, minPrice, maxPrice]) f.control.addEventListener("input", restart);
-  for (const f of [category, kind, sort]) f.control.addEventListener("change", restart);
+  for (const f of [category, kind, currency, sort]) f.control.addEventListener("change", restart);
   hasPhoto.addEventListener("change", restart);
   more.addEventListener("click", () => {
     pages += 1;

@@ -14,6 +14,8 @@ interface Entry {
   kind: "offer" | "wanted";
   /** Comparable price: 0 for free, null for swaps and listings without a price. */
   price: number | null;
+  /** The currency of a price above 0; null for free, swaps and listings without a price. */
+  currency: string | null;
   updatedAt: number;
   expiresAt: number;
   hasPhoto: boolean;
@@ -66,6 +68,7 @@ export class SearchIndex {
       category: listing.category,
       kind: listing.kind,
       price: listing.pricing === "free" ? 0 : listing.pricing === "swap" ? null : listing.price,
+      currency: listing.pricing === "amount" && listing.price ? listing.currency : null,
       updatedAt: listing.updatedAt,
       expiresAt: listing.expiresAt,
       hasPhoto: listing.images.length > 0,
@@ -104,7 +107,7 @@ export class SearchIndex {
   query(query: SearchQuery, now: number): { ids: string[]; total: number } {
     const matched = this.matchText(tokenize(query.text ?? ""));
     const sort = query.sort ?? "newest";
-    const { category, kind, hasPhoto } = query;
+    const { category, kind, hasPhoto, currency } = query;
     const min = query.minPrice ?? null;
     const max = query.maxPrice ?? null;
     const passes = (e: Entry) => {
@@ -113,6 +116,8 @@ export class SearchIndex {
       if (category && e.category !== category) return false;
       if (kind && e.kind !== kind) return false;
       if (hasPhoto && !e.hasPhoto) return false;
+      // Amounts in another currency are not comparable; free listings cost nothing in any.
+      if (currency && e.currency !== null && e.currency !== currency) return false;
       if ((min !== null || max !== null) && e.price === null) return false;
       if (min !== null && (e.price as number) < min) return false;
       if (max !== null && (e.price as number) > max) return false;

@@ -290,6 +290,23 @@ describe("search", () => {
     expect(root.querySelector('[role="status"][aria-label="Result count"]')?.textContent).toBe("2 listings");
   });
 
+  it("a price bound with a currency compares like with like", async () => {
+    const hub = new Hub(alice);
+    const make = (title: string, extra: Partial<ListingDraft>) =>
+      createListing(bob, { title, description: "", price: "", currency: "EUR", ...extra }, Date.now());
+    hub.put(await make("Lamp in euros", { price: "30" }));
+    hub.put(await make("Lamp in dollars", { price: "30", currency: "USD" }));
+    hub.put(await make("Lamp for free", { pricing: "free" }));
+    const root = await open(hub, "#/search");
+    const titles = () => [...root.querySelectorAll("article h3")].map((h) => h.textContent).sort();
+    await vi.waitFor(() => expect(titles()).toHaveLength(3));
+    byLabel(root, "Highest price").value = "35";
+    byLabel(root, "Highest price").dispatchEvent(new Event("input"));
+    byLabel<HTMLSelectElement>(root, "Currency").value = "USD";
+    byLabel<HTMLSelectElement>(root, "Currency").dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect(titles()).toEqual(["Lamp for free", "Lamp in dollars"]));
+  });
+
   it("shows 50 results at a time; 'Show more' adds the next page, a new query starts again", async () => {
     const hub = new Hub(alice);
     for (let i = 0; i < 120; i++)

@@ -89,6 +89,18 @@ describe("SearchIndex", () => {
     expect(index.query({ sort: "price-desc" }, NOW).ids).toEqual([dear.id, wanted.id, cheap.id, free.id, swap.id]);
   });
 
+  it("a currency filter keeps prices in that currency and free listings; bounds then compare like with like", () => {
+    const index = new SearchIndex();
+    const euros = listing({ price: 3000, currency: "EUR" });
+    const dollars = listing({ price: 2000, currency: "USD" });
+    const free = listing({ pricing: "free", price: null, currency: "USD" });
+    const swap = listing({ pricing: "swap", price: null });
+    for (const l of [euros, dollars, free, swap]) index.add(l);
+    expect(index.query({ currency: "EUR" }, NOW).ids.sort()).toEqual([euros.id, free.id, swap.id].sort());
+    expect(index.query({ currency: "EUR", maxPrice: 2500 }, NOW).ids).toEqual([free.id]);
+    expect(index.query({ currency: "USD", minPrice: 1000 }, NOW).ids).toEqual([dollars.id]);
+  });
+
   it("pages through results newest first", () => {
     const index = new SearchIndex();
     const all = Array.from({ length: 7 }, (_, i) => listing({ updatedAt: NOW - 1000 + i, createdAt: NOW - 1000 }));
@@ -106,6 +118,7 @@ describe("SearchIndex", () => {
       category: fc.constantFrom(...CATEGORIES),
       kind: fc.constantFrom("offer" as const, "wanted" as const),
       price: fc.option(fc.nat(10_000), { nil: null }),
+      currency: fc.constantFrom("EUR" as const, "USD" as const),
       expiresAt: fc.integer({ min: NOW - 5, max: NOW + 5 }),
     });
     fc.assert(
@@ -117,6 +130,7 @@ describe("SearchIndex", () => {
             .map((w) => w.join(" ")),
           category: fc.constantFrom("", ...CATEGORIES),
           kind: fc.constantFrom("" as const, "offer" as const, "wanted" as const),
+          currency: fc.constantFrom("" as const, "EUR" as const, "USD" as const),
           minPrice: fc.option(fc.nat(10_000), { nil: null }),
           maxPrice: fc.option(fc.nat(10_000), { nil: null }),
         }),
@@ -132,6 +146,7 @@ describe("SearchIndex", () => {
               words.every((w) => tokens.some((t) => t.startsWith(w))) &&
               (!query.category || l.category === query.category) &&
               (!query.kind || l.kind === query.kind) &&
+              (!query.currency || !l.price || l.currency === query.currency) &&
               (query.minPrice === null || (l.price !== null && l.price >= query.minPrice)) &&
               (query.maxPrice === null || (l.price !== null && l.price <= query.maxPrice))
             );
