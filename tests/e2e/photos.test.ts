@@ -15,7 +15,7 @@ import { png } from "./png.ts";
 
 const env = useServerAndBrowser();
 
-it("photos are shrunk to thumbnails, reach the other browser and show there; a text file is refused", async () => {
+it("photos are shrunk to thumbnails, reach the other browser and show there; a text file and a huge one are refused", async () => {
   const alice = await openBoard(await newUser(env.browser), env.server.url);
   const bob = await openBoard(await newUser(env.browser), env.server.url);
   await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
@@ -27,6 +27,13 @@ it("photos are shrunk to thumbnails, reach the other browser and show there; a t
     .setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi") }]);
   await alice.getByRole("button", { name: "Post" }).click();
   await alice.getByText('"notes.txt" is not an image.').waitFor();
+  expect(await alice.getByRole("article").count()).toBe(1);
+  // A photo over 25 MB is refused before the hub tries to decode it.
+  await alice
+    .getByLabel("Photos")
+    .setInputFiles([{ name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(26 * 1024 * 1024) }]);
+  await alice.getByRole("button", { name: "Post" }).click();
+  await alice.getByText('"huge.png" is too large to make a thumbnail from (over 25 MB).').waitFor();
   expect(await alice.getByRole("article").count()).toBe(1);
 
   await alice.getByLabel("Photos").setInputFiles([
