@@ -62,14 +62,27 @@ export function receiptTerms(owner: PeerId, receipt: Receipt): ReceiptTerms {
   return { dealId: receipt.dealId, listingId: receipt.listingId, buyer, seller, completedAt: receipt.completedAt };
 }
 
+/**
+ * Receipts already checked, by owner, deal and signature: a profile is re-signed with all its
+ * receipts whenever its owner completes a deal or edits it, and each version reaches every hub,
+ * so without this every version would cost up to MAX_RECEIPTS signature checks again.
+ */
+const checked = new Set<string>();
+const CHECKED_MAX = 20_000;
+
 /** Every receipt in `owner`'s profile is countersigned by a real other party, each deal once. */
 export async function checkReceipts(owner: PeerId, receipts: readonly Receipt[]): Promise<boolean> {
   const deals = new Set<string>();
   for (const receipt of receipts) {
     if (receipt.other === owner || deals.has(receipt.dealId)) return false;
     deals.add(receipt.dealId);
+    // Role, counterparty, key and time are all part of what the signature covers.
+    const key = `${owner}\n${receipt.role}\n${receipt.other}\n${receipt.otherKey}\n${receipt.dealId}\n${receipt.listingId}\n${receipt.completedAt}\n${receipt.otherSignature}`;
+    if (checked.has(key)) continue;
     const terms = receiptTerms(owner, receipt);
     if (!(await checkReceiptSignature(terms, receipt.other, receipt.otherKey, receipt.otherSignature))) return false;
+    if (checked.size >= CHECKED_MAX) checked.clear();
+    checked.add(key);
   }
   return true;
 }
