@@ -79,17 +79,9 @@ export class Profiles implements ProtocolExtension {
     const previous = await this.mine();
     const card = await agreementCard(this.identity);
     if (previous?.agreementKey === card.agreementKey) return;
-    const { name = "", about = "", avatar, completed } = previous ?? {};
     // A first, nameless profile is dated when the identity was made, so after importing an
     // identity the profile it already has on peers (newer) wins and comes back, not this one.
-    await this.publish(
-      await signProfile(
-        this.identity,
-        { name, about, ...(avatar ? { avatar } : {}), ...(completed ? { completed } : {}) },
-        previous ? this.now() : this.identity.createdAt,
-        previous,
-      ),
-    );
+    await this.resign(previous, {}, previous ? this.now() : this.identity.createdAt);
   }
 
   /**
@@ -103,13 +95,14 @@ export class Profiles implements ProtocolExtension {
     for (const receipt of receipts) byDeal.set(receipt.dealId, receipt);
     const completed = [...byDeal.values()].sort((a, b) => b.completedAt - a.completedAt).slice(0, MAX_RECEIPTS);
     if (canonicalJson(previous?.completed ?? []) === canonicalJson(completed)) return;
-    const { name = "", about = "", avatar } = previous ?? {};
-    await this.publish(
-      await signProfile(this.identity, { name, about, ...(avatar ? { avatar } : {}), completed }, this.now(), previous),
-    );
+    await this.resign(previous, { completed }, this.now());
   }
 
-  private async publish(profile: Profile): Promise<void> {
+  /** Signs, stores and sends our profile: what `previous` says, with `changes` over it. */
+  private async resign(previous: Profile | undefined, changes: { completed?: Receipt[] }, at: number): Promise<void> {
+    const { name = "", about = "", avatar, completed } = previous ?? {};
+    const content = { name, about, ...(avatar ? { avatar } : {}), ...(completed ? { completed } : {}), ...changes };
+    const profile = await signProfile(this.identity, content, at, previous);
     if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) return;
     this.emit(profile);
     this.relay([profile]);
