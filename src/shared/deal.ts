@@ -181,15 +181,3 @@ export async function verifyStep(raw: unknown): Promise<DealStep | undefined> {
   const { signature, ...unsigned } = step;
   return (await verify(step.authorKey, signature, signedText(unsigned))) ? step : undefined;
 }
-
-/** Completed deals a user took part in, counted from steps whose signatures verify. */
-export async function reputation(deals: readonly Deal[], who: PeerId): Promise<{ asBuyer: number; asSeller: number }> {
-  const score = { asBuyer: 0, asSeller: 0 };
-  for (const deal of deals) {
-    const last = deal.steps.at(-1);
-    if (last?.action !== "complete" || !(await verifyStep(last))) continue;
-    if (deal.buyer === who) score.asBuyer += 1;
-    else if (deal.seller === who) score.asSeller += 1;
-  }
-  return score;
-}

@@ -34,7 +34,7 @@ export interface MailApi {
   /** counter (with an offer), accept, reject, withdraw or complete. */
   respondToDeal(dealId: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>>;
   markDealRead(dealId: string): Promise<void>;
-  /** This user's completed deals that the other side countersigned (what the profile shows others). */
+  /** Completed deals in this user's signed profile, each countersigned (what others see). */
   reputation(): Promise<{ asBuyer: number; asSeller: number }>;
   dealSettings(): Promise<DealSettings>;
   saveDealSettings(settings: DealSettings): Promise<DealSettings>;

@@ -204,6 +204,8 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
     } else if (event.type === "profile") {
       names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
       render();
+      // Our profile lists the countersigned deals the reputation line counts.
+      if (event.profile.peerId === me) void showReputation();
     } else if (event.type === "listing") {
       listings.set(event.listing.id, event.listing);
     }

@@ -198,8 +198,7 @@ async function boot(): Promise<Hub> {
     onReceipt: async (): Promise<void> => profiles.setCompleted(await deals.receipts()),
     // The seller's listing follows the deal: reserved on accept, sold on completion.
     onListingStatus: async (listingId, listingStatus) => {
-      const settings = dealSettings;
-      if (listingStatus === "reserved" ? !settings.reserveOnAccept : !settings.sellOnComplete) return;
+      if (listingStatus === "reserved" ? !dealSettings.reserveOnAccept : !dealSettings.sellOnComplete) return;
       const listing = await store.getListing(listingId);
       if (!listing || listing.deleted || listing.status === listingStatus) return;
       const result = await actions.setStatus(listingId, listingStatus);
@@ -215,7 +214,11 @@ async function boot(): Promise<Hub> {
   images.onImage((hash) => emit({ type: "image", hash }));
   const profiles = new Profiles(identity, store, protocol, Date.now, makeThumbnail, (refs) => images.fetch(refs));
   protocol.use(profiles);
-  profiles.onProfile((profile) => emit({ type: "profile", profile }));
+  profiles.onProfile((profile) => {
+    emit({ type: "profile", profile });
+    // It carries its owner's ECDH card: mail waiting for them can go by relay now.
+    mailbox.keysArrived(profile.peerId);
+  });
   // A profile from the start (the ECDH card), with every countersigned deal (after a crash too).
   await profiles.ensure();
   await profiles.setCompleted(await deals.receipts());
@@ -492,7 +495,8 @@ const api: HubApi & MailApi = {
     await (await ready).deals.markRead(dealId);
   },
   async reputation() {
-    return countReceipts(await (await ready).deals.receipts());
+    // What others see: the receipts in our signed profile, kept across an identity import too.
+    return countReceipts((await (await ready).profiles.mine())?.completed);
   },
   async dealSettings() {
     return { ...(await ready).dealSettings };

@@ -49,6 +49,9 @@ export interface MailboxOptions {
   now?: () => number;
 }
 
+/** Profiles arriving within this long are looked up against the outbox together. */
+const KEYS_BATCH_MS = 100;
+
 const KINDS: readonly OutboxKind[] = ["DEAL_PROPOSAL", "DEAL_RESPONSE", "CHAT_MESSAGE"];
 
 export class Mailbox implements ProtocolExtension {
@@ -66,6 +69,8 @@ export class Mailbox implements ProtocolExtension {
   private readonly relay: Relay;
   /** What others carry for us. */
   private readonly handoff: RelayHandoff;
+  private readonly keysPending = new Set<PeerId>();
+  private keysTimer: ReturnType<typeof setTimeout> | undefined;
   /** Mail for one msgId is handled one copy at a time: a direct and a relayed copy may race. */
   private readonly handling = new Map<string, Promise<void>>();
   /** One flush per peer at a time, so an entry is not sealed and sent twice concurrently. */
@@ -171,6 +176,24 @@ export class Mailbox implements ProtocolExtension {
       old.filter((e) => !ready.has(e.to)),
       true,
     );
+  }
+
+  /**
+   * Someone's keys just became known (their signed profile arrived): mail waiting for them can
+   * go by relay now rather than at the next retry. Batched: a sync brings profiles by the hundred.
+   */
+  keysArrived(peer: PeerId): void {
+    this.keysPending.add(peer);
+    this.keysTimer ??= setTimeout(() => {
+      this.keysTimer = undefined;
+      const peers = new Set(this.keysPending);
+      this.keysPending.clear();
+      void this.store
+        .listOutbox()
+        .then((outbox) => outbox.filter((e) => peers.has(e.to)))
+        .then((waiting) => (waiting.length ? this.handoff.hand(waiting) : undefined))
+        .catch((error: unknown) => console.error("Peerboard: handing waiting mail to relays failed", error));
+    }, KEYS_BATCH_MS);
   }
 
   /** Hears when a peer has completed HELLO, after its waiting mail went out. */

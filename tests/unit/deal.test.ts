@@ -13,7 +13,6 @@ import {
   type DealState,
   type DealStep,
   dealState,
-  reputation,
   signStep,
   verifyStep,
 } from "../../src/shared/deal.ts";
@@ -174,23 +173,6 @@ describe("signed steps", () => {
     expect(await verifyStep(signed)).toEqual(signed);
     expect(await verifyStep({ ...signed, offer: { ...offer, amount: 1 } })).toBeUndefined();
     expect(await verifyStep({ ...signed, author: seller.peerId })).toBeUndefined();
-  });
-
-  it("count completed deals towards reputation only when the final step verifies", async () => {
-    const signed: DealStep[] = [];
-    for (const [who, action] of [
-      ["buyer", "propose"],
-      ["seller", "accept"],
-      ["buyer", "complete"],
-    ] as const) {
-      const { author: _a, authorKey: _k, signature: _s, ...body } = step(who, action, signed.length);
-      signed.push(await signStep(people[who], body));
-    }
-    const deal = signed.reduce<Deal | undefined>((d, s) => applyStep(d, s, NOW + 10), undefined) as Deal;
-    expect(await reputation([deal], seller.peerId)).toEqual({ asBuyer: 0, asSeller: 1 });
-    expect(await reputation([deal], buyer.peerId)).toEqual({ asBuyer: 1, asSeller: 0 });
-    const forged = { ...deal, steps: [...deal.steps.slice(0, 2), { ...deal.steps[2], message: "x" } as DealStep] };
-    expect(await reputation([forged], seller.peerId)).toEqual({ asBuyer: 0, asSeller: 0 });
   });
 
   it("errors are DealErrors", () => {

@@ -95,7 +95,10 @@ export function useMailNodes(): {
     });
     protocol.use(mailbox);
     const profiles = options.profiles ? new Profiles(identity, store, protocol) : undefined;
-    if (profiles) protocol.use(profiles);
+    if (profiles) {
+      protocol.use(profiles);
+      profiles.onProfile((profile) => mailbox.keysArrived(profile.peerId));
+    }
     const dealEvents: DealRecord[] = [];
     const messageEvents: ChatRecord[] = [];
     const deals: Deals = new Deals({

@@ -92,6 +92,25 @@ describe("relay through a third peer", () => {
     expect(between(buyer, seller)).toEqual([]);
   });
 
+  it("mail written before the recipient's profile arrived goes by relay as soon as it does", async () => {
+    const [a, r, b] = [
+      await mailNode({ profiles: true }),
+      await mailNode({ profiles: true }),
+      await mailNode({ profiles: true }),
+    ];
+    await connect(a, r);
+    // A knows nothing of B yet: the message waits in the outbox, with nothing to seal it to.
+    const sent = await a.chat.send(b.id, "listing-topic-1", "Waiting for your key");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(framesOf("RELAY")).toEqual([]);
+    // B meets R only; its profile (with its ECDH card) reaches A through R, and the mail follows
+    // at once, not at the next retry.
+    await connect(r, b);
+    await vi.waitFor(async () => expect((await b.store.getMessage(sent.id))?.text).toBe("Waiting for your key"), WAIT);
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    expect(between(a, b)).toEqual([]);
+  });
+
   it("R holds the mail until B connects, and B's ACK until A is back", async () => {
     const [a, r, b] = await triangle();
     await connect(a, r);
