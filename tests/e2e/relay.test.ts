@@ -25,15 +25,15 @@ interface PeerRecord {
   agreementSignature?: string;
 }
 
-/** The peer records a user's hub stored (HELLO writes one for every peer it verified). */
-function peerRecords(page: Page): Promise<PeerRecord[]> {
+/** Every record in one object store of a user's hub database. */
+function storedRecords<T>(page: Page, store: "peers" | "profiles"): Promise<T[]> {
   return page.evaluate(
-    () =>
-      new Promise<PeerRecord[]>((resolve, reject) => {
+    (store) =>
+      new Promise<T[]>((resolve, reject) => {
         const open = indexedDB.open("peerboard");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const all = open.result.transaction("peers").objectStore("peers").getAll();
+          const all = open.result.transaction(store).objectStore(store).getAll();
           all.onsuccess = () => {
             open.result.close();
             resolve(all.result);
@@ -41,8 +41,15 @@ function peerRecords(page: Page): Promise<PeerRecord[]> {
           all.onerror = () => reject(all.error);
         };
       }),
+    store,
   );
 }
+
+/** The peer records a user's hub stored (HELLO writes one for every peer it verified). */
+const peerRecords = (page: Page) => storedRecords<PeerRecord>(page, "peers");
+/** Whose signed profiles a user's hub holds. */
+const profileOwners = async (page: Page) =>
+  (await storedRecords<{ peerId: string }>(page, "profiles")).map((p) => p.peerId);
 
 /** `page`'s user closes the app, and Rita's hub notices: her Network view stops listing them. */
 async function leaves(page: Page, peer: string, rita: Page): Promise<void> {
@@ -67,6 +74,8 @@ it("a message from Alice reaches Bob through Rita and shows delivered, though Al
   const bobId = await peerIdOf(bob);
   await post(bob, { title: "Walnut desk", price: "80" });
   await networkStatus(bob).filter({ hasText: "1 peer connected" }).waitFor();
+  // Rita has his signed profile (his ECDH card) before he goes: the one way others can seal to him.
+  await expect.poll(() => profileOwners(rita), { timeout: 15_000 }).toContain(bobId);
   await leaves(bob, bobId, rita);
 
   // Alice comes online after Bob left: she finds his listing through Rita and writes to him.
@@ -80,6 +89,8 @@ it("a message from Alice reaches Bob through Rita and shows delivered, though Al
   await alice.getByRole("button", { name: "Send", exact: true }).click();
   const line = (page: Page) => page.getByRole("listitem").filter({ hasText: "Is the desk still there?" });
   await line(alice).filter({ hasText: "Sent" }).waitFor();
+  // Bob's profile reached Alice through Rita (reconciled on connect): she can seal to him.
+  await expect.poll(() => profileOwners(alice), { timeout: 15_000 }).toContain(bobId);
   // Rita holds it for Bob; she cannot read it.
   await relayLine(rita, "Held for peers who are away: 1. Passed on: 0. Refused: 0.");
   const conversation = alice.url();
