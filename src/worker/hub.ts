@@ -334,6 +334,16 @@ function status(hub: Hub): HubStatus {
 const ready = boot();
 ready.catch((error: unknown) => console.error("Peerboard: the hub failed to start", error));
 
+/** A peer id the user typed or pasted, or the message saying what is wrong with it. */
+function typedPeerId(text: string): ConnectResult {
+  try {
+    return { ok: true, peer: parsePeerId(text) };
+  } catch (error) {
+    if (error instanceof PeerboardError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
 /** Runs a mail action; bad input and refused steps become a message for the form. */
 async function mailAction<T>(action: () => Promise<T>): Promise<MailResult<T>> {
   try {
@@ -355,13 +365,9 @@ const api: HubApi & MailApi = {
   },
   async block(peerIdText: string): Promise<ConnectResult> {
     const hub = await ready;
-    let peer: PeerId;
-    try {
-      peer = parsePeerId(peerIdText);
-    } catch (error) {
-      if (error instanceof PeerboardError) return { ok: false, message: error.message };
-      throw error;
-    }
+    const parsed = typedPeerId(peerIdText);
+    if (!parsed.ok) return parsed;
+    const peer = parsed.peer;
     if (peer === hub.identity.peerId) return { ok: false, message: "You cannot block yourself." };
     hub.blocked.add(peer);
     await hub.store.setMeta(BLOCKED_KEY, [...hub.blocked]);
@@ -457,13 +463,9 @@ const api: HubApi & MailApi = {
   },
   async connect(peerIdText: string): Promise<ConnectResult> {
     const hub = await ready;
-    let peer: PeerId;
-    try {
-      peer = parsePeerId(peerIdText);
-    } catch (error) {
-      if (error instanceof PeerboardError) return { ok: false, message: error.message };
-      throw error;
-    }
+    const parsed = typedPeerId(peerIdText);
+    if (!parsed.ok) return parsed;
+    const peer = parsed.peer;
     if (peer === hub.identity.peerId) return { ok: false, message: "That is your own peer id." };
     if (hub.link.state !== "online")
       return { ok: false, message: "Not connected to the signaling server yet; try again in a moment." };
