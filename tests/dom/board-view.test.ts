@@ -1,7 +1,7 @@
 // The board view against a hub double that applies the real record rules.
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
+import type { HubApi, HubStatus } from "../../src/shared/api.ts";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
 import { createListing } from "../../src/shared/records.ts";
@@ -27,7 +27,6 @@ afterEach(() => {
 });
 
 class HubDouble extends ListingsDouble implements HubApi {
-  readonly listeners: ((event: HubEvent) => void)[] = [];
   readonly connected: string[] = [];
   constructor(
     identity: Identity,
@@ -68,31 +67,9 @@ class HubDouble extends ListingsDouble implements HubApi {
       },
     };
   }
-  async block() {
-    return { ok: false as const, message: "not used in these tests" };
-  }
-  async unblock() {}
-  async blockedPeers() {
-    return [];
-  }
-  async exportIdentity() {
-    return { ok: false as const, message: "not in this test" };
-  }
-  async importIdentity() {
-    return { ok: false as const, message: "not in this test" };
-  }
   async connect(text: string) {
     this.connected.push(text);
     return { ok: false as const, message: "Not connected to the signaling server yet; try again in a moment." };
-  }
-  async subscribe(listener: (event: HubEvent) => void) {
-    this.listeners.push(listener);
-    return 1;
-  }
-  async unsubscribe() {}
-  async attachRadio() {}
-  emit(event: HubEvent) {
-    for (const listener of this.listeners) listener(event);
   }
 }
 

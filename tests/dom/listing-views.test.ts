@@ -2,7 +2,7 @@
 // view, against a hub double that applies the real record rules.
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { HubApi, HubEvent, HubStatus, NetworkReport } from "../../src/shared/api.ts";
+import type { HubApi, HubStatus, NetworkReport } from "../../src/shared/api.ts";
 import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
 import { signProfile } from "../../src/shared/profile.ts";
@@ -13,7 +13,6 @@ import { mountShell } from "../../src/ui/shell.ts";
 import { ListingsDouble } from "./listings-double.ts";
 
 class Hub extends ListingsDouble implements HubApi {
-  readonly listeners: ((event: HubEvent) => void)[] = [];
   async status(): Promise<HubStatus> {
     return { peerId: this.identity.peerId, radio: "online", peers: [] };
   }
@@ -35,28 +34,6 @@ class Hub extends ListingsDouble implements HubApi {
   }
   async network(): Promise<NetworkReport> {
     throw new Error("not used in these tests");
-  }
-  async block() {
-    return { ok: false as const, message: "not used in these tests" };
-  }
-  async unblock() {}
-  async blockedPeers() {
-    return [];
-  }
-  async exportIdentity() {
-    return { ok: false as const, message: "not used in these tests" };
-  }
-  async importIdentity() {
-    return { ok: false as const, message: "not used in these tests" };
-  }
-  async subscribe(listener: (event: HubEvent) => void) {
-    this.listeners.push(listener);
-    return 1;
-  }
-  async unsubscribe() {}
-  async attachRadio() {}
-  emit(event: HubEvent) {
-    for (const listener of this.listeners) listener(event);
   }
 }
 

@@ -1,8 +1,9 @@
-// The listing and profile half of a HubApi double for DOM tests: an in-memory store that applies
+// The listing and profile half of a HubApi double for DOM tests, with the event subscription and
+// stubs of what the views under test do not use: an in-memory store that applies
 // the real record rules (checkDraft, edits, tombstones, supersedes, the search index, signed
 // profiles) so views see what the hub would say.
 
-import type { PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
+import type { HubEvent, PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
 import type { Identity } from "../../src/shared/crypto.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
 import {
@@ -25,6 +26,7 @@ import { SearchIndex } from "../../src/worker/search-index.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
+  readonly listeners: ((event: HubEvent) => void)[] = [];
   readonly profiles = new Map<string, Profile>();
   constructor(readonly identity: Identity) {}
 
@@ -100,4 +102,30 @@ export class ListingsDouble {
       throw error;
     }
   }
+
+  /** Sends an event to the views, as the hub's subscription would. */
+  emit(event: HubEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+  async subscribe(listener: (event: HubEvent) => void) {
+    this.listeners.push(listener);
+    return 1;
+  }
+  async unsubscribe() {}
+
+  // The rest of HubApi, which the views under test do not use.
+  async block() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async unblock() {}
+  async blockedPeers(): Promise<string[]> {
+    return [];
+  }
+  async exportIdentity() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async importIdentity() {
+    return { ok: false as const, message: "not used in these tests" };
+  }
+  async attachRadio() {}
 }
