@@ -34,23 +34,34 @@ export interface HubStatus {
   peers: PeerSummary[];
 }
 
+/** Per-peer rate limits and misbehaviour thresholds (src/worker/policy.ts applies them). */
+export interface PolicySettings {
+  framesPerSecond: number;
+  burstFrames: number;
+  bytesPerSecond: number;
+  burstBytes: number;
+  disconnectScore: number;
+  banScore: number;
+  banMs: number;
+}
+
+/** What a hub carries for others as a relay (src/worker/relay.ts). */
+export interface RelayStats {
+  /** Frames held now for peers that are away, not passed on yet. */
+  held: number;
+  /** Frames passed on to their recipient since the hub started (each counted once). */
+  forwarded: number;
+  /** Frames refused: forged, relayed twice, or no room to hold them. */
+  refused: number;
+}
+
 /** What the "Network" view shows: live connections, bans and the limits in force. */
 export interface NetworkReport {
   peers: (PeerSummary & { since: number; score: number; framesIn: number; bytesIn: number; bytesOut: number })[];
   banned: { peer: PeerId; until: number }[];
-  limits: {
-    maxFrameBytes: number;
-    framesPerSecond: number;
-    burstFrames: number;
-    bytesPerSecond: number;
-    burstBytes: number;
-    disconnectScore: number;
-    banScore: number;
-    banMs: number;
-    maxPeers: number;
-  };
+  limits: PolicySettings & { maxFrameBytes: number; maxPeers: number };
   /** Sealed mail this hub carries for others (issue 5); absent from hubs that do not relay. */
-  relay?: { held: number; forwarded: number; refused: number };
+  relay?: RelayStats;
 }
 
 export type HubEvent =

@@ -6,6 +6,7 @@
 // present any id at the signaling server, and a ban must not punish the real owner of an id
 // that an impostor squatted.
 
+import type { PolicySettings } from "../shared/api.ts";
 import type { PeerId } from "../shared/crypto.ts";
 
 export type Offence =
@@ -27,15 +28,7 @@ const WEIGHT: Record<Offence, number> = {
   flood: 1,
 };
 
-export interface PolicySettings {
-  framesPerSecond: number;
-  burstFrames: number;
-  bytesPerSecond: number;
-  burstBytes: number;
-  disconnectScore: number;
-  banScore: number;
-  banMs: number;
-}
+export type { PolicySettings };
 
 /**
  * Generous enough for an honest first sync (10,000 listings ≈ 6.3 MB in ~120 frames fits the

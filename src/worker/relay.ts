@@ -11,6 +11,7 @@
 
 import type { Ack } from "../shared/ack.ts";
 import { verifyAck } from "../shared/ack.ts";
+import type { RelayStats } from "../shared/api.ts";
 import { keyMatchesPeerId, type PeerId } from "../shared/crypto.ts";
 import { checkAgreementCard, verifySealed } from "../shared/seal.ts";
 import { type FrameOf, frame } from "../shared/wire.ts";
@@ -28,14 +29,7 @@ export type RelayFrame = FrameOf<"RELAY">;
  */
 export const RELAY_LIMITS = { maxHeld: 200, maxHeldPerAuthor: 20, ttlMs: 10 * 60_000 };
 
-export interface RelayStats {
-  /** Frames held now for peers that are away, not passed on yet. */
-  held: number;
-  /** Frames passed on to their recipient since the hub started (each counted once). */
-  forwarded: number;
-  /** Frames refused: forged, relayed twice, or no room to hold them. */
-  refused: number;
-}
+export type { RelayStats };
 
 export interface RelayOptions {
   protocol: Protocol;
