@@ -5,7 +5,7 @@
 // Run: npx vitest run --config bench/vitest.config.ts bench/gossip.bench.ts
 
 import { it, vi } from "vitest";
-import type { Listing } from "../src/shared/records.ts";
+import type { Listing } from "../src/core/listings/records.ts";
 import { Mesh } from "../tests/sim/mesh.ts";
 import { draft } from "../tests/unit/fixtures.ts";
 

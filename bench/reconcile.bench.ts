@@ -4,14 +4,14 @@
 // Run: npx vitest run --config bench/vitest.config.ts bench/reconcile.bench.ts
 
 import { it } from "vitest";
-import { generateIdentity, type Identity } from "../src/shared/crypto.ts";
-import { MemoryStore } from "../src/shared/memory-store.ts";
-import { createProfile, type Profile } from "../src/shared/profile.ts";
-import { createListing, type Listing } from "../src/shared/records.ts";
-import { frame, frameSize } from "../src/shared/wire.ts";
-import { Profiles } from "../src/worker/profiles.ts";
-import { Protocol } from "../src/worker/protocol.ts";
-import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/worker/reconcile.ts";
+import { generateIdentity, type Identity } from "../src/core/crypto.ts";
+import { createListing, type Listing } from "../src/core/listings/records.ts";
+import { MemoryStore } from "../src/core/memory/memory-store.ts";
+import { createProfile, type Profile } from "../src/core/profiles/profile.ts";
+import { Profiles } from "../src/core/profiles/profiles.ts";
+import { Protocol } from "../src/core/session/protocol.ts";
+import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/core/sync/reconcile.ts";
+import { frame, frameSize } from "../src/core/wire.ts";
 import { DelayedNetwork } from "../tests/sim/mesh.ts";
 import { draft } from "../tests/unit/fixtures.ts";
 

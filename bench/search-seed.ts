@@ -3,7 +3,7 @@
 // dummy signature: the store and the search index never verify, and no peer is connected.
 
 import { openDB } from "idb";
-import { DAY_MS, type Listing } from "../src/shared/records.ts";
+import { DAY_MS, type Listing } from "../src/core/listings/records.ts";
 import { openIdbStore } from "../src/worker/idb-store.ts";
 
 const ADJECTIVES = ["red", "blue", "green", "old", "new", "small", "large", "wooden", "vintage", "electric"];

@@ -1,10 +1,10 @@
 // HubApi: the one typed surface views use, exposed by the hub with Comlink (DESIGN.md §1).
 
-import type { PeerId } from "./crypto.ts";
-import type { ChatRecord, DealRecord } from "./mail-store.ts";
-import type { Profile, ProfileDraft } from "./profile.ts";
-import type { Listing, ListingDraft, ListingStatus } from "./records.ts";
-import type { SearchQuery } from "./search-query.ts";
+import type { PeerId } from "../core/crypto.ts";
+import type { Listing, ListingDraft, ListingStatus } from "../core/listings/records.ts";
+import type { ChatRecord, DealRecord } from "../core/mail/mail-store.ts";
+import type { Profile, ProfileDraft } from "../core/profiles/profile.ts";
+import type { SearchQuery } from "../core/search/search-query.ts";
 
 /** Held by the hub for its whole life: a tab granted it knows the hub has died. */
 export const HUB_LOCK = "hub";
@@ -34,7 +34,7 @@ export interface HubStatus {
   peers: PeerSummary[];
 }
 
-/** Per-peer rate limits and misbehaviour thresholds (src/worker/policy.ts applies them). */
+/** Per-peer rate limits and misbehaviour thresholds (src/core/session/policy.ts applies them). */
 export interface PolicySettings {
   framesPerSecond: number;
   burstFrames: number;
@@ -45,7 +45,7 @@ export interface PolicySettings {
   banMs: number;
 }
 
-/** What a hub carries for others as a relay (src/worker/relay.ts). */
+/** What a hub carries for others as a relay (src/core/mail/relay.ts). */
 export interface RelayStats {
   /** Frames held now for peers that are away, not passed on yet. */
   held: number;

@@ -1,9 +1,9 @@
 // The deals and chat part of the hub's Comlink surface (issue 5). The hub exposes HubApi &
 // MailApi; it is a separate interface so test doubles of HubApi for other views need not grow.
 
-import type { PeerId } from "./crypto.ts";
-import type { DealAction } from "./deal.ts";
-import type { ChatRecord, DealRecord } from "./mail-store.ts";
+import type { PeerId } from "../core/crypto.ts";
+import type { DealAction } from "../core/deals/deal.ts";
+import type { ChatRecord, DealRecord } from "../core/mail/mail-store.ts";
 
 /** What the user typed into "Make an offer" or a counter-offer: an amount or a swap, and a message. */
 export interface OfferInput {

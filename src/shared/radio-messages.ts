@@ -1,7 +1,7 @@
 // Messages between the hub and the radio tab over their MessagePort. The radio moves bytes; the
 // hub decides. These never cross the network, so they are typed, not validated.
 
-import type { PeerId } from "./crypto.ts";
+import type { PeerId } from "../core/crypto.ts";
 
 export interface SignalingConfig {
   host: string;

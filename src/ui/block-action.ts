@@ -1,8 +1,8 @@
 // "Block this user" on someone else's listing: their records disappear from this browser and
 // are no longer relayed; the Network view lists blocked users with "Unblock".
 
+import type { PeerId } from "../core/crypto.ts";
 import type { HubApi } from "../shared/api.ts";
-import type { PeerId } from "../shared/crypto.ts";
 import { h } from "./dom.ts";
 
 export function blockAction(hub: HubApi, author: PeerId): HTMLElement {

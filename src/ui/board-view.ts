@@ -1,10 +1,10 @@
 // The board: the "New listing" form, the live list of listings, and the peers panel with
 // "Connect to peer". Talks only to the hub.
 
+import type { PeerId } from "../core/crypto.ts";
+import { isVisible, type Listing, supersedes } from "../core/listings/records.ts";
+import { authorSummary } from "../core/profiles/profile.ts";
 import type { AuthorSummary } from "../shared/api.ts";
-import type { PeerId } from "../shared/crypto.ts";
-import { authorSummary } from "../shared/profile.ts";
-import { isVisible, type Listing, supersedes } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import { listingForm } from "./listing-form.ts";

@@ -1,8 +1,7 @@
 // "Deals" (#/deals): incoming offers on my listings and my offers on others', each with its
 // signed steps, what is new, and the answers the state machine allows me now.
 
-import type { HubApi } from "../shared/api.ts";
-import type { PeerId } from "../shared/crypto.ts";
+import type { PeerId } from "../core/crypto.ts";
 import {
   allowedActions,
   counterparty,
@@ -10,11 +9,12 @@ import {
   type DealAction,
   type DealStep,
   dealState,
-} from "../shared/deal.ts";
+} from "../core/deals/deal.ts";
+import type { Listing } from "../core/listings/records.ts";
+import type { DealRecord } from "../core/mail/mail-store.ts";
+import { authorSummary } from "../core/profiles/profile.ts";
+import type { HubApi } from "../shared/api.ts";
 import type { DealSettings, MailApi } from "../shared/mail-api.ts";
-import type { DealRecord } from "../shared/mail-store.ts";
-import { authorSummary } from "../shared/profile.ts";
-import type { Listing } from "../shared/records.ts";
 import { h, uniqueId } from "./dom.ts";
 import { formatOffer, offerFields } from "./offer-fields.ts";
 import type { ViewContext } from "./shell.ts";

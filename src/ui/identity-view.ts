@@ -1,6 +1,6 @@
 // The "Identity" view: "Export identity" to a passphrase-sealed file, "Import identity" from one.
 
-import type { PeerId } from "../shared/crypto.ts";
+import type { PeerId } from "../core/crypto.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import type { ViewContext } from "./shell.ts";

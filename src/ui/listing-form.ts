@@ -1,8 +1,15 @@
 // The listing form, shared by "Post a listing" and "Edit listing": every field of a listing,
 // labelled, each with its error line; the hub's PostResult decides which field an error names.
 
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  CURRENCIES,
+  LIMITS,
+  type Listing,
+  type ListingDraft,
+} from "../core/listings/records.ts";
 import type { PostResult } from "../shared/api.ts";
-import { CATEGORIES, CATEGORY_LABELS, CURRENCIES, LIMITS, type Listing, type ListingDraft } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 

@@ -1,8 +1,8 @@
 // One listing as an <article> whose heading is its title (linking to its detail view), and the
 // small pieces other views reuse: status and expiry lines, the author line.
 
-import type { PeerId } from "../shared/crypto.ts";
-import { CATEGORY_LABELS, formatPrice, type Listing } from "../shared/records.ts";
+import type { PeerId } from "../core/crypto.ts";
+import { CATEGORY_LABELS, formatPrice, type Listing } from "../core/listings/records.ts";
 import { h } from "./dom.ts";
 
 export const STATUS_LABELS: Record<Listing["status"], string> = {

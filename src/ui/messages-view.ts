@@ -1,11 +1,11 @@
 // "Messages" (#/messages): one conversation per other person and topic (a deal or a listing),
 // with unread counts; #/messages/<peer>/<topic> shows one conversation and its composer.
 
+import type { PeerId } from "../core/crypto.ts";
+import type { Listing } from "../core/listings/records.ts";
+import type { ChatRecord, DealRecord, MessageStatus } from "../core/mail/mail-store.ts";
 import type { HubApi } from "../shared/api.ts";
-import type { PeerId } from "../shared/crypto.ts";
 import type { MailApi } from "../shared/mail-api.ts";
-import type { ChatRecord, DealRecord, MessageStatus } from "../shared/mail-store.ts";
-import type { Listing } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import type { ViewContext } from "./shell.ts";

@@ -1,7 +1,7 @@
 // "My listings": the user's own listings, expired ones included, each with the owner actions
 // (edit, mark reserved / sold, renew, delete).
 
-import { type Listing, supersedes } from "../shared/records.ts";
+import { type Listing, supersedes } from "../core/listings/records.ts";
 import { h } from "./dom.ts";
 import { expiryText, listingArticle } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";

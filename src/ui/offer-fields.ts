@@ -1,9 +1,9 @@
 // The fields of an offer or counter-offer (amount or swap, and a message), shared by
 // "Make an offer" and the deals view's counter form.
 
-import type { Offer } from "../shared/deal.ts";
+import type { Offer } from "../core/deals/deal.ts";
+import { CURRENCIES } from "../core/listings/records.ts";
 import type { OfferInput } from "../shared/mail-api.ts";
-import { CURRENCIES } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 

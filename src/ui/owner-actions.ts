@@ -1,8 +1,8 @@
 // The author's controls for one listing: Edit (an inline form), Mark reserved / Mark sold /
 // Mark available, Renew, Delete (asks once more). Used by "My listings" and the detail view.
 
+import type { Listing, ListingStatus } from "../core/listings/records.ts";
 import type { HubApi, PostResult } from "../shared/api.ts";
-import type { Listing, ListingStatus } from "../shared/records.ts";
 import { h } from "./dom.ts";
 import { listingForm } from "./listing-form.ts";
 

@@ -1,9 +1,9 @@
 // Someone's profile at #/people/<peer id>: name, about, avatar and their reputation, the deals
 // they completed, each countersigned by the other party and checked by this hub on arrival.
 
-import type { PeerId } from "../shared/crypto.ts";
-import { authorSummary, type Profile } from "../shared/profile.ts";
-import { countReceipts } from "../shared/receipt.ts";
+import type { PeerId } from "../core/crypto.ts";
+import { authorSummary, type Profile } from "../core/profiles/profile.ts";
+import { countReceipts } from "../core/profiles/receipt.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
 import { avatarImage } from "./photos.ts";

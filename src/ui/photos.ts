@@ -1,8 +1,8 @@
 // Listing photos in views: <img> elements fed from the hub's stored thumbnails by object URL.
 // Photos still travelling from peers show a placeholder until the hub reports them.
 
+import type { Listing } from "../core/listings/records.ts";
 import type { HubApi } from "../shared/api.ts";
-import type { Listing } from "../shared/records.ts";
 import { h } from "./dom.ts";
 
 /** Object URLs of thumbnails already shown in this page (each at most 100 KB). */

@@ -1,6 +1,6 @@
 // "Profile": the user's display name and about text, signed by the hub and sent to peers.
 
-import { PROFILE_LIMITS } from "../shared/profile.ts";
+import { PROFILE_LIMITS } from "../core/profiles/profile.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 import { reputationText } from "./person-view.ts";

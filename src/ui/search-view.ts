@@ -1,11 +1,11 @@
 // Search: a box labelled "Search" and filters; the hub answers each query one page of matches
 // at a time, and "Show more" adds the next page. Results follow typing and newly arrived listings.
 
-import { PeerboardError } from "../shared/errors.ts";
-import { authorSummary } from "../shared/profile.ts";
-import type { Category, Currency, Listing } from "../shared/records.ts";
-import { CATEGORIES, CATEGORY_LABELS, CURRENCIES, parsePrice } from "../shared/records.ts";
-import type { SearchQuery, SearchSort } from "../shared/search-query.ts";
+import { PeerboardError } from "../core/errors.ts";
+import type { Category, Currency, Listing } from "../core/listings/records.ts";
+import { CATEGORIES, CATEGORY_LABELS, CURRENCIES, parsePrice } from "../core/listings/records.ts";
+import { authorSummary } from "../core/profiles/profile.ts";
+import type { SearchQuery, SearchSort } from "../core/search/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 import { listingArticle } from "./listing-view.ts";

@@ -1,8 +1,8 @@
 // Unread counts outside the views: badges on the "Deals" and "Messages" links and the total in
 // the tab title, e.g. "(3) Deals · Peerboard". Fed by the shell's one hub subscription.
 
+import type { PeerId } from "../core/crypto.ts";
 import type { HubApi, HubEvent } from "../shared/api.ts";
-import type { PeerId } from "../shared/crypto.ts";
 import type { MailApi } from "../shared/mail-api.ts";
 import { h } from "./dom.ts";
 

@@ -2,6 +2,31 @@
 // and every decision; each tab reaches it through Comlink (HubApi), the radio tab through a port.
 
 import * as Comlink from "comlink";
+import { BackupError, exportIdentity, importIdentity } from "../core/backup.ts";
+import { Chat } from "../core/chat/chat.ts";
+import {
+  generateIdentity,
+  type Identity,
+  PEER_ID_PATTERN,
+  type PeerId,
+  parsePeerId,
+  randomToken,
+} from "../core/crypto.ts";
+import { Deals } from "../core/deals/deals.ts";
+import { PeerboardError, ValidationError } from "../core/errors.ts";
+import { Images } from "../core/listings/images.ts";
+import { ListingActions } from "../core/listings/listing-actions.ts";
+import { guardStore, QuotaKeeper } from "../core/listings/quota.ts";
+import type { ListingDraft } from "../core/listings/records.ts";
+import { Mailbox } from "../core/mail/mailbox.ts";
+import { Profiles } from "../core/profiles/profiles.ts";
+import { countReceipts } from "../core/profiles/receipt.ts";
+import { Search } from "../core/search/search.ts";
+import { CHURN_INTERVAL_MS, capConnections, churnCandidate } from "../core/session/connection-cap.ts";
+import { Dialer } from "../core/session/dialer.ts";
+import { Protocol } from "../core/session/protocol.ts";
+import type { Store } from "../core/store.ts";
+import { MAX_FRAME_BYTES } from "../core/wire.ts";
 import {
   type ConnectResult,
   type ExportResult,
@@ -13,35 +38,10 @@ import {
   type NetworkReport,
   type PostResult,
 } from "../shared/api.ts";
-import { BackupError, exportIdentity, importIdentity } from "../shared/backup.ts";
-import {
-  generateIdentity,
-  type Identity,
-  PEER_ID_PATTERN,
-  type PeerId,
-  parsePeerId,
-  randomToken,
-} from "../shared/crypto.ts";
-import { PeerboardError, ValidationError } from "../shared/errors.ts";
 import { DEFAULT_DEAL_SETTINGS, type DealSettings, type MailApi, type MailResult } from "../shared/mail-api.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
-import { countReceipts } from "../shared/receipt.ts";
-import type { ListingDraft } from "../shared/records.ts";
-import type { Store } from "../shared/store.ts";
-import { MAX_FRAME_BYTES } from "../shared/wire.ts";
-import { Chat } from "./chat.ts";
-import { CHURN_INTERVAL_MS, capConnections, churnCandidate } from "./connection-cap.ts";
-import { Deals } from "./deals.ts";
-import { Dialer } from "./dialer.ts";
 import { openIdbStore } from "./idb-store.ts";
-import { Images } from "./images.ts";
-import { ListingActions } from "./listing-actions.ts";
-import { Mailbox } from "./mailbox.ts";
-import { Profiles } from "./profiles.ts";
-import { Protocol } from "./protocol.ts";
-import { guardStore, QuotaKeeper } from "./quota.ts";
 import { RadioLink } from "./radio-link.ts";
-import { Search } from "./search.ts";
 import { makeThumbnail, makeThumbnails } from "./thumbnails.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.

@@ -1,11 +1,11 @@
 // The Store on IndexedDB (through idb). The only file that touches IndexedDB.
 
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
-import type { Identity } from "../shared/crypto.ts";
-import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../shared/mail-store.ts";
-import type { Profile } from "../shared/profile.ts";
-import type { Listing } from "../shared/records.ts";
-import type { PeerRecord, Store, StoredImage } from "../shared/store.ts";
+import type { Identity } from "../core/crypto.ts";
+import type { Listing } from "../core/listings/records.ts";
+import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
+import type { Profile } from "../core/profiles/profile.ts";
+import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
 
 interface PeerboardDB extends DBSchema {
   identity: { key: string; value: Identity };

@@ -1,9 +1,9 @@
 // The Link the hub uses in the browser: frames and link events travel over a MessagePort to
 // whichever tab holds the Web Lock "radio" and hosts the PeerJS Peer (src/ui/radio.ts).
 
+import type { PeerId } from "../core/crypto.ts";
+import type { Link } from "../core/ports.ts";
 import type { RadioState } from "../shared/api.ts";
-import type { PeerId } from "../shared/crypto.ts";
-import type { Link } from "../shared/link.ts";
 import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
 
 type StartMessage = Extract<HubToRadio, { t: "start" }>;

@@ -2,9 +2,9 @@
 // the longest side is at most 640 px, encode as WebP (JPEG where WebP encoding is missing) and
 // step quality and size down until it fits 100 KB. The record carries the SHA-256 of the bytes.
 
-import { base64urlEncode } from "../shared/encoding.ts";
-import { ValidationError } from "../shared/errors.ts";
-import { type ImageRef, LIMITS } from "../shared/records.ts";
+import { base64urlEncode } from "../core/encoding.ts";
+import { ValidationError } from "../core/errors.ts";
+import { type ImageRef, LIMITS } from "../core/listings/records.ts";
 
 /** Bigger files are refused before decoding: a phone photo is a few MB. */
 const SOURCE_BYTES_MAX = 25 * 1024 * 1024;

@@ -2,8 +2,8 @@
 // link, the hub↔radio MessagePort link and later the Node WebRTC link all run it.
 
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { PeerId } from "../../src/shared/crypto.ts";
-import type { Link } from "../../src/shared/link.ts";
+import type { PeerId } from "../../src/core/crypto.ts";
+import type { Link } from "../../src/core/ports.ts";
 
 /** Two links that can reach each other, and an id neither is connected to. */
 export interface LinkPair {

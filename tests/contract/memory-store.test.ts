@@ -1,4 +1,4 @@
-import { MemoryStore } from "../../src/shared/memory-store.ts";
+import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { runStoreContract } from "./store.ts";
 
 runStoreContract("MemoryStore", async () => new MemoryStore());

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { generateIdentity, sign, verify } from "../../src/shared/crypto.ts";
-import { createListing } from "../../src/shared/records.ts";
+import { generateIdentity, sign, verify } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/records.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { runStoreContract } from "./store.ts";
 

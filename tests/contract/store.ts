@@ -2,9 +2,9 @@
 // implementation runs it with a factory that returns a fresh, empty store.
 
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateIdentity, type Identity, sign, verify } from "../../src/shared/crypto.ts";
-import { createListing, type Listing, signListing, supersedes } from "../../src/shared/records.ts";
-import type { PeerRecord, Store } from "../../src/shared/store.ts";
+import { generateIdentity, type Identity, sign, verify } from "../../src/core/crypto.ts";
+import { createListing, type Listing, signListing, supersedes } from "../../src/core/listings/records.ts";
+import type { PeerRecord, Store } from "../../src/core/store.ts";
 
 const NOW = 1_700_000_000_000;
 

@@ -1,10 +1,10 @@
 // The board view against a hub double that applies the real record rules.
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { ValidationError } from "../../src/core/errors.ts";
+import { createListing } from "../../src/core/listings/records.ts";
 import type { HubApi, HubStatus } from "../../src/shared/api.ts";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { ValidationError } from "../../src/shared/errors.ts";
-import { createListing } from "../../src/shared/records.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
 import { ListingsDouble } from "./listings-double.ts";
@@ -175,7 +175,7 @@ describe("board view", () => {
       { title: "Old title", description: "", price: "1", currency: "EUR" },
       Date.now() - 2000,
     );
-    const { signListing } = await import("../../src/shared/records.ts");
+    const { signListing } = await import("../../src/core/listings/records.ts");
     const { signature: _, ...unsigned } = first;
     const second = await signListing(other, {
       ...unsigned,

@@ -1,11 +1,14 @@
-// The Deals view against a hub double that applies the real deal rules (src/shared/deal.ts)
-// and the real offer parsing (src/worker/deals.ts).
+// The Deals view against a hub double that applies the real deal rules (src/core/deals/deal.ts)
+// and the real offer parsing (src/core/deals/deals.ts).
 
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { applyStep, type DealAction, DealError, signStep } from "../../src/core/deals/deal.ts";
+import { parseOffer } from "../../src/core/deals/deals.ts";
+import { ValidationError } from "../../src/core/errors.ts";
+import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import type { DealRecord } from "../../src/core/mail/mail-store.ts";
 import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { applyStep, type DealAction, DealError, signStep } from "../../src/shared/deal.ts";
-import { ValidationError } from "../../src/shared/errors.ts";
 import {
   DEFAULT_DEAL_SETTINGS,
   type DealSettings,
@@ -13,10 +16,7 @@ import {
   type MailResult,
   type OfferInput,
 } from "../../src/shared/mail-api.ts";
-import type { DealRecord } from "../../src/shared/mail-store.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
 import { mountDealsView } from "../../src/ui/deals-view.ts";
-import { parseOffer } from "../../src/worker/deals.ts";
 
 let seller: Identity;
 let buyer: Identity;

@@ -2,12 +2,12 @@
 // view, against a hub double that applies the real record rules.
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { ValidationError } from "../../src/core/errors.ts";
+import { createListing, LIMITS, type ListingDraft } from "../../src/core/listings/records.ts";
+import { signProfile } from "../../src/core/profiles/profile.ts";
+import { signReceipt } from "../../src/core/profiles/receipt.ts";
 import type { HubApi, HubStatus, NetworkReport } from "../../src/shared/api.ts";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { ValidationError } from "../../src/shared/errors.ts";
-import { signProfile } from "../../src/shared/profile.ts";
-import { signReceipt } from "../../src/shared/receipt.ts";
-import { createListing, LIMITS, type ListingDraft } from "../../src/shared/records.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell } from "../../src/ui/shell.ts";
 import { ListingsDouble } from "./listings-double.ts";
@@ -223,7 +223,7 @@ describe("listing detail", () => {
     expect(root.querySelector(".owner-actions")).toBeNull();
 
     // The author deletes it meanwhile: the view says so.
-    const { deleteListing } = await import("../../src/shared/listing-edits.ts");
+    const { deleteListing } = await import("../../src/core/listings/listing-edits.ts");
     hub.emit({ type: "listing", listing: await deleteListing(bob, theirs, Date.now()) });
     expect(root.querySelector("h2")?.textContent).toBe("This listing was deleted");
   });

@@ -3,26 +3,26 @@
 // the real record rules (checkDraft, edits, tombstones, supersedes, the search index, signed
 // profiles) so views see what the hub would say.
 
-import type { HubEvent, PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
-import type { Identity } from "../../src/shared/crypto.ts";
-import { ValidationError } from "../../src/shared/errors.ts";
+import type { Identity } from "../../src/core/crypto.ts";
+import { ValidationError } from "../../src/core/errors.ts";
 import {
   deleteListing,
   editListing,
   ListingEditError,
   renewListing,
   setListingStatus,
-} from "../../src/shared/listing-edits.ts";
-import { createProfile, type Profile, type ProfileDraft } from "../../src/shared/profile.ts";
+} from "../../src/core/listings/listing-edits.ts";
 import {
   isVisible,
   type Listing,
   type ListingDraft,
   type ListingStatus,
   supersedes,
-} from "../../src/shared/records.ts";
-import type { SearchQuery } from "../../src/shared/search-query.ts";
-import { SearchIndex } from "../../src/worker/search-index.ts";
+} from "../../src/core/listings/records.ts";
+import { createProfile, type Profile, type ProfileDraft } from "../../src/core/profiles/profile.ts";
+import { SearchIndex } from "../../src/core/search/search-index.ts";
+import type { SearchQuery } from "../../src/core/search/search-query.ts";
+import type { HubEvent, PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];

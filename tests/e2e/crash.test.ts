@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, expect, it } from "vitest";
-import { verifyListing } from "../../src/shared/records.ts";
+import { verifyListing } from "../../src/core/listings/records.ts";
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,

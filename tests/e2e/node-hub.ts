@@ -4,10 +4,10 @@
 
 import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
-import { generateIdentity, type Identity, randomToken } from "../../src/shared/crypto.ts";
-import { MemoryStore } from "../../src/shared/memory-store.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
+import { generateIdentity, type Identity, randomToken } from "../../src/core/crypto.ts";
+import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { MemoryStore } from "../../src/core/memory/memory-store.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
 import { draft } from "../unit/fixtures.ts";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import type { Profile } from "../../src/shared/profile.ts";
-import type { Listing } from "../../src/shared/records.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
+import type { Profile } from "../../src/core/profiles/profile.ts";
 import { draft } from "../unit/fixtures.ts";
 import { Mesh } from "./mesh.ts";
 

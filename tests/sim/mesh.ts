@@ -2,16 +2,16 @@
 // network, each with the real Dialer and connection cap, so the mesh forms as it would in browsers.
 // Used by tests/sim/*.test.ts and bench/gossip.bench.ts.
 
-import { generateIdentity, type PeerId } from "../../src/shared/crypto.ts";
-import { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { MemoryStore } from "../../src/shared/memory-store.ts";
-import type { Profile } from "../../src/shared/profile.ts";
-import type { Listing } from "../../src/shared/records.ts";
-import { frameSize } from "../../src/shared/wire.ts";
-import { capConnections, churnCandidate } from "../../src/worker/connection-cap.ts";
-import { Dialer } from "../../src/worker/dialer.ts";
-import { Profiles } from "../../src/worker/profiles.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
+import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { MemoryStore } from "../../src/core/memory/memory-store.ts";
+import type { Profile } from "../../src/core/profiles/profile.ts";
+import { Profiles } from "../../src/core/profiles/profiles.ts";
+import { capConnections, churnCandidate } from "../../src/core/session/connection-cap.ts";
+import { Dialer } from "../../src/core/session/dialer.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import { frameSize } from "../../src/core/wire.ts";
 
 export interface MeshOptions {
   hubs: number;

@@ -2,12 +2,12 @@
 // with hostile frames, then checks the store and that an honest peer is still served.
 
 import fc from "fast-check";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import { createListing, type Listing, verifyListing } from "../../src/shared/records.ts";
-import { frame } from "../../src/shared/wire.ts";
-import { challengeFrame, newNonce, proofFrame } from "../../src/worker/handshake.ts";
+import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { createListing, type Listing, verifyListing } from "../../src/core/listings/records.ts";
+import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import { frame } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import { type FuzzMaterial, hostileFrames } from "./hostile-frames.ts";
 import { InjectLink, isChallenge } from "./inject-link.ts";
 

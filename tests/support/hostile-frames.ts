@@ -3,9 +3,9 @@
 // frames with bad signatures, records from the future, ids that do not match keys, replays.
 
 import fc from "fast-check";
-import type { Identity } from "../../src/shared/crypto.ts";
-import type { Listing } from "../../src/shared/records.ts";
-import { frame } from "../../src/shared/wire.ts";
+import type { Identity } from "../../src/core/crypto.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
+import { frame } from "../../src/core/wire.ts";
 
 /** Signed material the generators mutate: valid records from real keys. */
 export interface FuzzMaterial {

@@ -1,9 +1,9 @@
 // A Link driven by hand: a test injects channel events and frames as if they came from the
 // network, and reads what the protocol sent. For fuzzing the inbound path without a network.
 
-import type { PeerId } from "../../src/shared/crypto.ts";
-import type { Link } from "../../src/shared/link.ts";
-import type { HelloChallengeFrame } from "../../src/shared/wire.ts";
+import type { PeerId } from "../../src/core/crypto.ts";
+import type { Link } from "../../src/core/ports.ts";
+import type { HelloChallengeFrame } from "../../src/core/wire.ts";
 
 export function isChallenge(frame: unknown): frame is HelloChallengeFrame {
   const f = frame as { type?: unknown; step?: unknown };

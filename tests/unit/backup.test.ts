@@ -1,8 +1,8 @@
 // Identity backup: PBKDF2 → AES-GCM file, restored keys sign as the same peer.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { BackupError, exportIdentity, importIdentity, PBKDF2_ITERATIONS } from "../../src/shared/backup.ts";
-import { generateIdentity, type Identity, sign, verify } from "../../src/shared/crypto.ts";
+import { BackupError, exportIdentity, importIdentity, PBKDF2_ITERATIONS } from "../../src/core/backup.ts";
+import { generateIdentity, type Identity, sign, verify } from "../../src/core/crypto.ts";
 
 const PASS = "correct horse battery staple";
 let alice: Identity;

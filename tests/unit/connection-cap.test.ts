@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { churnCandidate } from "../../src/worker/connection-cap.ts";
+import { churnCandidate } from "../../src/core/session/connection-cap.ts";
 
 const peer = (id: string, since: number, stage = "ready") => ({ id, since, stage });
 

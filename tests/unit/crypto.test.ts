@@ -9,11 +9,11 @@ import {
   peerIdFromPublicKey,
   sign,
   verify,
-} from "../../src/shared/crypto.ts";
-import { base64urlDecode, base64urlEncode } from "../../src/shared/encoding.ts";
-import { PeerIdError } from "../../src/shared/errors.ts";
+} from "../../src/core/crypto.ts";
+import { base64urlDecode, base64urlEncode } from "../../src/core/encoding.ts";
+import { PeerIdError } from "../../src/core/errors.ts";
 
-/** RFC 4648 base32, lowercase, unpadded, written independently of src/shared/encoding.ts. */
+/** RFC 4648 base32, lowercase, unpadded, written independently of src/core/encoding.ts. */
 function referenceBase32(bytes: Uint8Array): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   const bits = [...bytes].map((b) => b.toString(2).padStart(8, "0")).join("");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import {
   allowedActions,
   applyStep,
@@ -15,7 +15,7 @@ import {
   dealState,
   signStep,
   verifyStep,
-} from "../../src/shared/deal.ts";
+} from "../../src/core/deals/deal.ts";
 
 const NOW = 1_700_000_000_000;
 const [buyer, seller, stranger] = (await Promise.all([

@@ -1,7 +1,7 @@
 // The dialer keeps connections bounded, backs off from silent peers and obeys the user.
 
 import { describe, expect, it } from "vitest";
-import { Dialer } from "../../src/worker/dialer.ts";
+import { Dialer } from "../../src/core/session/dialer.ts";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `pb-${String(i).padStart(26, "a")}`);
 

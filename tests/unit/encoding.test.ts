@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { base32Encode, base64urlDecode, base64urlEncode, canonicalJson, utf8 } from "../../src/shared/encoding.ts";
+import { base32Encode, base64urlDecode, base64urlEncode, canonicalJson, utf8 } from "../../src/core/encoding.ts";
 
 describe("base32Encode", () => {
   // RFC 4648 §10 test vectors, lowercased and without padding.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { parseFrame } from "../../src/shared/wire.ts";
-import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "../../src/worker/handshake.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
+import { parseFrame } from "../../src/core/wire.ts";
 
 const [alice, bob, mallory] = (await Promise.all([generateIdentity(1), generateIdentity(2), generateIdentity(3)])) as [
   Identity,

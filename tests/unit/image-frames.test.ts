@@ -2,10 +2,16 @@
 // IMAGE_CHUNK. Peer records that break the limits are dropped before anything else sees them.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { deleteListing } from "../../src/shared/listing-edits.ts";
-import { createListing, type ImageRef, type Listing, signListing, verifyListing } from "../../src/shared/records.ts";
-import { IMAGE_CHUNK_BYTES, parseFrame } from "../../src/shared/wire.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { deleteListing } from "../../src/core/listings/listing-edits.ts";
+import {
+  createListing,
+  type ImageRef,
+  type Listing,
+  signListing,
+  verifyListing,
+} from "../../src/core/listings/records.ts";
+import { IMAGE_CHUNK_BYTES, parseFrame } from "../../src/core/wire.ts";
 import { draft } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;

@@ -1,14 +1,14 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { base64urlEncode } from "../../src/shared/encoding.ts";
-import { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { frame, IMAGE_CHUNK_BYTES } from "../../src/shared/wire.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { base64urlEncode } from "../../src/core/encoding.ts";
+import { Images } from "../../src/core/listings/images.ts";
+import { ListingActions, type ThumbnailMaker } from "../../src/core/listings/listing-actions.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
+import { frame, IMAGE_CHUNK_BYTES } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Images } from "../../src/worker/images.ts";
-import { ListingActions, type ThumbnailMaker } from "../../src/worker/listing-actions.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import { draft } from "./fixtures.ts";
 
 /** Stands in for thumbnails.ts (no OffscreenCanvas in Node): random bytes, real hash. */

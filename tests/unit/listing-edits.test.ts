@@ -1,15 +1,15 @@
 import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { ListingActions } from "../../src/core/listings/listing-actions.ts";
 import {
   deleteListing,
   editListing,
   ListingEditError,
   renewListing,
   setListingStatus,
-} from "../../src/shared/listing-edits.ts";
-import { MemoryNetwork } from "../../src/shared/memory-link.ts";
+} from "../../src/core/listings/listing-edits.ts";
 import {
   createListing,
   DAY_MS,
@@ -19,11 +19,11 @@ import {
   type Listing,
   supersedes,
   verifyListing,
-} from "../../src/shared/records.ts";
-import type { Store } from "../../src/shared/store.ts";
+} from "../../src/core/listings/records.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { ListingActions } from "../../src/worker/listing-actions.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import { draft } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;
@@ -101,7 +101,7 @@ describe("expiry", () => {
 
   it("a record claiming a lifetime over the maximum is refused", async () => {
     const { signature: _, ...unsigned } = listing;
-    const { signListing } = await import("../../src/shared/records.ts");
+    const { signListing } = await import("../../src/core/listings/records.ts");
     const forever = await signListing(alice, { ...unsigned, expiresAt: NOW + 91 * DAY_MS });
     expect(await verifyListing(forever, NOW)).toEqual({ ok: false, reason: "bad-timestamps" });
   });

@@ -4,17 +4,17 @@
 
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import type { ChatRecord, DealRecord, MailStore } from "../../src/shared/mail-store.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { Chat } from "../../src/worker/chat.ts";
-import { Deals } from "../../src/worker/deals.ts";
+import { Chat } from "../../src/core/chat/chat.ts";
+import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { Deals } from "../../src/core/deals/deals.ts";
+import type { ChatRecord, DealRecord, MailStore } from "../../src/core/mail/mail-store.ts";
+import { Mailbox } from "../../src/core/mail/mailbox.ts";
+import type { RELAY_LIMITS } from "../../src/core/mail/relay.ts";
+import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { Profiles } from "../../src/core/profiles/profiles.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Mailbox } from "../../src/worker/mailbox.ts";
-import { Profiles } from "../../src/worker/profiles.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
-import type { RELAY_LIMITS } from "../../src/worker/relay.ts";
 
 export const WAIT = { timeout: 3_000, interval: 5 };
 

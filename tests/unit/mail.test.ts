@@ -1,11 +1,11 @@
 import "fake-indexeddb/auto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import { dealState } from "../../src/shared/deal.ts";
+import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { dealState } from "../../src/core/deals/deal.ts";
+import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import type { DealRecord } from "../../src/core/mail/mail-store.ts";
+import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { OfferInput } from "../../src/shared/mail-api.ts";
-import type { DealRecord } from "../../src/shared/mail-store.ts";
-import type { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 

@@ -2,13 +2,13 @@
 
 import "fake-indexeddb/auto";
 import { describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { createListing } from "../../src/shared/records.ts";
-import { frame } from "../../src/shared/wire.ts";
-import { challengeFrame, newNonce, proofFrame } from "../../src/worker/handshake.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/records.ts";
+import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
+import { DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/core/session/policy.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import { frame } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/worker/policy.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import { InjectLink, isChallenge } from "../support/inject-link.ts";
 import { draft } from "./fixtures.ts";
 

@@ -3,13 +3,13 @@
 
 import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { MemoryStore } from "../../src/shared/memory-store.ts";
-import { createProfile, type Profile } from "../../src/shared/profile.ts";
-import { type Frame, frame, parseFrame } from "../../src/shared/wire.ts";
-import { Profiles } from "../../src/worker/profiles.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
+import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { MemoryStore } from "../../src/core/memory/memory-store.ts";
+import { createProfile, type Profile } from "../../src/core/profiles/profile.ts";
+import { Profiles } from "../../src/core/profiles/profiles.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
 const NOW = Date.now();

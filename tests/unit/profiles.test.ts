@@ -1,14 +1,14 @@
 import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { createProfile, type Profile, profileSupersedes, verifyProfile } from "../../src/shared/profile.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { frame } from "../../src/shared/wire.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { createProfile, type Profile, profileSupersedes, verifyProfile } from "../../src/core/profiles/profile.ts";
+import { Profiles } from "../../src/core/profiles/profiles.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
+import { frame } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Profiles } from "../../src/worker/profiles.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 
 const NOW = 1_700_000_000_000;
 let alice: Identity;

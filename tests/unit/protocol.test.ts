@@ -1,15 +1,15 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
-import { agreementCard } from "../../src/shared/seal.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { type Frame, frame, type HelloChallengeFrame, MAX_FRAME_BYTES } from "../../src/shared/wire.ts";
-import { challengeFrame, newNonce, proofFrame } from "../../src/worker/handshake.ts";
+import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { agreementCard } from "../../src/core/mail/seal.ts";
+import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
+import { DISCONNECT_SCORE } from "../../src/core/session/policy.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
+import { type Frame, frame, type HelloChallengeFrame, MAX_FRAME_BYTES } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { DISCONNECT_SCORE } from "../../src/worker/policy.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 
 const WAIT = { timeout: 3_000, interval: 5 };

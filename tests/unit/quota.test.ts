@@ -3,13 +3,13 @@
 
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity } from "../../src/shared/crypto.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { frameSize } from "../../src/shared/wire.ts";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { guardStore, QuotaKeeper, StorageFullError } from "../../src/core/listings/quota.ts";
+import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
+import { frameSize } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
-import { guardStore, QuotaKeeper, StorageFullError } from "../../src/worker/quota.ts";
 import { InjectLink } from "../support/inject-link.ts";
 import { draft } from "./fixtures.ts";
 

@@ -1,7 +1,7 @@
 // RadioLink's backoff and the "back online" shortcut, with a plain MessageChannel as the radio.
 
 import { afterEach, describe, expect, it } from "vitest";
-import type { PeerId } from "../../src/shared/crypto.ts";
+import type { PeerId } from "../../src/core/crypto.ts";
 import type { HubToRadio, RadioToHub } from "../../src/shared/radio-messages.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
 

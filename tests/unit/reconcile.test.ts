@@ -10,7 +10,7 @@ import {
   type SyncKey,
   type SyncMessage,
   SyncSet,
-} from "../../src/worker/reconcile.ts";
+} from "../../src/core/sync/reconcile.ts";
 
 const text = (key: SyncKey) => `${key[0]}:${key[1]}`;
 

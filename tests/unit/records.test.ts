@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { ValidationError } from "../../src/shared/errors.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { ValidationError } from "../../src/core/errors.ts";
 import {
   checkDraft,
   compareVersions,
@@ -15,7 +15,7 @@ import {
   signListing,
   supersedes,
   verifyListing,
-} from "../../src/shared/records.ts";
+} from "../../src/core/listings/records.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;

@@ -1,11 +1,11 @@
 import "fake-indexeddb/auto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity } from "../../src/shared/crypto.ts";
-import type { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { createListing } from "../../src/shared/records.ts";
-import { agreementCard } from "../../src/shared/seal.ts";
-import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/shared/wire.ts";
-import type { RELAY_LIMITS, RelayFrame } from "../../src/worker/relay.ts";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/records.ts";
+import type { RELAY_LIMITS, RelayFrame } from "../../src/core/mail/relay.ts";
+import { agreementCard } from "../../src/core/mail/seal.ts";
+import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/core/wire.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 

@@ -3,15 +3,15 @@
 
 import "fake-indexeddb/auto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, sign } from "../../src/shared/crypto.ts";
-import { signStep } from "../../src/shared/deal.ts";
-import { canonicalJson } from "../../src/shared/encoding.ts";
+import { generateIdentity, type Identity, sign } from "../../src/core/crypto.ts";
+import { signStep } from "../../src/core/deals/deal.ts";
+import { canonicalJson } from "../../src/core/encoding.ts";
+import { createListing } from "../../src/core/listings/records.ts";
+import { agreementCard } from "../../src/core/mail/seal.ts";
+import { signProfile, verifyProfile } from "../../src/core/profiles/profile.ts";
+import type { Profiles } from "../../src/core/profiles/profiles.ts";
+import { checkReceipts, countReceipts, type Receipt, signReceipt } from "../../src/core/profiles/receipt.ts";
 import type { OfferInput } from "../../src/shared/mail-api.ts";
-import { signProfile, verifyProfile } from "../../src/shared/profile.ts";
-import { checkReceipts, countReceipts, type Receipt, signReceipt } from "../../src/shared/receipt.ts";
-import { createListing } from "../../src/shared/records.ts";
-import { agreementCard } from "../../src/shared/seal.ts";
-import type { Profiles } from "../../src/worker/profiles.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 

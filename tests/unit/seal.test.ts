@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { base64urlDecode, base64urlEncode } from "../../src/shared/encoding.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { base64urlDecode, base64urlEncode } from "../../src/core/encoding.ts";
 import {
   agreementCard,
   checkAgreementCard,
@@ -10,7 +10,7 @@ import {
   type Sealed,
   seal,
   verifySealed,
-} from "../../src/shared/seal.ts";
+} from "../../src/core/mail/seal.ts";
 
 const [alice, bob, carol] = (await Promise.all([generateIdentity(1), generateIdentity(2), generateIdentity(3)])) as [
   Identity,

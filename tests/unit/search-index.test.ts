@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CATEGORIES, DAY_MS, type Listing } from "../../src/shared/records.ts";
-import { SearchIndex, tokenize } from "../../src/worker/search-index.ts";
+import { CATEGORIES, DAY_MS, type Listing } from "../../src/core/listings/records.ts";
+import { SearchIndex, tokenize } from "../../src/core/search/search-index.ts";
 
 const NOW = 1_700_000_000_000;
 let counter = 0;

@@ -1,13 +1,13 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/shared/crypto.ts";
-import { MemoryNetwork } from "../../src/shared/memory-link.ts";
-import { createListing, type Listing } from "../../src/shared/records.ts";
-import type { Store } from "../../src/shared/store.ts";
-import { type Frame, frame, parseFrame } from "../../src/shared/wire.ts";
+import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { Protocol } from "../../src/core/session/protocol.ts";
+import type { Store } from "../../src/core/store.ts";
+import type { SyncProgress } from "../../src/core/sync/sync.ts";
+import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
-import { Protocol } from "../../src/worker/protocol.ts";
-import type { SyncProgress } from "../../src/worker/sync.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };

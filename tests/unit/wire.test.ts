@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateIdentity, type Identity } from "../../src/shared/crypto.ts";
-import { createListing } from "../../src/shared/records.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/records.ts";
 import {
   type Frame,
   type FrameType,
@@ -11,7 +11,7 @@ import {
   MAX_LISTINGS_PER_FRAME,
   PROTOCOL_VERSION,
   parseFrame,
-} from "../../src/shared/wire.ts";
+} from "../../src/core/wire.ts";
 import { draft } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;

@@ -1,0 +1,289 @@
+// Deals between two users (issue 5): the local side of offers, counters and answers, and the
+// handler for steps that arrive. Every step is signed, checked by the state machine in
+// src/core/deals/deal.ts, stored whole on both sides and travels sealed through the Mailbox.
+
+import * as v from "valibot";
+import type { OfferInput } from "../../shared/mail-api.ts";
+import type { Identity, PeerId } from "../crypto.ts";
+import { ValidationError } from "../errors.ts";
+import { CURRENCIES, type Listing, parsePrice } from "../listings/records.ts";
+import type { DealRecord, MailStore, OutboxEntry } from "../mail/mail-store.ts";
+import type { Mailbox } from "../mail/mailbox.ts";
+import { newMessageId } from "../mail/seal.ts";
+import { checkReceiptSignature, type Receipt, type ReceiptTerms, signReceipt } from "../profiles/receipt.ts";
+import {
+  applyStep,
+  counterparty,
+  DEAL_MESSAGE_MAX,
+  type DealAction,
+  DealError,
+  type DealStep,
+  dealState,
+  type Offer,
+  SWAP_MAX,
+  signStep,
+  verifyStep,
+} from "./deal.ts";
+
+export interface DealsOptions {
+  identity: Identity;
+  store: MailStore;
+  mailbox: Mailbox;
+  getListing: (id: string) => Promise<Listing | undefined>;
+  onDeal: (deal: DealRecord) => void;
+  /**
+   * Hook for the listing's status (issue 4 adds active/reserved/sold): called on the seller's
+   * side when a deal is accepted ("reserved") or completed ("sold"). Not wired until listings
+   * carry a status.
+   */
+  onListingStatus?: (listingId: string, status: "reserved" | "sold") => Promise<void>;
+  /** A completed deal got the other party's signature: our receipts (reputation) changed. */
+  onReceipt?: () => Promise<void> | void;
+  now?: () => number;
+}
+
+/** Checks what the user typed for an offer; throws ValidationError naming the field. */
+export function parseOffer(input: OfferInput): { offer: Offer; message: string } {
+  const message = input.message.trim();
+  if (message.length > DEAL_MESSAGE_MAX)
+    throw new ValidationError("message", `Keep the message to ${DEAL_MESSAGE_MAX} characters.`);
+  const swap = input.swap.trim();
+  const amountText = input.amount.trim();
+  if (amountText && swap)
+    throw new ValidationError("amount", "Offer either an amount or a swap, not both: clear one of them.");
+  if (swap) {
+    if (swap.length > SWAP_MAX) throw new ValidationError("swap", `Keep the swap offer to ${SWAP_MAX} characters.`);
+    return { offer: { kind: "swap", items: swap }, message };
+  }
+  const amount = parsePrice(amountText);
+  if (amount === null) throw new ValidationError("amount", "Enter an amount, or describe what you offer to swap.");
+  const currency = input.currency as (typeof CURRENCIES)[number];
+  if (!CURRENCIES.includes(currency)) throw new ValidationError("currency", "Choose a currency from the list.");
+  return { offer: { kind: "money", amount, currency }, message };
+}
+
+/** What both parties sign when `complete` (the step completing the deal) is taken. */
+function receiptTermsOf(complete: DealStep): ReceiptTerms {
+  const { dealId, listingId, buyer, seller, createdAt } = complete;
+  return { dealId, listingId, buyer, seller, completedAt: createdAt };
+}
+
+const Countersignature = v.strictObject({
+  dealId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  signature: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/)),
+});
+
+/** Of two steps taken concurrently at the same position, the one both sides keep. */
+function wins(a: DealStep, b: DealStep): boolean {
+  return a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.author < b.author;
+}
+
+export class Deals {
+  private readonly now: () => number;
+
+  constructor(private readonly options: DealsOptions) {
+    this.now = options.now ?? Date.now;
+    const receive = (from: PeerId, body: unknown) => this.receive(from, body);
+    options.mailbox.handle("DEAL_PROPOSAL", receive);
+    options.mailbox.handle("DEAL_RESPONSE", receive);
+    options.mailbox.onAck(async (entry, _msgId, status) => {
+      // A refused receipt changes no deal; a refused step is taken back.
+      const step = (entry?.body as { step?: DealStep } | undefined)?.step;
+      if (status === "refused" && step && (entry?.kind === "DEAL_PROPOSAL" || entry?.kind === "DEAL_RESPONSE"))
+        await this.refused(step);
+    });
+  }
+
+  list(): Promise<DealRecord[]> {
+    return this.options.store.listDeals();
+  }
+
+  /** Opens a deal on someone else's listing and sends the offer to its author. */
+  async propose(listingId: string, input: OfferInput): Promise<DealRecord> {
+    const listing = await this.options.getListing(listingId);
+    if (!listing) throw new ValidationError("listing", "That listing is no longer here.");
+    if (listing.author === this.options.identity.peerId)
+      throw new ValidationError("listing", "You cannot make an offer on your own listing.");
+    const { offer, message } = parseOffer(input);
+    const step = await signStep(this.options.identity, {
+      dealId: newMessageId(),
+      listingId,
+      seq: 0,
+      action: "propose",
+      buyer: this.options.identity.peerId,
+      seller: listing.author,
+      createdAt: this.now(),
+      offer,
+      message,
+    });
+    return this.takeStep(undefined, step, "DEAL_PROPOSAL");
+  }
+
+  /** Counter, accept, reject, withdraw or complete; throws DealError when it is not allowed now. */
+  async respond(dealId: string, action: DealAction, input?: OfferInput): Promise<DealRecord> {
+    const deal = await this.options.store.getDeal(dealId);
+    if (!deal) throw new DealError("That deal is not here.");
+    if (action === "propose") throw new DealError("This deal already has its offer; make a counter-offer.");
+    const parsed =
+      action === "counter" ? parseOffer(input ?? { amount: "", currency: "", swap: "", message: "" }) : undefined;
+    const last = deal.steps.at(-1) as DealStep;
+    const step = await signStep(this.options.identity, {
+      dealId,
+      listingId: deal.listingId,
+      seq: deal.steps.length,
+      action,
+      buyer: deal.buyer,
+      seller: deal.seller,
+      // Never before the previous step, even if this device's clock is behind the other's.
+      createdAt: Math.max(this.now(), last.createdAt),
+      ...(parsed ?? { message: input?.message.trim() ?? "" }),
+    });
+    // Completing signs the receipt too; the other side countersigns it when the step arrives.
+    const receipt = action === "complete" ? await signReceipt(this.options.identity, receiptTermsOf(step)) : undefined;
+    return this.takeStep(deal, step, "DEAL_RESPONSE", receipt);
+  }
+
+  /** Our completed deals that the other side countersigned, as our profile lists them. */
+  async receipts(): Promise<Receipt[]> {
+    const me = this.options.identity.peerId;
+    const receipts: Receipt[] = [];
+    for (const deal of await this.list()) {
+      const last = deal.steps.at(-1);
+      if (last?.action !== "complete" || !deal.countersignature) continue;
+      const other = counterparty(deal, me);
+      const otherKey = deal.steps.find((s) => s.author === other)?.authorKey;
+      if (!otherKey) continue;
+      receipts.push({
+        dealId: deal.id,
+        listingId: deal.listingId,
+        role: deal.buyer === me ? "buyer" : "seller",
+        other,
+        otherKey,
+        completedAt: last.createdAt,
+        otherSignature: deal.countersignature,
+      });
+    }
+    return receipts;
+  }
+
+  async markRead(dealId: string): Promise<void> {
+    const updated = await this.options.store.updateDeal(dealId, (d) => (d?.unread ? { ...d, unread: 0 } : undefined));
+    if (updated) this.options.onDeal(updated);
+  }
+
+  private async takeStep(
+    deal: DealRecord | undefined,
+    step: DealStep,
+    kind: "DEAL_PROPOSAL" | "DEAL_RESPONSE",
+    receipt?: string,
+  ) {
+    const now = this.now();
+    const other = counterparty(step, step.author);
+    const body = receipt ? { step, receipt } : { step };
+    const outgoing = this.options.mailbox.entry(other, kind, newMessageId(), body);
+    const stored = await this.options.store.updateDeal(
+      step.dealId,
+      (current) => {
+        if ((current?.steps.length ?? 0) !== (deal?.steps.length ?? 0))
+          throw new DealError("The deal changed meanwhile; look at it again.");
+        return { ...applyStep(current, step, now), unread: current?.unread ?? 0, updatedAt: now };
+      },
+      outgoing,
+    );
+    const record = stored as DealRecord;
+    this.options.onDeal(record);
+    await this.settleListing(record);
+    await this.options.mailbox.dispatch(outgoing);
+    return record;
+  }
+
+  private async receive(from: PeerId, body: unknown): Promise<void> {
+    const fields = typeof body === "object" && body !== null ? (body as { step?: unknown; receipt?: unknown }) : {};
+    if (fields.step === undefined) return this.countersigned(from, fields.receipt);
+    const step = await verifyStep(fields.step);
+    if (!step) throw new DealError("A deal step did not verify.");
+    if (step.author !== from) throw new DealError("A deal step was not sent by its author.");
+    const me = this.options.identity.peerId;
+    if (step.buyer !== me && step.seller !== me) throw new DealError("A deal step for someone else's deal.");
+    // A completion carries its author's receipt signature; ours goes back with it stored.
+    let countersignature: string | undefined;
+    let answer: OutboxEntry | undefined;
+    if (step.action === "complete") {
+      const terms = receiptTermsOf(step);
+      if (
+        typeof fields.receipt !== "string" ||
+        !(await checkReceiptSignature(terms, from, step.authorKey, fields.receipt))
+      )
+        throw new DealError("A completed deal came without a valid receipt signature.");
+      countersignature = fields.receipt;
+      const signature = await signReceipt(this.options.identity, terms);
+      answer = this.options.mailbox.entry(from, "DEAL_RESPONSE", newMessageId(), {
+        receipt: { dealId: step.dealId, signature },
+      });
+    }
+    const now = this.now();
+    const stored = await this.options.store.updateDeal(
+      step.dealId,
+      (current) => {
+        let base = current;
+        const mine = current?.steps.at(-1);
+        // Both sides acted at once: keep the same one of the two steps on both sides.
+        if (current && mine && step.seq === current.steps.length - 1 && mine.author === me && wins(step, mine))
+          base = { ...current, steps: current.steps.slice(0, -1) };
+        return {
+          ...applyStep(base, step, now),
+          unread: (current?.unread ?? 0) + 1,
+          updatedAt: now,
+          ...(countersignature ? { countersignature } : {}),
+        };
+      },
+      answer,
+    );
+    const record = stored as DealRecord;
+    this.options.onDeal(record);
+    await this.settleListing(record);
+    if (answer) {
+      await this.options.mailbox.dispatch(answer);
+      await this.options.onReceipt?.();
+    }
+  }
+
+  /** The other side's signature on the receipt of a deal we completed. */
+  private async countersigned(from: PeerId, raw: unknown): Promise<void> {
+    const parsed = v.safeParse(Countersignature, raw);
+    if (!parsed.success) throw new DealError("A deal message carried neither a step nor a receipt.");
+    const { dealId, signature } = parsed.output;
+    const deal = await this.options.store.getDeal(dealId);
+    const last = deal?.steps.at(-1);
+    if (!deal || last?.action !== "complete") throw new DealError("A receipt for a deal that is not completed here.");
+    if (counterparty(deal, this.options.identity.peerId) !== from)
+      throw new DealError("A receipt from someone who is not in the deal.");
+    const key = deal.steps.find((s) => s.author === from)?.authorKey;
+    if (!key || !(await checkReceiptSignature(receiptTermsOf(last), from, key, signature)))
+      throw new DealError("A deal receipt did not verify.");
+    if (deal.countersignature === signature) return;
+    const updated = await this.options.store.updateDeal(dealId, (d) => (d ? { ...d, countersignature: signature } : d));
+    if (updated) this.options.onDeal(updated);
+    await this.options.onReceipt?.();
+  }
+
+  /**
+   * The other side refused our step (it had moved on, e.g. withdrew while we accepted, or kept
+   * its own concurrent step): take ours back so both sides hold the same steps.
+   */
+  private async refused(step: DealStep): Promise<void> {
+    const updated = await this.options.store.updateDeal(step.dealId, (deal) => {
+      const last = deal?.steps.at(-1);
+      if (!deal || last?.signature !== step.signature || deal.steps.length === 1) return undefined;
+      return { ...deal, steps: deal.steps.slice(0, -1), unread: deal.unread + 1, updatedAt: this.now() };
+    });
+    if (updated) this.options.onDeal(updated);
+  }
+
+  private async settleListing(deal: DealRecord): Promise<void> {
+    if (deal.seller !== this.options.identity.peerId || !this.options.onListingStatus) return;
+    const state = dealState(deal.steps, this.now());
+    if (state === "accepted") await this.options.onListingStatus(deal.listingId, "reserved");
+    if (state === "completed") await this.options.onListingStatus(deal.listingId, "sold");
+  }
+}

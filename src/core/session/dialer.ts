@@ -1,0 +1,118 @@
+// Which peers to dial (DESIGN.md §3): keep up to `maxPeers` connections, choosing from PeerServer
+// discovery, PEER_LIST hints and peers met before; back off from peers that do not answer.
+
+import type { PeerId } from "../crypto.ts";
+
+export interface DialerOptions {
+  self: PeerId;
+  dial: (peer: PeerId) => void;
+  /** Peers with an open channel right now. */
+  connected: () => PeerId[];
+  /** Peer ids the signaling server knows; may reject when it is unreachable. */
+  discover: () => Promise<PeerId[]>;
+  maxPeers?: number;
+  dialTimeoutMs?: number;
+  /** Peers never to dial (banned by policy, blocked by the user). */
+  excluded?: (peer: PeerId) => boolean;
+  now?: () => number;
+}
+
+const BACKOFF_MIN_MS = 5_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+
+export class Dialer {
+  private readonly candidates = new Set<PeerId>();
+  /** Dials in flight: peer → when we gave up waiting. */
+  private readonly pending = new Map<PeerId, number>();
+  private readonly backoff = new Map<PeerId, { failures: number; until: number }>();
+  readonly maxPeers: number;
+  private readonly dialTimeoutMs: number;
+  private readonly now: () => number;
+  private online = false;
+  private ticking = false;
+
+  constructor(private readonly options: DialerOptions) {
+    this.maxPeers = options.maxPeers ?? 6;
+    this.dialTimeoutMs = options.dialTimeoutMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  setOnline(online: boolean): void {
+    this.online = online;
+    if (!online) this.pending.clear();
+  }
+
+  addCandidates(peers: Iterable<PeerId>): void {
+    for (const peer of peers) if (peer !== this.options.self) this.candidates.add(peer);
+  }
+
+  /** The user asked for this peer: dial now, past the connection bound and any backoff. */
+  connectNow(peer: PeerId): void {
+    this.candidates.add(peer);
+    this.backoff.delete(peer);
+    this.dialOne(peer);
+  }
+
+  peerChanged(peer: PeerId, up: boolean): void {
+    this.pending.delete(peer);
+    if (up) this.backoff.delete(peer);
+  }
+
+  /** The transport says nobody answered: back off from this peer now rather than at the timeout. */
+  dialFailed(peer: PeerId): void {
+    if (this.pending.delete(peer)) this.fail(peer, this.now());
+  }
+
+  /** One round: expire stale dials, then top up connections from discovery and candidates. */
+  async tick(): Promise<void> {
+    if (!this.online || this.ticking) return;
+    this.ticking = true;
+    try {
+      const now = this.now();
+      for (const [peer, deadline] of this.pending) {
+        if (deadline <= now) {
+          this.pending.delete(peer);
+          this.fail(peer, now);
+        }
+      }
+      const connected = new Set(this.options.connected());
+      if (connected.size + this.pending.size >= this.maxPeers) return;
+      try {
+        this.addCandidates(await this.options.discover());
+      } catch (error) {
+        // Discovery is a convenience: hints and known peers still work without it.
+        console.warn("Peerboard: peer discovery failed", error);
+      }
+      const choices = [...this.candidates].filter(
+        (peer) =>
+          !connected.has(peer) &&
+          !this.pending.has(peer) &&
+          (this.backoff.get(peer)?.until ?? 0) <= now &&
+          !this.options.excluded?.(peer),
+      );
+      shuffle(choices);
+      for (const peer of choices.slice(0, this.maxPeers - connected.size - this.pending.size)) this.dialOne(peer);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private dialOne(peer: PeerId): void {
+    if (!this.online || peer === this.options.self) return;
+    this.pending.set(peer, this.now() + this.dialTimeoutMs);
+    this.options.dial(peer);
+  }
+
+  private fail(peer: PeerId, now: number): void {
+    const failures = (this.backoff.get(peer)?.failures ?? 0) + 1;
+    const delay = Math.min(BACKOFF_MIN_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);
+    this.backoff.set(peer, { failures, until: now + delay });
+  }
+}
+
+function shuffle<T>(items: T[]): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+}

@@ -1,0 +1,60 @@
+// HELLO (DESIGN.md §2–3): a mutual challenge-response. Each side sends its id, public key and a
+// fresh nonce; each answers with a signature over the other's nonce. A peer is trusted only when
+// its key hashes to the id it registered at the signaling server and its signature verifies.
+
+import { type Identity, keyMatchesPeerId, type PeerId, sign, verify } from "../crypto.ts";
+import { base64urlEncode } from "../encoding.ts";
+import type { AgreementCard } from "../mail/seal.ts";
+import { frame, type HelloChallengeFrame, type HelloProofFrame } from "../wire.ts";
+
+/** The text signed in a proof; binds both ids so a proof cannot be replayed to another peer. */
+function proofText(signer: PeerId, verifier: PeerId, verifierNonce: string): string {
+  return `peerboard-hello-v1\n${signer}\n${verifier}\n${verifierNonce}`;
+}
+
+export function newNonce(): string {
+  return base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+export function challengeFrame(me: Identity, nonce: string, name?: string, card?: AgreementCard): HelloChallengeFrame {
+  return frame<"HELLO">({
+    type: "HELLO",
+    step: "challenge",
+    peerId: me.peerId,
+    publicKey: me.publicKey,
+    nonce,
+    ...(name ? { name } : {}),
+    ...(card ?? {}),
+  }) as HelloChallengeFrame;
+}
+
+export type HelloFailure = "id-mismatch" | "key-mismatch" | "bad-signature";
+
+/**
+ * Checks the other side's challenge: the id it claims must be the one the link says it is, and
+ * its key must hash to that id. Returns a failure, or undefined when the challenge is acceptable.
+ */
+export async function checkChallenge(
+  linkPeer: PeerId,
+  challenge: HelloChallengeFrame,
+): Promise<HelloFailure | undefined> {
+  if (challenge.peerId !== linkPeer) return "id-mismatch";
+  if (!(await keyMatchesPeerId(challenge.publicKey, linkPeer))) return "key-mismatch";
+  return undefined;
+}
+
+export async function proofFrame(me: Identity, them: PeerId, theirNonce: string): Promise<HelloProofFrame> {
+  const signature = await sign(me.signing.privateKey, proofText(me.peerId, them, theirNonce));
+  return frame<"HELLO">({ type: "HELLO", step: "proof", signature }) as HelloProofFrame;
+}
+
+/** Whether `proof` is `them` signing our nonce with the key from their challenge. */
+export function checkProof(
+  me: Identity,
+  them: PeerId,
+  theirKey: string,
+  myNonce: string,
+  proof: HelloProofFrame,
+): Promise<boolean> {
+  return verify(theirKey, proof.signature, proofText(them, me.peerId, myNonce));
+}

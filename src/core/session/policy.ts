@@ -1,0 +1,156 @@
+// Limits and misbehaviour accounting (DESIGN.md §5). Every peer has token buckets for frames
+// and bytes per second: over them its frames are dropped (throttled) and counted. Every dropped
+// frame or record adds to the peer's score: past `disconnectScore` in one session it is
+// disconnected; past `banScore` within `banMs` its id is banned for `banMs`. Only offences
+// by a peer that has proved it holds its id's key count towards a ban: before HELLO anyone can
+// present any id at the signaling server, and a ban must not punish the real owner of an id
+// that an impostor squatted.
+
+import type { PolicySettings } from "../../shared/api.ts";
+import type { PeerId } from "../crypto.ts";
+
+export type Offence =
+  | "oversized"
+  | "malformed"
+  | "unauthenticated"
+  | "hello-failed"
+  | "hello-timeout"
+  | "bad-record"
+  | "flood";
+
+const WEIGHT: Record<Offence, number> = {
+  oversized: 5,
+  malformed: 2,
+  unauthenticated: 1,
+  "hello-failed": 100,
+  "hello-timeout": 100,
+  "bad-record": 5,
+  flood: 1,
+};
+
+export type { PolicySettings };
+
+/**
+ * Generous enough for an honest first sync (10,000 listings ≈ 6.3 MB in ~120 frames fits the
+ * burst), tight enough that a flood is cut off within a second or two.
+ */
+export const DEFAULT_POLICY: PolicySettings = {
+  framesPerSecond: 100,
+  burstFrames: 1_000,
+  bytesPerSecond: 1024 * 1024,
+  burstBytes: 16 * 1024 * 1024,
+  disconnectScore: 20,
+  banScore: 200,
+  banMs: 10 * 60_000,
+};
+
+export const DISCONNECT_SCORE = DEFAULT_POLICY.disconnectScore;
+
+interface PeerAccount {
+  frames: number;
+  bytes: number;
+  refilledAt: number;
+  /** Score in the current session; reset when the peer is disconnected for it. */
+  score: number;
+  /** Score over the ban window, across sessions. */
+  total: number;
+  totalSince: number;
+  bannedUntil: number;
+}
+
+export interface PeerStanding {
+  score: number;
+  total: number;
+  bannedUntil: number;
+}
+
+export class Policy {
+  private readonly accounts = new Map<PeerId, PeerAccount>();
+  readonly settings: PolicySettings;
+
+  constructor(
+    private readonly disconnect: (peer: PeerId, offence: Offence) => void,
+    settings: Partial<PolicySettings> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.settings = { ...DEFAULT_POLICY, ...settings };
+  }
+
+  /** Takes a frame of `bytes` from the peer's buckets; false (and a strike) when it is over its rate. */
+  admit(peer: PeerId, bytes: number, attributable: boolean): boolean {
+    const account = this.account(peer);
+    const now = this.now();
+    const seconds = Math.max(0, now - account.refilledAt) / 1000;
+    const s = this.settings;
+    account.frames = Math.min(s.burstFrames, account.frames + seconds * s.framesPerSecond);
+    account.bytes = Math.min(s.burstBytes, account.bytes + seconds * s.bytesPerSecond);
+    account.refilledAt = now;
+    if (account.frames < 1 || account.bytes < bytes) {
+      this.strike(peer, "flood", attributable);
+      return false;
+    }
+    account.frames -= 1;
+    account.bytes -= bytes;
+    return true;
+  }
+
+  /**
+   * Counts an offence; returns true when the peer was disconnected for it. `attributable`: the
+   * peer has proved its identity, so the offence also counts towards banning that identity.
+   */
+  strike(peer: PeerId, offence: Offence, attributable: boolean): boolean {
+    const account = this.account(peer);
+    const now = this.now();
+    if (now - account.totalSince > this.settings.banMs) {
+      account.total = 0;
+      account.totalSince = now;
+    }
+    account.score += WEIGHT[offence];
+    if (attributable) {
+      account.total += WEIGHT[offence];
+      if (account.total >= this.settings.banScore) account.bannedUntil = now + this.settings.banMs;
+    }
+    if (account.score < this.settings.disconnectScore && !this.isBanned(peer)) return false;
+    account.score = 0;
+    this.disconnect(peer, offence);
+    return true;
+  }
+
+  isBanned(peer: PeerId): boolean {
+    return (this.accounts.get(peer)?.bannedUntil ?? 0) > this.now();
+  }
+
+  score(peer: PeerId): number {
+    return this.accounts.get(peer)?.score ?? 0;
+  }
+
+  standing(peer: PeerId): PeerStanding {
+    const account = this.accounts.get(peer);
+    return { score: account?.score ?? 0, total: account?.total ?? 0, bannedUntil: account?.bannedUntil ?? 0 };
+  }
+
+  banned(): { peer: PeerId; until: number }[] {
+    const now = this.now();
+    return [...this.accounts]
+      .filter(([, a]) => a.bannedUntil > now)
+      .map(([peer, a]) => ({ peer, until: a.bannedUntil }));
+  }
+
+  private account(peer: PeerId): PeerAccount {
+    let account = this.accounts.get(peer);
+    if (!account) {
+      const now = this.now();
+      account = {
+        frames: this.settings.burstFrames,
+        bytes: this.settings.burstBytes,
+        refilledAt: now,
+        score: 0,
+        total: 0,
+        totalSince: now,
+        bannedUntil: 0,
+      };
+      this.accounts.set(peer, account);
+    }
+    return account;
+  }
+}

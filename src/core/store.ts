@@ -1,0 +1,80 @@
+// The records API the protocol core needs (STYLE.md: core logic free of I/O). IndexedDB in the
+// hub implements it (src/worker/idb-store.ts); tests/contract/store.ts is its conformance suite.
+
+import type { Identity, PeerId } from "./crypto.ts";
+import type { Listing } from "./listings/records.ts";
+import type { Profile } from "./profiles/profile.ts";
+
+/** A peer we have met: what we need to dial it again and to show it. */
+export interface PeerRecord {
+  id: PeerId;
+  publicKey: string;
+  name?: string;
+  lastSeen: number;
+  /** ECDH public key for end-to-end encryption, and the identity key's signature over it (issue 5). */
+  agreementKey?: string;
+  agreementSignature?: string;
+}
+
+/** A photo thumbnail and the SHA-256 (base64url) of its bytes. */
+export interface StoredImage {
+  hash: string;
+  blob: Blob;
+}
+
+export interface Store {
+  loadIdentity(): Promise<Identity | undefined>;
+  /** Stores `candidate` unless an identity exists already; returns the identity that is stored. */
+  initIdentity(candidate: Identity): Promise<Identity>;
+  /** Replaces the identity (import from a backup). Listings and peers stay as they are. */
+  replaceIdentity(identity: Identity): Promise<void>;
+
+  getListing(id: string): Promise<Listing | undefined>;
+  /** The stored listings with these ids, in the same order; unknown ids are left out. */
+  getListings(ids: string[]): Promise<Listing[]>;
+  /**
+   * Atomically: reads the stored version of `listing.id`, and writes `listing` only when
+   * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.
+   */
+  putListingIf(
+    listing: Listing,
+    accept: (stored: Listing | undefined) => boolean,
+    /** The listing's own photo thumbnails, written in the same transaction as the listing. */
+    images?: StoredImage[],
+  ): Promise<boolean>;
+  /**
+   * putListingIf for many listings in one transaction (a sync brings thousands: one commit each
+   * made the first visit to a big board take ~20 s). Returns the listings it wrote, in order.
+   */
+  putListingsIf(
+    listings: Listing[],
+    accept: (listing: Listing, stored: Listing | undefined) => boolean,
+  ): Promise<Listing[]>;
+  /** All listings, newest `updatedAt` first. */
+  listListings(): Promise<Listing[]>;
+  /** Atomically deletes the stored version of `id` when `accept(stored)` is true; returns whether it did. */
+  deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean>;
+  /** Listings whose `expiresAt` is before `time`, for pruning. */
+  listExpiredBefore(time: number): Promise<Listing[]>;
+
+  getProfile(peerId: PeerId): Promise<Profile | undefined>;
+  /** Atomically writes `profile` when `accept(stored)` is true; returns whether it wrote. */
+  putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean>;
+  /** Every profile we know, most recently updated first. */
+  listProfiles(): Promise<Profile[]>;
+
+  /** Image thumbnails by the SHA-256 (base64url) of their bytes. */
+  getImage(hash: string): Promise<Blob | undefined>;
+  putImage(hash: string, image: Blob): Promise<void>;
+  deleteImage(hash: string): Promise<void>;
+  /** Hashes of every stored image, for garbage collection. */
+  listImageHashes(): Promise<string[]>;
+
+  getMeta<T>(key: string): Promise<T | undefined>;
+  setMeta(key: string, value: unknown): Promise<void>;
+
+  rememberPeer(peer: PeerRecord): Promise<void>;
+  listPeers(): Promise<PeerRecord[]>;
+
+  close(): void;
+}

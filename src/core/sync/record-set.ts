@@ -1,0 +1,49 @@
+// A kind of signed record that peers reconcile and gossip (issue 6): what sync.ts needs to know
+// of it, so listings and profiles share one SyncExtension. A record is known by its sync key
+// (updatedAt, id) and its author; the set says how to read our keys and how to ask for records.
+
+import type { PeerId } from "../crypto.ts";
+import type { Listing } from "../listings/records.ts";
+import type { Store } from "../store.ts";
+import { type Frame, type FrameOf, frame } from "../wire.ts";
+
+export type SetName = FrameOf<"SYNC">["set"];
+
+/** One version of a record we hold or have heard of. */
+export interface RecordKey {
+  readonly id: string;
+  readonly updatedAt: number;
+  readonly author: PeerId;
+}
+
+export interface RecordSet {
+  readonly name: SetName;
+  /** Whether records fetched for this set count in the "Syncing N / M" progress. */
+  readonly progress: boolean;
+  /** Every record we hold, read once; SyncExtension.spread keeps its copy current after that. */
+  load(): Promise<RecordKey[]>;
+  /** Asks `peer` for these records by id; the answer comes back as records of the set. */
+  request(peer: PeerId, ids: string[]): void;
+}
+
+/** Ids per request frame (the schemas allow 1000). */
+export const REQUEST_BATCH = 500;
+
+export const listingKey = (listing: Listing): RecordKey => ({
+  id: listing.id,
+  updatedAt: listing.updatedAt,
+  author: listing.author,
+});
+
+/** Listings: LISTING_REQUEST asks, and the core answers with LISTING_BROADCAST. */
+export function listingSet(store: Store, send: (peer: PeerId, frame: Frame) => void): RecordSet {
+  return {
+    name: "listings",
+    progress: true,
+    load: async () => (await store.listListings()).map(listingKey),
+    request(peer, ids) {
+      for (let i = 0; i < ids.length; i += REQUEST_BATCH)
+        send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
+    },
+  };
+}

@@ -1,0 +1,317 @@
+// Sync on connect and gossip (DESIGN.md §3, issue 6), for every record set (record-set.ts:
+// listings, profiles). Once HELLO is done, the peer with the smaller id opens a set
+// reconciliation (reconcile.ts) per set over SYNC frames; each side asks for the records it lacks
+// (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New records then spread by key: see
+// `spread`. Replaces send-all, which the core keeps behind `syncMode: "send-all"` as the benchmark
+// baseline.
+
+import type { PeerId } from "../crypto.ts";
+import type { Offence } from "../session/policy.ts";
+import type { ProtocolExtension } from "../session/protocol.ts";
+import type { Frame, FrameOf } from "../wire.ts";
+import { frame } from "../wire.ts";
+import {
+  type Bound,
+  hashKey,
+  initiate,
+  respond,
+  SyncError,
+  type SyncItem,
+  type SyncKey,
+  type SyncMessage,
+  type SyncRange,
+  SyncSet,
+} from "./reconcile.ts";
+import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
+
+/** What the extension needs of the protocol core. */
+export interface SyncHost {
+  readonly peerId: PeerId;
+  send(peer: PeerId, frame: Frame): void;
+  strike(peer: PeerId, offence: Offence): boolean;
+  readyPeers(): PeerId[];
+  /** Authors the user blocked: their records are neither announced nor offered in a reconciliation. */
+  isBlocked(peer: PeerId): boolean;
+}
+
+/** Listings asked for during reconciliation, and how many of them have arrived. */
+export interface SyncProgress {
+  received: number;
+  total: number;
+}
+
+/**
+ * A requested record that has not come by then is asked of another peer that announced it, or
+ * forgotten, so a peer that announces keys it never delivers cannot stop us fetching a record,
+ * nor leave progress hanging.
+ */
+const PENDING_TTL_MS = 60_000;
+/** Keys per announcement frame. */
+const ANNOUNCE_BATCH = 500;
+
+interface Pending {
+  /** The peer asked. */
+  peer: PeerId;
+  updatedAt: number;
+  until: number;
+  /** Peers that announced this version: asked next if `peer` fails us, and not told of it. */
+  holders: Set<PeerId>;
+}
+
+interface SetState {
+  readonly records: RecordSet;
+  /** Our records at the start of each peer's exchange: both sides must compare one fixed set. */
+  readonly sessions: Map<PeerId, Promise<SyncSet>>;
+  /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
+  known?: Map<string, RecordKey>;
+  loading?: Promise<Map<string, RecordKey>>;
+  /** Records stored while `loading` ran, which its read may have missed. */
+  early: RecordKey[];
+  /** Ids asked for and not yet arrived: one record is fetched once, from one peer. */
+  readonly pending: Map<string, Pending>;
+}
+
+export class SyncExtension implements ProtocolExtension {
+  readonly types = ["SYNC"] as const;
+  private readonly sets = new Map<SetName, SetState>();
+  private readonly hashes = new Map<string, Uint8Array>();
+  private progress: SyncProgress = { received: 0, total: 0 };
+  private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
+
+  constructor(private readonly host: SyncHost) {}
+
+  /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
+  addSet(records: RecordSet): void {
+    if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
+    this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new Map() });
+  }
+
+  /** Progress of the listings requested so far; resets once all have arrived or were given up. */
+  onProgress(fn: (progress: SyncProgress) => void): () => void {
+    this.progressListeners.add(fn);
+    return () => this.progressListeners.delete(fn);
+  }
+
+  currentProgress(): SyncProgress {
+    return { ...this.progress };
+  }
+
+  async onReady(peer: PeerId): Promise<void> {
+    // One side opens, or both would run the same exchange twice.
+    if (this.host.peerId > peer) return;
+    for (const state of this.sets.values()) {
+      const set = await this.session(state, peer);
+      for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
+    }
+  }
+
+  async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
+    if (incoming.type !== "SYNC") return;
+    // A set of a newer version, or one this hub does not keep: valid, so not punished.
+    const state = this.sets.get(incoming.set);
+    if (!state) return;
+    // An announcement (keys only, no ranges) needs no snapshot and no answer: ask for news.
+    if (!incoming.ranges.length) return this.request(state, peer, incoming.have ?? []);
+    let step: Awaited<ReturnType<typeof respond>>;
+    try {
+      step = await respond(await this.session(state, peer), incoming);
+    } catch (error) {
+      if (!(error instanceof SyncError)) throw error;
+      console.warn(`Peerboard: SYNC from ${peer} dropped (${error.message})`);
+      this.host.strike(peer, "malformed");
+      return;
+    }
+    for (const message of step.replies) this.sendMessage(peer, incoming.set, message);
+    await this.request(state, peer, step.need);
+  }
+
+  /**
+   * Records of `set` that were news to us (just stored), received from `from`, or made here
+   * (no `from`). Returns the peers to send them to whole (every peer for records made here, none
+   * for received ones); the caller sends them.
+   *
+   * Gossip is announce-and-pull ("lazy push"): a record travels whole only from its author, to
+   * every peer, and from a peer that was asked for it. Everyone else announces its key in a SYNC
+   * `have` to the peers not known to hold it, and a hub that lacks it asks one announcer. So a
+   * hub receives a record whole once, plus at most once more when its author's push was still
+   * on the way while it pulled: at most one duplicate per hub, by construction, whatever the
+   * mesh. A pull does not wait for a push that may be on its way: only authors push, and their
+   * push left before anyone could announce the record. Each pull follows the first announcement to arrive, so a record takes the shortest
+   * path in the mesh, and the hop count is that of flooding. The price is time: a hop is an
+   * announcement, a request and the record (three one-way trips instead of one).
+   * Pushing whole records to a bounded set of "push neighbours" (Plumtree's eager peers) cuts
+   * that time, but then first deliveries follow the sparser push graph and paths grow: a
+   * prototype with three push neighbours per hub took 6–8 hops among 200 hubs and more bytes
+   * (bench/RESULTS.md, "Announce and pull").
+   */
+  spread(set: SetName, records: RecordKey[], from?: PeerId): PeerId[] {
+    const state = this.sets.get(set);
+    if (!state) throw new Error(`Record set ${set} is not synced`);
+    const peers = this.host.readyPeers().filter((peer) => peer !== from);
+    const announce = new Map<PeerId, SyncKey[]>();
+    for (const record of records) {
+      const holders = this.stored(state, record);
+      // Our own records that come back from a peer (another device with our identity, a sync
+      // after an import) are announced like anyone's: only a new version made here is pushed.
+      if (!from || this.host.isBlocked(record.author)) continue;
+      for (const peer of peers) {
+        if (holders?.has(peer)) continue;
+        const keys = announce.get(peer) ?? [];
+        keys.push([record.updatedAt, record.id]);
+        announce.set(peer, keys);
+      }
+    }
+    for (const [peer, keys] of announce)
+      for (let i = 0; i < keys.length; i += ANNOUNCE_BATCH)
+        this.sendMessage(peer, set, { from: [0, ""], ranges: [], have: keys.slice(i, i + ANNOUNCE_BATCH) });
+    this.settle();
+    return from ? [] : peers;
+  }
+
+  onClose(peer: PeerId): void {
+    // What this peer still owed us will not come: ask another that announced it.
+    for (const state of this.sets.values()) {
+      state.sessions.delete(peer);
+      this.reassign(state, (entry) => entry.peer === peer, peer);
+    }
+    this.settle();
+  }
+
+  private session(state: SetState, peer: PeerId): Promise<SyncSet> {
+    let set = state.sessions.get(peer);
+    if (!set) {
+      set = this.snapshot(state);
+      state.sessions.set(peer, set);
+    }
+    return set;
+  }
+
+  private async snapshot(state: SetState): Promise<SyncSet> {
+    const items: SyncItem[] = [];
+    for (const { id, updatedAt, author } of (await this.known(state)).values()) {
+      // What we would not serve must not look like something we hold.
+      if (this.host.isBlocked(author)) continue;
+      const text = `${updatedAt}:${id}`;
+      let hash = this.hashes.get(text);
+      if (!hash) {
+        hash = await hashKey([updatedAt, id]);
+        this.hashes.set(text, hash);
+      }
+      items.push({ key: [updatedAt, id], hash });
+    }
+    return SyncSet.fromItems(items);
+  }
+
+  private known(state: SetState): Promise<Map<string, RecordKey>> {
+    state.loading ??= state.records.load().then((records) => {
+      const known = new Map<string, RecordKey>();
+      for (const record of [...records, ...state.early]) remember(known, record);
+      state.early = [];
+      state.known = known;
+      return known;
+    });
+    return state.loading;
+  }
+
+  /** Asks `peer` for the keys we lack and nobody is fetching yet. */
+  private async request(state: SetState, peer: PeerId, need: SyncKey[]): Promise<void> {
+    if (!need.length) return;
+    const known = await this.known(state);
+    this.expire();
+    const until = Date.now() + PENDING_TTL_MS;
+    const ids: string[] = [];
+    for (const [updatedAt, id] of need) {
+      // An older copy than ours is not worth the bytes; one already on its way, not twice.
+      if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
+      const entry = state.pending.get(id);
+      if (entry && entry.updatedAt >= updatedAt) {
+        if (entry.updatedAt === updatedAt) entry.holders.add(peer);
+        continue;
+      }
+      if (!entry && state.records.progress) this.progress.total++;
+      state.pending.set(id, { peer, updatedAt, until, holders: new Set([peer]) });
+      ids.push(id);
+    }
+    if (!ids.length) return;
+    state.records.request(peer, ids);
+    if (state.records.progress) this.emitProgress();
+    setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+  }
+
+  /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
+  private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
+    if (state.known) remember(state.known, record);
+    else state.early.push(record);
+    const entry = state.pending.get(record.id);
+    if (!entry || entry.updatedAt > record.updatedAt) return undefined;
+    state.pending.delete(record.id);
+    if (state.records.progress) {
+      this.progress.received++;
+      this.emitProgress();
+    }
+    return entry.holders;
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const state of this.sets.values()) this.reassign(state, (entry) => entry.until <= now);
+    this.settle();
+  }
+
+  /** Pending records matching `failed` are asked of another announcer still connected, or given up. */
+  private reassign(state: SetState, failed: (entry: Pending) => boolean, gone?: PeerId): void {
+    const ready = new Set(this.host.readyPeers());
+    const retry = new Map<PeerId, string[]>();
+    for (const [id, entry] of state.pending) {
+      if (gone) entry.holders.delete(gone);
+      if (!failed(entry)) continue;
+      entry.holders.delete(entry.peer);
+      const next = [...entry.holders].find((peer) => ready.has(peer));
+      if (!next) {
+        state.pending.delete(id);
+        continue;
+      }
+      entry.peer = next;
+      entry.until = Date.now() + PENDING_TTL_MS;
+      retry.set(next, [...(retry.get(next) ?? []), id]);
+    }
+    for (const [peer, ids] of retry) state.records.request(peer, ids);
+    if (retry.size) setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+  }
+
+  /** Once no listing is outstanding, the next sync counts from zero again. */
+  private settle(): void {
+    if (!this.progress.total) return;
+    for (const state of this.sets.values()) if (state.records.progress && state.pending.size) return;
+    this.progress = { received: 0, total: 0 };
+    this.emitProgress();
+  }
+
+  private emitProgress(): void {
+    const progress = this.currentProgress();
+    for (const fn of this.progressListeners) fn(progress);
+  }
+
+  private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
+    const body: Omit<FrameOf<"SYNC">, "v" | "id"> = {
+      type: "SYNC",
+      set,
+      from: bound(message.from),
+      ranges: message.ranges.map(range),
+      ...(message.have ? { have: message.have.map(bound) } : {}),
+    };
+    this.host.send(peer, frame(body));
+  }
+}
+
+function remember(known: Map<string, RecordKey>, record: RecordKey): void {
+  if ((known.get(record.id)?.updatedAt ?? -1) < record.updatedAt) known.set(record.id, record);
+}
+
+const bound = (b: Bound | SyncKey): [number, string] => [b[0], b[1]];
+
+function range(r: SyncRange): FrameOf<"SYNC">["ranges"][number] {
+  if ("fp" in r) return { b: bound(r.b), fp: r.fp };
+  if ("ids" in r) return { b: bound(r.b), ids: r.ids.map(bound) };
+  return { b: bound(r.b) };
+}
