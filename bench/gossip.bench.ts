@@ -7,6 +7,7 @@
 import { it, vi } from "vitest";
 import type { Listing } from "../src/core/listings/records.ts";
 import { Mesh } from "../tests/sim/mesh.ts";
+import { post } from "../tests/support/peers.ts";
 import { draft } from "../tests/unit/fixtures.ts";
 
 const HUBS = Number(process.env.BENCH_HUBS ?? 200);
@@ -29,12 +30,12 @@ async function run(syncMode: "reconcile" | "send-all") {
   const times: number[] = [];
   // When each listing last arrived anywhere: its time to reach every hub, once all have it.
   const lastArrival = new Map<string, number>();
-  for (const hub of mesh.hubs) hub.protocol.onListing((l) => lastArrival.set(l.id, performance.now()));
+  for (const hub of mesh.hubs) hub.listings.onListing((l) => lastArrival.set(l.id, performance.now()));
   for (let i = 0; i < LISTINGS; i++) {
     const author = mesh.hub(Math.floor(Math.random() * HUBS));
     const sentFrom = mesh.network.sent.length;
     const posted = performance.now();
-    const listing: Listing = await author.protocol.post(draft({ title: `Listing ${i}` }));
+    const listing: Listing = await post(author, draft({ title: `Listing ${i}` }));
     // Until every hub has it (or 10 s passed), then until the last frame has gone out.
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
       if ((await mesh.holders(listing)) === HUBS) break;

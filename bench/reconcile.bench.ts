@@ -8,11 +8,10 @@ import { generateIdentity, type Identity } from "../src/core/crypto.ts";
 import { createListing, type Listing } from "../src/core/listings/records.ts";
 import { MemoryStore } from "../src/core/memory/memory-store.ts";
 import { createProfile, type Profile } from "../src/core/profiles/profile.ts";
-import { Profiles } from "../src/core/profiles/profiles.ts";
-import { Protocol } from "../src/core/session/protocol.ts";
 import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/core/sync/reconcile.ts";
 import { frame, frameSize } from "../src/core/wire.ts";
 import { DelayedNetwork } from "../tests/sim/mesh.ts";
+import { buildPeer } from "../tests/support/peers.ts";
 import { draft } from "../tests/unit/fixtures.ts";
 
 const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
@@ -68,13 +67,12 @@ async function meet(mode: "reconcile" | "send-all", a: Listing[], b: Listing[], 
   const network = new DelayedNetwork(LATENCY_MS);
   const nodes = await Promise.all(
     [a, b].map(async (listings) => {
-      const identity = await generateIdentity(Date.now());
       const store = new MemoryStore();
       for (const listing of listings) await store.putListingIf(listing, () => true);
-      const protocol = new Protocol({ identity, store, link: network.link(identity.peerId), syncMode: mode });
+      const peer = await buildPeer(network, { store, syncMode: mode });
       const held = { count: listings.length };
-      protocol.onListing(() => held.count++);
-      return { identity, store, protocol, held };
+      peer.listings.onListing(() => held.count++);
+      return { identity: peer.identity, held };
     }),
   );
   const [x, y] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
@@ -92,21 +90,19 @@ async function meetProfiles(a: Profile[], b: Profile[], union: number) {
   const network = new DelayedNetwork(LATENCY_MS);
   const nodes = await Promise.all(
     [a, b].map(async (profiles) => {
-      const identity = await generateIdentity(Date.now());
       const store = new MemoryStore();
       for (const profile of profiles) await store.putProfileIf(profile, () => true);
-      const protocol = new Protocol({ identity, store, link: network.link(identity.peerId) });
-      const extension = new Profiles(identity, store, protocol);
-      protocol.use(extension);
-      const held = { count: profiles.length };
-      extension.onProfile(() => held.count++);
-      return { identity, held };
+      const peer = await buildPeer(network, { store });
+      // Its own profile (every peer publishes one from the start) counts as held too.
+      const held = { count: profiles.length + 1 };
+      peer.profiles.onProfile(() => held.count++);
+      return { identity: peer.identity, held };
     }),
   );
   const [x, y] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
   const started = performance.now();
   network.connect(x.identity.peerId, y.identity.peerId);
-  while (x.held.count < union || y.held.count < union) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (x.held.count < union + 2 || y.held.count < union + 2) await new Promise((resolve) => setTimeout(resolve, 5));
   const elapsed = performance.now() - started;
   network.disconnect(x.identity.peerId, y.identity.peerId);
   return { elapsed, ...bytesByType(network.sent) };

@@ -1,8 +1,28 @@
-// The only thing the protocol core knows about the network (STYLE.md). Implementations: the
-// in-memory link (tests, simulation) and the hub↔radio MessagePort link (browser).
+// What a host hands the core (STYLE.md: core logic free of I/O behind small adapter interfaces).
+// The browser hub, the no-SharedWorker fallback, the Node peer and every test provide these and
+// build a peer with createPeer (peer.ts); nothing in src/core reaches for a host global.
 
 import type { PeerId } from "./crypto.ts";
+import type { ImageRef } from "./listings/records.ts";
+import type { MailStore } from "./mail/mail-store.ts";
+import type { Store } from "./store.ts";
 
+export type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "./mail/mail-store.ts";
+export type { PeerRecord, Store, StoredImage } from "./store.ts";
+
+/** Where a link stands with its transport (for a browser: the radio tab and the signaling server). */
+export type LinkState =
+  /** Nobody carries the link yet (no tab has taken the radio). */
+  | "none"
+  /** Registering with the signaling server. */
+  | "connecting"
+  | "online"
+  /** Signaling server unreachable; retrying. */
+  | "offline"
+  /** Another browser or device is using this identity right now. */
+  | "identity-in-use";
+
+/** The only thing the protocol knows about the network. */
 export interface Link {
   /** Sends one frame to a connected peer; frames to a peer that is not connected are dropped. */
   send(peer: PeerId, frame: unknown): void;
@@ -14,4 +34,53 @@ export interface Link {
   dial(peer: PeerId): void;
   /** Closes the channel to `peer` (a failed handshake, a misbehaving or unwanted peer). */
   hangUp(peer: PeerId): void;
+  readonly state: LinkState;
+  onState(fn: (state: LinkState) => void): void;
+  /** A dial that got no channel (unreachable, refused, timed out). */
+  onDialFailed(fn: (peer: PeerId) => void): void;
+}
+
+export type TimerId = { readonly timer: unknown };
+
+/** Time and timers: the core never reads the wall clock or schedules work by itself. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerId;
+  clearTimeout(id: TimerId | undefined): void;
+}
+
+export interface Logger {
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+/** A stored-size photo thumbnail and the reference a signed record carries for it. */
+export interface Thumbnail {
+  ref: ImageRef;
+  blob: Blob;
+}
+
+/** Re-encodes photos the user picked (OffscreenCanvas in the browser). Throws ValidationError. */
+export interface Thumbnailer {
+  listingPhotos(photos: Blob[]): Promise<Thumbnail[]>;
+  avatar(photo: Blob): Promise<Thumbnail>;
+}
+
+/** Peer ids the signaling server knows right now; may reject when it is unreachable. */
+export type Discovery = () => Promise<PeerId[]>;
+
+/** Storage used and available, where the host can tell (navigator.storage.estimate). */
+export type StorageEstimator = () => Promise<{ usage: number; quota: number } | undefined>;
+
+export interface Ports {
+  store: Store & MailStore;
+  link: Link;
+  clock: Clock;
+  logger: Logger;
+  /** Without one, posting a listing with photos is refused with a message. */
+  thumbnailer?: Thumbnailer;
+  /** Without one, the dialer only knows peers met before and PEER_LIST hints. */
+  discovery?: Discovery;
+  /** Without one, pruning runs only when a write fails for lack of room. */
+  storage?: StorageEstimator;
 }

@@ -13,8 +13,7 @@ import {
 import type { Listing } from "../core/listings/records.ts";
 import type { DealRecord } from "../core/mail/mail-store.ts";
 import { authorSummary } from "../core/profiles/profile.ts";
-import type { HubApi } from "../shared/api.ts";
-import type { DealSettings, MailApi } from "../shared/mail-api.ts";
+import type { DealSettings, HubApi } from "../shared/api.ts";
 import { h, uniqueId } from "./dom.ts";
 import { formatOffer, offerFields } from "./offer-fields.ts";
 import type { ViewContext } from "./shell.ts";
@@ -43,8 +42,7 @@ function stepText(step: DealStep, me: PeerId): string {
 }
 
 export async function mountDealsView(outlet: HTMLElement, context: ViewContext): Promise<void> {
-  // The real hub implements MailApi too (src/worker/hub.ts).
-  const hub = context.hub as HubApi & MailApi;
+  const hub = context.hub;
   const me = context.status.peerId;
   const listings = new Map<string, Listing>();
   const deals = new Map<string, DealRecord>();
@@ -220,7 +218,7 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
 }
 
 /** The seller's choices of what a deal does to the listing; saved as soon as a box changes. */
-async function settingsForm(hub: MailApi): Promise<HTMLElement> {
+async function settingsForm(hub: HubApi): Promise<HTMLElement> {
   const saved = h("p", { className: "saved", role: "status", "aria-label": "Deal settings status" });
   const settings = await hub.dealSettings();
   const box = (key: keyof DealSettings, label: string) => {

@@ -22,7 +22,7 @@ type Envelope =
   | { k: "call"; client: string; id: number; method: string; args: unknown[] }
   | { k: "result"; client: string; id: number; ok: true; value: unknown }
   | { k: "result"; client: string; id: number; ok: false; message: string }
-  | { k: "event"; event: HubEvent };
+  | { k: "events"; events: HubEvent[] };
 
 /** A tab that hosts the hub: starts the worker and serves the other tabs. */
 export function hostHub(): { hub: HubApi; stop: () => void } {
@@ -30,7 +30,7 @@ export function hostHub(): { hub: HubApi; stop: () => void } {
   const connect = (): HubApi => {
     const channel = new MessageChannel();
     worker.postMessage(null, [channel.port2]);
-    return Comlink.wrap<HubApi>(channel.port1) as unknown as HubApi;
+    return Comlink.wrap<HubApi>(channel.port1);
   };
   const hub = connect();
   const relay = connect();
@@ -51,7 +51,7 @@ export function hostHub(): { hub: HubApi; stop: () => void } {
     }
   };
   void relay.subscribe(
-    Comlink.proxy((event: HubEvent) => channel.postMessage({ k: "event", event } satisfies Envelope)),
+    Comlink.proxy((events: HubEvent[]) => channel.postMessage({ k: "events", events } satisfies Envelope)),
   );
   channel.postMessage({ k: "host-ready" } satisfies Envelope);
   return {
@@ -71,7 +71,7 @@ export function hubClient(): { hub: HubApi; stop: () => void } {
     number,
     { method: string; args: unknown[]; resolve: (v: unknown) => void; reject: (e: Error) => void }
   >();
-  const listeners = new Map<number, (event: HubEvent) => void>();
+  const listeners = new Map<number, (events: HubEvent[]) => void>();
   let nextId = 1;
   const send = (id: number, method: string, args: unknown[]) =>
     channel.postMessage({ k: "call", client: self, id, method, args } satisfies Envelope);
@@ -80,8 +80,8 @@ export function hubClient(): { hub: HubApi; stop: () => void } {
     if (message.k === "host-ready") {
       // The host changed (or answered late): anything unanswered may have died with the old one.
       for (const [id, call] of pending) send(id, call.method, call.args);
-    } else if (message.k === "event") {
-      for (const fn of listeners.values()) fn(message.event);
+    } else if (message.k === "events") {
+      for (const fn of listeners.values()) fn(message.events);
     } else if (message.k === "result" && message.client === self) {
       const call = pending.get(message.id);
       pending.delete(message.id);

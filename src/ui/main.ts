@@ -36,7 +36,7 @@ async function connectHub(): Promise<void> {
   });
   worker.port.start();
   // Comlink.Remote<HubApi> has the same shape: every HubApi method is already async.
-  const current = Comlink.wrap<HubApi>(worker.port) as unknown as HubApi;
+  const current = Comlink.wrap<HubApi>(worker.port);
   hub = current;
   let unread: UnreadCounter | undefined;
   const unmount = await mountShell(
@@ -54,8 +54,8 @@ async function connectHub(): Promise<void> {
     let key: number | undefined;
     let heard = false;
     key = await current.subscribe(
-      Comlink.proxy((event: HubEvent) => {
-        if (heard || event.type !== "status" || !met(event.status)) return;
+      Comlink.proxy((events: HubEvent[]) => {
+        if (heard || !events.some((event) => event.type === "status" && met(event.status))) return;
         heard = true;
         firstPeerMet();
         if (key !== undefined) void current.unsubscribe(key);

@@ -5,7 +5,6 @@ import type { PeerId } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, MessageStatus } from "../core/mail/mail-store.ts";
 import type { HubApi } from "../shared/api.ts";
-import type { MailApi } from "../shared/mail-api.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
 import type { ViewContext } from "./shell.ts";
@@ -24,7 +23,7 @@ function topicTitle(topic: string, deals: Map<string, DealRecord>, listings: Map
   return title ? `${deals.has(topic) ? "Deal on" : "About"} “${title}”` : `About ${topic}`;
 }
 
-async function lookups(hub: HubApi & MailApi) {
+async function lookups(hub: HubApi) {
   const [listings, deals] = await Promise.all([hub.listings(), hub.deals()]);
   return {
     listings: new Map(listings.map((l) => [l.id, l])),
@@ -33,8 +32,7 @@ async function lookups(hub: HubApi & MailApi) {
 }
 
 export async function mountMessagesView(outlet: HTMLElement, context: ViewContext): Promise<void> {
-  // The real hub implements MailApi too (src/worker/hub.ts).
-  const hub = context.hub as HubApi & MailApi;
+  const hub = context.hub;
   const me = context.status.peerId;
   const { listings, deals } = await lookups(hub);
   const messages = new Map<string, ChatRecord>();
@@ -84,7 +82,7 @@ export async function mountMessagesView(outlet: HTMLElement, context: ViewContex
 }
 
 export async function mountConversationView(outlet: HTMLElement, context: ViewContext): Promise<void> {
-  const hub = context.hub as HubApi & MailApi;
+  const hub = context.hub;
   const me = context.status.peerId;
   const [peer = "", topic = ""] = context.params as [PeerId, string];
   const { listings, deals } = await lookups(hub);

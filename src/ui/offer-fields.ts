@@ -3,7 +3,7 @@
 
 import type { Offer } from "../core/deals/deal.ts";
 import { CURRENCIES } from "../core/listings/records.ts";
-import type { OfferInput } from "../shared/mail-api.ts";
+import type { OfferInput } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 

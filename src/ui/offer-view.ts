@@ -2,15 +2,12 @@
 // as a DEAL_PROPOSAL; then on to the deals view.
 
 import { formatPrice } from "../core/listings/records.ts";
-import type { HubApi } from "../shared/api.ts";
-import type { MailApi } from "../shared/mail-api.ts";
 import { h } from "./dom.ts";
 import { offerFields } from "./offer-fields.ts";
 import type { ViewContext } from "./shell.ts";
 
 export async function mountOfferView(outlet: HTMLElement, context: ViewContext): Promise<void> {
-  // The real hub implements MailApi too (src/worker/hub.ts).
-  const hub = context.hub as HubApi & MailApi;
+  const hub = context.hub;
   const listingId = context.params[0] ?? "";
   const listing = (await hub.listings()).find((l) => l.id === listingId);
   if (!listing) {

@@ -7,7 +7,7 @@ import { h, uniqueId } from "./dom.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 /** Wraps a listener for crossing to the hub (Comlink.proxy in the app, identity in tests). */
-export type ListenerWrapper = (listener: (event: HubEvent) => void) => (event: HubEvent) => void;
+export type ListenerWrapper = (listener: (events: HubEvent[]) => void) => (events: HubEvent[]) => void;
 
 /** What a view gets: the hub, the last status, and the hub's events while it is mounted. */
 export interface ViewContext {
@@ -91,12 +91,14 @@ export async function mountShell(
   showStatus(status);
 
   const subscription = await hub.subscribe(
-    wrap((event) => {
-      if (event.type === "status") showStatus(event.status);
-      else if (event.type === "notice") notice.textContent = event.message;
-      else if (event.type === "sync") progress.update(event.received, event.total);
-      onAnyEvent?.(event);
-      for (const fn of viewListeners) fn(event);
+    wrap((events) => {
+      for (const event of events) {
+        if (event.type === "status") showStatus(event.status);
+        else if (event.type === "notice") notice.textContent = event.message;
+        else if (event.type === "sync") progress.update(event.received, event.total);
+        onAnyEvent?.(event);
+        for (const fn of viewListeners) fn(event);
+      }
     }),
   );
 

@@ -3,7 +3,6 @@
 
 import type { PeerId } from "../core/crypto.ts";
 import type { HubApi, HubEvent } from "../shared/api.ts";
-import type { MailApi } from "../shared/mail-api.ts";
 import { h } from "./dom.ts";
 
 export interface UnreadCounter {
@@ -11,7 +10,7 @@ export interface UnreadCounter {
 }
 
 export async function watchUnread(hub: HubApi, root: HTMLElement): Promise<UnreadCounter> {
-  const mail = hub as HubApi & MailApi;
+  const mail = hub;
   const me: PeerId = (await hub.status()).peerId;
   const dealUnread = new Map<string, number>();
   const messageUnread = new Set<string>();

@@ -2,8 +2,7 @@
 // whichever tab holds the Web Lock "radio" and hosts the PeerJS Peer (src/ui/radio.ts).
 
 import type { PeerId } from "../core/crypto.ts";
-import type { Link } from "../core/ports.ts";
-import type { RadioState } from "../shared/api.ts";
+import type { Link, LinkState as RadioState } from "../core/ports.ts";
 import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
 
 type StartMessage = Extract<HubToRadio, { t: "start" }>;

@@ -4,18 +4,14 @@
 
 import { base64urlEncode } from "../core/encoding.ts";
 import { ValidationError } from "../core/errors.ts";
-import { type ImageRef, LIMITS } from "../core/listings/records.ts";
+import { LIMITS } from "../core/listings/records.ts";
+import type { Thumbnail, Thumbnailer } from "../core/ports.ts";
 
 /** Bigger files are refused before decoding: a phone photo is a few MB. */
 const SOURCE_BYTES_MAX = 25 * 1024 * 1024;
 /** Decoding more pixels than this would stall the hub and every tab with it. */
 const SOURCE_PIXELS_MAX = 60_000_000;
 const QUALITIES = [0.82, 0.7, 0.55, 0.4];
-
-export interface Thumbnail {
-  ref: ImageRef;
-  blob: Blob;
-}
 
 function nameOf(photo: Blob): string {
   return photo instanceof File && photo.name ? `"${photo.name}"` : "This file";
@@ -69,3 +65,6 @@ export async function makeThumbnails(photos: Blob[]): Promise<Thumbnail[]> {
   for (const photo of photos) thumbnails.push(await makeThumbnail(photo));
   return thumbnails;
 }
+
+/** The browser's Thumbnailer port for the core. */
+export const canvasThumbnailer: Thumbnailer = { listingPhotos: makeThumbnails, avatar: makeThumbnail };

@@ -4,18 +4,12 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { applyStep, type DealAction, DealError, signStep } from "../../src/core/deals/deal.ts";
+import { DEFAULT_DEAL_SETTINGS } from "../../src/core/deals/deal-settings.ts";
 import { parseOffer } from "../../src/core/deals/deals.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 import { createListing, type Listing } from "../../src/core/listings/records.ts";
 import type { DealRecord } from "../../src/core/mail/mail-store.ts";
-import type { HubApi, HubEvent, HubStatus } from "../../src/shared/api.ts";
-import {
-  DEFAULT_DEAL_SETTINGS,
-  type DealSettings,
-  type MailApi,
-  type MailResult,
-  type OfferInput,
-} from "../../src/shared/mail-api.ts";
+import type { DealSettings, HubApi, HubEvent, HubStatus, MailResult, OfferInput } from "../../src/shared/api.ts";
 import { mountDealsView } from "../../src/ui/deals-view.ts";
 
 let seller: Identity;
@@ -34,7 +28,7 @@ beforeAll(async () => {
 
 afterEach(() => document.body.replaceChildren());
 
-class MailDouble implements Partial<HubApi & MailApi> {
+class MailDouble implements Partial<HubApi> {
   readonly read: string[] = [];
   constructor(
     readonly me: Identity,

@@ -4,6 +4,7 @@
 // profiles) so views see what the hub would say.
 
 import type { Identity } from "../../src/core/crypto.ts";
+import { DEFAULT_DEAL_SETTINGS } from "../../src/core/deals/deal-settings.ts";
 import { ValidationError } from "../../src/core/errors.ts";
 import {
   deleteListing,
@@ -19,6 +20,7 @@ import {
   type ListingStatus,
   supersedes,
 } from "../../src/core/listings/records.ts";
+import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { createProfile, type Profile, type ProfileDraft } from "../../src/core/profiles/profile.ts";
 import { SearchIndex } from "../../src/core/search/search-index.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
@@ -26,7 +28,7 @@ import type { HubEvent, PostResult, ProfileResult, SearchResult } from "../../sr
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
-  readonly listeners: ((event: HubEvent) => void)[] = [];
+  readonly listeners: ((events: HubEvent[]) => void)[] = [];
   readonly profiles = new Map<string, Profile>();
   constructor(readonly identity: Identity) {}
 
@@ -105,9 +107,9 @@ export class ListingsDouble {
 
   /** Sends an event to the views, as the hub's subscription would. */
   emit(event: HubEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) listener([event]);
   }
-  async subscribe(listener: (event: HubEvent) => void) {
+  async subscribe(listener: (events: HubEvent[]) => void) {
     this.listeners.push(listener);
     return 1;
   }
@@ -128,4 +130,30 @@ export class ListingsDouble {
     return { ok: false as const, message: "not used in these tests" };
   }
   async attachRadio() {}
+  async deals(): Promise<DealRecord[]> {
+    return [];
+  }
+  async makeOffer() {
+    return { ok: false as const, field: "deal", message: "not used in these tests" };
+  }
+  async respondToDeal() {
+    return { ok: false as const, field: "deal", message: "not used in these tests" };
+  }
+  async markDealRead() {}
+  async reputation() {
+    return { asBuyer: 0, asSeller: 0 };
+  }
+  async dealSettings() {
+    return { ...DEFAULT_DEAL_SETTINGS };
+  }
+  async saveDealSettings() {
+    return { ...DEFAULT_DEAL_SETTINGS };
+  }
+  async messages(): Promise<ChatRecord[]> {
+    return [];
+  }
+  async sendMessage() {
+    return { ok: false as const, field: "message", message: "not used in these tests" };
+  }
+  async markConversationRead() {}
 }

@@ -1,13 +1,14 @@
-// A hub in Node that peers with browsers for real: the Protocol, the Radio (PeerJS) and the
-// RadioLink, with WebRTC from @roamhq/wrtc, registered at the test server's PeerServer. Seeds a
-// browser with many listings without any test-only door in the app.
+// A peer in Node that meets browsers for real: createPeer on a MemoryStore, the Radio (PeerJS) and
+// the RadioLink, with WebRTC from @roamhq/wrtc, registered at the test server's PeerServer. Seeds
+// a browser with many listings without any test-only door in the app.
 
 import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
 import { generateIdentity, type Identity, randomToken } from "../../src/core/crypto.ts";
 import { createListing, type Listing } from "../../src/core/listings/records.ts";
 import { MemoryStore } from "../../src/core/memory/memory-store.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
+import { createPeer, type Peer } from "../../src/core/peer.ts";
+import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
 import { draft } from "../unit/fixtures.ts";
 
@@ -36,7 +37,7 @@ export async function manyListings(count: number): Promise<Listing[]> {
 }
 
 export interface NodeHub {
-  protocol: Protocol;
+  peer: Peer;
   dispose(): void;
 }
 
@@ -48,21 +49,26 @@ export async function startNodeHub(
 ): Promise<NodeHub> {
   const identity = await generateIdentity(Date.now());
   const store = new MemoryStore();
+  await store.initIdentity(identity);
   for (const listing of listings) await store.putListingIf(listing, () => true);
   const channel = new MessageChannel();
   const radio = new Radio(channel.port1);
   const signaling = { host: "127.0.0.1", port, path: "/peerjs", secure: false, iceServers: [] };
   const link = new RadioLink(() => ({ t: "start", peerId: identity.peerId, token: randomToken(), signaling }));
   link.attach(channel.port2);
-  const protocol = new Protocol({ identity, store, link, syncMode });
+  // No dial rounds: the browser under test dials this peer, nobody else is there.
+  const peer = await createPeer(
+    { store, link, clock: systemClock, logger: consoleLogger },
+    { syncMode, background: false },
+  );
   for (let waited = 0; link.state !== "online"; waited += 20) {
     if (waited > 10_000) throw new Error(`Node hub did not get online (${link.state})`);
     await sleep(20);
   }
   return {
-    protocol,
+    peer,
     dispose() {
-      for (const peer of protocol.readyPeers()) link.hangUp(peer);
+      peer.dispose();
       radio.shutdown();
       channel.port2.close();
     },

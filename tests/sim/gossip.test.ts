@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import type { Listing } from "../../src/core/listings/records.ts";
 import type { Profile } from "../../src/core/profiles/profile.ts";
+import { post } from "../support/peers.ts";
 import { draft } from "../unit/fixtures.ts";
 import { Mesh } from "./mesh.ts";
 
@@ -31,7 +32,7 @@ it("with 50 hubs and random bounded connections, every listing and profile reach
   // Some listings and profiles exist before anyone connects: sync on connect must carry them.
   const early: Listing[] = [];
   const profiles: Profile[] = [];
-  for (const index of [0, 17, 33]) early.push(await m.hub(index).protocol.post(draft({ title: `Early ${index}` })));
+  for (const index of [0, 17, 33]) early.push(await post(m.hub(index), draft({ title: `Early ${index}` })));
   for (const index of [0, 9, 40]) profiles.push(await saveProfile(m, index));
   await m.form();
   const degrees = m.degrees();
@@ -39,7 +40,7 @@ it("with 50 hubs and random bounded connections, every listing and profile reach
   expect(Math.min(...degrees)).toBeGreaterThanOrEqual(1);
   // Then listings posted on a formed mesh travel by gossip.
   const late: Listing[] = [];
-  for (const index of [5, 21, 49]) late.push(await m.hub(index).protocol.post(draft({ title: `Late ${index}` })));
+  for (const index of [5, 21, 49]) late.push(await post(m.hub(index), draft({ title: `Late ${index}` })));
   // A new profile and a changed one travel by gossip too.
   for (const index of [9, 26]) profiles.push(await saveProfile(m, index));
   await vi.waitFor(
@@ -60,7 +61,7 @@ it("in a mesh of 100 hubs no hub receives a new listing whole more than 3 extra 
   for (let i = 0; i < 8; i++) {
     const author = m.hub((i * 37) % 100);
     const sentFrom = m.network.sent.length;
-    const listing = await author.protocol.post(draft({ title: `Spread ${i}` }));
+    const listing = await post(author, draft({ title: `Spread ${i}` }));
     await vi.waitFor(async () => expect(await m.holders(listing)).toBe(100), { timeout: 30_000, interval: 20 });
     await m.settle(50);
     const { hops, duplicates } = m.spread(listing, sentFrom);
@@ -74,12 +75,12 @@ it("after rounds of churn the mesh still carries a new listing to all 50 hubs", 
   mesh = await Mesh.create({ hubs: 50 });
   const m = mesh;
   await m.form();
-  const before = new Set(m.hubs.flatMap((hub) => hub.protocol.readyPeers().map((peer) => `${hub.id}>${peer}`)));
+  const before = new Set(m.hubs.flatMap((hub) => hub.session.readyPeers().map((peer) => `${hub.id}>${peer}`)));
   for (let round = 0; round < 3; round++) await m.churn();
-  const after = new Set(m.hubs.flatMap((hub) => hub.protocol.readyPeers().map((peer) => `${hub.id}>${peer}`)));
+  const after = new Set(m.hubs.flatMap((hub) => hub.session.readyPeers().map((peer) => `${hub.id}>${peer}`)));
   // Churn changed who talks to whom, within the bounds.
   expect([...after].filter((edge) => !before.has(edge)).length).toBeGreaterThan(0);
   expect(Math.max(...m.degrees())).toBeLessThanOrEqual(8);
-  const listing = await m.hub(7).protocol.post(draft({ title: "After churn" }));
+  const listing = await post(m.hub(7), draft({ title: "After churn" }));
   await vi.waitFor(async () => expect(await m.holders(listing)).toBe(50), { timeout: 60_000, interval: 100 });
 });

@@ -1,17 +1,14 @@
-// A simulated community: many hubs (Protocol + Profiles + MemoryStore) over one in-memory
-// network, each with the real Dialer and connection cap, so the mesh forms as it would in browsers.
+// A simulated community: many peers built by createPeer on MemoryStores over one in-memory
+// network, each with its real dialer and connection cap, so the mesh forms as it would in browsers.
 // Used by tests/sim/*.test.ts and bench/gossip.bench.ts.
 
 import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import type { Profile } from "../../src/core/profiles/profile.ts";
-import { Profiles } from "../../src/core/profiles/profiles.ts";
-import { capConnections, churnCandidate } from "../../src/core/session/connection-cap.ts";
-import { Dialer } from "../../src/core/session/dialer.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
+import { churnCandidate } from "../../src/core/session/connection-cap.ts";
 import { frameSize } from "../../src/core/wire.ts";
+import { buildPeer, type TestPeer } from "../support/peers.ts";
 
 export interface MeshOptions {
   hubs: number;
@@ -24,13 +21,7 @@ export interface MeshOptions {
   latencyMs?: number;
 }
 
-export interface SimHub {
-  id: PeerId;
-  store: MemoryStore;
-  protocol: Protocol;
-  profiles: Profiles;
-  dialer: Dialer;
-}
+export type SimHub = TestPeer;
 
 /** MemoryNetwork with a fixed one-way delay; order per direction is kept. */
 export class DelayedNetwork extends MemoryNetwork {
@@ -64,30 +55,16 @@ export class Mesh {
     const identities = await Promise.all(Array.from({ length: options.hubs }, () => generateIdentity(Date.now())));
     const ids = identities.map((identity) => identity.peerId);
     for (const identity of identities) {
-      const store = new MemoryStore();
-      const link = mesh.network.link(identity.peerId);
-      const protocol = new Protocol({
+      const hub = await buildPeer(mesh.network, {
         identity,
-        store,
-        link,
+        memory: true,
         ...(options.syncMode ? { syncMode: options.syncMode } : {}),
-      });
-      const profiles = new Profiles(identity, store, protocol);
-      protocol.use(profiles);
-      const connected = () => protocol.connectedPeers().map((p) => p.id);
-      capConnections(link, connected, options.maxConnections ?? 8);
-      const dialer = new Dialer({
-        self: identity.peerId,
-        dial: (peer) => link.dial(peer),
-        connected,
-        // PeerServer discovery lists everyone registered.
-        discover: async () => ids,
         maxPeers: options.maxPeers ?? 6,
+        maxConnections: options.maxConnections ?? 8,
+        // PeerServer discovery lists everyone registered.
+        ports: { discovery: async () => ids },
       });
-      dialer.setOnline(true);
-      link.onPeer((peer, up) => dialer.peerChanged(peer, up));
-      protocol.onPeerHints((peers) => dialer.addCandidates(peers));
-      mesh.hubs.push({ id: identity.peerId, store, protocol, profiles, dialer });
+      mesh.hubs.push(hub);
     }
     return mesh;
   }
@@ -98,7 +75,7 @@ export class Mesh {
     for (let round = 0; round < rounds; round++) {
       await Promise.all(this.hubs.map((hub) => hub.dialer.tick()));
       await sleep(20 + 2 * (this.options.latencyMs ?? 0));
-      if (this.hubs.every((hub) => hub.protocol.readyPeers().length >= target)) break;
+      if (this.hubs.every((hub) => hub.session.readyPeers().length >= target)) break;
     }
     await this.settle();
   }
@@ -117,7 +94,7 @@ export class Mesh {
   /** One churn round: every hub with a full set drops its oldest peer; then the dialers refill. */
   async churn(): Promise<void> {
     for (const hub of this.hubs) {
-      const peer = churnCandidate(hub.protocol.connectedPeers(), this.options.maxPeers ?? 6);
+      const peer = churnCandidate(hub.session.connectedPeers(), this.options.maxPeers ?? 6);
       if (peer) this.network.disconnect(hub.id, peer);
     }
     await this.form(10);
@@ -130,7 +107,7 @@ export class Mesh {
   }
 
   degrees(): number[] {
-    return this.hubs.map((hub) => hub.protocol.readyPeers().length);
+    return this.hubs.map((hub) => hub.session.readyPeers().length);
   }
 
   /** Hubs holding this version of the listing (or a newer one). */
@@ -177,6 +154,6 @@ export class Mesh {
   }
 
   close(): void {
-    for (const hub of this.hubs) for (const peer of hub.protocol.readyPeers()) this.network.disconnect(hub.id, peer);
+    for (const hub of this.hubs) for (const peer of hub.session.readyPeers()) this.network.disconnect(hub.id, peer);
   }
 }

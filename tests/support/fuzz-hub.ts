@@ -1,15 +1,16 @@
-// Drives the hub's inbound path (Protocol over a hand-driven Link, on a real IndexedDB store)
+// Drives a peer's inbound path (createPeer over a hand-driven Link, on a real IndexedDB store)
 // with hostile frames, then checks the store and that an honest peer is still served.
 
 import fc from "fast-check";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing, type Listing, verifyListing } from "../../src/core/listings/records.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
 import { frame } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { type FuzzMaterial, hostileFrames } from "./hostile-frames.ts";
 import { InjectLink, isChallenge } from "./inject-link.ts";
+import { buildPeer, post } from "./peers.ts";
 
 export interface FuzzReport {
   frames: number;
@@ -41,8 +42,14 @@ export async function fuzzInbound(options: { frames: number; seed: number }): Pr
   let attacker = firstAttacker;
   const store = await openIdbStore(`fuzz-${options.seed}-${Math.random().toString(36).slice(2)}`);
   const link = new InjectLink();
-  const protocol = new Protocol({ identity: victim, store, link, helloTimeoutMs: 60_000 });
-  const own = await protocol.post(draft("The victim's own listing"));
+  const peer = await buildPeer(new MemoryNetwork(), {
+    identity: victim,
+    store,
+    helloTimeoutMs: 60_000,
+    ports: { link },
+  });
+  const protocol = peer.session;
+  const own = await post(peer, draft("The victim's own listing"));
 
   const listings: Listing[] = [];
   for (let i = 0; i < 5; i++) listings.push(await createListing(author, draft(`Valid ${i}`), now - i));
@@ -94,6 +101,6 @@ export async function fuzzInbound(options: { frames: number; seed: number }): Pr
   const served = link
     .sentTo(honest.peerId, mark)
     .some((f) => (f as { type?: string; listings?: Listing[] }).listings?.some((l) => l.id === own.id));
-  store.close();
+  await peer.close();
   return { frames: samples.length, ms, disconnects, bans, storedInvalid, honestServed: served };
 }

@@ -2,7 +2,7 @@
 // network, and reads what the protocol sent. For fuzzing the inbound path without a network.
 
 import type { PeerId } from "../../src/core/crypto.ts";
-import type { Link } from "../../src/core/ports.ts";
+import type { Link, LinkState } from "../../src/core/ports.ts";
 import type { HelloChallengeFrame } from "../../src/core/wire.ts";
 
 export function isChallenge(frame: unknown): frame is HelloChallengeFrame {
@@ -26,6 +26,9 @@ export class InjectLink implements Link {
   onPeer(fn: (peer: PeerId, up: boolean) => void): void {
     this.peerListeners.push(fn);
   }
+  readonly state: LinkState = "online";
+  onState(): void {}
+  onDialFailed(): void {}
   dial(): void {}
   hangUp(peer: PeerId): void {
     this.hungUp.push(peer);

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Dialer } from "../../src/core/session/dialer.ts";
+import { consoleLogger } from "../../src/shared/system.ts";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `pb-${String(i).padStart(26, "a")}`);
 
@@ -17,6 +18,7 @@ function setup(options: { discovered?: string[]; maxPeers?: number; discover?: (
     maxPeers: options.maxPeers ?? 3,
     dialTimeoutMs: 1_000,
     now: () => now,
+    log: consoleLogger,
   });
   return { dialer, dialled, connected, advance: (ms: number) => (now += ms) };
 }

@@ -1,14 +1,12 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import type { Identity } from "../../src/core/crypto.ts";
 import { base64urlEncode } from "../../src/core/encoding.ts";
-import { Images } from "../../src/core/listings/images.ts";
-import { ListingActions, type ThumbnailMaker } from "../../src/core/listings/listing-actions.ts";
+import type { ThumbnailMaker } from "../../src/core/listings/listing-actions.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
-import type { Store } from "../../src/core/store.ts";
+import type { Thumbnail } from "../../src/core/ports.ts";
 import { frame, IMAGE_CHUNK_BYTES } from "../../src/core/wire.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { buildPeer, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 
 /** Stands in for thumbnails.ts (no OffscreenCanvas in Node): random bytes, real hash. */
@@ -30,26 +28,28 @@ function randomBytes(n: number): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const stores: Store[] = [];
+const stores: TestPeer[] = [];
 afterEach(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const store of stores.splice(0)) store.close();
+  for (const peer of stores.splice(0)) await peer.close();
   vi.restoreAllMocks();
 });
 
 async function node(network: MemoryNetwork, identity?: Identity) {
-  const me = identity ?? (await generateIdentity(Date.now()));
-  const store = await openIdbStore(`images-${Math.random().toString(36).slice(2)}`);
-  stores.push(store);
-  const protocol = new Protocol({ identity: me, store, link: network.link(me.peerId) });
-  const images = new Images(store, protocol);
-  protocol.use(images);
-  const actions = new ListingActions(me, store, protocol, Date.now, fakeThumbnails);
-  return { id: me.peerId, store, protocol, images, actions };
+  const peer = await buildPeer(network, {
+    ...(identity ? { identity } : {}),
+    ports: {
+      thumbnailer: {
+        listingPhotos: fakeThumbnails,
+        avatar: async (photo) => (await fakeThumbnails([photo]))[0] as Thumbnail,
+      },
+    },
+  });
+  stores.push(peer);
+  return peer;
 }
 
-async function ready(a: { protocol: Protocol }, peer: string) {
-  await vi.waitFor(() => expect(a.protocol.readyPeers()).toContain(peer), { timeout: 3000 });
+async function ready(a: TestPeer, peer: string) {
+  await vi.waitFor(() => expect(a.session.readyPeers()).toContain(peer), { timeout: 3000 });
 }
 
 describe("photos between peers", () => {
@@ -88,13 +88,13 @@ describe("photos between peers", () => {
     await a.store.putImage(ref.hash, new Blob([randomBytes(1000)]));
     network.connect(a.id, b.id);
     await ready(b, a.id);
-    await vi.waitFor(() => expect(b.protocol.policy.score(a.id)).toBeGreaterThan(0), { timeout: 3000 });
+    await vi.waitFor(() => expect(b.session.policy.score(a.id)).toBeGreaterThan(0), { timeout: 3000 });
     expect(await b.store.getImage(ref.hash)).toBeUndefined();
     // A chunk nobody asked for is ignored, not punished.
-    const before = b.protocol.policy.score(a.id);
-    a.protocol.send(b.id, frame({ type: "IMAGE_CHUNK", hash: "x".repeat(43), index: 0, count: 1, data: "AAAA" }));
+    const before = b.session.policy.score(a.id);
+    a.session.send(b.id, frame({ type: "IMAGE_CHUNK", hash: "x".repeat(43), index: 0, count: 1, data: "AAAA" }));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(b.protocol.policy.score(a.id)).toBe(before);
+    expect(b.session.policy.score(a.id)).toBe(before);
   });
 
   it("garbage collection deletes an image only when it stayed unreferenced across two passes", async () => {
@@ -120,7 +120,7 @@ describe("photos between peers", () => {
     const hash = posted.listing.images[0]?.hash as string;
     network.connect(a.id, b.id);
     await ready(b, a.id);
-    for (let i = 0; i < 80; i++) b.protocol.send(a.id, frame({ type: "IMAGE_REQUEST", hashes: [hash] }));
+    for (let i = 0; i < 80; i++) b.session.send(a.id, frame({ type: "IMAGE_REQUEST", hashes: [hash] }));
     const chunks = () =>
       network.sent.filter((f) => f.from === a.id && (f.frame as { type: string }).type === "IMAGE_CHUNK");
     // Alice handles the 80 requests one after another: wait until she has stopped sending.

@@ -2,7 +2,6 @@ import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { ListingActions } from "../../src/core/listings/listing-actions.ts";
 import {
   deleteListing,
   editListing,
@@ -21,9 +20,8 @@ import {
   verifyListing,
 } from "../../src/core/listings/records.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
-import type { Store } from "../../src/core/store.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { systemClock } from "../../src/shared/system.ts";
+import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;
@@ -138,18 +136,15 @@ describe("merge", () => {
 });
 
 describe("ListingActions across peers", () => {
-  const stores: Store[] = [];
+  const peers: TestPeer[] = [];
   afterEach(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    for (const store of stores.splice(0)) store.close();
+    for (const peer of peers.splice(0)) await peer.close();
   });
 
   async function peer(identity: Identity, network: MemoryNetwork, now: () => number) {
-    const store = await openIdbStore(`edits-${Math.random().toString(36).slice(2)}`);
-    stores.push(store);
-    await store.initIdentity(identity);
-    const protocol = new Protocol({ identity, store, link: network.link(identity.peerId), now });
-    return { store, protocol, actions: new ListingActions(identity, store, protocol, now) };
+    const built = await buildPeer(network, { identity, clock: { ...systemClock, now } });
+    peers.push(built);
+    return built;
   }
 
   it("edit, mark sold and delete reach a connected peer; a late old copy does not resurrect", async () => {
@@ -160,8 +155,8 @@ describe("ListingActions across peers", () => {
     const a = await peer(alice, network, now);
     const b = await peer(bob, network, now);
     network.connect(alice.peerId, bob.peerId);
-    await vi.waitFor(() => expect(a.protocol.readyPeers()).toEqual([bob.peerId]), { timeout: 3000 });
-    const posted = await a.protocol.post(draft({ title: "Lamp" }));
+    await vi.waitFor(() => expect(a.session.readyPeers()).toEqual([bob.peerId]), { timeout: 3000 });
+    const posted = await post(a, draft({ title: "Lamp" }));
     await vi.waitFor(async () => expect((await b.store.getListing(posted.id))?.title).toBe("Lamp"));
 
     expect(await a.actions.edit(posted.id, draft({ title: "Lamp, brass" }))).toMatchObject({ ok: true });
@@ -176,7 +171,7 @@ describe("ListingActions across peers", () => {
     await vi.waitFor(async () => expect((await b.store.getListing(posted.id))?.deleted).toBe(true));
     expect((await b.actions.visible()).map((l) => l.id)).not.toContain(posted.id);
     // A relayed copy of the first version arrives late: the tombstone stays.
-    await b.protocol.acceptListings(alice.peerId, [posted]);
+    await b.listings.accept(alice.peerId, [posted]);
     expect((await b.store.getListing(posted.id))?.deleted).toBe(true);
     expect(await a.actions.mine()).toEqual([]);
   });
@@ -186,9 +181,9 @@ describe("ListingActions across peers", () => {
     const clock = { now: Date.now() };
     const now = () => clock.now;
     const a = await peer(alice, network, now);
-    const mine = await a.protocol.post(draft({ title: "Mine", lifetimeDays: 1 }));
+    const mine = await post(a, draft({ title: "Mine", lifetimeDays: 1 }));
     const theirs = await createListing(bob, draft({ title: "Theirs", lifetimeDays: 1 }), clock.now);
-    await a.protocol.acceptListings(bob.peerId, [theirs]);
+    await a.listings.accept(bob.peerId, [theirs]);
     expect((await a.actions.visible()).length).toBe(2);
     clock.now += DAY_MS + 1;
     expect(await a.actions.visible()).toEqual([]);

@@ -5,7 +5,7 @@ import { dealState } from "../../src/core/deals/deal.ts";
 import { createListing, type Listing } from "../../src/core/listings/records.ts";
 import type { DealRecord } from "../../src/core/mail/mail-store.ts";
 import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import type { OfferInput } from "../../src/shared/mail-api.ts";
+import type { OfferInput } from "../../src/shared/api.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 
@@ -89,7 +89,7 @@ describe("deals and chat over the mailbox", () => {
     const sent = await a.chat.send(b.id, "listing-topic-1", "Read me later");
     await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
     a.link.hangUp(b.id);
-    await vi.waitFor(() => expect(b.protocol.readyPeers()).toEqual([]), WAIT);
+    await vi.waitFor(() => expect(b.session.readyPeers()).toEqual([]), WAIT);
     await b.chat.markRead(a.id, "listing-topic-1");
     expect((await b.store.getMessage(sent.id))?.receiptPending).toBe(true);
     await connect(a, b);
@@ -122,7 +122,7 @@ describe("deals and chat over the mailbox", () => {
     expect(await a.store.listOutbox()).toHaveLength(1);
     dropAcks = false;
     a.link.hangUp(b.id);
-    await vi.waitFor(() => expect(a.protocol.readyPeers()).toEqual([]), WAIT);
+    await vi.waitFor(() => expect(a.session.readyPeers()).toEqual([]), WAIT);
     await connect(a, b);
     await vi.waitFor(async () => expect(await a.store.listOutbox()).toEqual([]), WAIT);
     expect(sealedFrames(a.id, b.id)).toHaveLength(2);
@@ -182,7 +182,7 @@ describe("deals and chat over the mailbox", () => {
       deliver(from, to, f);
     };
     const sent = await a.chat.send(b.id, "listing-topic-1", "Tampered on the way");
-    await vi.waitFor(() => expect(b.protocol.policy.score(a.id)).toBeGreaterThan(0), WAIT);
+    await vi.waitFor(() => expect(b.session.policy.score(a.id)).toBeGreaterThan(0), WAIT);
     expect(await b.store.getMessage(sent.id)).toBeUndefined();
     expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
     expect(await a.store.listOutbox()).toHaveLength(1);
@@ -249,7 +249,7 @@ describe("deals and chat over the mailbox", () => {
     await vi.waitFor(async () => expect(await seller.store.getDeal(deal.id)).toBeDefined(), WAIT);
     expect((await seller.store.getDeal(deal.id))?.steps[0]?.offer).toEqual({ kind: "swap", items: "My old lamp" });
     buyer.link.hangUp(seller.id);
-    await vi.waitFor(() => expect(seller.protocol.readyPeers()).toEqual([]), WAIT);
+    await vi.waitFor(() => expect(seller.session.readyPeers()).toEqual([]), WAIT);
     await seller.deals.respond(deal.id, "accept");
     await buyer.deals.respond(deal.id, "withdraw");
     await connect(buyer, seller);

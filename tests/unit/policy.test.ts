@@ -4,12 +4,12 @@ import "fake-indexeddb/auto";
 import { describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/records.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/core/session/policy.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
 import { frame } from "../../src/core/wire.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { InjectLink, isChallenge } from "../support/inject-link.ts";
+import { buildPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 
 const PEER = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -69,10 +69,9 @@ describe("Policy", () => {
 });
 
 async function victim(settings: Partial<PolicySettings>) {
-  const identity = await generateIdentity(Date.now());
-  const store = await openIdbStore(`policy-${Math.random().toString(36).slice(2)}`);
   const link = new InjectLink();
-  const protocol = new Protocol({ identity, store, link, policy: settings });
+  const peer = await buildPeer(new MemoryNetwork(), { policy: settings, ports: { link } });
+  const { identity, store, session: protocol } = peer;
   const handshake = async (peer: Identity) => {
     const mark = link.sent.length;
     link.up(peer.peerId);

@@ -5,53 +5,39 @@ import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createProfile, type Profile } from "../../src/core/profiles/profile.ts";
-import { Profiles } from "../../src/core/profiles/profiles.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
 import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
+import { buildPeer, type TestPeer } from "../support/peers.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
 const NOW = Date.now();
 
 let network: MemoryNetwork;
+const teardown: (() => Promise<void>)[] = [];
 
 beforeEach(() => {
   network = new MemoryNetwork();
   vi.spyOn(console, "warn").mockImplementation(() => undefined);
 });
 
-afterEach(() => {
+afterEach(async () => {
+  for (const fn of teardown.splice(0).reverse()) await fn();
   vi.restoreAllMocks();
 });
 
-interface Node {
-  identity: Identity;
-  id: PeerId;
-  store: MemoryStore;
-  protocol: Protocol;
-  profiles: Profiles;
-}
+type Node = TestPeer;
 
 async function node(identity?: Identity, blocked: PeerId[] = []): Promise<Node> {
-  const id = identity ?? (await generateIdentity(NOW));
-  const store = new MemoryStore();
-  const protocol = new Protocol({
-    identity: id,
-    store,
-    link: network.link(id.peerId),
-    blocked: (peer) => blocked.includes(peer),
-  });
-  const profiles = new Profiles(id, store, protocol);
-  protocol.use(profiles);
-  return { identity: id, id: id.peerId, store, protocol, profiles };
+  const peer = await buildPeer(network, { identity: identity ?? (await generateIdentity(NOW)), blocked });
+  teardown.push(() => peer.close());
+  return peer;
 }
 
 async function connectReady(a: Node, b: Node): Promise<void> {
   network.connect(a.id, b.id);
   await vi.waitFor(() => {
-    expect(a.protocol.readyPeers()).toContain(b.id);
-    expect(b.protocol.readyPeers()).toContain(a.id);
+    expect(a.session.readyPeers()).toContain(b.id);
+    expect(b.session.readyPeers()).toContain(a.id);
   }, WAIT);
 }
 
@@ -62,9 +48,9 @@ async function seed(n: Node, profiles: Profile[]): Promise<void> {
 const held = async (n: Node) => (await n.store.listProfiles()).map((p) => `${p.peerId}@${p.updatedAt}`).sort();
 
 /** Whole profiles that travelled from → to, in any frame. */
-function profilesCarried(from: PeerId, to: PeerId, about?: PeerId): number {
+function profilesCarried(from: PeerId, to: PeerId, about?: PeerId, since = 0): number {
   let count = 0;
-  for (const s of network.sent) {
+  for (const s of network.sent.slice(since)) {
     if (s.from !== from || s.to !== to) continue;
     const f = s.frame as Frame;
     const carried = f.type === "USER_INFO" ? [f.profile] : f.type === "PROFILE_BROADCAST" ? f.profiles : [];
@@ -97,7 +83,8 @@ describe("profiles on connect", () => {
         async (plan) => {
           const a = await node();
           const b = await node();
-          const expected: string[] = [];
+          // Every peer publishes its own (nameless) profile from the start: both end with both.
+          const expected: string[] = [...(await held(a)), ...(await held(b))];
           for (const [i, [who, aNewer, bNewer]] of plan.entries()) {
             const { versions } = authors[i] as (typeof authors)[number];
             if (who === "a" || who === "both") await seed(a, [versions[aNewer ? 1 : 0]]);
@@ -117,7 +104,7 @@ describe("profiles on connect", () => {
       ),
       { numRuns: 25 },
     );
-  });
+  }, 60_000);
 
   it("a newcomer gets the other side's own profile by reconciliation, and only the profiles it lacked", async () => {
     const a = await node();
@@ -142,8 +129,8 @@ describe("profiles on connect", () => {
     await seed(a, [carol.versions[1], (authors[1] as (typeof authors)[number]).versions[1]]);
     await connectReady(a, b);
     await vi.waitFor(async () => expect(await b.store.listProfiles()).toHaveLength(1), WAIT);
-    b.protocol.send(a.id, frame({ type: "PROFILE_REQUEST", ids: [carol.identity.peerId] }));
-    await a.protocol.whenIdle(b.id);
+    b.session.send(a.id, frame({ type: "PROFILE_REQUEST", ids: [carol.identity.peerId] }));
+    await a.session.whenIdle(b.id);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(await b.store.getProfile(carol.identity.peerId)).toBeUndefined();
     expect(profilesCarried(a.id, b.id, carol.identity.peerId)).toBe(0);
@@ -165,7 +152,10 @@ describe("profile gossip", () => {
     await a.profiles.save({ name: "Alice", about: "New here" });
     await vi.waitFor(async () => expect((await d.profiles.get(a.id))?.name).toBe("Alice"), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const whole = (to: PeerId) => profilesCarried(a.id, to) + profilesCarried(b.id, to) + profilesCarried(c.id, to);
+    const whole = (to: PeerId) =>
+      profilesCarried(a.id, to, a.id, before) +
+      profilesCarried(b.id, to, a.id, before) +
+      profilesCarried(c.id, to, a.id, before);
     expect(whole(d.id)).toBe(1);
     expect(whole(b.id)).toBe(1);
     expect(whole(c.id)).toBe(1);
@@ -187,26 +177,26 @@ describe("bad profile frames", () => {
   it("drops a malformed PROFILE_REQUEST or one over the cap, and counts it", async () => {
     const { a, b } = await pair();
     const raw = (ids: unknown) => ({ v: 1, type: "PROFILE_REQUEST", id: "bad-request", ids }) as unknown as Frame;
-    b.protocol.send(a.id, raw(["not a peer id"]));
-    b.protocol.send(a.id, raw(Array.from({ length: 1001 }, () => b.id)));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(4), WAIT);
+    b.session.send(a.id, raw(["not a peer id"]));
+    b.session.send(a.id, raw(Array.from({ length: 1001 }, () => b.id)));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBe(4), WAIT);
   });
 
   it("drops an oversized profile SYNC before parsing it, and a SYNC whose ranges go backwards", async () => {
     const { a, b } = await pair();
     const sync = (body: Record<string, unknown>) =>
       ({ v: 1, type: "SYNC", id: "bad-sync", set: "profiles", from: [0, ""], ranges: [], ...body }) as unknown as Frame;
-    b.protocol.send(a.id, sync({ have: Array.from({ length: 2000 }, (_, i) => [i, `${b.id}${i}`]) }));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(5), WAIT);
-    b.protocol.send(a.id, sync({ from: [10, ""], ranges: [{ b: [5, ""], fp: "A".repeat(22) }] }));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(7), WAIT);
+    b.session.send(a.id, sync({ have: Array.from({ length: 2000 }, (_, i) => [i, `${b.id}${i}`]) }));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBe(5), WAIT);
+    b.session.send(a.id, sync({ from: [10, ""], ranges: [{ b: [5, ""], fp: "A".repeat(22) }] }));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBe(7), WAIT);
   });
 
   it("a forged profile in a PROFILE_BROADCAST counts against the sender; the valid ones in it are kept", async () => {
     const { a, b } = await pair();
     const [first, second] = authors.slice(0, 2).map((author) => author.versions[1]) as [Profile, Profile];
-    b.protocol.send(a.id, frame({ type: "PROFILE_BROADCAST", profiles: [{ ...first, name: "Forged" }, second] }));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(5), WAIT);
+    b.session.send(a.id, frame({ type: "PROFILE_BROADCAST", profiles: [{ ...first, name: "Forged" }, second] }));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBe(5), WAIT);
     await vi.waitFor(async () => expect(await a.store.getProfile(second.peerId)).toEqual(second), WAIT);
     expect(await a.store.getProfile(first.peerId)).toBeUndefined();
   });

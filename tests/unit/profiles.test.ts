@@ -4,11 +4,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { createProfile, type Profile, profileSupersedes, verifyProfile } from "../../src/core/profiles/profile.ts";
-import { Profiles } from "../../src/core/profiles/profiles.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
-import type { Store } from "../../src/core/store.ts";
 import { frame } from "../../src/core/wire.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { buildPeer, type TestPeer } from "../support/peers.ts";
 
 const NOW = 1_700_000_000_000;
 let alice: Identity;
@@ -63,24 +60,20 @@ describe("profile records", () => {
 });
 
 describe("USER_INFO between peers", () => {
-  const stores: Store[] = [];
+  const peers: TestPeer[] = [];
   afterEach(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    for (const store of stores.splice(0)) store.close();
+    for (const peer of peers.splice(0)) await peer.close();
     vi.restoreAllMocks();
   });
 
   async function node(identity: Identity, network: MemoryNetwork) {
-    const store = await openIdbStore(`profiles-${Math.random().toString(36).slice(2)}`);
-    stores.push(store);
-    const protocol = new Protocol({ identity, store, link: network.link(identity.peerId) });
-    const profiles = new Profiles(identity, store, protocol);
-    protocol.use(profiles);
-    return { store, protocol, profiles };
+    const peer = await buildPeer(network, { identity });
+    peers.push(peer);
+    return peer;
   }
 
-  async function ready(a: { protocol: Protocol }, peer: string) {
-    await vi.waitFor(() => expect(a.protocol.readyPeers()).toContain(peer), { timeout: 3000 });
+  async function ready(a: TestPeer, peer: string) {
+    await vi.waitFor(() => expect(a.session.readyPeers()).toContain(peer), { timeout: 3000 });
   }
 
   it("a saved profile reaches connected peers and is relayed one hop further; newcomers get it on connect", async () => {
@@ -115,13 +108,13 @@ describe("USER_INFO between peers", () => {
     await ready(a, bob.peerId);
     const old = await createProfile(carol, { name: "Carol", about: "" }, Date.now() - 1000);
     const newer = await createProfile(carol, { name: "Carol v2", about: "" }, Date.now(), old);
-    b.protocol.send(alice.peerId, frame({ type: "USER_INFO", profile: newer }));
-    b.protocol.send(alice.peerId, frame({ type: "USER_INFO", profile: old }));
-    b.protocol.send(
+    b.session.send(alice.peerId, frame({ type: "USER_INFO", profile: newer }));
+    b.session.send(alice.peerId, frame({ type: "USER_INFO", profile: old }));
+    b.session.send(
       alice.peerId,
       frame({ type: "USER_INFO", profile: { ...newer, name: "Forged", updatedAt: Date.now() } }),
     );
-    await vi.waitFor(() => expect(a.protocol.policy.score(bob.peerId)).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(a.session.policy.score(bob.peerId)).toBeGreaterThan(0));
     expect((await a.store.getProfile(carol.peerId))?.name).toBe("Carol v2");
   });
 });

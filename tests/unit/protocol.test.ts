@@ -6,10 +6,8 @@ import { agreementCard } from "../../src/core/mail/seal.ts";
 import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { DISCONNECT_SCORE } from "../../src/core/session/policy.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
-import type { Store } from "../../src/core/store.ts";
 import { type Frame, frame, type HelloChallengeFrame, MAX_FRAME_BYTES } from "../../src/core/wire.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 
 const WAIT = { timeout: 3_000, interval: 5 };
@@ -33,15 +31,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-let dbCounter = 0;
-
-interface Node {
-  identity: Identity;
-  id: PeerId;
-  store: Store;
-  link: MemoryLink;
-  protocol: Protocol;
-  received: Listing[];
+interface Node extends TestPeer {
   hints: PeerId[][];
 }
 
@@ -49,37 +39,19 @@ async function node(
   options: {
     helloTimeoutMs?: number;
     identity?: Identity;
-    blocked?: Set<PeerId>;
+    blocked?: PeerId[];
     syncMode?: "reconcile" | "send-all";
   } = {},
 ): Promise<Node> {
-  const identity = options.identity ?? (await generateIdentity(Date.now()));
-  const store = await openIdbStore(`protocol-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
-  const link = network.link(identity.peerId);
-  const blocked = options.blocked;
-  const protocol = new Protocol({
-    identity,
-    store,
-    link,
-    helloTimeoutMs: options.helloTimeoutMs ?? 5_000,
-    ...(blocked ? { blocked: (peer: PeerId) => blocked.has(peer) } : {}),
-    ...(options.syncMode ? { syncMode: options.syncMode } : {}),
-  });
-  const received: Listing[] = [];
+  const peer = await buildPeer(network, { helloTimeoutMs: 5_000, ...options });
   const hints: PeerId[][] = [];
-  protocol.onListing((listing) => received.push(listing));
-  protocol.onPeerHints((peers) => hints.push(peers));
-  teardown.push(async () => {
-    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
-    // Let queued frame handlers finish before the database goes away.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    store.close();
-  });
-  return { identity, id: identity.peerId, store, link, protocol, received, hints };
+  peer.session.onPeerHints((peers) => hints.push(peers));
+  teardown.push(() => peer.close());
+  return { ...peer, hints };
 }
 
 function stageOf(n: Node, peer: PeerId): string | undefined {
-  return n.protocol.connectedPeers().find((p) => p.id === peer)?.stage;
+  return n.session.connectedPeers().find((p) => p.id === peer)?.stage;
 }
 
 const sentPeerList = (from: PeerId, to: PeerId) =>
@@ -117,7 +89,7 @@ class RawPeer {
 
   async dial(target: Node): Promise<void> {
     this.link.dial(target.id);
-    await vi.waitFor(() => expect(target.protocol.isConnected(this.linkId)).toBe(true), WAIT);
+    await vi.waitFor(() => expect(target.session.isConnected(this.linkId)).toBe(true), WAIT);
   }
 
   send(target: Node, f: unknown): void {
@@ -149,7 +121,7 @@ class RawPeer {
   async droppedBy(target: Node): Promise<void> {
     await vi.waitFor(() => {
       expect(this.events).toContainEqual({ peer: target.id, up: false });
-      expect(target.protocol.isConnected(this.linkId)).toBe(false);
+      expect(target.session.isConnected(this.linkId)).toBe(false);
     }, WAIT);
   }
 }
@@ -167,19 +139,19 @@ describe("Protocol between honest peers", () => {
     const a = await node();
     const b = await node();
     const changes: number[] = [];
-    a.protocol.onPeersChanged(() => changes.push(a.protocol.connectedPeers().length));
+    a.session.onPeersChanged(() => changes.push(a.session.connectedPeers().length));
     await connect(a, b);
     const counters = { since: expect.any(Number), framesIn: expect.any(Number), bytesIn: expect.any(Number) };
-    expect(a.protocol.connectedPeers()).toEqual([
+    expect(a.session.connectedPeers()).toEqual([
       { id: b.id, stage: "ready", score: 0, bytesOut: expect.any(Number), ...counters },
     ]);
-    expect(b.protocol.connectedPeers()).toEqual([
+    expect(b.session.connectedPeers()).toEqual([
       { id: a.id, stage: "ready", score: 0, bytesOut: expect.any(Number), ...counters },
     ]);
     // Both sent a challenge, a proof and a PEER_LIST at least; what one sent the other received.
     await vi.waitFor(() => {
-      const [ab] = a.protocol.connectedPeers();
-      const [ba] = b.protocol.connectedPeers();
+      const [ab] = a.session.connectedPeers();
+      const [ba] = b.session.connectedPeers();
       expect(ab?.framesIn).toBeGreaterThanOrEqual(3);
       expect(ab?.bytesOut).toBe(ba?.bytesIn);
       expect(ba?.bytesOut).toBe(ab?.bytesIn);
@@ -209,7 +181,7 @@ describe("Protocol between honest peers", () => {
     const a = await node();
     const b = await node();
     await connect(a, b);
-    const posted = await a.protocol.post(draft({ title: "Tent for two" }));
+    const posted = await post(a, draft({ title: "Tent for two" }));
     expect(a.received).toEqual([posted]);
     expect(await a.store.getListing(posted.id)).toEqual(posted);
     await vi.waitFor(async () => expect(await b.store.getListing(posted.id)).toEqual(posted), WAIT);
@@ -220,7 +192,7 @@ describe("Protocol between honest peers", () => {
     const a = await node();
     const b = await node();
     await connect(a, b);
-    const v1 = await a.protocol.post(draft());
+    const v1 = await post(a, draft());
     await vi.waitFor(async () => expect(await b.store.getListing(v1.id)).toEqual(v1), WAIT);
     // Protocol has no edit API yet: a third peer relays v2 to B, as gossip from elsewhere would.
     const v2 = await nextVersion(a.identity, v1, { title: "Bike, sold" });
@@ -253,8 +225,8 @@ describe("Protocol between honest peers", () => {
   it("sends listings stored before connecting, both ways, on connect", async () => {
     const a = await node();
     const b = await node();
-    const fromA = [await a.protocol.post(draft({ title: "One" })), await a.protocol.post(draft({ title: "Two" }))];
-    const fromB = [await b.protocol.post(draft({ title: "Three" }))];
+    const fromA = [await post(a, draft({ title: "One" })), await post(a, draft({ title: "Two" }))];
+    const fromB = [await post(b, draft({ title: "Three" }))];
     await connect(a, b);
     const all = [...fromA, ...fromB].map((l) => l.id).sort();
     await vi.waitFor(async () => {
@@ -268,8 +240,7 @@ describe("Protocol between honest peers", () => {
     const a = await node({ syncMode: "send-all" });
     const b = await node({ syncMode: "send-all" });
     const many: Listing[] = [];
-    for (let i = 0; i < 40; i++)
-      many.push(await a.protocol.post(draft({ title: `Item ${i}`, description: "x".repeat(4000) })));
+    for (let i = 0; i < 40; i++) many.push(await post(a, draft({ title: `Item ${i}`, description: "x".repeat(4000) })));
     await connect(a, b);
     await vi.waitFor(async () => expect(await b.store.listListings()).toHaveLength(40), WAIT);
     const frames = network.sent.filter(
@@ -277,7 +248,7 @@ describe("Protocol between honest peers", () => {
     );
     expect(frames.length).toBeGreaterThan(1);
     for (const s of frames) expect(JSON.stringify(s.frame).length).toBeLessThanOrEqual(MAX_FRAME_BYTES);
-    expect(b.protocol.policy.score(a.id)).toBe(0);
+    expect(b.session.policy.score(a.id)).toBe(0);
   });
 
   it("gossip carries A's listing to C, connected only to B", async () => {
@@ -286,8 +257,8 @@ describe("Protocol between honest peers", () => {
     const c = await node();
     await connect(a, b);
     await connect(b, c);
-    expect(a.protocol.isConnected(c.id)).toBe(false);
-    const posted = await a.protocol.post(draft({ title: "Gossiped" }));
+    expect(a.session.isConnected(c.id)).toBe(false);
+    const posted = await post(a, draft({ title: "Gossiped" }));
     await vi.waitFor(async () => expect(await c.store.getListing(posted.id)).toEqual(posted), WAIT);
     await vi.waitFor(() => expect(c.received).toEqual([posted]), WAIT);
     expect(network.sent.some((s) => s.from === a.id && s.to === c.id)).toBe(false);
@@ -300,7 +271,7 @@ describe("Protocol between honest peers", () => {
     await connect(a, b);
     await connect(b, c);
     await connect(c, a);
-    const posted = await a.protocol.post(draft({ title: "Once" }));
+    const posted = await post(a, draft({ title: "Once" }));
     await vi.waitFor(async () => {
       expect(await b.store.getListing(posted.id)).toEqual(posted);
       expect(await c.store.getListing(posted.id)).toEqual(posted);
@@ -350,8 +321,8 @@ describe("Protocol between honest peers", () => {
     await connect(a, b);
     a.link.hangUp(b.id);
     await vi.waitFor(() => {
-      expect(a.protocol.connectedPeers()).toEqual([]);
-      expect(b.protocol.connectedPeers()).toEqual([]);
+      expect(a.session.connectedPeers()).toEqual([]);
+      expect(b.session.connectedPeers()).toEqual([]);
     }, WAIT);
   });
 });
@@ -366,7 +337,7 @@ describe("HELLO failures", () => {
 
   async function expectDroppedWithNothingStored(raw: RawPeer, victim: Node): Promise<void> {
     await raw.droppedBy(victim);
-    expect(victim.protocol.connectedPeers()).toEqual([]);
+    expect(victim.session.connectedPeers()).toEqual([]);
     expect(await victim.store.listPeers()).toEqual([]);
     expect(await victim.store.listListings()).toEqual([]);
     expect(victim.received).toEqual([]);
@@ -470,7 +441,7 @@ describe("frames from peers that are not verified or not well-formed", () => {
   it("acts on no frame before HELLO completes", async () => {
     // Send-all makes the victim's own listing travel exactly once after HELLO: easy to count.
     const victim = await node({ syncMode: "send-all" });
-    const own = await victim.protocol.post(draft({ title: "Victim's own" }));
+    const own = await post(victim, draft({ title: "Victim's own" }));
     const identity = await generateIdentity(0);
     const early = new RawPeer(identity.peerId);
     await early.dial(victim);
@@ -491,7 +462,7 @@ describe("frames from peers that are not verified or not well-formed", () => {
     // Only the send-all after HELLO carried the victim's listing, not an answer to the early request.
     const carrying = early.frames.filter((f) => JSON.stringify(f).includes(own.signature));
     expect(carrying).toHaveLength(1);
-    expect(victim.protocol.policy.score(identity.peerId)).toBeGreaterThan(0);
+    expect(victim.session.policy.score(identity.peerId)).toBeGreaterThan(0);
     // The same frame after HELLO is accepted: the refusal above was about timing, not content.
     early.send(victim, frame({ type: "LISTING_BROADCAST", listings: [listing] }));
     await vi.waitFor(async () => expect(await victim.store.getListing(listing.id)).toEqual(listing), WAIT);
@@ -504,7 +475,7 @@ describe("frames from peers that are not verified or not well-formed", () => {
     const silent = new RawPeer((await generateIdentity(0)).peerId);
     await silent.dial(victim);
     await silent.challengeFrom(victim);
-    const posted = await victim.protocol.post(draft({ title: "Only for the verified" }));
+    const posted = await post(victim, draft({ title: "Only for the verified" }));
     await vi.waitFor(async () => expect(await ready.store.getListing(posted.id)).toEqual(posted), WAIT);
     expect(stageOf(victim, silent.linkId)).toBe("handshake");
     expect(silent.frames.filter((f) => (f as { type: string }).type !== "HELLO")).toEqual([]);
@@ -512,8 +483,8 @@ describe("frames from peers that are not verified or not well-formed", () => {
 
   it("answers a LISTING_REQUEST with the listings it has, after HELLO", async () => {
     const victim = await node();
-    const first = await victim.protocol.post(draft({ title: "First" }));
-    const second = await victim.protocol.post(draft({ title: "Second" }));
+    const first = await post(victim, draft({ title: "First" }));
+    const second = await post(victim, draft({ title: "Second" }));
     const identity = await generateIdentity(0);
     const raw = new RawPeer(identity.peerId);
     await raw.dial(victim);
@@ -552,7 +523,7 @@ describe("frames from peers that are not verified or not well-formed", () => {
     await vi.waitFor(async () => expect(await victim.store.getListing(good.id)).toEqual(good), WAIT);
     expect(await victim.store.getListing(genuine.id)).toBeUndefined();
     expect(victim.received).toEqual([good]);
-    expect(victim.protocol.policy.score(identity.peerId)).toBeGreaterThan(0);
+    expect(victim.session.policy.score(identity.peerId)).toBeGreaterThan(0);
   });
 
   it("a sender disconnected mid-batch still has its valid listings shown and forwarded", async () => {
@@ -608,7 +579,7 @@ describe("frames from peers that are not verified or not well-formed", () => {
     raw.send(victim, { type: "LISTING_BROADCAST", listings: [listing] });
     await sendMarker(raw, identity, victim);
     expect(await victim.store.getListing(listing.id)).toBeUndefined();
-    expect(victim.protocol.policy.score(identity.peerId)).toBeGreaterThan(0);
+    expect(victim.session.policy.score(identity.peerId)).toBeGreaterThan(0);
     expect(stageOf(victim, identity.peerId)).toBe("ready");
   });
 
@@ -624,7 +595,7 @@ describe("frames from peers that are not verified or not well-formed", () => {
     raw.send(victim, frame({ type: "LISTING_BROADCAST", listings }));
     await sendMarker(raw, identity, victim);
     expect((await victim.store.listListings()).map((l) => l.title)).toEqual(["Marker"]);
-    expect(victim.protocol.policy.score(identity.peerId)).toBeGreaterThan(0);
+    expect(victim.session.policy.score(identity.peerId)).toBeGreaterThan(0);
   });
 
   it(`disconnects a peer that keeps sending malformed frames (score ${DISCONNECT_SCORE})`, async () => {
@@ -663,11 +634,21 @@ describe("extensions", () => {
     const a = await node();
     const b = await node();
     const log: string[] = [];
-    a.protocol.use({
-      types: ["USER_INFO"],
-      onReady: (peer) => void log.push(`ready ${peer}`),
-      onFrame: (peer, f) => void log.push(`frame ${peer} ${f.type}`),
-      onClose: (peer) => void log.push(`close ${peer}`),
+    // Profiles claims USER_INFO; what the session hands it is what any feature gets.
+    const { onReady, onFrame } = a.profiles;
+    vi.spyOn(a.profiles, "onReady").mockImplementation((peer) => {
+      log.push(`ready ${peer}`);
+      return onReady.call(a.profiles, peer);
+    });
+    vi.spyOn(a.profiles, "onFrame").mockImplementation((peer, f) => {
+      // Profile sync runs on connect too; this test follows the one frame it sends.
+      if (f.type === "USER_INFO") log.push(`frame ${peer} ${f.type}`);
+      return onFrame.call(a.profiles, peer, f);
+    });
+    const { onClose } = a.mailbox;
+    vi.spyOn(a.mailbox, "onClose").mockImplementation((peer) => {
+      log.push(`close ${peer}`);
+      return onClose.call(a.mailbox, peer);
     });
     await connect(a, b);
     await vi.waitFor(() => expect(log).toEqual([`ready ${b.id}`]), WAIT);
@@ -679,7 +660,7 @@ describe("extensions", () => {
       updatedAt: 1,
       signature: "A".repeat(86),
     };
-    b.protocol.send(a.id, frame({ type: "USER_INFO", profile }));
+    b.session.send(a.id, frame({ type: "USER_INFO", profile }));
     await vi.waitFor(() => expect(log).toContain(`frame ${b.id} USER_INFO`), WAIT);
     b.link.hangUp(a.id);
     await vi.waitFor(() => expect(log.at(-1)).toBe(`close ${b.id}`), WAIT);
@@ -687,15 +668,19 @@ describe("extensions", () => {
 
   it("a frame type has one owner", async () => {
     const a = await node();
-    a.protocol.use({ types: ["CHAT_MESSAGE"] });
-    expect(() => a.protocol.use({ types: ["CHAT_MESSAGE"] })).toThrow(/already handled/);
-    expect(() => a.protocol.use({ types: ["HELLO"] })).toThrow(/already handled/);
+    // The mailbox claims CHAT_MESSAGE; nobody else may.
+    expect(() => a.session.use({ types: ["CHAT_MESSAGE"] })).toThrow(/already handled/);
+    expect(() => a.session.use({ types: ["HELLO"] })).toThrow(/already handled/);
   });
 
   it("never hear from a peer that has not completed HELLO", async () => {
     const victim = await node();
     const heard: string[] = [];
-    victim.protocol.use({ types: ["USER_INFO"], onFrame: (_, f) => void heard.push(f.type) });
+    const { onFrame } = victim.profiles;
+    vi.spyOn(victim.profiles, "onFrame").mockImplementation((peer, f) => {
+      heard.push(f.type);
+      return onFrame.call(victim.profiles, peer, f);
+    });
     const identity = await generateIdentity(0);
     const raw = new RawPeer(identity.peerId);
     await raw.dial(victim);
@@ -720,21 +705,20 @@ describe("extensions", () => {
 
 describe("blocking", () => {
   it("a blocked peer is hung up on, and its listings are kept but no longer relayed", async () => {
-    const blocked = new Set<PeerId>();
     const a = await node();
-    const b = await node({ blocked });
+    const b = await node();
     const c = await node();
     await connect(a, b);
-    const spam = await a.protocol.post(draft({ title: "Spam" }));
+    const spam = await post(a, draft({ title: "Spam" }));
     await vi.waitFor(async () => expect(await b.store.getListing(spam.id)).toEqual(spam), WAIT);
-    blocked.add(a.id);
+    await b.blocked.add(a.id);
     b.link.hangUp(a.id);
-    await vi.waitFor(() => expect(b.protocol.isConnected(a.id)).toBe(false), WAIT);
+    await vi.waitFor(() => expect(b.session.isConnected(a.id)).toBe(false), WAIT);
     // A dials back: B hangs up at once.
     a.link.dial(b.id);
     await vi.waitFor(() => expect(network.get(b.id)?.isConnected(a.id)).toBe(false), WAIT);
     // C meets B: gets B's own listing, not A's.
-    const own = await b.protocol.post(draft({ title: "B's own" }));
+    const own = await post(b, draft({ title: "B's own" }));
     await connect(c, b);
     await vi.waitFor(async () => expect(await c.store.getListing(own.id)).toEqual(own), WAIT);
     expect(await c.store.getListing(spam.id)).toBeUndefined();

@@ -4,22 +4,23 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { guardStore, QuotaKeeper, StorageFullError } from "../../src/core/listings/quota.ts";
+import { QuotaKeeper, StorageFullError } from "../../src/core/listings/quota.ts";
 import { createListing, type Listing } from "../../src/core/listings/records.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
-import type { Store } from "../../src/core/store.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import type { MailStore, Store } from "../../src/core/ports.ts";
 import { frameSize } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { InjectLink } from "../support/inject-link.ts";
+import { buildPeer, post } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
 /** A store on a device with `capacity` bytes for listings: writes past it fail as browsers fail them. */
-function capped(store: Store, capacity: number) {
+function capped(store: Store & MailStore, capacity: number) {
   const sizes = new Map<string, number>();
   const usage = () => [...sizes.values()].reduce((a, b) => a + b, 0);
-  const wrapped: Store = new Proxy(store, {
+  const wrapped: Store & MailStore = new Proxy(store, {
     get(target, property, receiver) {
       if (property === "putListingIf") {
         return async (listing: Listing, accept: (stored: Listing | undefined) => boolean) => {
@@ -66,26 +67,31 @@ describe("a full disk", () => {
     const probe = await createListing(other, draft(), Date.now());
     const device = capped(raw, frameSize(probe) * 60);
     const notices: string[] = [];
-    const prunedIds: string[] = [];
-    const keeper = new QuotaKeeper(device.store, {
-      me: me.peerId,
-      estimate: device.estimate,
-      notify: (m) => notices.push(m),
-      pruned: async (ids) => void prunedIds.push(...ids),
+    const peer = await buildPeer(new MemoryNetwork(), {
+      identity: me,
+      store: device.store,
+      ports: { link: new InjectLink(), storage: device.estimate },
     });
-    const store = guardStore(device.store, keeper);
-    const link = new InjectLink();
-    const protocol = new Protocol({ identity: me, store, link });
+    peer.subscribe((event) => {
+      if (event.type === "notice") notices.push(event.message);
+    });
+    const prunedIds: string[] = [];
+    const remove = peer.search.remove.bind(peer.search);
+    vi.spyOn(peer.search, "remove").mockImplementation((id) => {
+      prunedIds.push(id);
+      return remove(id);
+    });
+    const store = peer.store;
 
     const own: Listing[] = [];
-    for (let i = 0; i < 10; i++) own.push(await protocol.post(draft({ title: `Mine ${i}` })));
+    for (let i = 0; i < 10; i++) own.push(await post(peer, draft({ title: `Mine ${i}` })));
 
     // Another peer's 150 listings arrive, oldest first: far more than fit.
     const theirs: Listing[] = [];
     for (let i = 0; i < 150; i++)
       theirs.push(await createListing(other, draft({ title: `Theirs ${i}` }), Date.now() + i));
     // In frames of ten, as a peer sends them.
-    for (let i = 0; i < theirs.length; i += 10) await protocol.acceptListings(other.peerId, theirs.slice(i, i + 10));
+    for (let i = 0; i < theirs.length; i += 10) await peer.listings.accept(other.peerId, theirs.slice(i, i + 10));
 
     const stored = await store.listListings();
     for (const listing of own) expect(stored.map((l) => l.id)).toContain(listing.id);
@@ -93,12 +99,12 @@ describe("a full disk", () => {
     expect(stored.map((l) => l.id)).toContain(theirs.at(-1)?.id);
     expect(stored.map((l) => l.id)).not.toContain(theirs[0]?.id);
     expect(notices.length).toBeGreaterThan(0);
-    // The hub hears which went (to drop them from search and free their photos).
+    // Search forgets what went (and its photos are freed).
     expect(prunedIds).toContain(theirs[0]?.id);
     expect(prunedIds.some((id) => own.some((l) => l.id === id))).toBe(false);
     expect(notices[0]).toMatch(/removed \d+ of other people's oldest or expired listings/);
     expect(errors).not.toHaveBeenCalled();
-    raw.close();
+    await peer.close();
   });
 
   it("when only the user's own listings are left, posting fails with StorageFullError and nothing is lost", async () => {
@@ -106,13 +112,16 @@ describe("a full disk", () => {
     const raw = await openIdbStore(`quota-full-${Math.random().toString(36).slice(2)}`);
     const probe = await createListing(me, draft(), Date.now());
     const device = capped(raw, frameSize(probe) * 5 + 10);
-    const keeper = new QuotaKeeper(device.store, { me: me.peerId, estimate: device.estimate, notify: () => {} });
-    const protocol = new Protocol({ identity: me, store: guardStore(device.store, keeper), link: new InjectLink() });
+    const peer = await buildPeer(new MemoryNetwork(), {
+      identity: me,
+      store: device.store,
+      ports: { link: new InjectLink(), storage: device.estimate },
+    });
     const own: Listing[] = [];
-    for (let i = 0; i < 5; i++) own.push(await protocol.post(draft({ title: `Mine ${i}` })));
-    await expect(protocol.post(draft({ title: "One too many" }))).rejects.toBeInstanceOf(StorageFullError);
+    for (let i = 0; i < 5; i++) own.push(await post(peer, draft({ title: `Mine ${i}` })));
+    await expect(peer.api.post(draft({ title: "One too many" }))).rejects.toBeInstanceOf(StorageFullError);
     expect((await raw.listListings()).map((l) => l.id).sort()).toEqual(own.map((l) => l.id).sort());
-    raw.close();
+    await peer.close();
   });
 
   it("check() prunes when the estimate passes the high-water mark, not before", async () => {
@@ -127,6 +136,7 @@ describe("a full disk", () => {
       me: me.peerId,
       estimate: async () => ({ usage, quota: 100 }),
       notify: () => {},
+      now: Date.now,
     });
     expect(await keeper.check()).toBe(0);
     usage = 95;

@@ -93,11 +93,7 @@ describe("relay through a third peer", () => {
   });
 
   it("mail written before the recipient's profile arrived goes by relay as soon as it does", async () => {
-    const [a, r, b] = [
-      await mailNode({ profiles: true }),
-      await mailNode({ profiles: true }),
-      await mailNode({ profiles: true }),
-    ];
+    const [a, r, b] = [await mailNode(), await mailNode(), await mailNode()];
     await connect(a, r);
     // A knows nothing of B yet: the message waits in the outbox, with nothing to seal it to.
     const sent = await a.chat.send(b.id, "listing-topic-1", "Waiting for your key");
@@ -186,7 +182,7 @@ describe("relay through a third peer", () => {
       return f;
     });
     const sent = await a.chat.send(b.id, "listing-topic-1", "Tampered");
-    await vi.waitFor(() => expect(r.protocol.policy.score(a.id)).toBeGreaterThan(0), WAIT);
+    await vi.waitFor(() => expect(r.session.policy.score(a.id)).toBeGreaterThan(0), WAIT);
     expect(r.mailbox.relayStats()).toMatchObject({ held: 0, forwarded: 0, refused: 1 });
     expect(between(r, b).filter((s) => (s.frame as { type: string }).type === "RELAY")).toEqual([]);
     expect(await b.store.getMessage(sent.id)).toBeUndefined();
@@ -206,13 +202,13 @@ describe("relay through a third peer", () => {
       return f;
     });
     await mallory.chat.send(b.id, "listing-topic-1", "I am A, honest");
-    await vi.waitFor(() => expect(r.protocol.policy.score(mallory.id)).toBe(5), WAIT);
+    await vi.waitFor(() => expect(r.session.policy.score(mallory.id)).toBe(5), WAIT);
     // Mallory passes on a genuine frame of A's that she got somehow: one hop only.
     const genuine = await a.chat.send(b.id, "listing-topic-1", "Only via my own hands");
     await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(1), WAIT);
     const captured = framesOf("RELAY").find((s) => s.from === a.id)?.frame;
     network.deliver(mallory.id, r.id, captured);
-    await vi.waitFor(() => expect(r.protocol.policy.score(mallory.id)).toBe(10), WAIT);
+    await vi.waitFor(() => expect(r.session.policy.score(mallory.id)).toBe(10), WAIT);
     expect(r.mailbox.relayStats()).toMatchObject({ held: 1, refused: 2 });
     await connect(r, b);
     await vi.waitFor(
@@ -239,9 +235,9 @@ describe("relay through a third peer", () => {
       return f;
     });
     const first = await a.chat.send(b.id, "listing-topic-1", "Changed on the way");
-    await vi.waitFor(() => expect(b.protocol.policy.score(r.id)).toBe(5), WAIT);
+    await vi.waitFor(() => expect(b.session.policy.score(r.id)).toBe(5), WAIT);
     const second = await a.chat.send(b.id, "listing-topic-1", "Wrong card");
-    await vi.waitFor(() => expect(b.protocol.policy.score(r.id)).toBe(10), WAIT);
+    await vi.waitFor(() => expect(b.session.policy.score(r.id)).toBe(10), WAIT);
     expect(await b.store.getMessage(first.id)).toBeUndefined();
     expect(await b.store.getMessage(second.id)).toBeUndefined();
     expect(await a.store.listOutbox()).toHaveLength(2);
@@ -257,7 +253,7 @@ describe("relay through a third peer", () => {
       return f;
     });
     const sent = await a.chat.send(b.id, "listing-topic-1", "Did you get it?");
-    await vi.waitFor(() => expect(a.protocol.policy.score(r.id)).toBe(5), WAIT);
+    await vi.waitFor(() => expect(a.session.policy.score(r.id)).toBe(5), WAIT);
     expect(await b.store.getMessage(sent.id)).toBeDefined();
     expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
     expect(await a.store.listOutbox()).toHaveLength(1);
@@ -329,8 +325,8 @@ describe("relay through a third peer", () => {
     network.deliver(r.id, b.id, captured);
     network.deliver(r2.id, b.id, captured);
     await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
-    await b.protocol.whenIdle(r.id);
-    await b.protocol.whenIdle(r2.id);
+    await b.session.whenIdle(r.id);
+    await b.session.whenIdle(r2.id);
     expect(b.messageEvents.filter((m) => m.id === sent.id)).toHaveLength(1);
   });
 
@@ -345,8 +341,8 @@ describe("relay through a third peer", () => {
     for (let i = 0; i < 2; i++) await c.chat.send(b.id, "listing-topic-1", `From C ${i}`);
     await vi.waitFor(() => expect(r.mailbox.relayStats()).toMatchObject({ held: 3, refused: 2 }), WAIT);
     // Full is not misbehaviour.
-    expect(r.protocol.policy.score(a.id)).toBe(0);
-    expect(r.protocol.policy.score(c.id)).toBe(0);
+    expect(r.session.policy.score(a.id)).toBe(0);
+    expect(r.session.policy.score(c.id)).toBe(0);
     r.clock.now += 60_000;
     expect(r.mailbox.relayStats().held).toBe(0);
     await connect(r, b);
@@ -356,25 +352,25 @@ describe("relay through a third peer", () => {
 
   it("does not relay for blocked users", async () => {
     const [a, r, b] = await triangle();
-    r.blocked.add(b.id);
+    await r.blocked.add(b.id);
     await connect(a, r);
     await a.chat.send(b.id, "listing-topic-1", "Not through R");
     await vi.waitFor(() => expect(framesOf("RELAY")).toHaveLength(1), WAIT);
-    await r.protocol.whenIdle(a.id);
+    await r.session.whenIdle(a.id);
     expect(r.mailbox.relayStats()).toMatchObject({ held: 0, forwarded: 0, refused: 0 });
   });
 
   it("the recipient drops relayed mail from a user it blocked, unanswered", async () => {
     const [a, r, b] = await triangle();
-    b.blocked.add(a.id);
+    await b.blocked.add(a.id);
     await connect(a, r);
     await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Blocked sender");
     await vi.waitFor(() => expect(r.mailbox.relayStats().forwarded).toBe(1), WAIT);
-    await b.protocol.whenIdle(r.id);
+    await b.session.whenIdle(r.id);
     expect(await b.store.getMessage(sent.id)).toBeUndefined();
     expect(framesOf("RELAY").filter((s) => s.from === b.id)).toEqual([]);
-    expect(b.protocol.policy.score(r.id)).toBe(0);
+    expect(b.session.policy.score(r.id)).toBe(0);
   });
 });
 

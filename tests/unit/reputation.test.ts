@@ -11,7 +11,7 @@ import { agreementCard } from "../../src/core/mail/seal.ts";
 import { signProfile, verifyProfile } from "../../src/core/profiles/profile.ts";
 import type { Profiles } from "../../src/core/profiles/profiles.ts";
 import { checkReceipts, countReceipts, type Receipt, signReceipt } from "../../src/core/profiles/receipt.ts";
-import type { OfferInput } from "../../src/shared/mail-api.ts";
+import type { OfferInput } from "../../src/shared/api.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 
@@ -88,7 +88,7 @@ type Node = MailNode & { profiles: Profiles };
 
 /** A hub with profiles, wired as hub.ts wires them. */
 async function node(identity?: Identity): Promise<Node> {
-  return (await mailNode({ profiles: true, ...(identity ? { identity } : {}) })) as Node;
+  return (await mailNode(identity ? { identity } : {})) as Node;
 }
 
 const money = (amount: string): OfferInput => ({ amount, currency: "EUR", swap: "", message: "" });
@@ -144,7 +144,7 @@ describe("reputation over the protocol", () => {
       expect(atRita?.name).toBe("Sam");
       expect(countReceipts(atRita?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
     }, WAIT);
-    for (const other of seller.protocol.connectedPeers()) seller.link.hangUp(other.id);
+    for (const other of seller.session.connectedPeers()) seller.link.hangUp(other.id);
 
     // The same identity on a fresh device: no deals, no profile; its first, nameless profile
     // must not replace the real one, which comes back from Rita.

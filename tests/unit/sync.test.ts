@@ -1,13 +1,11 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
+import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing, type Listing } from "../../src/core/listings/records.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { Protocol } from "../../src/core/session/protocol.ts";
-import type { Store } from "../../src/core/store.ts";
 import type { SyncProgress } from "../../src/core/sync/sync.ts";
 import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
-import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
@@ -26,26 +24,12 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-interface Node {
-  identity: Identity;
-  id: PeerId;
-  store: Store;
-  protocol: Protocol;
-}
-
-let dbCounter = 0;
+type Node = TestPeer;
 
 async function node(): Promise<Node> {
-  const identity = await generateIdentity(Date.now());
-  const store = await openIdbStore(`sync-test-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
-  const link = network.link(identity.peerId);
-  const protocol = new Protocol({ identity, store, link });
-  teardown.push(async () => {
-    for (const other of protocol.connectedPeers()) link.hangUp(other.id);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    store.close();
-  });
-  return { identity, id: identity.peerId, store, protocol };
+  const peer = await buildPeer(network);
+  teardown.push(() => peer.close());
+  return peer;
 }
 
 /** Listings by a third author, as if learnt earlier from someone else. */
@@ -72,8 +56,8 @@ function listingsCarried(from: PeerId, to: PeerId): number {
 async function connectReady(a: Node, b: Node): Promise<void> {
   network.connect(a.id, b.id);
   await vi.waitFor(() => {
-    expect(a.protocol.readyPeers()).toContain(b.id);
-    expect(b.protocol.readyPeers()).toContain(a.id);
+    expect(a.session.readyPeers()).toContain(b.id);
+    expect(b.session.readyPeers()).toContain(a.id);
   }, WAIT);
 }
 
@@ -118,7 +102,7 @@ describe("sync on connect (reconcile)", () => {
     const b = await node();
     await seed(b, await foreignListings(30, "Old"));
     const seen: SyncProgress[] = [];
-    a.protocol.sync?.onProgress((p) => seen.push(p));
+    a.sync?.onProgress((p) => seen.push(p));
     await connectReady(a, b);
     await vi.waitFor(async () => expect(await a.store.listListings()).toHaveLength(30), WAIT);
     await vi.waitFor(() => expect(seen.at(-1)).toEqual({ received: 0, total: 0 }), WAIT);
@@ -142,7 +126,7 @@ describe("gossip: announce and pull", () => {
       [c, d],
     ] as const)
       await connectReady(x, y);
-    const posted = await a.protocol.post(draft({ title: "Diamond" }));
+    const posted = await post(a, draft({ title: "Diamond" }));
     await vi.waitFor(async () => expect(await d.store.getListing(posted.id)).toEqual(posted), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 50));
     // The author sends it whole to its peers; D gets one copy, from whichever announced first.
@@ -160,10 +144,10 @@ describe("gossip: announce and pull", () => {
     await seed(b, [listing]);
     // E announces a listing it cannot deliver; D asks E, then meets B, who holds it.
     await connectReady(d, e);
-    e.protocol.send(d.id, announce(listing));
+    e.session.send(d.id, announce(listing));
     await vi.waitFor(() => expect(requestsFor(e.id, d.id)).toBe(1), WAIT);
     await connectReady(d, b);
-    b.protocol.send(d.id, announce(listing));
+    b.session.send(d.id, announce(listing));
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Already on its way from E as far as D knows: neither reconciliation nor the announcement asks B.
     expect(requestsFor(b.id, d.id)).toBe(0);
@@ -202,35 +186,35 @@ describe("bad SYNC frames", () => {
   it("drops a SYNC whose ranges go backwards, counts it, and changes nothing stored", async () => {
     const { a, b } = await pair();
     const before = await ids(a);
-    b.protocol.send(a.id, sync({ from: [10, ""], ranges: [{ b: [5, ""], fp: "A".repeat(22) }] }));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBeGreaterThan(0), WAIT);
+    b.session.send(a.id, sync({ from: [10, ""], ranges: [{ b: [5, ""], fp: "A".repeat(22) }] }));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBeGreaterThan(0), WAIT);
     expect(await ids(a)).toEqual(before);
   });
 
   it("drops a malformed SYNC (unknown set, bad fingerprint) and counts it", async () => {
     const { a, b } = await pair();
-    b.protocol.send(a.id, sync({ set: "deals" }));
-    b.protocol.send(a.id, sync({ ranges: [{ b: [5, ""], fp: "not base64!" }] }));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(4), WAIT);
+    b.session.send(a.id, sync({ set: "deals" }));
+    b.session.send(a.id, sync({ ranges: [{ b: [5, ""], fp: "not base64!" }] }));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBe(4), WAIT);
   });
 
   it("drops an oversized SYNC before parsing it, and counts it", async () => {
     const { a, b } = await pair();
     const have = Array.from({ length: 2000 }, (_, i) => [i, `${"k".repeat(40)}${i}`]);
-    b.protocol.send(a.id, sync({ have }));
-    await vi.waitFor(() => expect(a.protocol.policy.score(b.id)).toBe(5), WAIT);
+    b.session.send(a.id, sync({ have }));
+    await vi.waitFor(() => expect(a.session.policy.score(b.id)).toBe(5), WAIT);
     expect(await a.store.listListings()).toEqual([]);
   });
 
   it("disconnects a peer that keeps sending bad SYNC frames", async () => {
     const { a, b } = await pair();
-    for (let i = 0; i < 10; i++) b.protocol.send(a.id, sync({ set: "nope" }));
-    await vi.waitFor(() => expect(a.protocol.readyPeers()).not.toContain(b.id), WAIT);
+    for (let i = 0; i < 10; i++) b.session.send(a.id, sync({ set: "nope" }));
+    await vi.waitFor(() => expect(a.session.readyPeers()).not.toContain(b.id), WAIT);
   });
 });
 
 it("the SYNC type belongs to the sync extension", async () => {
   const a = await node();
-  expect(() => a.protocol.use({ types: ["SYNC"] })).toThrow(/already handled/);
+  expect(() => a.session.use({ types: ["SYNC"] })).toThrow(/already handled/);
   expect(frame({ type: "SYNC", set: "listings", from: [0, ""], ranges: [] }).type).toBe("SYNC");
 });

@@ -28,7 +28,7 @@ export interface ChatOptions {
   store: MailStore;
   mailbox: Mailbox;
   onMessage: (message: ChatRecord) => void;
-  now?: () => number;
+  now: () => number;
 }
 
 /** Later states win: an ACK that arrives after the read receipt does not undo "read". */
@@ -38,7 +38,7 @@ export class Chat {
   private readonly now: () => number;
 
   constructor(private readonly options: ChatOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
     options.mailbox.handle("CHAT_MESSAGE", (from, body, msgId) => this.receive(from, body, msgId));
     options.mailbox.onPeerReady((peer) => this.sendPendingReceipts(peer));
     options.mailbox.onAck(async (_entry, msgId, status) => {

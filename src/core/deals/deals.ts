@@ -3,7 +3,7 @@
 // src/core/deals/deal.ts, stored whole on both sides and travels sealed through the Mailbox.
 
 import * as v from "valibot";
-import type { OfferInput } from "../../shared/mail-api.ts";
+import type { OfferInput } from "../../shared/api.ts";
 import type { Identity, PeerId } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
 import { CURRENCIES, type Listing, parsePrice } from "../listings/records.ts";
@@ -39,7 +39,7 @@ export interface DealsOptions {
   onListingStatus?: (listingId: string, status: "reserved" | "sold") => Promise<void>;
   /** A completed deal got the other party's signature: our receipts (reputation) changed. */
   onReceipt?: () => Promise<void> | void;
-  now?: () => number;
+  now: () => number;
 }
 
 /** Checks what the user typed for an offer; throws ValidationError naming the field. */
@@ -82,7 +82,7 @@ export class Deals {
   private readonly now: () => number;
 
   constructor(private readonly options: DealsOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
     const receive = (from: PeerId, body: unknown) => this.receive(from, body);
     options.mailbox.handle("DEAL_PROPOSAL", receive);
     options.mailbox.handle("DEAL_RESPONSE", receive);

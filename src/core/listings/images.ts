@@ -5,7 +5,7 @@
 
 import type { PeerId } from "../crypto.ts";
 import { base64urlDecode, base64urlEncode } from "../encoding.ts";
-import type { Protocol, ProtocolExtension } from "../session/protocol.ts";
+import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Store } from "../store.ts";
 import { type Frame, frame, IMAGE_CHUNK_BYTES } from "../wire.ts";
 import { type ImageRef, LIMITS, type Listing } from "./records.ts";
@@ -36,11 +36,9 @@ export class Images implements ProtocolExtension {
 
   constructor(
     private readonly store: Store,
-    private readonly protocol: Protocol,
-    private readonly now: () => number = Date.now,
-  ) {
-    protocol.onListing((listing) => void this.fetchMissing(listing));
-  }
+    private readonly host: SessionHost,
+    private readonly now: () => number,
+  ) {}
 
   onImage(fn: (hash: string) => void): () => void {
     this.listeners.add(fn);
@@ -63,14 +61,13 @@ export class Images implements ProtocolExtension {
       missing.push(ref.hash);
     }
     if (!missing.length) return;
-    for (const peer of this.protocol.readyPeers())
-      this.protocol.send(peer, frame({ type: "IMAGE_REQUEST", hashes: missing }));
+    for (const peer of this.host.readyPeers()) this.host.send(peer, frame({ type: "IMAGE_REQUEST", hashes: missing }));
   }
 
   async onReady(peer: PeerId): Promise<void> {
     // Images we are still waiting for may be with the peer that just arrived.
     const hashes = [...this.pending.keys()].slice(0, 16);
-    if (hashes.length) this.protocol.send(peer, frame({ type: "IMAGE_REQUEST", hashes }));
+    if (hashes.length) this.host.send(peer, frame({ type: "IMAGE_REQUEST", hashes }));
   }
 
   onClose(peer: PeerId): void {
@@ -103,7 +100,7 @@ export class Images implements ProtocolExtension {
       !bytes ||
       bytes.length > IMAGE_CHUNK_BYTES
     ) {
-      this.protocol.strike(from, "bad-record");
+      this.host.strike(from, "bad-record");
       return;
     }
     pending.chunks[incoming.index] = bytes;
@@ -113,7 +110,7 @@ export class Images implements ProtocolExtension {
     if (whole.length !== pending.ref.bytes || whole.length > LIMITS.imageBytesMax || hash !== incoming.hash) {
       // Wrong bytes: start over, and count it against the sender.
       pending.chunks = [];
-      this.protocol.strike(from, "bad-record");
+      this.host.strike(from, "bad-record");
       return;
     }
     this.pending.delete(hash);
@@ -156,7 +153,7 @@ export class Images implements ProtocolExtension {
     const count = Math.max(1, Math.ceil(bytes.length / IMAGE_CHUNK_BYTES));
     for (let index = 0; index < count; index++) {
       const data = base64urlEncode(bytes.subarray(index * IMAGE_CHUNK_BYTES, (index + 1) * IMAGE_CHUNK_BYTES));
-      this.protocol.send(peer, frame({ type: "IMAGE_CHUNK", hash, index, count, data }));
+      this.host.send(peer, frame({ type: "IMAGE_CHUNK", hash, index, count, data }));
     }
   }
 }

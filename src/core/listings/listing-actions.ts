@@ -2,10 +2,9 @@
 // pruning of other people's expired listings. Pure behind Protocol and Store, like the core.
 
 import type { PostResult } from "../../shared/api.ts";
-import type { Thumbnail } from "../../worker/thumbnails.ts";
 import type { Identity } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
-import type { Protocol } from "../session/protocol.ts";
+import type { Thumbnail } from "../ports.ts";
 import type { Store, StoredImage } from "../store.ts";
 import { deleteListing, editListing, ListingEditError, renewListing, setListingStatus } from "./listing-edits.ts";
 import {
@@ -35,8 +34,9 @@ export class ListingActions {
   constructor(
     private readonly identity: Identity,
     private readonly store: Store,
-    private readonly protocol: Protocol,
-    private readonly now: () => number = Date.now,
+    /** The one path by which our listings are stored and sent (Listings.publish). */
+    private readonly publisher: { publish(listing: Listing, images: StoredImage[]): Promise<boolean> },
+    private readonly now: () => number,
     private readonly thumbnails: ThumbnailMaker = noThumbnails,
   ) {}
 
@@ -52,7 +52,7 @@ export class ListingActions {
         this.now(),
         made.map((t) => t.ref),
       );
-      await this.protocol.publish(listing, toStored(made));
+      await this.publisher.publish(listing, toStored(made));
       return { ok: true, listing };
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
@@ -120,7 +120,7 @@ export class ListingActions {
     if (!current) return { ok: false, field: "listing", message: "This listing is not on this device any more." };
     try {
       const next = await make(current, this.now());
-      if (await this.protocol.publish(next, images())) return { ok: true, listing: next };
+      if (await this.publisher.publish(next, images())) return { ok: true, listing: next };
       return { ok: false, field: "listing", message: "The listing changed meanwhile; look again and retry." };
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };

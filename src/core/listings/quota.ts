@@ -29,7 +29,7 @@ export interface QuotaOptions {
   highWater?: number;
   /** …until it is below this share. */
   lowWater?: number;
-  now?: () => number;
+  now: () => number;
 }
 
 export function isQuotaError(error: unknown): boolean {
@@ -56,7 +56,7 @@ export class QuotaKeeper {
   ) {
     this.highWater = options.highWater ?? 0.9;
     this.lowWater = options.lowWater ?? 0.75;
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
   }
 
   /** Prunes when the estimate says usage is near the quota; returns how many listings went. */

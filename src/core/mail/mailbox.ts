@@ -7,7 +7,8 @@
 
 import type { Identity, PeerId } from "../crypto.ts";
 import { PeerboardError } from "../errors.ts";
-import type { Protocol, ProtocolExtension } from "../session/protocol.ts";
+import type { Clock, TimerId } from "../ports.ts";
+import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frame } from "../wire.ts";
 import { type Ack, type AckStatus, signAck, verifyAck } from "./ack.ts";
@@ -34,7 +35,8 @@ export type AckListener = (entry: OutboxEntry | undefined, msgId: string, status
 export interface MailboxOptions {
   identity: Identity;
   store: Store & MailStore;
-  protocol: Protocol;
+  host: SessionHost;
+  clock: Clock;
   /** Asks the transport to reach a peer we have mail for (the hub's dialer). */
   dial?: (peer: PeerId) => void;
   /**
@@ -46,7 +48,6 @@ export interface MailboxOptions {
   blocked?: (peer: PeerId) => boolean;
   /** What we hold for others as a relay; RELAY_LIMITS unless a test says otherwise. */
   relayLimits?: Partial<typeof RELAY_LIMITS>;
-  now?: () => number;
 }
 
 /** Profiles arriving within this long are looked up against the outbox together. */
@@ -61,7 +62,8 @@ export class Mailbox implements ProtocolExtension {
   private readonly readyListeners = new Set<(peer: PeerId) => Promise<void> | void>();
   private readonly identity: Identity;
   private readonly store: Store & MailStore;
-  private readonly protocol: Protocol;
+  private readonly host: SessionHost;
+  private readonly clock: Clock;
   private readonly dial: (peer: PeerId) => void;
   private readonly blocked: (peer: PeerId) => boolean;
   private readonly now: () => number;
@@ -70,7 +72,7 @@ export class Mailbox implements ProtocolExtension {
   /** What others carry for us. */
   private readonly handoff: RelayHandoff;
   private readonly keysPending = new Set<PeerId>();
-  private keysTimer: ReturnType<typeof setTimeout> | undefined;
+  private keysTimer: TimerId | undefined;
   /** Mail for one msgId is handled one copy at a time: a direct and a relayed copy may race. */
   private readonly handling = new Map<string, Promise<void>>();
   /** One flush per peer at a time, so an entry is not sealed and sent twice concurrently. */
@@ -81,19 +83,20 @@ export class Mailbox implements ProtocolExtension {
   constructor(options: MailboxOptions) {
     this.identity = options.identity;
     this.store = options.store;
-    this.protocol = options.protocol;
+    this.host = options.host;
+    this.clock = options.clock;
     this.dial = options.dial ?? (() => undefined);
     this.blocked = options.blocked ?? (() => false);
-    this.now = options.now ?? Date.now;
+    this.now = () => this.clock.now();
     this.relay = new Relay({
-      protocol: this.protocol,
+      host: this.host,
       blocked: this.blocked,
       now: this.now,
       ...(options.relayLimits ? { limits: options.relayLimits } : {}),
     });
     this.handoff = new RelayHandoff({
       identity: this.identity,
-      protocol: this.protocol,
+      host: this.host,
       listOutbox: () => this.store.listOutbox(),
       resolveKeys: options.resolveKeys ?? (async () => undefined),
       blocked: this.blocked,
@@ -123,7 +126,7 @@ export class Mailbox implements ProtocolExtension {
    * delivery is preferred) and meanwhile hands the entry to relays.
    */
   async dispatch(entry: OutboxEntry): Promise<void> {
-    if (this.protocol.readyPeers().includes(entry.to)) return this.flush(entry.to, [entry]);
+    if (this.host.readyPeers().includes(entry.to)) return this.flush(entry.to, [entry]);
     this.dial(entry.to);
     await this.handoff.hand([entry]);
   }
@@ -148,8 +151,8 @@ export class Mailbox implements ProtocolExtension {
    */
   async receipt(to: PeerId, msgId: string, status: AckStatus): Promise<boolean> {
     const ack = await signAck(this.identity, to, msgId, status);
-    if (this.protocol.readyPeers().includes(to)) {
-      this.protocol.send(to, frame({ type: "ACK", ack }));
+    if (this.host.readyPeers().includes(to)) {
+      this.host.send(to, frame({ type: "ACK", ack }));
       return true;
     }
     this.handoff.handAck(ack);
@@ -162,7 +165,7 @@ export class Mailbox implements ProtocolExtension {
    */
   async retry(olderThanMs: number): Promise<void> {
     const cutoff = this.now() - olderThanMs;
-    const ready = new Set(this.protocol.readyPeers());
+    const ready = new Set(this.host.readyPeers());
     const old = (await this.store.listOutbox()).filter((e) => e.createdAt <= cutoff);
     const stale = old.filter((e) => ready.has(e.to));
     for (const peer of new Set(stale.map((e) => e.to)))
@@ -184,7 +187,7 @@ export class Mailbox implements ProtocolExtension {
    */
   keysArrived(peer: PeerId): void {
     this.keysPending.add(peer);
-    this.keysTimer ??= setTimeout(() => {
+    this.keysTimer ??= this.clock.setTimeout(() => {
       this.keysTimer = undefined;
       const peers = new Set(this.keysPending);
       this.keysPending.clear();
@@ -192,7 +195,7 @@ export class Mailbox implements ProtocolExtension {
         .listOutbox()
         .then((outbox) => outbox.filter((e) => peers.has(e.to)))
         .then((waiting) => (waiting.length ? this.handoff.hand(waiting) : undefined))
-        .catch((error: unknown) => console.error("Peerboard: handing waiting mail to relays failed", error));
+        .catch((error: unknown) => this.host.log.error("handing waiting mail to relays failed", error));
     }, KEYS_BATCH_MS);
   }
 
@@ -228,12 +231,12 @@ export class Mailbox implements ProtocolExtension {
     const sealed = incoming.sealed;
     // A sealed frame comes straight from its author; anything else travels as RELAY.
     if (sealed.from !== peer || sealed.to !== this.identity.peerId) {
-      this.protocol.strike(peer, "bad-record");
+      this.host.strike(peer, "bad-record");
       return;
     }
-    const keys = this.protocol.verifiedPeer(peer);
+    const keys = this.host.verifiedPeer(peer);
     if (!keys?.agreementKey) {
-      console.warn(`Peerboard: ${peer} sent sealed mail without an encryption key in its HELLO`);
+      this.host.log.warn(`${peer} sent sealed mail without an encryption key in its HELLO`);
       return;
     }
     await this.accept(peer, incoming.type, sealed, keys.publicKey, keys.agreementKey);
@@ -244,7 +247,7 @@ export class Mailbox implements ProtocolExtension {
     const { mail, publicKey } = incoming;
     if (mail.type === "ACK") {
       if (!(await checkRelayed(incoming))) {
-        this.protocol.strike(via, "bad-record");
+        this.host.strike(via, "bad-record");
         return;
       }
       return this.retire(mail.ack);
@@ -254,7 +257,7 @@ export class Mailbox implements ProtocolExtension {
     if (this.blocked(author)) return;
     const card = { agreementKey: mail.agreementKey, agreementSignature: mail.agreementSignature };
     if (!(await checkAgreementCard(author, publicKey, card))) {
-      this.protocol.strike(via, "bad-record");
+      this.host.strike(via, "bad-record");
       return;
     }
     // Its keys are learnt as soon as it opens, before it is handled: a reply may follow at once.
@@ -280,8 +283,8 @@ export class Mailbox implements ProtocolExtension {
       body = await open(this.identity, kind, sealed, authorKey, authorAgreementKey);
     } catch (error) {
       if (!(error instanceof SealError)) throw error;
-      console.warn(`Peerboard: ${error.message}`);
-      this.protocol.strike(via, "bad-record");
+      this.host.log.warn(error.message);
+      this.host.strike(via, "bad-record");
       return;
     }
     opened?.();
@@ -296,7 +299,7 @@ export class Mailbox implements ProtocolExtension {
       } catch (error) {
         // Anything but a refusal is our bug: no ACK, so the sender keeps it and tries again.
         if (!(error instanceof PeerboardError)) throw error;
-        console.warn(`Peerboard: refused ${kind} from ${author}: ${error.message}`);
+        this.host.log.warn(`refused ${kind} from ${author}: ${error.message}`);
         status = "refused";
       }
       // Marked only once its effects are stored: a crash in between means a retry, not a loss.
@@ -319,21 +322,21 @@ export class Mailbox implements ProtocolExtension {
   /** Our ACK goes straight to the author when connected, else back through the relay it came by. */
   private async answer(author: PeerId, msgId: string, status: AckStatus, via: PeerId): Promise<void> {
     const ack = await signAck(this.identity, author, msgId, status);
-    const ready = this.protocol.readyPeers();
-    if (ready.includes(author)) this.protocol.send(author, frame({ type: "ACK", ack }));
-    else if (ready.includes(via)) this.protocol.send(via, relayedAck(this.identity.publicKey, ack));
+    const ready = this.host.readyPeers();
+    if (ready.includes(author)) this.host.send(author, frame({ type: "ACK", ack }));
+    else if (ready.includes(via)) this.host.send(via, relayedAck(this.identity.publicKey, ack));
   }
 
   private async acknowledged(peer: PeerId, incoming: FrameOf<"ACK">): Promise<void> {
     const { ack } = incoming;
-    const keys = this.protocol.verifiedPeer(peer);
+    const keys = this.host.verifiedPeer(peer);
     const valid =
       ack.from === peer &&
       ack.to === this.identity.peerId &&
       keys !== undefined &&
       (await verifyAck(keys.publicKey, ack));
     if (!valid) {
-      this.protocol.strike(peer, "bad-record");
+      this.host.strike(peer, "bad-record");
       return;
     }
     await this.retire(ack);
@@ -362,7 +365,7 @@ export class Mailbox implements ProtocolExtension {
   }
 
   private async sendWaiting(peer: PeerId, only: OutboxEntry[] | undefined, again: boolean): Promise<void> {
-    const keys = this.protocol.verifiedPeer(peer);
+    const keys = this.host.verifiedPeer(peer);
     // A peer from an older version sends no encryption key: its mail waits until it updates.
     if (!keys?.agreementKey) return;
     const entries = (only ?? (await this.store.listOutbox()))
@@ -374,7 +377,7 @@ export class Mailbox implements ProtocolExtension {
       if (sent.has(entry.msgId) && !again) continue;
       sent.add(entry.msgId);
       const sealed = await seal(this.identity, entry.kind, peer, keys.agreementKey, entry.msgId, entry.body);
-      this.protocol.send(peer, frame({ type: entry.kind, sealed }));
+      this.host.send(peer, frame({ type: entry.kind, sealed }));
     }
   }
 }

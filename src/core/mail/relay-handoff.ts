@@ -3,7 +3,7 @@
 // one hop (relay.ts). Direct delivery stays the mailbox's first choice; this runs meanwhile.
 
 import type { Identity, PeerId } from "../crypto.ts";
-import type { Protocol } from "../session/protocol.ts";
+import type { SessionHost } from "../session/extension.ts";
 import type { PeerRecord } from "../store.ts";
 import { MAX_RELAYED_CIPHERTEXT } from "../wire.ts";
 import type { Ack } from "./ack.ts";
@@ -25,7 +25,7 @@ const LEARNT_KEYS_MAX = 256;
 
 export interface HandoffOptions {
   identity: Identity;
-  protocol: Protocol;
+  host: SessionHost;
   /** The outbox, read when a new relay comes along. */
   listOutbox: () => Promise<OutboxEntry[]>;
   resolveKeys: (peer: PeerId) => Promise<PeerKeys | undefined>;
@@ -56,7 +56,7 @@ export class RelayHandoff {
   /** A receipt for an author who is not connected, to whichever relays we have. */
   handAck(ack: Ack): void {
     const relayed = relayedAck(this.options.identity.publicKey, ack);
-    for (const relay of this.relays().slice(0, MAX_RELAYS_PER_MESSAGE)) this.options.protocol.send(relay, relayed);
+    for (const relay of this.relays().slice(0, MAX_RELAYS_PER_MESSAGE)) this.options.host.send(relay, relayed);
   }
 
   /** Keys that came with relayed mail whose signature and card checked out. */
@@ -76,18 +76,18 @@ export class RelayHandoff {
   }
 
   private relays(): PeerId[] {
-    return this.options.protocol.readyPeers().filter((p) => !this.options.blocked(p));
+    return this.options.host.readyPeers().filter((p) => !this.options.blocked(p));
   }
 
   private async pass(only: OutboxEntry[] | undefined, again: boolean): Promise<void> {
     const relays = this.relays();
     if (!relays.length) return;
-    const ready = this.options.protocol.readyPeers();
+    const ready = this.options.host.readyPeers();
     const entries = (only ?? (await this.options.listOutbox()))
       .filter((e) => !ready.includes(e.to) && !this.options.blocked(e.to))
       .sort((a, b) => a.createdAt - b.createdAt);
     if (!entries.length) return;
-    const { identity, protocol } = this.options;
+    const { identity, host } = this.options;
     const card = await agreementCard(identity);
     for (const entry of entries) {
       const holding = relays.filter((r) => this.handedTo.get(r)?.has(entry.msgId));
@@ -105,7 +105,7 @@ export class RelayHandoff {
       for (const relay of targets) {
         const handed = this.handedTo.get(relay) ?? new Set<string>();
         this.handedTo.set(relay, handed.add(entry.msgId));
-        protocol.send(relay, relayed);
+        host.send(relay, relayed);
       }
     }
   }
@@ -113,7 +113,7 @@ export class RelayHandoff {
   /** Keys to seal to a peer: its HELLO, what the resolver knows, what its relayed mail carried. */
   private async keysFor(peer: PeerId): Promise<{ publicKey: string; agreementKey: string } | undefined> {
     const known =
-      this.options.protocol.verifiedPeer(peer) ?? (await this.options.resolveKeys(peer)) ?? this.learntKeys.get(peer);
+      this.options.host.verifiedPeer(peer) ?? (await this.options.resolveKeys(peer)) ?? this.learntKeys.get(peer);
     const { publicKey, agreementKey, agreementSignature } = known ?? {};
     if (!publicKey || !agreementKey || !agreementSignature) return undefined;
     // Checked here whatever the source: a stored or resolved card is only as good as its signature.

@@ -11,7 +11,7 @@
 
 import type { RelayStats } from "../../shared/api.ts";
 import { keyMatchesPeerId, type PeerId } from "../crypto.ts";
-import type { Protocol } from "../session/protocol.ts";
+import type { SessionHost } from "../session/extension.ts";
 import { type FrameOf, frame } from "../wire.ts";
 import type { Ack } from "./ack.ts";
 import { verifyAck } from "./ack.ts";
@@ -32,10 +32,10 @@ export const RELAY_LIMITS = { maxHeld: 200, maxHeldPerAuthor: 20, ttlMs: 10 * 60
 export type { RelayStats };
 
 export interface RelayOptions {
-  protocol: Protocol;
+  host: SessionHost;
   /** Users the user blocked: nothing is carried to or from them. */
   blocked: (peer: PeerId) => boolean;
-  now?: () => number;
+  now: () => number;
   limits?: Partial<typeof RELAY_LIMITS>;
 }
 
@@ -89,7 +89,7 @@ interface Held {
 const SETTLED_MEMORY = 1_000;
 
 export class Relay {
-  private readonly protocol: Protocol;
+  private readonly host: SessionHost;
   private readonly blocked: (peer: PeerId) => boolean;
   private readonly now: () => number;
   private readonly limits: typeof RELAY_LIMITS;
@@ -100,9 +100,9 @@ export class Relay {
   private refused = 0;
 
   constructor(options: RelayOptions) {
-    this.protocol = options.protocol;
+    this.host = options.host;
     this.blocked = options.blocked;
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
     this.limits = { ...RELAY_LIMITS, ...options.limits };
   }
 
@@ -125,7 +125,7 @@ export class Relay {
       return;
     }
     const slot = `${to} ${key}`;
-    const ready = this.protocol.readyPeers().includes(to);
+    const ready = this.host.readyPeers().includes(to);
     const known = this.held.get(slot);
     if (known) {
       // Handed again: the author is still waiting, so the copy we passed on may have been lost.
@@ -162,7 +162,7 @@ export class Relay {
   private pass(held: Held): void {
     if (!held.sent) this.forwarded += 1;
     held.sent = true;
-    this.protocol.send(held.to, relayFrame(held.frame.publicKey, held.frame.mail));
+    this.host.send(held.to, relayFrame(held.frame.publicKey, held.frame.mail));
   }
 
   /** The recipient answered: copies of its message are no longer needed. */
@@ -185,9 +185,9 @@ export class Relay {
   }
 
   private refuse(peer: PeerId, what: string): void {
-    console.warn(`Peerboard: ${peer} asked us to relay ${what}`);
+    this.host.log.warn(`${peer} asked us to relay ${what}`);
     this.refused += 1;
-    this.protocol.strike(peer, "bad-record");
+    this.host.strike(peer, "bad-record");
   }
 
   private expire(): void {

@@ -2,7 +2,7 @@
 // and structured-cloned, in order per direction, like a reliable data channel.
 
 import type { PeerId } from "../crypto.ts";
-import type { Link } from "../ports.ts";
+import type { Link, LinkState } from "../ports.ts";
 
 type FrameListener = (peer: PeerId, frame: unknown) => void;
 type PeerListener = (peer: PeerId, up: boolean) => void;
@@ -47,6 +47,9 @@ export class MemoryLink implements Link {
   private readonly frameListeners = new Set<FrameListener>();
   private readonly peerListeners = new Set<PeerListener>();
   private readonly connected = new Set<PeerId>();
+  private readonly dialFailureListeners = new Set<(peer: PeerId) => void>();
+  /** Always registered: there is no signaling server to lose. */
+  readonly state: LinkState = "online";
 
   constructor(
     readonly self: PeerId,
@@ -65,8 +68,18 @@ export class MemoryLink implements Link {
     this.peerListeners.add(fn);
   }
 
+  onState(_fn: (state: LinkState) => void): void {}
+
+  onDialFailed(fn: (peer: PeerId) => void): void {
+    this.dialFailureListeners.add(fn);
+  }
+
   dial(peer: PeerId): void {
-    this.network.connect(this.self, peer);
+    if (this.network.get(peer)) this.network.connect(this.self, peer);
+    else
+      setTimeout(() => {
+        for (const fn of this.dialFailureListeners) fn(peer);
+      }, 0);
   }
 
   hangUp(peer: PeerId): void {

@@ -3,15 +3,16 @@
 // asked for with PROFILE_REQUEST and answered with PROFILE_BROADCAST.
 
 import type { AuthorSummary, ProfileResult } from "../../shared/api.ts";
-import type { Thumbnail } from "../../worker/thumbnails.ts";
 import type { Identity, PeerId } from "../crypto.ts";
 import { canonicalJson } from "../encoding.ts";
 import { ValidationError } from "../errors.ts";
 import type { ImageRef } from "../listings/records.ts";
 import { agreementCard } from "../mail/seal.ts";
-import type { Protocol, ProtocolExtension } from "../session/protocol.ts";
+import type { Thumbnail } from "../ports.ts";
+import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Store } from "../store.ts";
 import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
+import type { SyncExtension } from "../sync/sync.ts";
 import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_PROFILES_PER_FRAME } from "../wire.ts";
 import {
   authorSummary,
@@ -45,14 +46,16 @@ export class Profiles implements ProtocolExtension {
   constructor(
     private readonly identity: Identity,
     private readonly store: Store,
-    private readonly protocol: Protocol,
-    private readonly now: () => number = Date.now,
+    private readonly host: SessionHost,
+    /** Reconciliation and gossip; without it (send-all mode) profiles go to every new peer. */
+    private readonly sync: SyncExtension | undefined,
+    private readonly now: () => number,
     /** Makes the avatar thumbnail (thumbnails.ts in the browser). */
     private readonly thumbnail?: (photo: Blob) => Promise<Thumbnail>,
     /** Fetches the avatar bytes of a profile from peers (Images.fetch). */
     private readonly fetchImages?: (refs: ImageRef[]) => Promise<void>,
   ) {
-    protocol.sync?.addSet(this.recordSet());
+    sync?.addSet(this.recordSet());
   }
 
   onProfile(fn: (profile: Profile) => void): () => void {
@@ -144,11 +147,11 @@ export class Profiles implements ProtocolExtension {
   }
 
   async onReady(peer: PeerId): Promise<void> {
-    if (this.protocol.sync) return; // reconciliation brings them (sync.ts)
+    if (this.sync) return; // reconciliation brings them (sync.ts)
     const known = (await this.store.listProfiles()).filter((p) => p.peerId !== peer);
     const own = known.filter((p) => p.peerId === this.identity.peerId);
     const others = known.filter((p) => p.peerId !== this.identity.peerId).slice(0, PROFILES_ON_CONNECT);
-    for (const profile of [...own, ...others]) this.protocol.send(peer, frame({ type: "USER_INFO", profile }));
+    for (const profile of [...own, ...others]) this.host.send(peer, frame({ type: "USER_INFO", profile }));
   }
 
   async onFrame(from: PeerId, incoming: Frame): Promise<void> {
@@ -163,9 +166,9 @@ export class Profiles implements ProtocolExtension {
     for (const profile of profiles) {
       const checked = await verifyProfile(profile, this.now());
       if (!checked.ok) {
-        console.warn(`Peerboard: profile from ${from} rejected (${checked.reason})`);
+        this.host.log.warn(`profile from ${from} rejected (${checked.reason})`);
         // Disconnected for it: stop reading, but what was already stored still goes out below.
-        if (this.protocol.strike(from, "bad-record")) break;
+        if (this.host.strike(from, "bad-record")) break;
         continue;
       }
       // A newer profile of our own was signed by this identity elsewhere (before an import, or
@@ -183,21 +186,21 @@ export class Profiles implements ProtocolExtension {
     const found: Profile[] = [];
     for (const id of request.ids) {
       const profile = await this.store.getProfile(id);
-      if (profile && !this.protocol.isBlocked(profile.peerId)) found.push(profile);
+      if (profile && !this.host.isBlocked(profile.peerId)) found.push(profile);
     }
     let batch: Profile[] = [];
     let bytes = 0;
     for (const profile of found) {
       const size = frameSize(profile) + 1;
       if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
-        this.protocol.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+        this.host.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
         batch = [];
         bytes = 0;
       }
       batch.push(profile);
       bytes += size;
     }
-    if (batch.length) this.protocol.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+    if (batch.length) this.host.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
   }
 
   /**
@@ -205,11 +208,11 @@ export class Profiles implements ProtocolExtension {
    * by key (sync.ts). In send-all mode, every profile goes whole to every peer.
    */
   private relay(profiles: Profile[], except?: PeerId): void {
-    const push = this.protocol.sync
-      ? this.protocol.sync.spread("profiles", profiles.map(profileKey), except)
-      : this.protocol.readyPeers().filter((peer) => peer !== except);
+    const push = this.sync
+      ? this.sync.spread("profiles", profiles.map(profileKey), except)
+      : this.host.readyPeers().filter((peer) => peer !== except);
     for (const peer of push)
-      for (const profile of profiles) this.protocol.send(peer, frame({ type: "USER_INFO", profile }));
+      for (const profile of profiles) this.host.send(peer, frame({ type: "USER_INFO", profile }));
   }
 
   /** Profiles as a record set for sync.ts: keyed (updatedAt, peerId), asked for by peer id. */
@@ -221,7 +224,7 @@ export class Profiles implements ProtocolExtension {
       load: async () => (await this.store.listProfiles()).map(profileKey),
       request: (peer, ids) => {
         for (let i = 0; i < ids.length; i += REQUEST_BATCH)
-          this.protocol.send(peer, frame({ type: "PROFILE_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
+          this.host.send(peer, frame({ type: "PROFILE_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
       },
     };
   }

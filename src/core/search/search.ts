@@ -13,7 +13,7 @@ export class Search {
 
   constructor(
     private readonly store: Store,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {
     // Listings that arrive while the store is read are indexed by `update`; the stored copy
     // of the same id read afterwards is never newer, so loading first and updating later agree.

@@ -2,6 +2,7 @@
 // discovery, PEER_LIST hints and peers met before; back off from peers that do not answer.
 
 import type { PeerId } from "../crypto.ts";
+import type { Logger } from "../ports.ts";
 
 export interface DialerOptions {
   self: PeerId;
@@ -14,7 +15,8 @@ export interface DialerOptions {
   dialTimeoutMs?: number;
   /** Peers never to dial (banned by policy, blocked by the user). */
   excluded?: (peer: PeerId) => boolean;
-  now?: () => number;
+  now: () => number;
+  log: Logger;
 }
 
 const BACKOFF_MIN_MS = 5_000;
@@ -34,7 +36,7 @@ export class Dialer {
   constructor(private readonly options: DialerOptions) {
     this.maxPeers = options.maxPeers ?? 6;
     this.dialTimeoutMs = options.dialTimeoutMs ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
   }
 
   setOnline(online: boolean): void {
@@ -81,7 +83,7 @@ export class Dialer {
         this.addCandidates(await this.options.discover());
       } catch (error) {
         // Discovery is a convenience: hints and known peers still work without it.
-        console.warn("Peerboard: peer discovery failed", error);
+        this.options.log.warn("peer discovery failed", error);
       }
       const choices = [...this.candidates].filter(
         (peer) =>

@@ -3,9 +3,7 @@
 // (updatedAt, id) and its author; the set says how to read our keys and how to ask for records.
 
 import type { PeerId } from "../crypto.ts";
-import type { Listing } from "../listings/records.ts";
-import type { Store } from "../store.ts";
-import { type Frame, type FrameOf, frame } from "../wire.ts";
+import type { FrameOf } from "../wire.ts";
 
 export type SetName = FrameOf<"SYNC">["set"];
 
@@ -28,22 +26,3 @@ export interface RecordSet {
 
 /** Ids per request frame (the schemas allow 1000). */
 export const REQUEST_BATCH = 500;
-
-export const listingKey = (listing: Listing): RecordKey => ({
-  id: listing.id,
-  updatedAt: listing.updatedAt,
-  author: listing.author,
-});
-
-/** Listings: LISTING_REQUEST asks, and the core answers with LISTING_BROADCAST. */
-export function listingSet(store: Store, send: (peer: PeerId, frame: Frame) => void): RecordSet {
-  return {
-    name: "listings",
-    progress: true,
-    load: async () => (await store.listListings()).map(listingKey),
-    request(peer, ids) {
-      for (let i = 0; i < ids.length; i += REQUEST_BATCH)
-        send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
-    },
-  };
-}

@@ -6,8 +6,8 @@
 // baseline.
 
 import type { PeerId } from "../crypto.ts";
-import type { Offence } from "../session/policy.ts";
-import type { ProtocolExtension } from "../session/protocol.ts";
+import type { Clock } from "../ports.ts";
+import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame, FrameOf } from "../wire.ts";
 import { frame } from "../wire.ts";
 import {
@@ -23,16 +23,6 @@ import {
   SyncSet,
 } from "./reconcile.ts";
 import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
-
-/** What the extension needs of the protocol core. */
-export interface SyncHost {
-  readonly peerId: PeerId;
-  send(peer: PeerId, frame: Frame): void;
-  strike(peer: PeerId, offence: Offence): boolean;
-  readyPeers(): PeerId[];
-  /** Authors the user blocked: their records are neither announced nor offered in a reconciliation. */
-  isBlocked(peer: PeerId): boolean;
-}
 
 /** Listings asked for during reconciliation, and how many of them have arrived. */
 export interface SyncProgress {
@@ -78,7 +68,10 @@ export class SyncExtension implements ProtocolExtension {
   private progress: SyncProgress = { received: 0, total: 0 };
   private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
 
-  constructor(private readonly host: SyncHost) {}
+  constructor(
+    private readonly host: SessionHost,
+    private readonly clock: Clock,
+  ) {}
 
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
@@ -117,7 +110,7 @@ export class SyncExtension implements ProtocolExtension {
       step = await respond(await this.session(state, peer), incoming);
     } catch (error) {
       if (!(error instanceof SyncError)) throw error;
-      console.warn(`Peerboard: SYNC from ${peer} dropped (${error.message})`);
+      this.host.log.warn(`SYNC from ${peer} dropped (${error.message})`);
       this.host.strike(peer, "malformed");
       return;
     }
@@ -218,7 +211,7 @@ export class SyncExtension implements ProtocolExtension {
     if (!need.length) return;
     const known = await this.known(state);
     this.expire();
-    const until = Date.now() + PENDING_TTL_MS;
+    const until = this.clock.now() + PENDING_TTL_MS;
     const ids: string[] = [];
     for (const [updatedAt, id] of need) {
       // An older copy than ours is not worth the bytes; one already on its way, not twice.
@@ -235,7 +228,7 @@ export class SyncExtension implements ProtocolExtension {
     if (!ids.length) return;
     state.records.request(peer, ids);
     if (state.records.progress) this.emitProgress();
-    setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+    this.clock.setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
   }
 
   /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
@@ -253,7 +246,7 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   private expire(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const state of this.sets.values()) this.reassign(state, (entry) => entry.until <= now);
     this.settle();
   }
@@ -272,11 +265,11 @@ export class SyncExtension implements ProtocolExtension {
         continue;
       }
       entry.peer = next;
-      entry.until = Date.now() + PENDING_TTL_MS;
+      entry.until = this.clock.now() + PENDING_TTL_MS;
       retry.set(next, [...(retry.get(next) ?? []), id]);
     }
     for (const [peer, ids] of retry) state.records.request(peer, ids);
-    if (retry.size) setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+    if (retry.size) this.clock.setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
   }
 
   /** Once no listing is outstanding, the next sync counts from zero again. */

@@ -1,0 +1,164 @@
+// Listings over the protocol: LISTING_BROADCAST carries signed listing records, LISTING_REQUEST
+// asks for them by id (after reconciliation says what is missing). Every version we accept is
+// verified, merged by the record rule (the newest valid version wins, tombstones included),
+// stored in one transaction per frame and spread on (sync.ts: pushed by its author, announced by
+// everyone else). The send-all mode is the benchmark baseline: every listing to every new peer.
+
+import type { Identity, PeerId } from "../crypto.ts";
+import type { Clock } from "../ports.ts";
+import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
+import type { Store, StoredImage } from "../store.ts";
+import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
+import type { SyncExtension } from "../sync/sync.ts";
+import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME } from "../wire.ts";
+import { type Listing, supersedes, verifyListing } from "./records.ts";
+
+/** Bytes per LISTING_BROADCAST frame we aim for, leaving headroom under MAX_FRAME_BYTES. */
+const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
+
+export const listingKey = (listing: Listing): RecordKey => ({
+  id: listing.id,
+  updatedAt: listing.updatedAt,
+  author: listing.author,
+});
+
+export interface ListingsOptions {
+  identity: Identity;
+  store: Store;
+  host: SessionHost;
+  clock: Clock;
+  /** Reconciliation and gossip; without it (send-all mode) every listing goes to every new peer. */
+  sync?: SyncExtension;
+}
+
+export class Listings implements ProtocolExtension {
+  readonly types = ["LISTING_BROADCAST", "LISTING_REQUEST"] as const;
+  private readonly listeners = new Set<(listing: Listing) => void>();
+
+  constructor(private readonly options: ListingsOptions) {
+    options.sync?.addSet(this.recordSet());
+  }
+
+  /** Every version this hub accepted, ours and others', in the order they were stored. */
+  onListing(fn: (listing: Listing) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * Stores, announces and broadcasts a new version of one of our own listings (new, an edit,
+   * status change, renewal or tombstone). Returns false, changing nothing, when the store holds a
+   * version that wins over it (another tab or device got there first).
+   */
+  async publish(listing: Listing, images: StoredImage[] = []): Promise<boolean> {
+    if (listing.author !== this.options.identity.peerId) throw new Error("publish is for our own listings");
+    if (!(await this.options.store.putListingIf(listing, (stored) => supersedes(listing, stored), images)))
+      return false;
+    this.emit(listing);
+    this.broadcast([listing]);
+    return true;
+  }
+
+  async onReady(peer: PeerId): Promise<void> {
+    if (this.options.sync) return;
+    const all = (await this.options.store.listListings()).filter((l) => !this.options.host.isBlocked(l.author));
+    this.sendBatches(peer, all);
+  }
+
+  async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
+    if (incoming.type === "LISTING_BROADCAST") await this.accept(peer, incoming.listings);
+    else if (incoming.type === "LISTING_REQUEST") await this.answer(peer, incoming);
+  }
+
+  /**
+   * Verifies, merges and stores listings from `from`; new ones are announced and gossiped on.
+   * Bad records count against the sender. Returns the listings that were news to us.
+   */
+  async accept(from: PeerId, incoming: Listing[]): Promise<Listing[]> {
+    const { host, store } = this.options;
+    const now = this.options.clock.now();
+    const valid: Listing[] = [];
+    for (const raw of incoming) {
+      const checked = await verifyListing(raw, now);
+      // Expired past the grace period: stale, not malicious (a peer may hold it a little longer).
+      if (!checked.ok && checked.reason === "expired") continue;
+      if (!checked.ok) {
+        host.log.warn(`listing from ${from} rejected (${checked.reason})`);
+        // Disconnected for it: stop reading, but what was already stored still goes out below.
+        if (host.strike(from, "bad-record")) break;
+        continue;
+      }
+      valid.push(checked.listing);
+    }
+    // One store transaction per frame, not per listing: a sync brings thousands.
+    const fresh = await store.putListingsIf(valid, (listing, stored) => supersedes(listing, stored));
+    for (const listing of fresh) this.emit(listing);
+    // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
+    if (fresh.length) this.broadcast(fresh, from);
+    return fresh;
+  }
+
+  private async answer(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
+    const found: Listing[] = [];
+    for (const id of request.ids) {
+      const listing = await this.options.store.getListing(id);
+      if (listing && !this.options.host.isBlocked(listing.author)) found.push(listing);
+    }
+    this.sendBatches(from, found);
+  }
+
+  private broadcast(listings: Listing[], except?: PeerId): void {
+    // With sync, a listing made here goes whole to every peer and one received is announced by
+    // key (sync.ts). Send-all floods every listing to every peer.
+    const { host, sync } = this.options;
+    const shown = listings.filter((l) => !host.isBlocked(l.author));
+    const push = sync
+      ? sync.spread("listings", listings.map(listingKey), except)
+      : host.readyPeers().filter((peer) => peer !== except);
+    const batches = batchListings(shown);
+    for (const peer of push)
+      for (const batch of batches) host.send(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
+  }
+
+  private sendBatches(peer: PeerId, listings: Listing[]): void {
+    for (const batch of batchListings(listings))
+      this.options.host.send(peer, frame({ type: "LISTING_BROADCAST", listings: batch }));
+  }
+
+  /** LISTING_REQUEST asks, and `answer` replies with LISTING_BROADCAST. */
+  private recordSet(): RecordSet {
+    const { store, host } = this.options;
+    return {
+      name: "listings",
+      progress: true,
+      load: async () => (await store.listListings()).map(listingKey),
+      request(peer, ids) {
+        for (let i = 0; i < ids.length; i += REQUEST_BATCH)
+          host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
+      },
+    };
+  }
+
+  private emit(listing: Listing): void {
+    for (const fn of this.listeners) fn(listing);
+  }
+}
+
+/** Splits listings into LISTING_BROADCAST-sized batches, each well under the frame cap. */
+export function batchListings(listings: Listing[]): Listing[][] {
+  const batches: Listing[][] = [];
+  let batch: Listing[] = [];
+  let bytes = 0;
+  for (const listing of listings) {
+    const size = frameSize(listing) + 1;
+    if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_LISTINGS_PER_FRAME)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(listing);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}

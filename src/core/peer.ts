@@ -1,0 +1,217 @@
+// The composition root: createPeer builds a whole peer from what its host provides (ports.ts).
+// The SharedWorker hub, the no-SharedWorker fallback, the Node peer, the simulator, the benches
+// and every test build peers here; nothing else wires the session layer and its features.
+
+import type { PeerEvent, PolicySettings } from "./api.ts";
+import { BlockList } from "./block-list.ts";
+import { Chat } from "./chat/chat.ts";
+import { generateIdentity, type Identity, type PeerId } from "./crypto.ts";
+import { DealSettingsStore } from "./deals/deal-settings.ts";
+import { Deals } from "./deals/deals.ts";
+import { Images } from "./listings/images.ts";
+import { ListingActions } from "./listings/listing-actions.ts";
+import { Listings } from "./listings/listings.ts";
+import { guardStore, QuotaKeeper } from "./listings/quota.ts";
+import { Mailbox } from "./mail/mailbox.ts";
+import type { RELAY_LIMITS } from "./mail/relay.ts";
+import { createPeerApi, type PeerParts } from "./peer-api.ts";
+import { startPeerLoops } from "./peer-loops.ts";
+import type { Ports } from "./ports.ts";
+import { Profiles } from "./profiles/profiles.ts";
+import { scopedClock } from "./scoped-clock.ts";
+import { Search } from "./search/search.ts";
+import { capConnections } from "./session/connection-cap.ts";
+import { Dialer } from "./session/dialer.ts";
+import { Session } from "./session/session.ts";
+import { SyncExtension } from "./sync/sync.ts";
+
+export interface PeerOptions {
+  /** Use this identity when the store holds none yet (a test's known key); else one is made. */
+  identity?: Identity;
+  /**
+   * How peers catch up on connect: "reconcile" (default) exchanges only differences over SYNC;
+   * "send-all" sends every record, the baseline benchmarks compare against.
+   */
+  syncMode?: "reconcile" | "send-all";
+  policy?: Partial<PolicySettings>;
+  helloTimeoutMs?: number;
+  relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** Peers the dialer keeps (6). */
+  maxPeers?: number;
+  /** Channels past this many, dialled or accepted, are hung up at once (8). */
+  maxConnections?: number;
+  /**
+   * Dial rounds, churn, mail retries, pruning and storage checks on the clock (default on).
+   * Tests that place every connection themselves turn them off; dials the peer asks for itself
+   * (mail waiting for someone) still happen.
+   */
+  background?: boolean;
+  /** The stored identity was replaced (an import): the host should start a new peer. */
+  onIdentityReplaced?: () => void;
+}
+
+/** A running peer: its API, its events, and its parts for hosts and tests that look inside. */
+export interface Peer extends PeerParts {
+  /** Live changes, one call per event; returns the unsubscribe function. */
+  subscribe(listener: (event: PeerEvent) => void): () => void;
+  /** Stops timers and hangs up every peer; the store stays open (the host owns it). */
+  dispose(): void;
+}
+
+export async function createPeer(ports: Ports, options: PeerOptions = {}): Promise<Peer> {
+  const { link, logger: log } = ports;
+  // Every timer of this peer goes through here, so dispose() can cancel them all.
+  const timers = scopedClock(ports.clock);
+  const clock = timers.clock;
+  const now = () => clock.now();
+  const listeners = new Set<(event: PeerEvent) => void>();
+  const emit = (event: PeerEvent) => {
+    for (const fn of listeners) fn(event);
+  };
+  const stored = await ports.store.loadIdentity();
+  const identity = stored ?? (await ports.store.initIdentity(options.identity ?? (await generateIdentity(now()))));
+  // Set once search and images exist, below; storage checks before that have nothing to update.
+  let afterPrune = async (_ids: string[]) => {};
+  const keeper = new QuotaKeeper(ports.store, {
+    me: identity.peerId,
+    estimate: ports.storage ?? (async () => undefined),
+    notify: (message) => emit({ type: "notice", message }),
+    pruned: (ids) => afterPrune(ids),
+    now,
+  });
+  const store = guardStore(ports.store, keeper);
+  const blocked = await BlockList.open(store);
+  const isBlocked = (peer: PeerId) => blocked.has(peer);
+
+  const session = new Session({
+    identity,
+    store,
+    link,
+    clock,
+    log,
+    blocked: isBlocked,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.helloTimeoutMs ? { helloTimeoutMs: options.helloTimeoutMs } : {}),
+  });
+  const sync = options.syncMode === "send-all" ? undefined : new SyncExtension(session, clock);
+  const listings = new Listings({ identity, store, host: session, clock, ...(sync ? { sync } : {}) });
+  if (sync) session.use(sync);
+  session.use(listings);
+  capConnections(link, () => session.connectedPeers().map((p) => p.id), options.maxConnections);
+  const dialer = new Dialer({
+    self: identity.peerId,
+    dial: (peer) => link.dial(peer),
+    connected: () => session.connectedPeers().map((p) => p.id),
+    discover: ports.discovery ?? (async () => []),
+    excluded: (peer) => session.policy.isBanned(peer) || isBlocked(peer),
+    now,
+    log,
+    ...(options.maxPeers ? { maxPeers: options.maxPeers } : {}),
+  });
+  dialer.setOnline(link.state === "online");
+  dialer.addCandidates((await store.listPeers()).map((p) => p.id));
+  const actions = new ListingActions(identity, store, listings, now, ports.thumbnailer?.listingPhotos);
+
+  const mailbox = new Mailbox({
+    identity,
+    store,
+    host: session,
+    clock,
+    dial: (peer) => dialer.connectNow(peer),
+    // Mail for someone not connected goes by relay when we know their signed ECDH key: from a
+    // HELLO we had with them, or else from their signed profile, which reaches everyone.
+    resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer) ?? (await store.getProfile(peer)),
+    blocked: isBlocked,
+    ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
+  });
+  session.use(mailbox);
+  const dealSettings = await DealSettingsStore.open(store);
+  const deals: Deals = new Deals({
+    identity,
+    store,
+    mailbox,
+    now,
+    getListing: (id) => store.getListing(id),
+    onDeal: (deal) => emit({ type: "deal", deal }),
+    // Countersigned completions are the reputation our profile shows everyone.
+    onReceipt: async () => profiles.setCompleted(await deals.receipts()),
+    // The seller's listing follows the deal: reserved on accept, sold on completion.
+    onListingStatus: async (listingId, status) => {
+      const settings = dealSettings.get();
+      if (status === "reserved" ? !settings.reserveOnAccept : !settings.sellOnComplete) return;
+      const listing = await store.getListing(listingId);
+      if (!listing || listing.deleted || listing.status === status) return;
+      const result = await actions.setStatus(listingId, status);
+      if (!result.ok) log.warn(`could not mark ${listingId} ${status}: ${result.message}`);
+    },
+  });
+  const chat = new Chat({ identity, store, mailbox, now, onMessage: (message) => emit({ type: "message", message }) });
+  dialer.addCandidates(await mailbox.waitingFor());
+
+  const search = new Search(store, now);
+  const images = new Images(store, session, now);
+  session.use(images);
+  images.onImage((hash) => emit({ type: "image", hash }));
+  const profiles = new Profiles(identity, store, session, sync, now, ports.thumbnailer?.avatar, (refs) =>
+    images.fetch(refs),
+  );
+  session.use(profiles);
+  profiles.onProfile((profile) => {
+    emit({ type: "profile", profile });
+    // It carries its owner's ECDH card: mail waiting for them can go by relay now.
+    mailbox.keysArrived(profile.peerId);
+  });
+  // A profile from the start (the ECDH card), with every countersigned deal (after a crash too).
+  await profiles.ensure();
+  await profiles.setCompleted(await deals.receipts());
+  // Blocked authors' listings stay stored but out of the search index and the board.
+  listings.onListing((listing) => {
+    void images.fetchMissing(listing);
+    if (isBlocked(listing.author)) return;
+    search.update(listing);
+    emit({ type: "listing", listing });
+  });
+  for (const listing of await store.listListings()) if (isBlocked(listing.author)) search.remove(listing.id);
+  afterPrune = async (ids) => {
+    for (const id of ids) search.remove(id);
+    const referenced = new Set<string>();
+    for (const listing of await store.listListings()) for (const ref of listing.images) referenced.add(ref.hash);
+    for (const profile of await store.listProfiles()) if (profile.avatar) referenced.add(profile.avatar.hash);
+    await images.collect(referenced);
+  };
+
+  const parts: PeerParts = {
+    identity,
+    store,
+    link,
+    session,
+    ...(sync ? { sync } : {}),
+    listings,
+    actions,
+    dialer,
+    blocked,
+    search,
+    images,
+    profiles,
+    mailbox,
+    deals,
+    chat,
+    dealSettings,
+    api: undefined as never,
+  };
+  parts.api = createPeerApi(parts, { emit, onIdentityReplaced: options.onIdentityReplaced });
+  const stop = startPeerLoops(parts, { clock, log, keeper, emit, afterPrune, background: options.background ?? true });
+  return {
+    ...parts,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      stop();
+      timers.stop();
+      listeners.clear();
+      for (const peer of session.connectedPeers()) link.hangUp(peer.id);
+    },
+  };
+}

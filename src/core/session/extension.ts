@@ -1,0 +1,36 @@
+// The seam between the session layer (session.ts) and the features that speak more of the
+// protocol (listings, sync, images, profiles, mail). A feature claims frame types and hears when a
+// peer has proved its identity or gone; it talks back through the narrow SessionHost, never the
+// whole session, so each feature can be read (and tested through createPeer) on its own.
+
+import type { PeerId } from "../crypto.ts";
+import type { Logger } from "../ports.ts";
+import type { PeerRecord } from "../store.ts";
+import type { Frame, FrameType } from "../wire.ts";
+import type { Offence } from "./policy.ts";
+
+/**
+ * Frames reach a feature only from verified peers, already validated, in order per peer.
+ */
+export interface ProtocolExtension {
+  readonly types: readonly FrameType[];
+  onReady?(peer: PeerId): Promise<void> | void;
+  onFrame?(peer: PeerId, frame: Frame): Promise<void> | void;
+  onClose?(peer: PeerId): void;
+}
+
+/** What a feature may ask of the session layer. */
+export interface SessionHost {
+  readonly peerId: PeerId;
+  readonly log: Logger;
+  /** Sends to a peer that has completed HELLO; frames to anyone else are dropped. */
+  send(peer: PeerId, frame: Frame): void;
+  /** Peers that have completed HELLO. */
+  readyPeers(): PeerId[];
+  /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
+  strike(peer: PeerId, offence: Offence): boolean;
+  /** Whether the user blocked this peer: we neither talk to it nor pass on what it wrote. */
+  isBlocked(peer: PeerId): boolean;
+  /** What a peer proved in HELLO: its identity key and, when it sent one, its ECDH key. */
+  verifiedPeer(peer: PeerId): Pick<PeerRecord, "publicKey" | "agreementKey" | "agreementSignature"> | undefined;
+}
