@@ -3,7 +3,7 @@
 // src/core/deals/deal.ts, stored whole on both sides and travels sealed through the Mailbox.
 
 import * as v from "valibot";
-import type { OfferInput } from "../../shared/api.ts";
+import type { OfferInput } from "../api.ts";
 import type { Identity, PeerId } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
 import { CURRENCIES, type Listing, parsePrice } from "../listings/records.ts";

@@ -1,7 +1,7 @@
 // The author's side of a listing's life in the hub: edit, status, renew, delete, and the
 // pruning of other people's expired listings. Pure behind Protocol and Store, like the core.
 
-import type { PostResult } from "../../shared/api.ts";
+import type { PostResult } from "../api.ts";
 import type { Identity } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
 import type { Thumbnail } from "../ports.ts";

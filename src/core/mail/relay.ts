@@ -9,7 +9,7 @@
 // One hop is enough in a mesh of 6–8 connections, and keeps the cost of a frame bounded: a relay
 // passes on only what the frame's author handed it, never a frame that was itself relayed.
 
-import type { RelayStats } from "../../shared/api.ts";
+import type { RelayStats } from "../api.ts";
 import { keyMatchesPeerId, type PeerId } from "../crypto.ts";
 import type { SessionHost } from "../session/extension.ts";
 import { type FrameOf, frame } from "../wire.ts";

@@ -2,7 +2,7 @@
 // peer; others' are reconciled on connect and gossiped by key like listings (sync.ts, issue 6),
 // asked for with PROFILE_REQUEST and answered with PROFILE_BROADCAST.
 
-import type { AuthorSummary, ProfileResult } from "../../shared/api.ts";
+import type { AuthorSummary, ProfileResult } from "../api.ts";
 import type { Identity, PeerId } from "../crypto.ts";
 import { canonicalJson } from "../encoding.ts";
 import { ValidationError } from "../errors.ts";

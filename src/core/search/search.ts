@@ -1,7 +1,7 @@
 // Search in the hub: the in-memory SearchIndex decides which ids match, IndexedDB supplies the
 // records of the one page asked for. Views never receive more than a page of listings.
 
-import type { SearchResult } from "../../shared/api.ts";
+import type { SearchResult } from "../api.ts";
 import type { Listing } from "../listings/records.ts";
 import type { Store } from "../store.ts";
 import { SearchIndex } from "./search-index.ts";

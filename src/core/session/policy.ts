@@ -6,7 +6,7 @@
 // present any id at the signaling server, and a ban must not punish the real owner of an id
 // that an impostor squatted.
 
-import type { PolicySettings } from "../../shared/api.ts";
+import type { PolicySettings } from "../api.ts";
 import type { PeerId } from "../crypto.ts";
 
 export type Offence =
