@@ -1,52 +1,65 @@
-// A Store in plain Maps, for simulations of hundreds of hubs where fake-indexeddb would cost
-// more than the protocol under test. Passes the same contract as the IndexedDB store.
+// A Store and MailStore in plain Maps, for simulations of hundreds of hubs where fake-indexeddb
+// would cost more than the protocol under test, and for Node tests. Passes the same contract
+// suites as the IndexedDB and SQLite stores (tests/contract/store.ts, mail-store.ts).
+//
+// Every method reads, decides and writes in one synchronous step, so nothing interleaves, like a
+// transaction. Records are copied in and out (structuredClone), as a database would: a caller
+// that edits what it got back does not edit the store.
 
 import type { Identity, PeerId } from "../crypto.ts";
 import type { Listing } from "../listings/records.ts";
+import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../mail/mail-store.ts";
 import type { Profile } from "../profiles/profile.ts";
 import type { PeerRecord, Store, StoredImage } from "../store.ts";
 
-export class MemoryStore implements Store {
+const clone = <T>(value: T): T => structuredClone(value);
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class MemoryStore implements Store, MailStore {
   private identity?: Identity;
   private readonly listings = new Map<string, Listing>();
   private readonly meta = new Map<string, unknown>();
   private readonly peers = new Map<string, PeerRecord>();
   private readonly profiles = new Map<string, Profile>();
   private readonly images = new Map<string, Blob>();
+  private readonly deals = new Map<string, DealRecord>();
+  private readonly messages = new Map<string, ChatRecord>();
+  private readonly outbox = new Map<string, OutboxEntry>();
+  private readonly seen = new Set<string>();
 
   async loadIdentity(): Promise<Identity | undefined> {
-    return this.identity;
+    return this.identity && copyIdentity(this.identity);
   }
 
   async initIdentity(candidate: Identity): Promise<Identity> {
-    this.identity ??= candidate;
-    return this.identity;
+    this.identity ??= copyIdentity(candidate);
+    return copyIdentity(this.identity);
   }
 
   async replaceIdentity(identity: Identity): Promise<void> {
-    this.identity = identity;
+    this.identity = copyIdentity(identity);
   }
 
   async getListing(id: string): Promise<Listing | undefined> {
-    return this.listings.get(id);
+    return clone(this.listings.get(id));
   }
 
   async getListings(ids: string[]): Promise<Listing[]> {
     return ids.flatMap((id) => {
       const listing = this.listings.get(id);
-      return listing ? [structuredClone(listing)] : [];
+      return listing ? [clone(listing)] : [];
     });
   }
 
   async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
     const stored = this.listings.get(id);
-    if (!stored || !accept(stored)) return false;
+    if (!stored || !accept(clone(stored))) return false;
     this.listings.delete(id);
     return true;
   }
 
   async listExpiredBefore(time: number): Promise<Listing[]> {
-    return [...this.listings.values()].filter((l) => l.expiresAt < time).map((l) => structuredClone(l));
+    return [...this.listings.values()].filter((l) => l.expiresAt < time).map(clone);
   }
 
   async putListingIf(
@@ -54,9 +67,8 @@ export class MemoryStore implements Store {
     accept: (stored: Listing | undefined) => boolean,
     images: StoredImage[] = [],
   ): Promise<boolean> {
-    // Read, decide and write in one synchronous step: nothing can interleave, like a transaction.
-    if (!accept(this.listings.get(listing.id))) return false;
-    this.listings.set(listing.id, structuredClone(listing));
+    if (!accept(clone(this.listings.get(listing.id)))) return false;
+    this.listings.set(listing.id, clone(listing));
     for (const image of images) this.images.set(image.hash, image.blob);
     return true;
   }
@@ -65,30 +77,37 @@ export class MemoryStore implements Store {
     listings: Listing[],
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
   ): Promise<Listing[]> {
+    // Staged, then applied: when `accept` throws halfway, no listing of the batch is written.
+    const staged = new Map<string, Listing>();
     const written: Listing[] = [];
-    for (const listing of listings)
-      if (await this.putListingIf(listing, (stored) => accept(listing, stored))) written.push(listing);
+    for (const listing of listings) {
+      const stored = staged.get(listing.id) ?? this.listings.get(listing.id);
+      if (!accept(listing, clone(stored))) continue;
+      staged.set(listing.id, clone(listing));
+      written.push(listing);
+    }
+    for (const [id, listing] of staged) this.listings.set(id, listing);
     return written;
   }
 
   async listListings(): Promise<Listing[]> {
-    return [...this.listings.values()]
-      .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .map((listing) => structuredClone(listing));
+    return [...this.listings.values()].sort((a, b) => b.updatedAt - a.updatedAt || byKey(b.id, a.id)).map(clone);
   }
 
   async getProfile(peerId: PeerId): Promise<Profile | undefined> {
-    return structuredClone(this.profiles.get(peerId));
+    return clone(this.profiles.get(peerId));
   }
 
   async putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean> {
-    if (!accept(this.profiles.get(profile.peerId))) return false;
-    this.profiles.set(profile.peerId, structuredClone(profile));
+    if (!accept(clone(this.profiles.get(profile.peerId)))) return false;
+    this.profiles.set(profile.peerId, clone(profile));
     return true;
   }
 
   async listProfiles(): Promise<Profile[]> {
-    return [...this.profiles.values()].sort((a, b) => b.updatedAt - a.updatedAt).map((p) => structuredClone(p));
+    return [...this.profiles.values()]
+      .sort((a, b) => b.updatedAt - a.updatedAt || byKey(a.peerId, b.peerId))
+      .map(clone);
   }
 
   async getImage(hash: string): Promise<Blob | undefined> {
@@ -104,26 +123,88 @@ export class MemoryStore implements Store {
   }
 
   async listImageHashes(): Promise<string[]> {
-    return [...this.images.keys()];
+    return [...this.images.keys()].sort(byKey);
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
-    return structuredClone(this.meta.get(key)) as T | undefined;
+    return clone(this.meta.get(key)) as T | undefined;
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    this.meta.set(key, structuredClone(value));
+    this.meta.set(key, clone(value));
   }
 
   async rememberPeer(peer: PeerRecord): Promise<void> {
-    this.peers.set(peer.id, structuredClone(peer));
+    this.peers.set(peer.id, clone(peer));
   }
 
   async listPeers(): Promise<PeerRecord[]> {
-    return [...this.peers.values()].map((peer) => structuredClone(peer));
+    return [...this.peers.values()].sort((a, b) => byKey(a.id, b.id)).map(clone);
+  }
+
+  async getDeal(id: string): Promise<DealRecord | undefined> {
+    return clone(this.deals.get(id));
+  }
+
+  async updateDeal(
+    id: string,
+    change: (stored: DealRecord | undefined) => DealRecord | undefined,
+    outgoing?: OutboxEntry,
+  ): Promise<DealRecord | undefined> {
+    // `change` runs before anything is written: if it throws, nothing is.
+    const next = change(clone(this.deals.get(id)));
+    if (next) {
+      this.deals.set(id, clone(next));
+      if (outgoing) this.outbox.set(outgoing.msgId, clone(outgoing));
+    }
+    return next;
+  }
+
+  async listDeals(): Promise<DealRecord[]> {
+    return [...this.deals.values()].sort((a, b) => b.updatedAt - a.updatedAt || byKey(b.id, a.id)).map(clone);
+  }
+
+  async getMessage(id: string): Promise<ChatRecord | undefined> {
+    return clone(this.messages.get(id));
+  }
+
+  async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
+    this.messages.set(message.id, clone(message));
+    if (outgoing) this.outbox.set(outgoing.msgId, clone(outgoing));
+  }
+
+  async listMessages(): Promise<ChatRecord[]> {
+    return [...this.messages.values()].sort((a, b) => a.createdAt - b.createdAt || byKey(a.id, b.id)).map(clone);
+  }
+
+  async enqueue(entry: OutboxEntry): Promise<void> {
+    this.outbox.set(entry.msgId, clone(entry));
+  }
+
+  async listOutbox(): Promise<OutboxEntry[]> {
+    return [...this.outbox.values()].sort((a, b) => byKey(a.msgId, b.msgId)).map(clone);
+  }
+
+  async dequeue(msgId: string): Promise<OutboxEntry | undefined> {
+    const entry = this.outbox.get(msgId);
+    this.outbox.delete(msgId);
+    return entry;
+  }
+
+  async wasSeen(msgId: string): Promise<boolean> {
+    return this.seen.has(msgId);
+  }
+
+  async markSeen(msgId: string): Promise<void> {
+    this.seen.add(msgId);
   }
 
   close(): void {
     // Nothing to release: the maps go with the object.
   }
+}
+
+/** The identity's fields copied; the CryptoKeys themselves are immutable and shared. */
+function copyIdentity(identity: Identity): Identity {
+  return { ...identity, signing: { ...identity.signing }, agreement: { ...identity.agreement } };
 }
