@@ -214,7 +214,8 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
       it("deals read back are copies", async () => {
         const store = await fresh();
         const proposed = deal(DEAL_ID, NOW);
-        await store.updateDeal(DEAL_ID, () => structuredClone(proposed));
+        const result = await store.updateDeal(DEAL_ID, () => structuredClone(proposed));
+        if (result) result.unread = 7;
         const read = await store.getDeal(DEAL_ID);
         read?.steps.push(step(DEAL_ID, 1, "accept", NOW + 1));
         const [listed] = await store.listDeals();
@@ -271,7 +272,9 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
       it("messages read back are copies", async () => {
         const store = await fresh();
         const sent = message("msg-3", NOW);
-        await store.putMessage(structuredClone(sent));
+        const written = structuredClone(sent);
+        await store.putMessage(written);
+        written.text = "edited after writing";
         const read = await store.getMessage("msg-3");
         if (read) read.status = "read";
         const [listed] = await store.listMessages();
@@ -320,7 +323,9 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
       it("outbox entries read back are copies", async () => {
         const store = await fresh();
         const a = entry("msg-a", NOW);
-        await store.enqueue(structuredClone(a));
+        const written = structuredClone(a);
+        await store.enqueue(written);
+        written.createdAt = 0;
         const [listed] = await store.listOutbox();
         if (listed) listed.to = BUYER;
         expect(await store.listOutbox()).toEqual([a]);

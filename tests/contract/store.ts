@@ -529,7 +529,9 @@ export function runStoreContract(name: string, setup: StoreSetup<Store>): void {
       it("profiles read back are copies", async () => {
         const store = await fresh();
         const profile = await profileOf(alice, "Alice", NOW);
-        await store.putProfileIf(structuredClone(profile), () => true);
+        const written = structuredClone(profile);
+        await store.putProfileIf(written, () => true);
+        written.about = "edited after writing";
         const read = await store.getProfile(alice.peerId);
         if (read) read.name = "Mallory";
         const [listed] = await store.listProfiles();
@@ -684,6 +686,8 @@ export function runStoreContract(name: string, setup: StoreSetup<Store>): void {
           agreementSignature: "s".repeat(86),
         };
         await store.rememberPeer(carded);
+        const [listed] = await store.listPeers();
+        if (listed) listed.name = "edited after reading";
         expect(await store.listPeers()).toEqual([carded]);
         await store.rememberPeer(peer(carol.peerId, NOW + 1));
         expect(await store.listPeers()).toEqual([peer(carol.peerId, NOW + 1)]);
