@@ -117,11 +117,18 @@ class IdbStore implements Store, MailStore {
     if (!listings.length) return [];
     const tx = this.db.transaction("listings", "readwrite");
     const written: Listing[] = [];
-    for (const listing of listings) {
-      // Later listings of the batch see the earlier ones' writes: same transaction.
-      if (!accept(listing, await tx.store.get(listing.id))) continue;
-      await tx.store.put(listing);
-      written.push(listing);
+    try {
+      for (const listing of listings) {
+        // Later listings of the batch see the earlier ones' writes: same transaction.
+        if (!accept(listing, await tx.store.get(listing.id))) continue;
+        await tx.store.put(listing);
+        written.push(listing);
+      }
+    } catch (error) {
+      // Without the abort, the puts already made would commit: half a batch.
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw error;
     }
     await tx.done;
     return written;

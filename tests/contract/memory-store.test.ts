@@ -1,4 +1,9 @@
 import { MemoryStore } from "../../src/core/memory/memory-store.ts";
+import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";
 
-runStoreContract("MemoryStore", async () => new MemoryStore());
+// Not durable: no reopen, the maps go with the object.
+const setup = async () => ({ store: new MemoryStore() });
+
+runStoreContract("MemoryStore", setup);
+runMailStoreContract("MemoryStore", setup);

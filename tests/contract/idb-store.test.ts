@@ -1,45 +1,28 @@
+// The IndexedDB store (fake-indexeddb) on both contract suites, with reopen: a database opened
+// again by name holds what the closed one wrote. Then what is particular to IndexedDB: names and
+// schema upgrades.
+
 import "fake-indexeddb/auto";
+import { deleteDB } from "idb";
 import { describe, expect, it } from "vitest";
-import { generateIdentity, sign, verify } from "../../src/core/crypto.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { generateIdentity } from "../../src/core/crypto.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";
+import type { StoreFixture } from "./store-fixture.ts";
 
 let counter = 0;
 const uniqueName = () => `peerboard-store-test-${++counter}-${Math.random().toString(36).slice(2)}`;
 
-runStoreContract("IndexedDB (fake-indexeddb)", () => openIdbStore(uniqueName()));
+async function setup(): Promise<StoreFixture<Awaited<ReturnType<typeof openIdbStore>>>> {
+  const name = uniqueName();
+  return { store: await openIdbStore(name), reopen: () => openIdbStore(name), teardown: () => deleteDB(name) };
+}
 
-describe("IndexedDB store across reopen", () => {
-  it("keeps identity, listings, meta and peers after close and reopen of the same database", async () => {
-    const name = uniqueName();
-    const identity = await generateIdentity(1);
-    const listing = await createListing(identity, { title: "Kept", description: "", price: "1", currency: "EUR" }, 5);
-    const first = await openIdbStore(name);
-    await first.initIdentity(identity);
-    await first.putListingIf(listing, () => true);
-    await first.setMeta("radio-token", "t0k3n");
-    await first.rememberPeer({ id: identity.peerId, publicKey: identity.publicKey, lastSeen: 9 });
-    first.close();
+runStoreContract("IndexedDB (fake-indexeddb)", setup);
+runMailStoreContract("IndexedDB (fake-indexeddb)", setup);
 
-    const second = await openIdbStore(name);
-    try {
-      const loaded = await second.loadIdentity();
-      expect(loaded?.peerId).toBe(identity.peerId);
-      if (!loaded) return;
-      const signature = await sign(loaded.signing.privateKey, "after reload");
-      expect(await verify(identity.publicKey, signature, "after reload")).toBe(true);
-      expect(await second.getListing(listing.id)).toEqual(listing);
-      expect(await second.listListings()).toEqual([listing]);
-      expect(await second.getMeta("radio-token")).toBe("t0k3n");
-      expect(await second.listPeers()).toEqual([{ id: identity.peerId, publicKey: identity.publicKey, lastSeen: 9 }]);
-      const other = await generateIdentity(2);
-      expect((await second.initIdentity(other)).peerId).toBe(identity.peerId);
-    } finally {
-      second.close();
-    }
-  });
-
+describe("IndexedDB store", () => {
   it("a different database name is a different, empty store", async () => {
     const a = await openIdbStore(uniqueName());
     const b = await openIdbStore(uniqueName());

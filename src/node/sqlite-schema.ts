@@ -1,0 +1,95 @@
+// The SQLite store's schema, as ordered steps applied by PRAGMA user_version: a peer that skips
+// releases applies every step it missed, like the IndexedDB upgrade in src/worker/idb-store.ts.
+//
+// Records are JSON text (what the wire carries, readable with the sqlite3 shell) next to the
+// columns the queries sort and filter on; STRICT tables and json_valid checks refuse anything
+// else. Meta values are v8-serialized (structured clone, as IndexedDB keeps them).
+
+import type Database from "better-sqlite3";
+
+const STEPS: readonly string[] = [
+  // 1: everything Store and MailStore keep (issue "One core, many hosts", item 5).
+  `
+  CREATE TABLE identity (
+    slot INTEGER PRIMARY KEY CHECK (slot = 1),
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+
+  CREATE TABLE listings (
+    id TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+  -- listListings: newest first, ties by id, read backwards off one index.
+  CREATE INDEX listings_by_updated_at ON listings (updated_at, id);
+  -- listExpiredBefore: a range scan.
+  CREATE INDEX listings_by_expires_at ON listings (expires_at);
+
+  CREATE TABLE profiles (
+    peer_id TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+  CREATE INDEX profiles_by_updated_at ON profiles (updated_at);
+
+  CREATE TABLE images (
+    hash TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    bytes BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE peers (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+
+  CREATE TABLE deals (
+    id TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+  CREATE INDEX deals_by_updated_at ON deals (updated_at, id);
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+  CREATE INDEX messages_by_created_at ON messages (created_at, id);
+
+  CREATE TABLE outbox (
+    msg_id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+
+  CREATE TABLE seen (
+    msg_id TEXT PRIMARY KEY,
+    seen_at INTEGER NOT NULL
+  ) STRICT;
+  `,
+];
+
+export const SCHEMA_VERSION = STEPS.length;
+
+/** Brings the database to SCHEMA_VERSION, each step in its own transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `This database has schema version ${current}, newer than this Peerboard (${SCHEMA_VERSION}): update Peerboard.`,
+    );
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(STEPS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

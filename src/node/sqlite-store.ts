@@ -1,0 +1,361 @@
+// The Store and MailStore on SQLite (better-sqlite3), for the always-on peer (DESIGN.md §1). The
+// only file that talks to SQLite; the schema is in sqlite-schema.ts. Passes the same contract
+// suites as the IndexedDB and in-memory stores (tests/contract/).
+//
+// better-sqlite3 is synchronous: every method reads, decides and writes inside one transaction
+// with no await in between, so nothing interleaves and a crash leaves all of it or none. What is
+// async (Blob bytes, key export) happens before the transaction starts.
+
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+import { deserialize, serialize } from "node:v8";
+import Database from "better-sqlite3";
+import type { Identity } from "../core/crypto.ts";
+import { PeerboardError } from "../core/errors.ts";
+import type { Listing } from "../core/listings/records.ts";
+import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
+import type { Profile } from "../core/profiles/profile.ts";
+import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
+import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
+import { migrate } from "./sqlite-schema.ts";
+
+export interface SqliteStoreOptions {
+  /** How long to wait for a lock another process holds on the file (ms); default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** The database could not be opened: the message says what to do. */
+export class SqliteStoreError extends PeerboardError {
+  override name = "SqliteStoreError";
+}
+
+/**
+ * Opens (creating it if need be) the database at `file`. Its directory is created mode 0700 and
+ * the file is made 0600 before SQLite opens it (the WAL and shared-memory files take the same
+ * mode): it holds the identity's private keys.
+ */
+export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store & MailStore> {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  chmodSync(file, 0o600);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw explainOpenError(error);
+  }
+  try {
+    const mode = db.pragma("journal_mode = WAL", { simple: true });
+    if (mode !== "wal") throw new SqliteStoreError(`SQLite would not use WAL for ${file} (journal_mode is ${mode}).`);
+    // In WAL mode NORMAL loses no committed transaction to a process crash, only maybe the last
+    // ones to a power cut, and never corrupts the file; FULL would fsync every commit.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteStore(db);
+}
+
+/** better-sqlite3 loads its native binding at the first open: say how to build it when it is missing. */
+function explainOpenError(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/bindings file|NODE_MODULE_VERSION|better_sqlite3\.node|invalid ELF|ERR_DLOPEN_FAILED/.test(message)) {
+    return new SqliteStoreError(
+      "better-sqlite3's native module is missing or was built for another Node.js. Run `npm rebuild better-sqlite3` " +
+        `(it builds from source with python3, make and a C++ compiler when no prebuilt binary can be downloaded). Cause: ${message}`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+const parse = <T>(text: string): T => JSON.parse(text) as T;
+type Row<T> = T | undefined;
+
+class SqliteStore implements Store, MailStore {
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    const prepare = <P extends unknown[] = unknown[]>(source: string) => db.prepare<P>(source);
+    this.sql = {
+      identity: prepare("SELECT record FROM identity WHERE slot = 1").pluck(),
+      insertIdentity: prepare<[string]>("INSERT INTO identity (slot, record) VALUES (1, ?) ON CONFLICT DO NOTHING"),
+      replaceIdentity: prepare<[string]>("INSERT OR REPLACE INTO identity (slot, record) VALUES (1, ?)"),
+      listing: prepare<[string]>("SELECT record FROM listings WHERE id = ?").pluck(),
+      putListing: prepare<[string, number, number, string]>(
+        "INSERT OR REPLACE INTO listings (id, updated_at, expires_at, record) VALUES (?, ?, ?, ?)",
+      ),
+      deleteListing: prepare<[string]>("DELETE FROM listings WHERE id = ?"),
+      listings: prepare("SELECT record FROM listings ORDER BY updated_at DESC, id DESC").pluck(),
+      expired: prepare<[number]>("SELECT record FROM listings WHERE expires_at < ? ORDER BY expires_at").pluck(),
+      profile: prepare<[string]>("SELECT record FROM profiles WHERE peer_id = ?").pluck(),
+      putProfile: prepare<[string, number, string]>(
+        "INSERT OR REPLACE INTO profiles (peer_id, updated_at, record) VALUES (?, ?, ?)",
+      ),
+      profiles: prepare("SELECT record FROM profiles ORDER BY updated_at DESC, peer_id").pluck(),
+      image: prepare<[string]>("SELECT type, bytes FROM images WHERE hash = ?"),
+      putImage: prepare<[string, string, Uint8Array]>(
+        "INSERT OR REPLACE INTO images (hash, type, bytes) VALUES (?, ?, ?)",
+      ),
+      deleteImage: prepare<[string]>("DELETE FROM images WHERE hash = ?"),
+      imageHashes: prepare("SELECT hash FROM images ORDER BY hash").pluck(),
+      meta: prepare<[string]>("SELECT value FROM meta WHERE key = ?").pluck(),
+      setMeta: prepare<[string, Uint8Array]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
+      rememberPeer: prepare<[string, string]>("INSERT OR REPLACE INTO peers (id, record) VALUES (?, ?)"),
+      peers: prepare("SELECT record FROM peers ORDER BY id").pluck(),
+      deal: prepare<[string]>("SELECT record FROM deals WHERE id = ?").pluck(),
+      putDeal: prepare<[string, number, string]>(
+        "INSERT OR REPLACE INTO deals (id, updated_at, record) VALUES (?, ?, ?)",
+      ),
+      deals: prepare("SELECT record FROM deals ORDER BY updated_at DESC, id DESC").pluck(),
+      message: prepare<[string]>("SELECT record FROM messages WHERE id = ?").pluck(),
+      putMessage: prepare<[string, number, string]>(
+        "INSERT OR REPLACE INTO messages (id, created_at, record) VALUES (?, ?, ?)",
+      ),
+      messages: prepare("SELECT record FROM messages ORDER BY created_at, id").pluck(),
+      enqueue: prepare<[string, number, string]>(
+        "INSERT OR REPLACE INTO outbox (msg_id, created_at, record) VALUES (?, ?, ?)",
+      ),
+      outbox: prepare("SELECT record FROM outbox ORDER BY msg_id").pluck(),
+      outboxEntry: prepare<[string]>("SELECT record FROM outbox WHERE msg_id = ?").pluck(),
+      dequeue: prepare<[string]>("DELETE FROM outbox WHERE msg_id = ?"),
+      seen: prepare<[string]>("SELECT 1 FROM seen WHERE msg_id = ?").pluck(),
+      markSeen: prepare<[string, number]>("INSERT INTO seen (msg_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+    };
+  }
+
+  async loadIdentity(): Promise<Identity | undefined> {
+    const text = this.sql.identity.get() as Row<string>;
+    return text === undefined ? undefined : decodeIdentity(text);
+  }
+
+  async initIdentity(candidate: Identity): Promise<Identity> {
+    const encoded = await encodeIdentity(candidate);
+    const inserted = this.sql.insertIdentity.run(encoded).changes === 1;
+    if (inserted) return candidate;
+    return decodeIdentity(this.sql.identity.get() as string);
+  }
+
+  async replaceIdentity(identity: Identity): Promise<void> {
+    this.sql.replaceIdentity.run(await encodeIdentity(identity));
+  }
+
+  async getListing(id: string): Promise<Listing | undefined> {
+    return this.readListing(id);
+  }
+
+  async getListings(ids: string[]): Promise<Listing[]> {
+    // One read transaction: a snapshot, even with a writer in another process.
+    return this.db.transaction(() => ids.flatMap((id) => this.readListing(id) ?? []))();
+  }
+
+  async putListingIf(
+    listing: Listing,
+    accept: (stored: Listing | undefined) => boolean,
+    images: StoredImage[] = [],
+  ): Promise<boolean> {
+    const photos = await Promise.all(images.map(async (image) => ({ ...image, bytes: await blobBytes(image.blob) })));
+    return this.db
+      .transaction(() => {
+        if (!accept(this.readListing(listing.id))) return false;
+        this.writeListing(listing);
+        for (const photo of photos) this.sql.putImage.run(photo.hash, photo.blob.type, photo.bytes);
+        return true;
+      })
+      .immediate();
+  }
+
+  async putListingsIf(
+    listings: Listing[],
+    accept: (listing: Listing, stored: Listing | undefined) => boolean,
+  ): Promise<Listing[]> {
+    if (!listings.length) return [];
+    return this.db
+      .transaction(() => {
+        const written: Listing[] = [];
+        for (const listing of listings) {
+          // Later listings of the batch see the earlier ones' writes: same transaction.
+          if (!accept(listing, this.readListing(listing.id))) continue;
+          this.writeListing(listing);
+          written.push(listing);
+        }
+        return written;
+      })
+      .immediate();
+  }
+
+  async listListings(): Promise<Listing[]> {
+    return (this.sql.listings.all() as string[]).map(parse<Listing>);
+  }
+
+  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const stored = this.readListing(id);
+        if (!stored || !accept(stored)) return false;
+        this.sql.deleteListing.run(id);
+        return true;
+      })
+      .immediate();
+  }
+
+  async listExpiredBefore(time: number): Promise<Listing[]> {
+    return (this.sql.expired.all(time) as string[]).map(parse<Listing>);
+  }
+
+  async getProfile(peerId: string): Promise<Profile | undefined> {
+    const text = this.sql.profile.get(peerId) as Row<string>;
+    return text === undefined ? undefined : parse<Profile>(text);
+  }
+
+  async putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const text = this.sql.profile.get(profile.peerId) as Row<string>;
+        if (!accept(text === undefined ? undefined : parse<Profile>(text))) return false;
+        this.sql.putProfile.run(profile.peerId, profile.updatedAt, JSON.stringify(profile));
+        return true;
+      })
+      .immediate();
+  }
+
+  async listProfiles(): Promise<Profile[]> {
+    return (this.sql.profiles.all() as string[]).map(parse<Profile>);
+  }
+
+  async getImage(hash: string): Promise<Blob | undefined> {
+    const row = this.sql.image.get(hash) as Row<{ type: string; bytes: Uint8Array<ArrayBuffer> }>;
+    return row && new Blob([row.bytes], { type: row.type });
+  }
+
+  async putImage(hash: string, image: Blob): Promise<void> {
+    this.sql.putImage.run(hash, image.type, await blobBytes(image));
+  }
+
+  async deleteImage(hash: string): Promise<void> {
+    this.sql.deleteImage.run(hash);
+  }
+
+  async listImageHashes(): Promise<string[]> {
+    return this.sql.imageHashes.all() as string[];
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    const value = this.sql.meta.get(key) as Row<Uint8Array>;
+    return value === undefined ? undefined : (deserialize(value) as T);
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    // v8's serializer is structured clone: what IndexedDB would keep, this keeps.
+    this.sql.setMeta.run(key, serialize(value));
+  }
+
+  async rememberPeer(peer: PeerRecord): Promise<void> {
+    this.sql.rememberPeer.run(peer.id, JSON.stringify(peer));
+  }
+
+  async listPeers(): Promise<PeerRecord[]> {
+    return (this.sql.peers.all() as string[]).map(parse<PeerRecord>);
+  }
+
+  async getDeal(id: string): Promise<DealRecord | undefined> {
+    return this.readDeal(id);
+  }
+
+  async updateDeal(
+    id: string,
+    change: (stored: DealRecord | undefined) => DealRecord | undefined,
+    outgoing?: OutboxEntry,
+  ): Promise<DealRecord | undefined> {
+    return this.db
+      .transaction(() => {
+        // `change` throwing rolls the transaction back: no step without its outbox entry.
+        const next = change(this.readDeal(id));
+        if (next) {
+          this.sql.putDeal.run(id, next.updatedAt, JSON.stringify(next));
+          if (outgoing) this.writeOutbox(outgoing);
+        }
+        return next;
+      })
+      .immediate();
+  }
+
+  async listDeals(): Promise<DealRecord[]> {
+    return (this.sql.deals.all() as string[]).map(parse<DealRecord>);
+  }
+
+  async getMessage(id: string): Promise<ChatRecord | undefined> {
+    const text = this.sql.message.get(id) as Row<string>;
+    return text === undefined ? undefined : parse<ChatRecord>(text);
+  }
+
+  async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.sql.putMessage.run(message.id, message.createdAt, JSON.stringify(message));
+        if (outgoing) this.writeOutbox(outgoing);
+      })
+      .immediate();
+  }
+
+  async listMessages(): Promise<ChatRecord[]> {
+    return (this.sql.messages.all() as string[]).map(parse<ChatRecord>);
+  }
+
+  async enqueue(entry: OutboxEntry): Promise<void> {
+    this.writeOutbox(entry);
+  }
+
+  async listOutbox(): Promise<OutboxEntry[]> {
+    return (this.sql.outbox.all() as string[]).map(parse<OutboxEntry>);
+  }
+
+  async dequeue(msgId: string): Promise<OutboxEntry | undefined> {
+    return this.db
+      .transaction(() => {
+        const text = this.sql.outboxEntry.get(msgId) as Row<string>;
+        if (text === undefined) return undefined;
+        this.sql.dequeue.run(msgId);
+        return parse<OutboxEntry>(text);
+      })
+      .immediate();
+  }
+
+  async wasSeen(msgId: string): Promise<boolean> {
+    return this.sql.seen.get(msgId) !== undefined;
+  }
+
+  async markSeen(msgId: string): Promise<void> {
+    this.sql.markSeen.run(msgId, Date.now());
+  }
+
+  close(): void {
+    // The last connection to close checkpoints the WAL into the database file.
+    if (this.db.open) this.db.close();
+  }
+
+  private readListing(id: string): Listing | undefined {
+    const text = this.sql.listing.get(id) as Row<string>;
+    return text === undefined ? undefined : parse<Listing>(text);
+  }
+
+  private writeListing(listing: Listing): void {
+    this.sql.putListing.run(listing.id, listing.updatedAt, listing.expiresAt, JSON.stringify(listing));
+  }
+
+  private readDeal(id: string): DealRecord | undefined {
+    const text = this.sql.deal.get(id) as Row<string>;
+    return text === undefined ? undefined : parse<DealRecord>(text);
+  }
+
+  private writeOutbox(entry: OutboxEntry): void {
+    this.sql.enqueue.run(entry.msgId, entry.createdAt, JSON.stringify(entry));
+  }
+}
+
+async function blobBytes(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}

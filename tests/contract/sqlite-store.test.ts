@@ -1,0 +1,109 @@
+// The SQLite store on both contract suites, with reopen of the same file; then what is
+// particular to it: file modes, the schema, and what a crash leaves (sqlite-crash.test.ts).
+
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/records.ts";
+import { openSqliteStore } from "../../src/node/sqlite-store.ts";
+import { runMailStoreContract } from "./mail-store.ts";
+import { runStoreContract } from "./store.ts";
+import type { StoreFixture } from "./store-fixture.ts";
+
+type SqliteStore = Awaited<ReturnType<typeof openSqliteStore>>;
+
+async function setup(): Promise<StoreFixture<SqliteStore>> {
+  const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-"));
+  const file = join(dir, "peer.db");
+  return {
+    store: await openSqliteStore(file),
+    reopen: () => openSqliteStore(file),
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+runStoreContract("SQLite (better-sqlite3)", setup);
+runMailStoreContract("SQLite (better-sqlite3)", setup);
+
+describe("SQLite store file", () => {
+  const dirs: string[] = [];
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) store.close();
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+  async function tempDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-file-"));
+    dirs.push(dir);
+    return dir;
+  }
+  const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+  it("creates missing directories 0700 and keeps the database, WAL and shared-memory files 0600", async () => {
+    const root = await tempDir();
+    const file = join(root, "state", "peerboard", "peer.db");
+    const store = await openSqliteStore(file);
+    stores.push(store);
+    await store.initIdentity(await generateIdentity(1));
+    expect(await mode(join(root, "state"))).toBe(0o700);
+    expect(await mode(join(root, "state", "peerboard"))).toBe(0o700);
+    expect(await mode(file)).toBe(0o600);
+    expect(await mode(`${file}-wal`)).toBe(0o600);
+    expect(await mode(`${file}-shm`)).toBe(0o600);
+  });
+
+  it("tightens an existing database file to 0600", async () => {
+    const file = join(await tempDir(), "peer.db");
+    await writeFile(file, "", { mode: 0o644 });
+    stores.push(await openSqliteStore(file));
+    expect(await mode(file)).toBe(0o600);
+  });
+
+  it("uses WAL, keeps the schema version, and reads listings in order and expiry off their indexes", async () => {
+    const file = join(await tempDir(), "peer.db");
+    const store = await openSqliteStore(file);
+    stores.push(store);
+    const identity = await generateIdentity(1);
+    await store.putListingIf(
+      await createListing(identity, { title: "Kept", description: "", price: "1", currency: "EUR" }, 5),
+      () => true,
+    );
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(db.pragma("user_version", { simple: true })).toBe(1);
+      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+      const plan = (sql: string) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join("; ");
+      expect(plan("SELECT record FROM listings ORDER BY updated_at DESC, id DESC")).toContain("listings_by_updated_at");
+      expect(plan("SELECT record FROM listings WHERE expires_at < 10 ORDER BY expires_at")).toContain(
+        "listings_by_expires_at",
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it("refuses a database written by a newer Peerboard, saying so", async () => {
+    const file = join(await tempDir(), "peer.db");
+    const db = new Database(file);
+    db.pragma("user_version = 99");
+    db.close();
+    await expect(openSqliteStore(file)).rejects.toThrow(/newer than this Peerboard/);
+  });
+
+  it("refuses to store an identity whose keys cannot be exported, and keeps none", async () => {
+    const store = await openSqliteStore(join(await tempDir(), "peer.db"));
+    stores.push(store);
+    const identity = await generateIdentity(1);
+    const jwk = await crypto.subtle.exportKey("jwk", identity.signing.privateKey);
+    const locked = await crypto.subtle.importKey("jwk", jwk, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    await expect(
+      store.initIdentity({ ...identity, signing: { ...identity.signing, privateKey: locked } }),
+    ).rejects.toThrow(/non-extractable/);
+    expect(await store.loadIdentity()).toBeUndefined();
+  });
+});
