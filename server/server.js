@@ -11,6 +11,7 @@ import compression from "compression";
 import express from "express";
 import { ExpressPeerServer } from "peer";
 import { ROBOTS_TXT, securityHeaders } from "./headers.js";
+import { reportSignalingErrors } from "./signaling-errors.js";
 import { resolveOptions } from "./settings.js";
 
 export { ConfigError } from "./errors.js";
@@ -58,6 +59,7 @@ export async function startServer(options = {}) {
     // Same origin: no cross-origin clients need CORS.
     corsOptions: { origin: false },
   });
+  reportSignalingErrors(peerServer);
   app.use("/peerjs", peerServer);
 
   const assets = join(dist, "assets") + sep;
