@@ -10,9 +10,11 @@ import { fileURLToPath } from "node:url";
 import compression from "compression";
 import express from "express";
 import { ExpressPeerServer } from "peer";
+import { AddressLimits } from "./address-limits.js";
 import { ROBOTS_TXT, securityHeaders } from "./headers.js";
 import { reportSignalingErrors } from "./signaling-errors.js";
 import { resolveOptions } from "./settings.js";
+import { createSignalingGuard } from "./signaling-guard.js";
 
 export { ConfigError } from "./errors.js";
 export { DEFAULTS, optionsFromEnv } from "./settings.js";
@@ -49,6 +51,19 @@ export async function startServer(options = {}) {
   // once per client and version (immutable caching, the service worker's precache).
   app.use(compression());
 
+  const limits = new AddressLimits({
+    maxSockets: settings.maxSocketsPerIp,
+    registrationsPerMinute: settings.maxRegistrationsPerMinute,
+  });
+  const guard = createSignalingGuard({
+    allowedOrigins: settings.allowedOrigins,
+    trustProxy: settings.trustProxy,
+    limits,
+    requireProof: settings.requireProof,
+    maxMessageBytes: settings.maxMessageBytes,
+  });
+  server.on("upgrade", guard.onUpgrade);
+
   // PeerServer mounted at /peerjs with path "/": WebSocket at /peerjs/peerjs, discovery at
   // /peerjs/peerjs/peers (DESIGN.md §7).
   const peerServer = ExpressPeerServer(server, {
@@ -56,6 +71,7 @@ export async function startServer(options = {}) {
     allow_discovery: settings.allowDiscovery,
     alive_timeout: settings.aliveTimeoutMs,
     concurrent_limit: settings.concurrentLimit,
+    createWebSocketServer: guard.createWebSocketServer,
     // Same origin: no cross-origin clients need CORS.
     corsOptions: { origin: false },
   });
@@ -97,6 +113,7 @@ export async function startServer(options = {}) {
     port,
     close: () =>
       new Promise((resolveClose) => {
+        limits.stop();
         server.close(() => resolveClose(undefined));
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
