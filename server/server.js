@@ -11,6 +11,7 @@ import compression from "compression";
 import express from "express";
 import { ExpressPeerServer } from "peer";
 import { AddressLimits } from "./address-limits.js";
+import { OnlineIds, trackOnlineIds } from "./discovery.js";
 import { ROBOTS_TXT, securityHeaders } from "./headers.js";
 import { reportSignalingErrors } from "./signaling-errors.js";
 import { resolveOptions } from "./settings.js";
@@ -64,6 +65,14 @@ export async function startServer(options = {}) {
   });
   server.on("upgrade", guard.onUpgrade);
 
+  // Answered here, before PeerServer's own route, which would list every id online.
+  const online = new OnlineIds();
+  app.get("/peerjs/:key/peers", (_req, res) => {
+    if (!settings.allowDiscovery) return void res.sendStatus(401);
+    res.setHeader("Cache-Control", "no-store");
+    res.json(online.sample(settings.discoverySample));
+  });
+
   // PeerServer mounted at /peerjs with path "/": WebSocket at /peerjs/peerjs, discovery at
   // /peerjs/peerjs/peers (DESIGN.md §7).
   const peerServer = ExpressPeerServer(server, {
@@ -75,6 +84,7 @@ export async function startServer(options = {}) {
     // Same origin: no cross-origin clients need CORS.
     corsOptions: { origin: false },
   });
+  trackOnlineIds(peerServer, online);
   reportSignalingErrors(peerServer);
   app.use("/peerjs", peerServer);
 
