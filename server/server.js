@@ -1,7 +1,7 @@
 // @ts-check
 // One Node process for a Peerboard community: serves the built PWA and hosts PeerServer at
-// /peerjs on the same origin. It stores no user data; PeerServer
-// only introduces peers. This file wires the parts; each lives in its own module.
+// /peerjs on the same origin, with the ICE settings at /ice.json. It stores no user data;
+// PeerServer only introduces peers. This file wires the parts; each lives in its own module.
 
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
@@ -13,6 +13,7 @@ import { ExpressPeerServer } from "peer";
 import { AddressLimits } from "./address-limits.js";
 import { OnlineIds, trackOnlineIds } from "./discovery.js";
 import { ROBOTS_TXT, securityHeaders } from "./headers.js";
+import { createIceSettings } from "./ice.js";
 import { reportSignalingErrors } from "./signaling-errors.js";
 import { resolveOptions } from "./settings.js";
 import { createSignalingGuard } from "./signaling-guard.js";
@@ -29,6 +30,7 @@ export const DEFAULT_DIST = resolve(here, "..", "dist");
  */
 export async function startServer(options = {}) {
   const settings = resolveOptions(options);
+  const iceSettings = createIceSettings(settings);
   const dist = settings.dist ?? DEFAULT_DIST;
   if (!existsSync(join(dist, "index.html"))) {
     throw new Error(`No built app in ${dist}: run "npm run build" first (npm start does it for you).`);
@@ -87,6 +89,11 @@ export async function startServer(options = {}) {
   trackOnlineIds(peerServer, online);
   reportSignalingErrors(peerServer);
   app.use("/peerjs", peerServer);
+
+  app.get("/ice.json", (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.json(iceSettings(Date.now()));
+  });
 
   const assets = join(dist, "assets") + sep;
   app.use(

@@ -5,7 +5,7 @@ import { optionsFromEnv, startServer } from "./server.js";
 
 try {
   const { url, close } = await startServer(optionsFromEnv(process.env));
-  console.log(`Peerboard is running at ${url}  (PeerServer at ${url}peerjs)`);
+  console.log(`Peerboard is running at ${url}  (PeerServer at ${url}peerjs, ICE settings at ${url}ice.json)`);
   const stop = () => close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
