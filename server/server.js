@@ -14,8 +14,8 @@ import { AddressLimits } from "./address-limits.js";
 import { OnlineIds, trackOnlineIds } from "./discovery.js";
 import { ROBOTS_TXT, securityHeaders } from "./headers.js";
 import { createIceSettings } from "./ice.js";
-import { reportSignalingErrors } from "./signaling-errors.js";
 import { resolveOptions } from "./settings.js";
+import { reportSignalingErrors } from "./signaling-errors.js";
 import { createSignalingGuard } from "./signaling-guard.js";
 
 export { ConfigError } from "./errors.js";
