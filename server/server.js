@@ -64,6 +64,7 @@ export async function startServer(options = {}) {
     limits,
     requireProof: settings.requireProof,
     maxMessageBytes: settings.maxMessageBytes,
+    maxSocketBytesPerSecond: settings.maxSocketBytesPerSecond,
   });
   server.on("upgrade", guard.onUpgrade);
 

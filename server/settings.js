@@ -22,6 +22,7 @@ import { ConfigError } from "./errors.js";
  * @property {number} [maxSocketsPerIp] MAX_SOCKETS_PER_IP, default 64
  * @property {number} [maxRegistrationsPerMinute] MAX_REGISTRATIONS_PER_MINUTE (per address), default 240
  * @property {number} [maxMessageBytes] MAX_MESSAGE_BYTES, default 65536
+ * @property {number} [maxSocketBytesPerSecond] MAX_SOCKET_BYTES_PER_SECOND, default 262144 (bursts of 4 s)
  * @property {boolean} [allowDiscovery] ALLOW_DISCOVERY, default true
  * @property {number} [discoverySample] DISCOVERY_SAMPLE, default 50
  * @property {number} [concurrentLimit] CONCURRENT_LIMIT, default 5000
@@ -39,6 +40,8 @@ export const DEFAULTS = Object.freeze({
   maxRegistrationsPerMinute: 240,
   // Signaling carries SDP offers and ICE candidates, a few KB each; ws's default is 100 MiB.
   maxMessageBytes: 64 * 1024,
+  // Per socket, with bursts of four times this: a hub dialing 8 peers sends ~100 KB at most.
+  maxSocketBytesPerSecond: 256 * 1024,
   allowDiscovery: true,
   discoverySample: 50,
   concurrentLimit: 5000,
@@ -58,6 +61,7 @@ export function resolveOptions(options) {
   wholeNumber("MAX_SOCKETS_PER_IP", resolved.maxSocketsPerIp, 1);
   wholeNumber("MAX_REGISTRATIONS_PER_MINUTE", resolved.maxRegistrationsPerMinute, 1);
   wholeNumber("MAX_MESSAGE_BYTES", resolved.maxMessageBytes, 1024);
+  wholeNumber("MAX_SOCKET_BYTES_PER_SECOND", resolved.maxSocketBytesPerSecond, 1024);
   wholeNumber("DISCOVERY_SAMPLE", resolved.discoverySample, 1);
   wholeNumber("CONCURRENT_LIMIT", resolved.concurrentLimit, 1);
   wholeNumber("ALIVE_TIMEOUT_MS", resolved.aliveTimeoutMs, 1000);
@@ -112,6 +116,7 @@ export function optionsFromEnv(env) {
     maxSocketsPerIp: number("MAX_SOCKETS_PER_IP"),
     maxRegistrationsPerMinute: number("MAX_REGISTRATIONS_PER_MINUTE"),
     maxMessageBytes: number("MAX_MESSAGE_BYTES"),
+    maxSocketBytesPerSecond: number("MAX_SOCKET_BYTES_PER_SECOND"),
     allowDiscovery: flag("ALLOW_DISCOVERY"),
     discoverySample: number("DISCOVERY_SAMPLE"),
     concurrentLimit: number("CONCURRENT_LIMIT"),

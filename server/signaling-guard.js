@@ -24,6 +24,7 @@ const POLICY_VIOLATION = 1008;
  * @property {import("./address-limits.js").AddressLimits} limits
  * @property {boolean} requireProof
  * @property {number} maxMessageBytes
+ * @property {number} maxSocketBytesPerSecond
  */
 
 /**
@@ -75,7 +76,12 @@ export function createSignalingGuard(options) {
       });
     }
     const server = wss;
-    const admit = () => server.handleUpgrade(req, socket, head, (ws) => server.emit("connection", ws, req));
+    const admit = () =>
+      server.handleUpgrade(req, socket, head, (ws) => {
+        // Before PeerServer's own listener, so a flood is cut off before it is relayed or queued.
+        meterMessages(ws, options.maxSocketBytesPerSecond);
+        server.emit("connection", ws, req);
+      });
     if (!options.requireProof) return admit();
     checkRegistrationProof(url.searchParams.get("id") ?? "", url.searchParams.get("token")).then(
       (reason) => {
@@ -94,6 +100,27 @@ export function createSignalingGuard(options) {
   };
 
   return { createWebSocketServer, onUpgrade };
+}
+
+/**
+ * A byte budget per socket: a burst of 4 s worth, refilled at `perSecond`. PeerServer queues a
+ * message for an id that is not online for expire_timeout (5 s), so without a budget one socket
+ * could park hundreds of MB in the server's memory; legitimate signaling (an offer and a few dozen
+ * candidates per connection) stays far below it. Over budget the socket is dropped at once.
+ * @param {import("ws").WebSocket} ws
+ * @param {number} perSecond
+ */
+function meterMessages(ws, perSecond) {
+  const burst = perSecond * 4;
+  let budget = burst;
+  let at = Date.now();
+  ws.on("message", (data) => {
+    const now = Date.now();
+    budget = Math.min(burst, budget + ((now - at) * perSecond) / 1000);
+    at = now;
+    budget -= Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+    if (budget < 0) ws.terminate();
+  });
 }
 
 /**

@@ -119,6 +119,23 @@ describe("per-address caps", () => {
 });
 
 describe("misbehaving clients", () => {
+  it("a socket that sends more than its byte budget is dropped; one within it is not", async () => {
+    const server = await serve({ maxSocketBytesPerSecond: 10_000 });
+    const polite = await register(server, { id: "pb-polite", token: "t" });
+    const flood = await register(server, { id: "pb-flood", token: "t" });
+    const chunk = JSON.stringify({ type: "OFFER", dst: "pb-nobody", payload: "x".repeat(1000) });
+    const gone = closed(flood);
+    // 60 KB at once: over the 40 KB burst (4 s at 10 KB/s).
+    for (let i = 0; i < 60; i++) flood.send(chunk);
+    expect(await gone).toBe(1006);
+    for (let i = 0; i < 20; i++) polite.send(chunk);
+    const bob = await register(server, { id: "pb-bob", token: "t" });
+    const relayed = nextMessage(bob);
+    polite.send(JSON.stringify({ type: "OFFER", dst: "pb-bob", payload: {} }));
+    expect(await relayed).toMatchObject({ src: "pb-polite" });
+    expect(polite.readyState).toBe(WebSocket.OPEN);
+  });
+
   it("a message that is not JSON is dropped and the server stays up for everyone else", async () => {
     const server = await serve();
     const rude = await register(server, { id: "pb-rude", token: "t" });
