@@ -50,9 +50,10 @@ export async function launchPersistentUser(userDataDir: string): Promise<Browser
 
 export type TestServer = Awaited<ReturnType<typeof startServer>>;
 
-export function startTestServer(
-  options: { aliveTimeoutMs?: number; allowDiscovery?: boolean } = {},
-): Promise<TestServer> {
+/** Any server option but where it listens: limits, requireProof, ICE settings (server/settings.js). */
+export type TestServerOptions = Omit<NonNullable<Parameters<typeof startServer>[0]>, "port" | "host">;
+
+export function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   return startServer({ port: 0, host: "127.0.0.1", ...options });
 }
 
