@@ -5,7 +5,8 @@
 
 import { it } from "vitest";
 import { generateIdentity, type Identity } from "../src/core/crypto.ts";
-import { createListing, type Listing } from "../src/core/listings/records.ts";
+import { createListing } from "../src/core/listings/draft.ts";
+import type { Listing } from "../src/core/listings/records.ts";
 import { MemoryStore } from "../src/core/memory/memory-store.ts";
 import { createProfile, type Profile } from "../src/core/profiles/profile.ts";
 import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/core/sync/reconcile.ts";

@@ -4,7 +4,8 @@
 
 import type { PeerId } from "./crypto.ts";
 import type { DealAction } from "./deals/deal.ts";
-import type { Listing, ListingDraft, ListingStatus } from "./listings/records.ts";
+import type { ListingDraft } from "./listings/draft.ts";
+import type { Listing, ListingStatus } from "./listings/records.ts";
 import type { ChatRecord, DealRecord } from "./mail/mail-store.ts";
 import type { LinkState } from "./ports.ts";
 import type { Profile, ProfileDraft } from "./profiles/profile.ts";

@@ -1,11 +1,12 @@
 // The detail view of one listing at #/listing/<id>: every field and the author; the author also
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
-import { CATEGORY_LABELS, formatPrice, isVisible, type Listing } from "../core/listings/records.ts";
+import { isVisible, type Listing } from "../core/listings/records.ts";
 import { authorSummary, type Profile } from "../core/profiles/profile.ts";
 import type { AuthorSummary } from "../shared/api.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
+import { CATEGORY_LABELS, formatPrice } from "./labels.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
 import { reputationText } from "./person-view.ts";

@@ -1,17 +1,12 @@
 // The listing form, shared by "Post a listing" and "Edit listing": every field of a listing,
 // labelled, each with its error line; the hub's PostResult decides which field an error names.
 
-import {
-  CATEGORIES,
-  CATEGORY_LABELS,
-  CURRENCIES,
-  LIMITS,
-  type Listing,
-  type ListingDraft,
-} from "../core/listings/records.ts";
+import type { ListingDraft } from "../core/listings/draft.ts";
+import { CATEGORIES, CURRENCIES, LIMITS, type Listing } from "../core/listings/records.ts";
 import type { PostResult } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
+import { CATEGORY_LABELS } from "./labels.ts";
 
 export interface ListingForm {
   element: HTMLFormElement;

@@ -2,8 +2,9 @@
 // small pieces other views reuse: status and expiry lines, the author line.
 
 import type { PeerId } from "../core/crypto.ts";
-import { CATEGORY_LABELS, formatPrice, type Listing } from "../core/listings/records.ts";
+import type { Listing } from "../core/listings/records.ts";
 import { h } from "./dom.ts";
+import { CATEGORY_LABELS, formatPrice } from "./labels.ts";
 
 export const STATUS_LABELS: Record<Listing["status"], string> = {
   active: "Available",

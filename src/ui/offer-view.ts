@@ -1,8 +1,8 @@
 // "Make an offer" (#/offer/<listing id>): an amount or a swap and a message, sent to the seller
 // as a DEAL_PROPOSAL; then on to the deals view.
 
-import { formatPrice } from "../core/listings/records.ts";
 import { h } from "./dom.ts";
+import { formatPrice } from "./labels.ts";
 import { offerFields } from "./offer-fields.ts";
 import type { ViewContext } from "./shell.ts";
 

@@ -2,12 +2,14 @@
 // at a time, and "Show more" adds the next page. Results follow typing and newly arrived listings.
 
 import { PeerboardError } from "../core/errors.ts";
+import { parsePrice } from "../core/listings/draft.ts";
 import type { Category, Currency, Listing } from "../core/listings/records.ts";
-import { CATEGORIES, CATEGORY_LABELS, CURRENCIES, parsePrice } from "../core/listings/records.ts";
+import { CATEGORIES, CURRENCIES } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/profile.ts";
 import type { SearchQuery, SearchSort } from "../core/search/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
+import { CATEGORY_LABELS } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";

@@ -5,10 +5,11 @@
 import * as Comlink from "comlink";
 import { randomToken } from "../core/crypto.ts";
 import { createPeer, type Peer } from "../core/peer.ts";
-import { HUB_LOCK, type HubApi, type HubEvent } from "../shared/api.ts";
+import { HUB_LOCK } from "../shared/api.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import { consoleLogger, systemClock } from "../shared/system.ts";
 import { discoverPeers } from "./discovery.ts";
+import { hubApi } from "./hub-api.ts";
 import { openIdbStore } from "./idb-store.ts";
 import { RadioLink } from "./radio-link.ts";
 import { canvasThumbnailer } from "./thumbnails.ts";
@@ -80,51 +81,7 @@ async function boot(): Promise<{ peer: Peer; link: RadioLink }> {
   return { peer, link };
 }
 
-/**
- * Events to one tab, batched: everything that happens in one turn of the event loop goes in one
- * message (a sync stores thousands of listings; one Comlink call each would flood the tabs).
- */
-function batched(listener: (events: HubEvent[]) => void, drop: () => void): (event: HubEvent) => void {
-  let queue: HubEvent[] = [];
-  return (event) => {
-    queue.push(event);
-    if (queue.length > 1) return;
-    setTimeout(() => {
-      const events = queue;
-      queue = [];
-      // A listener in a closed tab never answers; a rejected call means its port is gone.
-      Promise.resolve(listener(events)).catch(drop);
-    }, 0);
-  };
-}
-
-function hubApi(peer: Peer, link: RadioLink): HubApi {
-  const subscriptions = new Map<number, { listener: (events: HubEvent[]) => void; stop: () => void }>();
-  let nextKey = 1;
-  const unsubscribe = (key: number) => {
-    const subscription = subscriptions.get(key);
-    subscriptions.delete(key);
-    subscription?.stop();
-    (subscription?.listener as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy]?.();
-  };
-  return {
-    ...peer.api,
-    async subscribe(listener) {
-      const key = nextKey++;
-      const stop = peer.subscribe(batched(listener, () => unsubscribe(key)));
-      subscriptions.set(key, { listener, stop });
-      return key;
-    },
-    async unsubscribe(key) {
-      unsubscribe(key);
-    },
-    async attachRadio(port) {
-      link.attach(port);
-    },
-  };
-}
-
-const ready = boot().then(({ peer, link }) => hubApi(peer, link));
+const ready = boot().then(({ peer, link }) => hubApi(peer, (port) => link.attach(port)));
 ready.catch((error: unknown) => console.error("Peerboard: the hub failed to start", error));
 
 /** Tabs may connect before the hub has started; their calls wait in the port until then. */

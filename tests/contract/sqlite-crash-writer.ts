@@ -10,7 +10,8 @@
 
 import { writeSync } from "node:fs";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { openSqliteStore } from "../../src/node/sqlite-store.ts";
 
 const [file = "", size = "0", count = "0", stall = "-1"] = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import { openSqliteStore } from "../../src/node/sqlite-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";

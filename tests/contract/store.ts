@@ -4,7 +4,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, type Identity, sign, verify } from "../../src/core/crypto.ts";
-import { createListing, type Listing, signListing, supersedes } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import { type Listing, signListing, supersedes } from "../../src/core/listings/records.ts";
 import { type Profile, signProfile } from "../../src/core/profiles/profile.ts";
 import type { PeerRecord, Store } from "../../src/core/store.ts";
 import { freshStores, type StoreSetup } from "./store-fixture.ts";

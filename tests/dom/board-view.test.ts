@@ -2,8 +2,7 @@
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { ValidationError } from "../../src/core/errors.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import type { HubApi, HubStatus } from "../../src/shared/api.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
@@ -34,21 +33,8 @@ class HubDouble extends ListingsDouble implements HubApi {
   ) {
     super(identity);
   }
-  async status(): Promise<HubStatus> {
+  override async status(): Promise<HubStatus> {
     return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
-  }
-  async listings() {
-    return [...this.stored];
-  }
-  async post(draft: Parameters<HubApi["post"]>[0]) {
-    try {
-      const listing = await createListing(this.identity, draft, Date.now());
-      this.stored.push(listing);
-      return { ok: true as const, listing };
-    } catch (error) {
-      if (error instanceof ValidationError) return { ok: false as const, field: error.field, message: error.message };
-      throw error;
-    }
   }
   async network() {
     return {

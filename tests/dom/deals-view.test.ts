@@ -7,7 +7,8 @@ import { applyStep, type DealAction, DealError, signStep } from "../../src/core/
 import { DEFAULT_DEAL_SETTINGS } from "../../src/core/deals/deal-settings.ts";
 import { parseOffer } from "../../src/core/deals/deals.ts";
 import { ValidationError } from "../../src/core/errors.ts";
-import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import type { DealRecord } from "../../src/core/mail/mail-store.ts";
 import type { DealSettings, HubApi, HubEvent, HubStatus, MailResult, OfferInput } from "../../src/shared/api.ts";
 import { mountDealsView } from "../../src/ui/deals-view.ts";

@@ -3,32 +3,16 @@
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { ValidationError } from "../../src/core/errors.ts";
-import { createListing, LIMITS, type ListingDraft } from "../../src/core/listings/records.ts";
+import { createListing, type ListingDraft } from "../../src/core/listings/draft.ts";
+import { LIMITS } from "../../src/core/listings/records.ts";
 import { signProfile } from "../../src/core/profiles/profile.ts";
 import { signReceipt } from "../../src/core/profiles/receipt.ts";
-import type { HubApi, HubStatus, NetworkReport } from "../../src/shared/api.ts";
+import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell } from "../../src/ui/shell.ts";
 import { ListingsDouble } from "./listings-double.ts";
 
 class Hub extends ListingsDouble implements HubApi {
-  async status(): Promise<HubStatus> {
-    return { peerId: this.identity.peerId, radio: "online", peers: [] };
-  }
-  async listings() {
-    return this.visibleListings();
-  }
-  async post(draft: ListingDraft) {
-    try {
-      const listing = await createListing(this.identity, draft, Date.now());
-      this.put(listing);
-      return { ok: true as const, listing };
-    } catch (error) {
-      if (error instanceof ValidationError) return { ok: false as const, field: error.field, message: error.message };
-      throw error;
-    }
-  }
   async connect() {
     return { ok: false as const, message: "offline" };
   }

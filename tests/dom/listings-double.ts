@@ -6,6 +6,8 @@
 import type { Identity } from "../../src/core/crypto.ts";
 import { DEFAULT_DEAL_SETTINGS } from "../../src/core/deals/deal-settings.ts";
 import { ValidationError } from "../../src/core/errors.ts";
+import type { ListingDraft } from "../../src/core/listings/draft.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import {
   deleteListing,
   editListing,
@@ -13,18 +15,12 @@ import {
   renewListing,
   setListingStatus,
 } from "../../src/core/listings/listing-edits.ts";
-import {
-  isVisible,
-  type Listing,
-  type ListingDraft,
-  type ListingStatus,
-  supersedes,
-} from "../../src/core/listings/records.ts";
+import { isVisible, type Listing, type ListingStatus, supersedes } from "../../src/core/listings/records.ts";
 import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { createProfile, type Profile, type ProfileDraft } from "../../src/core/profiles/profile.ts";
 import { SearchIndex } from "../../src/core/search/search-index.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
-import type { HubEvent, PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
+import type { HubEvent, HubStatus, PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
@@ -56,6 +52,25 @@ export class ListingsDouble {
     return Object.fromEntries([...this.profiles.values()].map((p) => [p.peerId, { name: p.name }]));
   }
 
+  async status(): Promise<HubStatus> {
+    return { peerId: this.identity.peerId, radio: "online", peers: [] };
+  }
+  /** What the board shows: visible listings, newest first, as the hub answers. */
+  async listings(): Promise<Listing[]> {
+    return (await this.visibleListings()).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+  /** Signs and stores a draft with the real rules, and tells the views, as the hub does. */
+  async post(draft: ListingDraft): Promise<PostResult> {
+    try {
+      const listing = await createListing(this.identity, draft, Date.now());
+      this.put(listing);
+      this.emit({ type: "listing", listing });
+      return { ok: true, listing };
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
+      throw error;
+    }
+  }
   async listing(id: string): Promise<Listing | undefined> {
     return this.stored.find((l) => l.id === id);
   }
@@ -97,6 +112,7 @@ export class ListingsDouble {
     try {
       const next = await make(current);
       this.put(next);
+      this.emit({ type: "listing", listing: next });
       return { ok: true, listing: next };
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };

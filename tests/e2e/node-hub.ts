@@ -5,7 +5,8 @@
 import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
 import { generateIdentity, type Identity, randomToken } from "../../src/core/crypto.ts";
-import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createPeer, type Peer } from "../../src/core/peer.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";

@@ -3,7 +3,8 @@
 
 import fc from "fast-check";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
-import { createListing, type Listing, verifyListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import { type Listing, verifyListing } from "../../src/core/listings/records.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { frame } from "../../src/core/wire.ts";

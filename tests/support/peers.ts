@@ -4,7 +4,8 @@
 
 import "fake-indexeddb/auto";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
-import type { Listing, ListingDraft } from "../../src/core/listings/records.ts";
+import type { ListingDraft } from "../../src/core/listings/draft.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createPeer, type Peer, type PeerOptions } from "../../src/core/peer.ts";

@@ -1,7 +1,8 @@
 // Shared helpers for the unit tests: drafts, signed listing versions, polling.
 
 import type { Identity } from "../../src/core/crypto.ts";
-import { type Listing, type ListingDraft, signListing } from "../../src/core/listings/records.ts";
+import type { ListingDraft } from "../../src/core/listings/draft.ts";
+import { type Listing, signListing } from "../../src/core/listings/records.ts";
 
 export function draft(changes: Partial<ListingDraft> = {}): ListingDraft {
   return { title: "Bike, 3 gears", description: "Red, some rust.", price: "40", currency: "EUR", ...changes };

@@ -3,14 +3,9 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import { deleteListing } from "../../src/core/listings/listing-edits.ts";
-import {
-  createListing,
-  type ImageRef,
-  type Listing,
-  signListing,
-  verifyListing,
-} from "../../src/core/listings/records.ts";
+import { type ImageRef, type Listing, signListing, verifyListing } from "../../src/core/listings/records.ts";
 import { IMAGE_CHUNK_BYTES, parseFrame } from "../../src/core/wire.ts";
 import { draft } from "./fixtures.ts";
 

@@ -2,6 +2,7 @@ import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import {
   deleteListing,
   editListing,
@@ -10,7 +11,6 @@ import {
   setListingStatus,
 } from "../../src/core/listings/listing-edits.ts";
 import {
-  createListing,
   DAY_MS,
   isPrunable,
   isVisible,

@@ -3,7 +3,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/core/session/policy.ts";

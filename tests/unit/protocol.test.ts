@@ -1,7 +1,8 @@
 import "fake-indexeddb/auto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
-import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";

@@ -4,8 +4,9 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import { QuotaKeeper, StorageFullError } from "../../src/core/listings/quota.ts";
-import { createListing, type Listing } from "../../src/core/listings/records.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { MailStore, Store } from "../../src/core/ports.ts";
 import { frameSize } from "../../src/core/wire.ts";

@@ -3,15 +3,13 @@ import * as v from "valibot";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { ValidationError } from "../../src/core/errors.ts";
+import { checkDraft, createListing, parsePrice } from "../../src/core/listings/draft.ts";
 import {
-  checkDraft,
   compareVersions,
-  createListing,
   LIMITS,
   type Listing,
   ListingSchema,
   newListingId,
-  parsePrice,
   signListing,
   supersedes,
   verifyListing,

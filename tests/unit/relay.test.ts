@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import type { RELAY_LIMITS, RelayFrame } from "../../src/core/mail/relay.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";

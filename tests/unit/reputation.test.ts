@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, sign } from "../../src/core/crypto.ts";
 import { signStep } from "../../src/core/deals/deal.ts";
 import { canonicalJson } from "../../src/core/encoding.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import { signProfile, verifyProfile } from "../../src/core/profiles/profile.ts";
 import type { Profiles } from "../../src/core/profiles/profiles.ts";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { createListing } from "../../src/core/listings/records.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import {
   type Frame,
   type FrameType,

@@ -6,17 +6,9 @@ import type { Identity } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
 import type { Thumbnail } from "../ports.ts";
 import type { Store, StoredImage } from "../store.ts";
+import { checkDraft, createListing, type ListingDraft } from "./draft.ts";
 import { deleteListing, editListing, ListingEditError, renewListing, setListingStatus } from "./listing-edits.ts";
-import {
-  checkDraft,
-  createListing,
-  isPrunable,
-  isVisible,
-  LIMITS,
-  type Listing,
-  type ListingDraft,
-  type ListingStatus,
-} from "./records.ts";
+import { isPrunable, isVisible, LIMITS, type Listing, type ListingStatus } from "./records.ts";
 
 /** Turns picked photos into stored-size thumbnails (thumbnails.ts in the browser). */
 export type ThumbnailMaker = (photos: Blob[]) => Promise<Thumbnail[]>;

@@ -3,14 +3,12 @@
 
 import type { Identity } from "../crypto.ts";
 import { PeerboardError } from "../errors.ts";
+import { checkDraft, checkLifetime, type ListingDraft } from "./draft.ts";
 import {
-  checkDraft,
-  checkLifetime,
   DAY_MS,
   type ImageRef,
   LIMITS,
   type Listing,
-  type ListingDraft,
   type ListingStatus,
   signListing,
   type UnsignedListing,

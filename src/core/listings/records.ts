@@ -12,7 +12,6 @@ import {
   verify,
 } from "../crypto.ts";
 import { base32Encode, canonicalJson } from "../encoding.ts";
-import { ValidationError } from "../errors.ts";
 
 export const LIMITS = {
   titleMax: 120,
@@ -42,16 +41,6 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** The fixed list of categories, in the order the forms offer them. */
 export const CATEGORIES = ["for-sale", "free", "swap", "services", "housing", "jobs", "wanted", "other"] as const;
 export type Category = (typeof CATEGORIES)[number];
-export const CATEGORY_LABELS: Record<Category, string> = {
-  "for-sale": "For sale",
-  free: "Free",
-  swap: "Swap",
-  services: "Services",
-  housing: "Housing",
-  jobs: "Jobs",
-  wanted: "Wanted",
-  other: "Other",
-};
 
 /** How a listing is paid for: an amount (price may still be null: "no price given"), free, or a swap. */
 export const PRICINGS = ["amount", "free", "swap"] as const;
@@ -136,94 +125,6 @@ export const ListingSchema = v.pipe(
 export type Listing = v.InferOutput<typeof ListingSchema>;
 export type UnsignedListing = Omit<Listing, "signature">;
 
-/** What the user typed into the "New listing" (or "Edit listing") form. */
-export interface ListingDraft {
-  title: string;
-  description: string;
-  /** As typed, e.g. "12.50"; empty means no price given. Ignored unless pricing is "amount". */
-  price: string;
-  currency: string;
-  kind?: "offer" | "wanted";
-  /** Defaults to "for-sale" for offers and "wanted" for wanted listings. */
-  category?: string;
-  pricing?: string;
-  location?: string;
-  /** Days from now until the listing expires; defaults to LIMITS.defaultLifetimeDays. */
-  lifetimeDays?: number | string;
-  /** Photos the user picked; the hub turns them into thumbnails. When editing, set = replace. */
-  photos?: Blob[];
-}
-
-export type DraftFields = Pick<
-  Listing,
-  "title" | "description" | "price" | "currency" | "kind" | "category" | "pricing" | "location"
->;
-
-/** Checks a draft and returns its clean fields, or throws a ValidationError naming the field. */
-export function checkDraft(draft: ListingDraft): DraftFields {
-  const title = draft.title.trim();
-  if (!title) throw new ValidationError("title", "Give your listing a title.");
-  if (title.length > LIMITS.titleMax) {
-    throw new ValidationError("title", `Keep the title to ${LIMITS.titleMax} characters (it has ${title.length}).`);
-  }
-  const description = draft.description.trim();
-  if (description.length > LIMITS.descriptionMax) {
-    throw new ValidationError(
-      "description",
-      `Keep the description to ${LIMITS.descriptionMax} characters (it has ${description.length}).`,
-    );
-  }
-  const currency = draft.currency as Listing["currency"];
-  if (!CURRENCIES.includes(currency)) throw new ValidationError("currency", "Choose a currency from the list.");
-  const kind = draft.kind ?? "offer";
-  if (kind !== "offer" && kind !== "wanted") throw new ValidationError("kind", "Choose offer or wanted.");
-  const category = (draft.category || (kind === "wanted" ? "wanted" : "for-sale")) as Category;
-  if (!CATEGORIES.includes(category)) throw new ValidationError("category", "Choose a category from the list.");
-  const pricing = (draft.pricing || "amount") as Pricing;
-  if (!PRICINGS.includes(pricing)) throw new ValidationError("pricing", "Choose a price, free or swap.");
-  const location = (draft.location ?? "").trim();
-  if (location.length > LIMITS.locationMax) {
-    throw new ValidationError(
-      "location",
-      `Keep the location to ${LIMITS.locationMax} characters (it has ${location.length}).`,
-    );
-  }
-  const price = pricing === "amount" ? parsePrice(draft.price) : null;
-  return { title, description, price, currency, kind, category, pricing, location };
-}
-
-/** The lifetime the user chose, in whole days; throws a ValidationError naming "lifetime". */
-export function checkLifetime(days: number | string | undefined): number {
-  if (days === undefined || days === "") return LIMITS.defaultLifetimeDays;
-  const n = typeof days === "number" ? days : Number(days.trim());
-  if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxLifetimeDays) {
-    throw new ValidationError("lifetime", `Choose between 1 and ${LIMITS.maxLifetimeDays} days.`);
-  }
-  return n;
-}
-
-/** "12.5" → 1250 minor units; "" → null (no price). */
-export function parsePrice(text: string): number | null {
-  const trimmed = text.trim().replace(",", ".");
-  if (!trimmed) return null;
-  if (trimmed.startsWith("-")) throw new ValidationError("price", "The price cannot be negative.");
-  if (!/^\d+(\.\d{1,2})?$/.test(trimmed)) {
-    throw new ValidationError("price", "Write the price as a number, like 25 or 12.50.");
-  }
-  const [whole = "0", fraction = ""] = trimmed.split(".");
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-  if (!Number.isSafeInteger(cents) || cents > LIMITS.priceMax)
-    throw new ValidationError("price", "That price is too large.");
-  return cents;
-}
-
-export function formatPrice(listing: Pick<Listing, "price" | "currency" | "pricing">, locale?: string): string {
-  if (listing.pricing === "free") return "Free";
-  if (listing.pricing === "swap") return "Swap";
-  if (listing.price === null) return "No price given";
-  return new Intl.NumberFormat(locale, { style: "currency", currency: listing.currency }).format(listing.price / 100);
-}
-
 function signedText(record: UnsignedListing): string {
   return `peerboard-listing-v1\n${canonicalJson(record)}`;
 }
@@ -242,29 +143,6 @@ export function newListingId(author: PeerId): string {
 
 export function listingIdBelongsTo(id: string, author: PeerId): boolean {
   return id.startsWith(`${author.slice(PEER_ID_PREFIX.length)}-`);
-}
-
-export async function createListing(
-  identity: Identity,
-  draft: ListingDraft,
-  now: number,
-  images: ImageRef[] = [],
-): Promise<Listing> {
-  const fields = checkDraft(draft);
-  const lifetime = checkLifetime(draft.lifetimeDays);
-  return signListing(identity, {
-    id: newListingId(identity.peerId),
-    author: identity.peerId,
-    authorKey: identity.publicKey,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    expiresAt: now + lifetime * DAY_MS,
-    ...fields,
-    images,
-    status: "active",
-    deleted: false,
-  });
 }
 
 export type ListingRejection =

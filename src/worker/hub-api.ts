@@ -1,0 +1,50 @@
+// The peer as tabs see it (HubApi): its PeerApi, plus live events batched per tab and the radio
+// port. No side effects on import, so the HubApi contract suite runs exactly this.
+
+import * as Comlink from "comlink";
+import type { Peer } from "../core/peer.ts";
+import type { HubApi, HubEvent } from "../shared/api.ts";
+
+/**
+ * Events to one tab, batched: everything that happens in one turn of the event loop goes in one
+ * message (a sync stores thousands of listings; one Comlink call each would flood the tabs).
+ */
+function batched(listener: (events: HubEvent[]) => void, drop: () => void): (event: HubEvent) => void {
+  let queue: HubEvent[] = [];
+  return (event) => {
+    queue.push(event);
+    if (queue.length > 1) return;
+    setTimeout(() => {
+      const events = queue;
+      queue = [];
+      // A listener in a closed tab never answers; a rejected call means its port is gone.
+      Promise.resolve(listener(events)).catch(drop);
+    }, 0);
+  };
+}
+
+export function hubApi(peer: Peer, attachRadio: (port: MessagePort) => void): HubApi {
+  const subscriptions = new Map<number, { listener: (events: HubEvent[]) => void; stop: () => void }>();
+  let nextKey = 1;
+  const unsubscribe = (key: number) => {
+    const subscription = subscriptions.get(key);
+    subscriptions.delete(key);
+    subscription?.stop();
+    (subscription?.listener as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy]?.();
+  };
+  return {
+    ...peer.api,
+    async subscribe(listener) {
+      const key = nextKey++;
+      const stop = peer.subscribe(batched(listener, () => unsubscribe(key)));
+      subscriptions.set(key, { listener, stop });
+      return key;
+    },
+    async unsubscribe(key) {
+      unsubscribe(key);
+    },
+    async attachRadio(port) {
+      attachRadio(port);
+    },
+  };
+}
