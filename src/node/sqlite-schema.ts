@@ -78,15 +78,9 @@ const STEPS: readonly string[] = [
 
 export const SCHEMA_VERSION = STEPS.length;
 
-/** Brings the database to SCHEMA_VERSION, each step in its own transaction. */
-export function migrate(db: Database.Database): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `This database has schema version ${current}, newer than this Peerboard (${SCHEMA_VERSION}): update Peerboard.`,
-    );
-  }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
+/** Brings a database at schema `from` (its user_version) to SCHEMA_VERSION, a transaction a step. */
+export function migrate(db: Database.Database, from: number): void {
+  for (let version = from; version < SCHEMA_VERSION; version++) {
     db.transaction(() => {
       db.exec(STEPS[version] as string);
       db.pragma(`user_version = ${version + 1}`);

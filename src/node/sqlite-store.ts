@@ -1,75 +1,29 @@
-// The Store and MailStore on SQLite (better-sqlite3), for the always-on peer (DESIGN.md §1). The
-// only file that talks to SQLite; the schema is in sqlite-schema.ts. Passes the same contract
+// The Store and MailStore on SQLite (better-sqlite3), for the always-on peer (DESIGN.md §1).
+// Opening the file is in sqlite-file.ts, the schema in sqlite-schema.ts. Passes the same contract
 // suites as the IndexedDB and in-memory stores (tests/contract/).
 //
 // better-sqlite3 is synchronous: every method reads, decides and writes inside one transaction
 // with no await in between, so nothing interleaves and a crash leaves all of it or none. What is
 // async (Blob bytes, key export) happens before the transaction starts.
 
-import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { Identity } from "../core/crypto.ts";
-import { PeerboardError } from "../core/errors.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
+import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
-import { migrate } from "./sqlite-schema.ts";
 
-export interface SqliteStoreOptions {
-  /** How long to wait for a lock another process holds on the file (ms); default 5000. */
-  busyTimeoutMs?: number;
-}
-
-/** The database could not be opened: the message says what to do. */
-export class SqliteStoreError extends PeerboardError {
-  override name = "SqliteStoreError";
-}
+export { SqliteStoreError, type SqliteStoreOptions } from "./sqlite-file.ts";
 
 /**
- * Opens (creating it if need be) the database at `file`. Its directory is created mode 0700 and
- * the file is made 0600 before SQLite opens it (the WAL and shared-memory files take the same
- * mode): it holds the identity's private keys.
+ * Opens (creating it if need be) the store in the database file `file`, which holds the
+ * identity's private keys: see openDatabase (sqlite-file.ts) for its modes and pragmas.
  */
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store & MailStore> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  closeSync(openSync(file, "a", 0o600));
-  chmodSync(file, 0o600);
-  let db: Database.Database;
-  try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
-  } catch (error) {
-    throw explainOpenError(error);
-  }
-  try {
-    const mode = db.pragma("journal_mode = WAL", { simple: true });
-    if (mode !== "wal") throw new SqliteStoreError(`SQLite would not use WAL for ${file} (journal_mode is ${mode}).`);
-    // In WAL mode NORMAL loses no committed transaction to a process crash, only maybe the last
-    // ones to a power cut, and never corrupts the file; FULL would fsync every commit.
-    db.pragma("synchronous = NORMAL");
-    db.pragma("foreign_keys = ON");
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return new SqliteStore(db);
-}
-
-/** better-sqlite3 loads its native binding at the first open: say how to build it when it is missing. */
-function explainOpenError(error: unknown): unknown {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/bindings file|NODE_MODULE_VERSION|better_sqlite3\.node|invalid ELF|ERR_DLOPEN_FAILED/.test(message)) {
-    return new SqliteStoreError(
-      "better-sqlite3's native module is missing or was built for another Node.js. Run `npm rebuild better-sqlite3` " +
-        `(it builds from source with python3, make and a C++ compiler when no prebuilt binary can be downloaded). Cause: ${message}`,
-      { cause: error },
-    );
-  }
-  return error;
+  return new SqliteStore(openDatabase(file, options));
 }
 
 const parse = <T>(text: string): T => JSON.parse(text) as T;

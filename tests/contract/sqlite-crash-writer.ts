@@ -4,9 +4,10 @@
 //
 //   writer.ts <file> <batchSize> <batches> <stallAtBatch|-1>
 //
-// Prints "ready" when every batch is signed, then "committed <n>" after each batch. With
-// stallAtBatch, it stops halfway through that batch, inside the transaction, prints "stalled"
-// and spins there until killed: the kill then lands mid-transaction for certain.
+// Prints "ready" when every batch is signed, "committed <n>" after each batch, and "done" at
+// the end, where it waits to be killed. With stallAtBatch, it stops halfway through that batch,
+// inside the transaction, prints "stalled" and spins there until killed: the kill then lands
+// mid-transaction for certain.
 
 import { writeSync } from "node:fs";
 import { generateIdentity } from "../../src/core/crypto.ts";
@@ -57,5 +58,8 @@ for (const [batch, listings] of signed.entries()) {
   });
   say(`committed ${batch}`);
 }
-say("done");
 store.close();
+say("done");
+// Waits to be killed like the rest: a parent that was too slow to kill earlier still gets a
+// SIGKILLed child, only with every batch written.
+setTimeout(() => process.exit(4), 60_000);

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import { openSqliteStore } from "../../src/node/sqlite-store.ts";
+import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";
 import type { StoreFixture } from "./store-fixture.ts";
@@ -92,7 +92,8 @@ describe("SQLite store file", () => {
     const db = new Database(file);
     db.pragma("user_version = 99");
     db.close();
-    await expect(openSqliteStore(file)).rejects.toThrow(/newer than this Peerboard/);
+    await expect(openSqliteStore(file)).rejects.toThrow(/schema version 99, newer than this Peerboard/);
+    await expect(openSqliteStore(file)).rejects.toBeInstanceOf(SqliteStoreError);
   });
 
   it("refuses to store an identity whose keys cannot be exported, and keeps none", async () => {
