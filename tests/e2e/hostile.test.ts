@@ -46,7 +46,8 @@ it("a page that registers someone else's id at the signaling server fails HELLO 
 
   // Mallory: a bare page on the same origin with PeerJS, registering Alice's id. She presents
   // Alice's real public key (anyone can read it from her listings) but cannot sign with it.
-  const mallory = await (await newUser(env.browser)).newPage();
+  // Her own browser, so the server's CSP (which refuses injected scripts) does not bind her.
+  const mallory = await (await env.browser.newContext({ bypassCSP: true })).newPage();
   // The real server's page, with the app's own script blocked: same origin, loopback address
   // space (a page fulfilled by the test itself would be blocked from loopback by Chromium's
   // Local Network Access checks), and no hub or radio of its own.
