@@ -46,8 +46,7 @@ it("a page that registers someone else's id at the signaling server fails HELLO 
 
   // Mallory: a bare page on the same origin with PeerJS, registering Alice's id. She presents
   // Alice's real public key (anyone can read it from her listings) but cannot sign with it.
-  // The attacker runs her own client: the server's CSP, which keeps injected scripts out of
-  // honest users' pages, is no obstacle to her, so her page bypasses it to load PeerJS.
+  // Her own browser, so the server's CSP (which refuses injected scripts) does not bind her.
   const mallory = await (await env.browser.newContext({ bypassCSP: true })).newPage();
   // The real server's page, with the app's own script blocked: same origin, loopback address
   // space (a page fulfilled by the test itself would be blocked from loopback by Chromium's
