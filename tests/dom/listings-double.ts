@@ -24,7 +24,8 @@ import type { HubEvent, HubStatus, PostResult, ProfileResult, SearchResult } fro
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
-  readonly listeners: ((events: HubEvent[]) => void)[] = [];
+  readonly listeners = new Map<number, (events: HubEvent[]) => void>();
+  private nextKey = 1;
   readonly profiles = new Map<string, Profile>();
   constructor(readonly identity: Identity) {}
 
@@ -123,13 +124,16 @@ export class ListingsDouble {
 
   /** Sends an event to the views, as the hub's subscription would. */
   emit(event: HubEvent): void {
-    for (const listener of this.listeners) listener([event]);
+    for (const listener of this.listeners.values()) listener([event]);
   }
   async subscribe(listener: (events: HubEvent[]) => void) {
-    this.listeners.push(listener);
-    return 1;
+    const key = this.nextKey++;
+    this.listeners.set(key, listener);
+    return key;
   }
-  async unsubscribe() {}
+  async unsubscribe(key: number) {
+    this.listeners.delete(key);
+  }
 
   // The rest of HubApi, which the views under test do not use.
   async block() {

@@ -1,0 +1,28 @@
+import "fake-indexeddb/auto";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
+import { hubApi } from "../../src/worker/hub-api.ts";
+import { ListingsDouble } from "../dom/listings-double.ts";
+import { buildPeer } from "../support/peers.ts";
+import { runHubApiContract } from "./hub-api.ts";
+
+runHubApiContract("a peer from createPeer, as the SharedWorker exposes it", async () => {
+  const peer = await buildPeer(new MemoryNetwork());
+  return { hub: hubApi(peer, () => {}), me: peer.id, teardown: () => peer.close() };
+});
+
+/** The DOM tests' double, with the two methods only the board and network views need. */
+class ContractDouble extends ListingsDouble implements HubApi {
+  async connect() {
+    return { ok: false as const, message: "offline" };
+  }
+  async network(): Promise<NetworkReport> {
+    throw new Error("not part of the contract");
+  }
+}
+
+runHubApiContract("the DOM tests' hub double", async () => {
+  const identity = await generateIdentity(Date.now());
+  return { hub: new ContractDouble(identity), me: identity.peerId };
+});
