@@ -27,7 +27,7 @@ import { ConfigError } from "./errors.js";
  * @property {number} [discoverySample] DISCOVERY_SAMPLE, default 50
  * @property {number} [concurrentLimit] CONCURRENT_LIMIT, default 5000
  * @property {number} [aliveTimeoutMs] ALIVE_TIMEOUT_MS, default 60000
- * @property {boolean} [requireProof] REQUIRE_PROOF, default false
+ * @property {boolean} [requireProof] REQUIRE_PROOF, default true
  */
 
 export const DEFAULTS = Object.freeze({
@@ -46,8 +46,9 @@ export const DEFAULTS = Object.freeze({
   discoverySample: 50,
   concurrentLimit: 5000,
   aliveTimeoutMs: 60_000,
-  // Off until the browser client sends proofs (issue 14); then on by default.
-  requireProof: false,
+  // Only the holder of an id's key may register it (server/proof.js); the hub and the Node peer
+  // send the proof in their PeerJS token (src/core/session/registration.ts).
+  requireProof: true,
 });
 
 /**

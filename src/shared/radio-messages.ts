@@ -10,11 +10,15 @@ export interface SignalingConfig {
   path: string;
   secure: boolean;
   iceServers: RTCIceServer[];
+  /** "relay": only TURN candidates, so peers never learn each other's addresses. */
+  iceTransportPolicy: RTCIceTransportPolicy;
 }
 
 export type HubToRadio =
   /** (Re)register `peerId` at the signaling server with the browser profile's token. */
   | { t: "start"; peerId: PeerId; token: string; signaling: SignalingConfig }
+  /** New STUN/TURN settings (renewed credentials): for connections made from now on. */
+  | { t: "ice"; iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy }
   | { t: "dial"; peer: PeerId }
   | { t: "hangup"; peer: PeerId }
   | { t: "send"; peer: PeerId; frame: unknown };

@@ -4,6 +4,7 @@
 
 import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
+import { showNeedsHttps } from "./insecure.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
@@ -153,10 +154,14 @@ function startAfterFirstPaint(): void {
   if (notices) void Promise.race([settled, after(SERVICE_WORKER_DELAY_MS)]).then(() => registerServiceWorker(notices));
 }
 
-requestAnimationFrame(() => setTimeout(startAfterFirstPaint, 0));
-if (typeof SharedWorker === "function") {
-  await connectHub();
-  requestAnimationFrame(() => setTimeout(carryRadioWhenFree, 0));
+if (!isSecureContext) {
+  showNeedsHttps(app);
 } else {
-  await connectFallbackHub();
+  requestAnimationFrame(() => setTimeout(startAfterFirstPaint, 0));
+  if (typeof SharedWorker === "function") {
+    await connectHub();
+    requestAnimationFrame(() => setTimeout(carryRadioWhenFree, 0));
+  } else {
+    await connectFallbackHub();
+  }
 }

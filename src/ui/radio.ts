@@ -43,6 +43,11 @@ export class Radio {
       case "start":
         this.start(message);
         return;
+      case "ice":
+        // PeerJS reads options.config for every new RTCPeerConnection, so no re-registration.
+        if (this.peer)
+          this.peer.options.config = { iceServers: message.iceServers, iceTransportPolicy: message.iceTransportPolicy };
+        return;
       case "dial":
         this.dial(message.peer);
         return;
@@ -84,7 +89,7 @@ export class Radio {
       path: signaling.path,
       secure: signaling.secure,
       token: message.token,
-      config: { iceServers: signaling.iceServers },
+      config: { iceServers: signaling.iceServers, iceTransportPolicy: signaling.iceTransportPolicy },
       debug: 1,
     });
     this.peer = peer;

@@ -3,9 +3,10 @@
 // into createPeer and exposes the peer to tabs with Comlink; every decision is in src/core.
 
 import * as Comlink from "comlink";
-import { randomToken } from "../core/crypto.ts";
 import { createPeer, type Peer } from "../core/peer.ts";
+import { registrationToken, tokenBelongsTo } from "../core/session/registration.ts";
 import { HUB_LOCK } from "../shared/api.ts";
+import { type IceSettings, NO_ICE, watchIceSettings } from "../shared/ice.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import { consoleLogger, systemClock } from "../shared/system.ts";
 import { discoverPeers } from "./discovery.ts";
@@ -22,18 +23,22 @@ declare const self: {
   close(): void;
 };
 
-/** PeerServer on the origin that served the app (server/), unless settings say otherwise. */
-function signalingConfig(): SignalingConfig {
+/** PeerServer and the community's STUN/TURN, both from the origin that served the app (server/). */
+function signalingConfig(ice: IceSettings): SignalingConfig {
   const secure = self.location.protocol === "https:";
   return {
     host: self.location.hostname,
     port: Number(self.location.port) || (secure ? 443 : 80),
     path: "/peerjs",
     secure,
-    // No STUN/TURN by default: nothing leaves the machine or LAN unless a community configures it.
-    iceServers: [],
+    // None unless the community configures them: then nothing leaves the machine or LAN.
+    iceServers: ice.iceServers,
+    iceTransportPolicy: ice.iceTransportPolicy,
   };
 }
+
+const ICE_KEY = "ice-settings";
+const TOKEN_KEY = "radio-token";
 
 /** Takes the hub lock for the life of this worker; tabs waiting on it learn when we die. */
 function holdHubLock(): Promise<void> {
@@ -45,19 +50,30 @@ function holdHubLock(): Promise<void> {
   });
 }
 
-async function boot(): Promise<{ peer: Peer; link: RadioLink }> {
+async function boot(): Promise<{ peer: Peer; attachRadio: (port: MessagePort) => void }> {
   await holdHubLock();
   const store = await openIdbStore();
-  // One token per browser profile (DESIGN.md §7): any tab that becomes the radio re-registers
-  // our id at once, even if the previous radio's socket has not closed yet.
-  let token = await store.getMeta<string>("radio-token");
-  if (!token) {
-    token = randomToken();
-    await store.setMeta("radio-token", token);
-  }
-  const radioToken = token;
-  let peerId = "";
-  const link = new RadioLink(() => ({ t: "start", peerId, token: radioToken, signaling: signalingConfig() }));
+  // The last settings the server gave stand in while it cannot be reached (offline start).
+  let ice: IceSettings = (await store.getMeta<IceSettings>(ICE_KEY)) ?? NO_ICE;
+  let start: { peerId: string; token: string } | undefined;
+  const link = new RadioLink(() => {
+    if (!start) throw new Error("the radio started before the hub");
+    return { t: "start", ...start, signaling: signalingConfig(ice) };
+  });
+  // Read in parallel with the peer's start: only the radio needs them, and first paint must not
+  // wait for the network.
+  const iceReady = watchIceSettings(
+    self.location.origin,
+    (next) => {
+      ice = next;
+      link.setIce(next);
+      void store.setMeta(ICE_KEY, next);
+    },
+    ice,
+  ).then(async ({ first }) => {
+    ice = first;
+    await store.setMeta(ICE_KEY, first);
+  });
   const peer = await createPeer(
     {
       store,
@@ -75,13 +91,21 @@ async function boot(): Promise<{ peer: Peer; link: RadioLink }> {
     // fresh hub, whose radio registers the new id. Answer the import first, then go.
     { onIdentityReplaced: () => setTimeout(() => self.close(), 100) },
   );
-  peerId = peer.identity.peerId;
+  // One token per browser profile (DESIGN.md §7), carrying the proof of key the server checks
+  // (registration.ts): any tab that becomes the radio re-registers our id at once with it, even
+  // if the previous radio's socket has not closed yet.
+  let token = await store.getMeta<string>(TOKEN_KEY);
+  if (!token || !tokenBelongsTo(token, peer.identity)) {
+    token = await registrationToken(peer.identity);
+    await store.setMeta(TOKEN_KEY, token);
+  }
+  start = { peerId: peer.identity.peerId, token };
   // Workers get "online" too (WorkerGlobalScope); a phone back in coverage reconnects at once.
   globalThis.addEventListener("online", () => link.retryNow());
-  return { peer, link };
+  return { peer, attachRadio: (port) => void iceReady.then(() => link.attach(port)) };
 }
 
-const ready = boot().then(({ peer, link }) => hubApi(peer, (port) => link.attach(port)));
+const ready = boot().then(({ peer, attachRadio }) => hubApi(peer, attachRadio));
 ready.catch((error: unknown) => console.error("Peerboard: the hub failed to start", error));
 
 /** Tabs may connect before the hub has started; their calls wait in the port until then. */

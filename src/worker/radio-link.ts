@@ -59,6 +59,11 @@ export class RadioLink implements Link {
     if (this.state === "online" && !this.up.has(peer)) this.post({ t: "dial", peer });
   }
 
+  /** Renewed STUN/TURN settings go to the radio for the connections it makes from now on. */
+  setIce(settings: { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy }): void {
+    this.post({ t: "ice", iceServers: settings.iceServers, iceTransportPolicy: settings.iceTransportPolicy });
+  }
+
   hangUp(peer: PeerId): void {
     this.post({ t: "hangup", peer });
     this.markDown(peer);

@@ -8,8 +8,8 @@ import wrtc from "@roamhq/wrtc";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { startServer } from "../../server/server.js";
-import { randomToken } from "../../src/core/crypto.ts";
-import { base32Encode } from "../../src/core/encoding.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { registrationToken } from "../../src/core/session/registration.ts";
 import type { RadioState } from "../../src/shared/api.ts";
 import type { SignalingConfig } from "../../src/shared/radio-messages.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
@@ -32,18 +32,26 @@ beforeAll(async () => {
   const dist = mkdtempSync(join(tmpdir(), "peerboard-contract-"));
   writeFileSync(join(dist, "index.html"), "<!doctype html><title>contract</title>");
   server = await startServer({ port: 0, dist });
-  signaling = { host: "127.0.0.1", port: server.port, path: "/peerjs", secure: false, iceServers: [] };
+  signaling = {
+    host: "127.0.0.1",
+    port: server.port,
+    path: "/peerjs",
+    secure: false,
+    iceServers: [],
+    iceTransportPolicy: "all" as const,
+  };
 });
 
 afterAll(async () => {
   await server?.close();
 });
 
-function newPeerId(): string {
-  return `pb-${base32Encode(crypto.getRandomValues(new Uint8Array(16)))}`;
-}
+/** A new identity; the server lets only its holder register its id (proof of key). */
+const newIdentity = () => generateIdentity(Date.now());
 
-async function radioLink(peerId: string, token = randomToken(), expected: RadioState = "online") {
+async function radioLink(identity: Identity, token?: string, expected: RadioState = "online") {
+  const peerId = identity.peerId;
+  token ??= await registrationToken(identity);
   const channel = new MessageChannel();
   const radio = new Radio(channel.port1);
   const link = new RadioLink(() => ({ t: "start", peerId, token, signaling }));
@@ -57,16 +65,17 @@ async function radioLink(peerId: string, token = randomToken(), expected: RadioS
 }
 
 runLinkContract("RadioLink over a MessagePort to the PeerJS radio (wrtc, real PeerServer)", async () => {
-  const aId = newPeerId();
-  const bId = newPeerId();
-  const a = await radioLink(aId);
-  const b = await radioLink(bId);
+  const [aIdentity, bIdentity] = await Promise.all([newIdentity(), newIdentity()]);
+  const aId = aIdentity.peerId;
+  const bId = bIdentity.peerId;
+  const a = await radioLink(aIdentity);
+  const b = await radioLink(bIdentity);
   return {
     a: a.link,
     aId,
     b: b.link,
     bId,
-    strangerId: newPeerId(),
+    strangerId: (await newIdentity()).peerId,
     dispose: () => {
       a.dispose();
       b.dispose();
@@ -76,21 +85,23 @@ runLinkContract("RadioLink over a MessagePort to the PeerJS radio (wrtc, real Pe
 
 describe("registering a peer id at PeerServer (DESIGN.md §7)", () => {
   it("another browser profile (another token) using the same identity is refused and told so", async () => {
-    const id = newPeerId();
-    const first = await radioLink(id);
-    const second = await radioLink(id, randomToken(), "identity-in-use");
+    const identity = await newIdentity();
+    const first = await radioLink(identity);
+    // Its own proof (another nonce), so another token: the server keeps the id for the first.
+    const second = await radioLink(identity, await registrationToken(identity), "identity-in-use");
     expect(first.link.state).toBe("online");
     first.dispose();
     second.dispose();
   });
 
   it("a new radio with the profile's token takes over an id whose old socket is still open", async () => {
-    const id = newPeerId();
-    const token = randomToken();
-    const old = await radioLink(id, token);
+    const identity = await newIdentity();
+    const id = identity.peerId;
+    const token = await registrationToken(identity);
+    const old = await radioLink(identity, token);
     // The old radio never says goodbye (a crashed tab); the new one presents the same token.
-    const next = await radioLink(id, token);
-    const caller = await radioLink(newPeerId());
+    const next = await radioLink(identity, token);
+    const caller = await radioLink(await newIdentity());
     const events: boolean[] = [];
     next.link.onPeer((_, up) => events.push(up));
     const frames: unknown[] = [];

@@ -1,7 +1,7 @@
 // Hostile peers in real Chromium: an impostor registering someone else's id, and HTML payloads.
 
 import { createRequire } from "node:module";
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { expect, it } from "vitest";
 import {
   listingArticle,
@@ -11,6 +11,7 @@ import {
   openBoard,
   peerIdOf,
   post,
+  startTestServer,
   useServerAndBrowser,
 } from "./harness.ts";
 
@@ -37,11 +38,71 @@ async function publicKeyOf(context: BrowserContext, url: string): Promise<string
   return key;
 }
 
-it("a page that registers someone else's id at the signaling server fails HELLO and is dropped", async () => {
-  const aliceContext = await newUser(env.browser);
-  const alice = await openBoard(aliceContext, env.server.url);
+/**
+ * Mallory's bare page on `url`: the server's own page with the app's script blocked, PeerJS
+ * loaded, registering `id` with a plain token. Resolves to what PeerJS said.
+ */
+async function registerAs(url: string, id: string, retries: number): Promise<{ mallory: Page; outcome: string }> {
+  // Her own browser, so the server's CSP (which refuses injected scripts) does not bind her.
+  const mallory = await (await env.browser.newContext({ bypassCSP: true })).newPage();
+  await mallory.route(/\/assets\/.*\.js$/, (route) => route.abort());
+  await mallory.goto(url);
+  await mallory.addScriptTag({ path: peerjsBundle });
+  const outcome = await mallory.evaluate(
+    async ({ id, retries }) => {
+      interface PeerLike {
+        on(event: "open", fn: () => void): void;
+        on(event: "error", fn: (error: Error & { type: string }) => void): void;
+        destroy(): void;
+      }
+      const w = window as unknown as {
+        peerjs: { Peer: new (id: string, options: object) => PeerLike };
+        mallory: PeerLike;
+      };
+      let last = "";
+      for (let attempt = 0; attempt < retries; attempt++) {
+        last = await new Promise<string>((resolve) => {
+          const peer = new w.peerjs.Peer(id, {
+            host: location.hostname,
+            port: Number(location.port),
+            path: "/peerjs",
+            config: { iceServers: [] },
+          });
+          peer.on("open", () => {
+            w.mallory = peer;
+            resolve("open");
+          });
+          peer.on("error", (error) => {
+            peer.destroy();
+            resolve(`${error.type}: ${error.message}`);
+          });
+        });
+        if (last === "open") break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return last;
+    },
+    { id, retries },
+  );
+  return { mallory, outcome };
+}
+
+it("the signaling server refuses a page that registers someone else's id without their key", async () => {
+  const alice = await openBoard(await newUser(env.browser), env.server.url);
   const aliceId = await peerIdOf(alice);
-  const aliceKey = await publicKeyOf(aliceContext, env.server.url);
+  await alice.context().close(); // Alice goes offline; her id is free at the server.
+  const { mallory, outcome } = await registerAs(env.server.url, aliceId, 8);
+  expect(outcome).toMatch(/^server-error: .*proof/i);
+  await mallory.context().close();
+});
+
+it("on a server that does not check proofs, a page that registers someone else's id fails HELLO and is dropped", async () => {
+  // A community server that does not check proofs (REQUIRE_PROOF=false): HELLO still protects.
+  const server = await startTestServer({ requireProof: false });
+  const aliceContext = await newUser(env.browser);
+  const alice = await openBoard(aliceContext, server.url);
+  const aliceId = await peerIdOf(alice);
+  const aliceKey = await publicKeyOf(aliceContext, server.url);
   await aliceContext.close(); // Alice goes offline; her id is free at the server.
 
   // Mallory: a bare page on the same origin with PeerJS, registering Alice's id. She presents
@@ -52,7 +113,7 @@ it("a page that registers someone else's id at the signaling server fails HELLO 
   // space (a page fulfilled by the test itself would be blocked from loopback by Chromium's
   // Local Network Access checks), and no hub or radio of its own.
   await mallory.route(/\/assets\/.*\.js$/, (route) => route.abort());
-  await mallory.goto(env.server.url);
+  await mallory.goto(server.url);
   await mallory.addScriptTag({ path: peerjsBundle });
   await mallory.evaluate(
     async ({ aliceId, aliceKey }) => {
@@ -109,7 +170,7 @@ it("a page that registers someone else's id at the signaling server fails HELLO 
     { aliceId, aliceKey },
   );
 
-  const bob = await openBoard(await newUser(env.browser), env.server.url);
+  const bob = await openBoard(await newUser(env.browser), server.url);
   const bobId = await peerIdOf(bob);
   // Bob discovers "Alice", dials, and hangs up when the proof fails.
   const log = () => (window as unknown as { log: string[] }).log;
@@ -120,6 +181,7 @@ it("a page that registers someone else's id at the signaling server fails HELLO 
   await networkStatus(bob).filter({ hasText: "Online · 0 peers connected" }).waitFor();
   await mallory.context().close();
   await bob.context().close();
+  await server.close();
 });
 
 it("listings carrying HTML and script render as inert text", async () => {

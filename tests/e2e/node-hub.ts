@@ -4,11 +4,12 @@
 
 import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
-import { generateIdentity, type Identity, randomToken } from "../../src/core/crypto.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createPeer, type Peer } from "../../src/core/peer.ts";
+import { registrationToken } from "../../src/core/session/registration.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
 import { draft } from "../unit/fixtures.ts";
@@ -54,8 +55,16 @@ export async function startNodeHub(
   for (const listing of listings) await store.putListingIf(listing, () => true);
   const channel = new MessageChannel();
   const radio = new Radio(channel.port1);
-  const signaling = { host: "127.0.0.1", port, path: "/peerjs", secure: false, iceServers: [] };
-  const link = new RadioLink(() => ({ t: "start", peerId: identity.peerId, token: randomToken(), signaling }));
+  const signaling = {
+    host: "127.0.0.1",
+    port,
+    path: "/peerjs",
+    secure: false,
+    iceServers: [],
+    iceTransportPolicy: "all" as const,
+  };
+  const token = await registrationToken(identity);
+  const link = new RadioLink(() => ({ t: "start", peerId: identity.peerId, token, signaling }));
   link.attach(channel.port2);
   // No dial rounds: the browser under test dials this peer, nobody else is there.
   const peer = await createPeer(

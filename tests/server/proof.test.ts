@@ -1,8 +1,14 @@
 // Proof of key at registration (server/proof.js): the p1 token format, signed here with WebCrypto
 // as a browser would, and the server refusing every registration it does not prove.
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkRegistrationProof, PROOF_TOKEN_LENGTH, peerIdFromPublicKey } from "../../server/proof.js";
+import { startServer } from "../../server/server.js";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { registrationToken } from "../../src/core/session/registration.ts";
 import { connect, nextMessage, openSocket, register, serve, describe as show } from "./fixture.ts";
 import { base32, makeProof, newSigner, peerIdOf } from "./signer.ts";
 
@@ -115,8 +121,25 @@ describe("registration with requireProof", () => {
     expect(show(answer)).toMatchObject({ kind: "message", message: { type: "ID-TAKEN" } });
   });
 
-  it("is off by default: a plain PeerJS token still registers", async () => {
-    const server = await serve();
-    await register(server, { id: "pb-anything", token: "4mnxq6s2kbd" });
+  it("is on by default: a plain PeerJS token is refused, the hub's own proof registers", async () => {
+    const dist = mkdtempSync(join(tmpdir(), "peerboard-proof-"));
+    writeFileSync(join(dist, "index.html"), "<!doctype html><title>proof</title>");
+    const server = await startServer({ port: 0, host: "127.0.0.1", dist });
+    try {
+      const plain = await connect(server, { id: "pb-anything", token: "4mnxq6s2kbd" });
+      expect(show(plain)).toMatchObject({ kind: "message", message: { type: "ERROR" } });
+      // The token the browser hub and the Node peer make (src/core/session/registration.ts).
+      const identity = await generateIdentity(Date.now());
+      await register(server, { id: identity.peerId, token: await registrationToken(identity) });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("accepts the core's registration token and refuses it for another identity", async () => {
+    const [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+    const token = await registrationToken(alice);
+    expect(await checkRegistrationProof(alice.peerId, token)).toBeNull();
+    expect(await checkRegistrationProof(bob.peerId, token)).toEqual(expect.any(String));
   });
 });

@@ -21,7 +21,14 @@ function radio() {
     t: "start",
     peerId: "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa" as PeerId,
     token: "token",
-    signaling: { host: "127.0.0.1", port: 1, path: "/peerjs", secure: false, iceServers: [] },
+    signaling: {
+      host: "127.0.0.1",
+      port: 1,
+      path: "/peerjs",
+      secure: false,
+      iceServers: [],
+      iceTransportPolicy: "all" as const,
+    },
   }));
   link.attach(channel.port1);
   const say = (message: RadioToHub) => channel.port2.postMessage(message);
