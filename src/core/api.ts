@@ -7,7 +7,7 @@ import type { DealAction } from "./deals/deal.ts";
 import type { ListingDraft } from "./listings/draft.ts";
 import type { Listing, ListingStatus } from "./listings/records.ts";
 import type { ChatRecord, DealRecord } from "./mail/mail-store.ts";
-import type { LinkState } from "./ports.ts";
+import type { DialFailure, LinkState } from "./ports.ts";
 import type { Profile, ProfileDraft } from "./profiles/profile.ts";
 import type { SearchQuery } from "./search/search-query.ts";
 
@@ -52,7 +52,9 @@ export interface NetworkReport {
   peers: (PeerSummary & { since: number; score: number; framesIn: number; bytesIn: number; bytesOut: number })[];
   banned: { peer: PeerId; until: number }[];
   limits: PolicySettings & { maxFrameBytes: number; maxPeers: number };
-  /** Sealed mail this hub carries for others (issue 5); absent from hubs that do not relay. */
+  /** Peers dialled recently without success, and why, newest first. */
+  unreachable: { peer: PeerId; reason: DialFailure; at: number }[];
+  /** Sealed mail this hub carries for others; absent from hubs that do not relay. */
   relay?: RelayStats;
 }
 

@@ -124,6 +124,7 @@ export function createPeerApi(
         peers: session.connectedPeers(),
         banned: policy.banned(),
         limits: { maxFrameBytes: MAX_FRAME_BYTES, maxPeers: dialer.maxPeers, ...policy.settings },
+        unreachable: dialer.unreachable(),
         relay: mailbox.relayStats(),
       };
     },

@@ -65,7 +65,7 @@ export function startPeerLoops(parts: PeerParts, options: LoopOptions): () => vo
     statusChanged();
   });
   link.onPeer((peer, up) => dialer.peerChanged(peer, up));
-  link.onDialFailed((peer) => dialer.dialFailed(peer));
+  link.onDialFailed((peer, reason) => dialer.dialFailed(peer, reason));
   session.onPeersChanged(statusChanged);
   session.onPeerHints((peers) => dialer.addCandidates(peers));
   forwardSyncProgress(parts, emit, later);

@@ -22,6 +22,12 @@ export type LinkState =
   /** Another browser or device is using this identity right now. */
   | "identity-in-use";
 
+/**
+ * Why a dial got no channel: the peer is not registered at the signaling server, or it is but no
+ * network path was found between the two (different NATs and no TURN server, or a firewall).
+ */
+export type DialFailure = "not-registered" | "no-route";
+
 /** The only thing the protocol knows about the network. */
 export interface Link {
   /** Sends one frame to a connected peer; frames to a peer that is not connected are dropped. */
@@ -36,8 +42,8 @@ export interface Link {
   hangUp(peer: PeerId): void;
   readonly state: LinkState;
   onState(fn: (state: LinkState) => void): void;
-  /** A dial that got no channel (unreachable, refused, timed out). */
-  onDialFailed(fn: (peer: PeerId) => void): void;
+  /** A dial that got no channel, and why. */
+  onDialFailed(fn: (peer: PeerId, reason: DialFailure) => void): void;
 }
 
 export type TimerId = { readonly timer: unknown };

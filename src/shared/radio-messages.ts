@@ -2,6 +2,7 @@
 // hub decides. These never cross the network, so they are typed, not validated.
 
 import type { PeerId } from "../core/crypto.ts";
+import type { DialFailure } from "../core/ports.ts";
 
 export interface SignalingConfig {
   host: string;
@@ -33,7 +34,7 @@ export type RadioToHub =
   | { t: "up"; peer: PeerId }
   | { t: "down"; peer: PeerId }
   /** A dial found nobody: the peer is not registered at the signaling server or did not answer. */
-  | { t: "dial-failed"; peer: PeerId }
+  | { t: "dial-failed"; peer: PeerId; reason: DialFailure }
   | { t: "frame"; peer: PeerId; data: unknown }
   /** The radio tab is going away (pagehide): every channel is about to close. */
   | { t: "closing" };

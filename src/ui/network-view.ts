@@ -1,5 +1,5 @@
-// The "Network" view: connected peers with their state, misbehaviour score and traffic, banned
-// ids, and the limits in force. Refreshes while it is on screen.
+// The "Network" view: connected peers with their state, misbehaviour score and traffic, peers
+// that could not be reached and why, banned ids, and the limits in force. Refreshes while shown.
 
 import type { NetworkReport } from "../shared/api.ts";
 import { h } from "./dom.ts";
@@ -40,6 +40,14 @@ function peersTable(report: NetworkReport): HTMLElement {
   );
 }
 
+/** Why a peer could not be reached, in words that point at the fix. */
+export function unreachableText(failure: NetworkReport["unreachable"][number], name?: string): string {
+  const who = name ? `${name} (${failure.peer})` : failure.peer;
+  return failure.reason === "no-route"
+    ? `No route to ${who}: this community may need a TURN server.`
+    : `${who} is not online at the signaling server.`;
+}
+
 /** Mail and receipts we carry for others: end-to-end encrypted or signed, so only counted. */
 export function relaySummary(relay: NonNullable<NetworkReport["relay"]>): string {
   return `Held for peers who are away: ${relay.held}. Passed on: ${relay.forwarded}. Refused: ${relay.refused}.`;
@@ -64,6 +72,7 @@ function limitsList(report: NetworkReport): HTMLElement {
 
 export async function mountNetworkView(outlet: HTMLElement, context: ViewContext): Promise<() => void> {
   const peers = h("div");
+  const unreachable = h("div");
   const banned = h("div");
   const blocked = h("div");
   const relayed = h("p");
@@ -74,6 +83,8 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
       { className: "network-view", "aria-label": "Network" },
       h("h2", { textContent: "Network" }),
       peers,
+      h("h3", { textContent: "Could not connect" }),
+      unreachable,
       h("h3", { textContent: "Banned peers" }),
       banned,
       h("h3", { textContent: "Blocked users" }),
@@ -91,6 +102,18 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
   const render = async () => {
     const report = await context.hub.network();
     peers.replaceChildren(peersTable(report));
+    const names = await context.hub.profileNames();
+    unreachable.replaceChildren(
+      report.unreachable.length
+        ? h(
+            "ul",
+            { className: "unreachable" },
+            ...report.unreachable.map((failure) =>
+              h("li", { textContent: unreachableText(failure, names[failure.peer]?.name) }),
+            ),
+          )
+        : h("p", { className: "empty", textContent: "Every peer dialled so far answered." }),
+    );
     banned.replaceChildren(
       report.banned.length
         ? h(

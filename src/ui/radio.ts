@@ -13,6 +13,8 @@ type StartMessage = Extract<HubToRadio, { t: "start" }>;
  * never see "open". No error within this time means the server accepted us.
  */
 const SILENT_ACCEPT_MS = 2_000;
+/** A dialled channel that has not opened by then has no route (Chromium's ICE gives up ~30 s). */
+const NO_ROUTE_MS = 20_000;
 
 export class Radio {
   private peer: Peer | undefined;
@@ -23,6 +25,8 @@ export class Radio {
   private readonly createdAt = new WeakMap<DataConnection, number>();
   private readonly adoptedAt = new WeakMap<DataConnection, number>();
   private acceptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Dialled channels already reported as having no route. */
+  private readonly gaveUp = new WeakSet<DataConnection>();
   /** We told the hub this Peer is unusable; PeerJS's follow-up events say nothing new. */
   private reportedDown = false;
 
@@ -120,7 +124,7 @@ export class Radio {
         return;
       case "peer-unavailable": {
         const id = /peer (\S+)$/.exec(error.message)?.[1];
-        if (id) this.post({ t: "dial-failed", peer: id });
+        if (id) this.post({ t: "dial-failed", peer: id, reason: "not-registered" });
         return;
       }
       case "network":
@@ -147,8 +151,24 @@ export class Radio {
     if (!peer || peer.destroyed || peer.disconnected || this.channels.get(remote)?.open) return;
     // Binary (BinaryPack) serialization chunks large messages; JSON does not (DESIGN.md §7).
     const channel = peer.connect(remote, { reliable: true, serialization: "binary" });
-    if (channel) this.watch(channel, true);
-    else this.post({ t: "dial-failed", peer: remote });
+    if (!channel) {
+      this.post({ t: "dial-failed", peer: remote, reason: "not-registered" });
+      return;
+    }
+    this.watch(channel, true);
+    // ICE may keep trying for a long time between two NATs with no TURN server; past this, the
+    // two are taken not to have a path (PeerJS's "negotiation-failed" may come sooner).
+    setTimeout(() => {
+      if (!channel.open && this.channels.get(remote) !== channel) this.noRoute(channel);
+    }, NO_ROUTE_MS);
+  }
+
+  /** A channel we dialled found no network path: say so once, and give up on it. */
+  private noRoute(channel: DataConnection): void {
+    if (this.gaveUp.has(channel)) return;
+    this.gaveUp.add(channel);
+    channel.close();
+    this.post({ t: "dial-failed", peer: channel.peer, reason: "no-route" });
   }
 
   private watch(channel: DataConnection, outgoing: boolean): void {
@@ -165,7 +185,12 @@ export class Radio {
       this.channels.delete(remote);
       this.post({ t: "down", peer: remote });
     });
-    channel.on("error", (error) => console.warn(`Peerboard radio: channel to ${remote}:`, error.type, error.message));
+    channel.on("error", (error) => {
+      // ICE gave up: the two peers have no network path (no TURN server between two NATs).
+      if (error.type === "negotiation-failed" && outgoing && this.channels.get(remote) !== channel)
+        this.noRoute(channel);
+      else console.warn(`Peerboard radio: channel to ${remote}:`, error.type, error.message);
+    });
   }
 
   /**

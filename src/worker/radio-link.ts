@@ -2,7 +2,7 @@
 // whichever tab holds the Web Lock "radio" and hosts the PeerJS Peer (src/ui/radio.ts).
 
 import type { PeerId } from "../core/crypto.ts";
-import type { Link, LinkState as RadioState } from "../core/ports.ts";
+import type { DialFailure, Link, LinkState as RadioState } from "../core/ports.ts";
 import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
 
 type StartMessage = Extract<HubToRadio, { t: "start" }>;
@@ -16,7 +16,7 @@ export class RadioLink implements Link {
   private readonly frameListeners = new Set<(peer: PeerId, frame: unknown) => void>();
   private readonly peerListeners = new Set<(peer: PeerId, up: boolean) => void>();
   private readonly stateListeners = new Set<(state: RadioState) => void>();
-  private readonly dialFailureListeners = new Set<(peer: PeerId) => void>();
+  private readonly dialFailureListeners = new Set<(peer: PeerId, reason: DialFailure) => void>();
   private retryDelay = RETRY_MIN_MS;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   state: RadioState = "none";
@@ -51,7 +51,7 @@ export class RadioLink implements Link {
     this.stateListeners.add(fn);
   }
 
-  onDialFailed(fn: (peer: PeerId) => void): void {
+  onDialFailed(fn: (peer: PeerId, reason: DialFailure) => void): void {
     this.dialFailureListeners.add(fn);
   }
 
@@ -109,7 +109,7 @@ export class RadioLink implements Link {
         this.markDown(message.peer);
         return;
       case "dial-failed":
-        for (const fn of this.dialFailureListeners) fn(message.peer);
+        for (const fn of this.dialFailureListeners) fn(message.peer, message.reason);
         return;
       case "frame":
         if (this.up.has(message.peer)) for (const fn of this.frameListeners) fn(message.peer, message.data);

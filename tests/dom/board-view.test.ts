@@ -51,6 +51,7 @@ class HubDouble extends ListingsDouble implements HubApi {
         banMs: 600000,
         maxPeers: 6,
       },
+      unreachable: [],
     };
   }
   async connect(text: string) {

@@ -59,12 +59,28 @@ describe("Dialer", () => {
     const { dialer, dialled, advance } = setup({ discovered: [a] });
     dialer.setOnline(true);
     await dialer.tick();
-    dialer.dialFailed(a);
+    dialer.dialFailed(a, "not-registered");
     await dialer.tick();
     expect(dialled).toEqual([a]);
     advance(5_000);
     await dialer.tick();
     expect(dialled).toEqual([a, a]);
+  });
+
+  it("remembers why recent dials failed, newest first, bounded, until the peer connects", async () => {
+    const peers = ids(25);
+    const { dialer, advance } = setup({ discovered: [] });
+    dialer.setOnline(true);
+    for (const peer of peers) {
+      dialer.dialFailed(peer, peer === peers[24] ? "no-route" : "not-registered");
+      advance(1);
+    }
+    const shown = dialer.unreachable();
+    expect(shown).toHaveLength(20);
+    expect(shown[0]).toEqual({ peer: peers[24], reason: "no-route", at: expect.any(Number) });
+    expect(shown.map((f) => f.peer)).not.toContain(peers[0]);
+    dialer.peerChanged(peers[24] as string, true);
+    expect(dialer.unreachable().map((f) => f.peer)).not.toContain(peers[24]);
   });
 
   it("treats a dial that never completes as failed after the timeout", async () => {

@@ -2,7 +2,7 @@
 // and structured-cloned, in order per direction, like a reliable data channel.
 
 import type { PeerId } from "../crypto.ts";
-import type { Link, LinkState } from "../ports.ts";
+import type { DialFailure, Link, LinkState } from "../ports.ts";
 
 type FrameListener = (peer: PeerId, frame: unknown) => void;
 type PeerListener = (peer: PeerId, up: boolean) => void;
@@ -47,7 +47,7 @@ export class MemoryLink implements Link {
   private readonly frameListeners = new Set<FrameListener>();
   private readonly peerListeners = new Set<PeerListener>();
   private readonly connected = new Set<PeerId>();
-  private readonly dialFailureListeners = new Set<(peer: PeerId) => void>();
+  private readonly dialFailureListeners = new Set<(peer: PeerId, reason: DialFailure) => void>();
   /** Always registered: there is no signaling server to lose. */
   readonly state: LinkState = "online";
 
@@ -70,7 +70,7 @@ export class MemoryLink implements Link {
 
   onState(_fn: (state: LinkState) => void): void {}
 
-  onDialFailed(fn: (peer: PeerId) => void): void {
+  onDialFailed(fn: (peer: PeerId, reason: DialFailure) => void): void {
     this.dialFailureListeners.add(fn);
   }
 
@@ -78,7 +78,7 @@ export class MemoryLink implements Link {
     if (this.network.get(peer)) this.network.connect(this.self, peer);
     else
       setTimeout(() => {
-        for (const fn of this.dialFailureListeners) fn(peer);
+        for (const fn of this.dialFailureListeners) fn(peer, "not-registered");
       }, 0);
   }
 

@@ -2,7 +2,7 @@
 // discovery, PEER_LIST hints and peers met before; back off from peers that do not answer.
 
 import type { PeerId } from "../crypto.ts";
-import type { Logger } from "../ports.ts";
+import type { DialFailure, Logger } from "../ports.ts";
 
 export interface DialerOptions {
   self: PeerId;
@@ -20,6 +20,7 @@ export interface DialerOptions {
 }
 
 const BACKOFF_MIN_MS = 5_000;
+const MAX_FAILURES_SHOWN = 20;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
 export class Dialer {
@@ -27,6 +28,7 @@ export class Dialer {
   /** Dials in flight: peer → when we gave up waiting. */
   private readonly pending = new Map<PeerId, number>();
   private readonly backoff = new Map<PeerId, { failures: number; until: number }>();
+  private readonly failures = new Map<PeerId, { peer: PeerId; reason: DialFailure; at: number }>();
   readonly maxPeers: number;
   private readonly dialTimeoutMs: number;
   private readonly now: () => number;
@@ -57,12 +59,27 @@ export class Dialer {
 
   peerChanged(peer: PeerId, up: boolean): void {
     this.pending.delete(peer);
-    if (up) this.backoff.delete(peer);
+    if (up) {
+      this.backoff.delete(peer);
+      this.failures.delete(peer);
+    }
   }
 
   /** The transport says nobody answered: back off from this peer now rather than at the timeout. */
-  dialFailed(peer: PeerId): void {
+  dialFailed(peer: PeerId, reason: DialFailure): void {
     if (this.pending.delete(peer)) this.fail(peer, this.now());
+    this.failures.delete(peer);
+    this.failures.set(peer, { peer, reason, at: this.now() });
+    // Newest last; the oldest go first, so one chatty list cannot grow without bound.
+    for (const oldest of this.failures.keys()) {
+      if (this.failures.size <= MAX_FAILURES_SHOWN) break;
+      this.failures.delete(oldest);
+    }
+  }
+
+  /** Peers recently dialled without success, and why, newest first (the Network view shows them). */
+  unreachable(): { peer: PeerId; reason: DialFailure; at: number }[] {
+    return [...this.failures.values()].reverse();
   }
 
   /** One round: expire stale dials, then top up connections from discovery and candidates. */
