@@ -151,7 +151,7 @@ export class Profiles implements ProtocolExtension {
     const known = (await this.store.listProfiles()).filter((p) => p.peerId !== peer);
     const own = known.filter((p) => p.peerId === this.identity.peerId);
     const others = known.filter((p) => p.peerId !== this.identity.peerId).slice(0, PROFILES_ON_CONNECT);
-    for (const profile of [...own, ...others]) this.host.send(peer, frame({ type: "USER_INFO", profile }));
+    this.sendProfiles(peer, [...own, ...others]);
   }
 
   async onFrame(from: PeerId, incoming: Frame): Promise<void> {
@@ -188,19 +188,36 @@ export class Profiles implements ProtocolExtension {
       const profile = await this.store.getProfile(id);
       if (profile && !this.host.isBlocked(profile.peerId)) found.push(profile);
     }
+    this.sendProfiles(from, found, "PROFILE_BROADCAST");
+  }
+
+  /**
+   * Profiles to one peer: one alone as USER_INFO, many in PROFILE_BROADCAST frames of up to 200
+   * (one frame each would run into the receiver's burst limit, and get us disconnected).
+   */
+  private sendProfiles(
+    peer: PeerId,
+    profiles: Profile[],
+    single: "USER_INFO" | "PROFILE_BROADCAST" = "USER_INFO",
+  ): void {
+    const [only] = profiles;
+    if (profiles.length === 1 && only && single === "USER_INFO") {
+      this.host.send(peer, frame({ type: "USER_INFO", profile: only }));
+      return;
+    }
     let batch: Profile[] = [];
     let bytes = 0;
-    for (const profile of found) {
+    for (const profile of profiles) {
       const size = frameSize(profile) + 1;
       if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
-        this.host.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+        this.host.send(peer, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
         batch = [];
         bytes = 0;
       }
       batch.push(profile);
       bytes += size;
     }
-    if (batch.length) this.host.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+    if (batch.length) this.host.send(peer, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
   }
 
   /**
@@ -211,8 +228,7 @@ export class Profiles implements ProtocolExtension {
     const push = this.sync
       ? this.sync.spread("profiles", profiles.map(profileKey), except)
       : this.host.readyPeers().filter((peer) => peer !== except);
-    for (const peer of push)
-      for (const profile of profiles) this.host.send(peer, frame({ type: "USER_INFO", profile }));
+    for (const peer of push) this.sendProfiles(peer, profiles);
   }
 
   /** Profiles as a record set for sync.ts: keyed (updatedAt, peerId), asked for by peer id. */
