@@ -7,7 +7,7 @@ import { h } from "./dom.ts";
 export function showNeedsHttps(root: HTMLElement): void {
   const https = new URL(location.href);
   https.protocol = "https:";
-  const link = h("a", { href: https.href, textContent: https.host });
+  const link = h("a", { href: https.href, textContent: https.href });
   root.replaceChildren(
     h(
       "main",

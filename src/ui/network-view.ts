@@ -112,7 +112,7 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
               h("li", { textContent: unreachableText(failure, names[failure.peer]?.name) }),
             ),
           )
-        : h("p", { className: "empty", textContent: "Every peer dialled so far answered." }),
+        : h("p", { className: "empty", textContent: "No connection has failed." }),
     );
     banned.replaceChildren(
       report.banned.length

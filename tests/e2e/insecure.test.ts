@@ -33,9 +33,9 @@ it("plain http at a community's address says Peerboard needs HTTPS, and passes a
     await page.goto(`http://board.peerboard.test:${server.port}/`);
     expect(await page.evaluate(() => isSecureContext)).toBe(false);
     await page.getByRole("heading", { name: "Peerboard needs HTTPS at this address" }).waitFor();
-    expect(await page.getByRole("link", { name: `board.peerboard.test:${server.port}` }).getAttribute("href")).toBe(
-      `https://board.peerboard.test:${server.port}/`,
-    );
+    expect(
+      await page.getByRole("link", { name: `https://board.peerboard.test:${server.port}/` }).getAttribute("href"),
+    ).toBe(`https://board.peerboard.test:${server.port}/`);
     expect(await axeViolations(page)).toEqual([]);
     // The same server at a secure origin (loopback) starts the app as usual.
     const local = await (await browser.newContext()).newPage();
