@@ -11,7 +11,7 @@ export interface PeerRecord {
   publicKey: string;
   name?: string;
   lastSeen: number;
-  /** ECDH public key for end-to-end encryption, and the identity key's signature over it (issue 5). */
+  /** ECDH public key for end-to-end encryption, and the identity key's signature over it. */
   agreementKey?: string;
   agreementSignature?: string;
 }

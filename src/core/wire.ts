@@ -27,7 +27,7 @@ const HelloChallenge = v.strictObject({
   publicKey: v.pipe(Base64url(87), v.length(87)),
   nonce: v.pipe(Base64url(64), v.minLength(22)),
   name: v.optional(v.pipe(v.string(), v.maxLength(80))),
-  /** ECDH P-256 public key for end-to-end encryption (issue 5), signed by the identity key. */
+  /** ECDH P-256 public key for end-to-end encryption, signed by the identity key. */
   agreementKey: v.optional(v.pipe(Base64url(87), v.length(87))),
   agreementSignature: v.optional(v.pipe(Base64url(86), v.length(86))),
 });
@@ -49,7 +49,7 @@ const ListingRequest = v.strictObject({
   ids: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/))), v.minLength(1), v.maxLength(1000)),
 });
 
-/** End-to-end encrypted, signed payload between two users (deal steps and chat; issue 5). */
+/** End-to-end encrypted, signed payload between two users (deal steps and chat). */
 const MessageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
 
 const Sealed = v.strictObject({
@@ -86,8 +86,8 @@ const Ack = v.strictObject({ ...header("ACK"), ack: AckBody });
 export const MAX_RELAYED_CIPHERTEXT = 24 * 1024;
 
 /**
- * Sealed mail or its ACK handed to a third peer for a recipient its author is not connected to
- * (issue 5): one hop, author → relay → recipient. It carries what anyone needs to check it
+ * Sealed mail or its ACK handed to a third peer for a recipient its author is not connected to:
+ * one hop, author → relay → recipient. It carries what anyone needs to check it
  * without having met the author: the author's identity key (which must hash to its id) and, for
  * mail, the author's ECDH key signed by that identity key. The relay cannot read the body.
  */
@@ -136,7 +136,7 @@ const SyncRange = v.union([
   v.strictObject({ b: SyncBound, ids: v.pipe(v.array(SyncKey), v.maxLength(MAX_SYNC_ITEMS)) }),
 ]);
 
-/** One message of set reconciliation (issue 6): ranges with fingerprints or key lists. */
+/** One message of set reconciliation: ranges with fingerprints or key lists. */
 const Sync = v.strictObject({
   ...header("SYNC"),
   /** Which record set is being reconciled: listings keyed (updatedAt, id), profiles (updatedAt, peerId). */
@@ -151,7 +151,7 @@ export const MAX_PROFILE_REQUEST = 1000;
 /** Profiles per PROFILE_BROADCAST at most; the sender also keeps each frame under the byte cap. */
 export const MAX_PROFILES_PER_FRAME = 200;
 
-/** Ask for profiles by peer id, after reconciliation or an announcement says what we lack (issue 6). */
+/** Ask for profiles by peer id, after reconciliation or an announcement says what we lack. */
 const ProfileRequest = v.strictObject({
   ...header("PROFILE_REQUEST"),
   ids: v.pipe(v.array(PeerIdSchema), v.minLength(1), v.maxLength(MAX_PROFILE_REQUEST)),

@@ -106,7 +106,7 @@ function detail(
             textContent: listing.kind === "wanted" ? "The author's profile" : "The seller's profile",
           }),
         ),
-    // Deals (issue 5) put "Make an offer" here for other people's listings.
+    // Deals put "Make an offer" here for other people's listings.
     h(
       "div",
       { className: "listing-actions", "data-listing-id": listing.id },

@@ -55,7 +55,7 @@ export function listingArticle(
       " · ",
       h("time", { dateTime: posted.toISOString(), textContent: posted.toLocaleString() }),
     ),
-    // Issue 5: deals start here; the offer form lives at #/offer/<id> (offer-view.ts).
+    // Deals start here; the offer form lives at #/offer/<id> (offer-view.ts).
     own
       ? null
       : h("button", {

@@ -22,7 +22,7 @@ export const routes: Route[] = [
   { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, title: "Listing", mount: mountListingDetailView },
   { path: /^\/network$/, nav: { label: "Network", href: "#/network" }, title: "Network", mount: mountNetworkView },
   { path: /^\/identity$/, nav: { label: "Identity", href: "#/identity" }, title: "Identity", mount: mountIdentityView },
-  // Issue 5: deals and chat.
+  // Deals and chat.
   { path: /^\/deals$/, nav: { label: "Deals", href: "#/deals" }, title: "Deals", mount: mountDealsView },
   { path: /^\/messages$/, nav: { label: "Messages", href: "#/messages" }, title: "Messages", mount: mountMessagesView },
   {

@@ -1,4 +1,4 @@
-// Delivery and read receipts for sealed mail (issue 5): the recipient signs what became of a
+// Delivery and read receipts for sealed mail: the recipient signs what became of a
 // message, so its sender, and any relay on the way, can check who answered without trusting
 // whoever carried the receipt.
 

@@ -1,4 +1,4 @@
-// End-to-end encryption between two users (DESIGN.md §2, issue 5): ECDH P-256 → HKDF-SHA-256 →
+// End-to-end encryption between two users (DESIGN.md §2): ECDH P-256 → HKDF-SHA-256 →
 // AES-GCM with a fresh 96-bit nonce, then the author signs the envelope so a relay can check who
 // wrote it without being able to read it. WebCrypto only; runs in the hub and in Node.
 
