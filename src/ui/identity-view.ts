@@ -39,6 +39,14 @@ export function mountIdentityView(outlet: HTMLElement, context: ViewContext): vo
   const fileInput = h("input", { type: "file", accept: "application/json,.json" });
   const file = field("Identity file", fileInput);
   const filePassphrase = field("Passphrase for the file", h("input", { type: "password", autocomplete: "off" }));
+  const replaceBox = h("input", { type: "checkbox" });
+  const replace = field("Replace this browser's identity", replaceBox);
+  const exportFirst = h("button", {
+    type: "button",
+    className: "secondary",
+    textContent: "Export the current identity first",
+  });
+  exportFirst.addEventListener("click", () => passphrase.control.focus());
   const importDone = h("p", { className: "notice", role: "status" });
   const importButton = h("button", { type: "submit", textContent: "Import identity" });
   const importForm = h(
@@ -51,6 +59,13 @@ export function mountIdentityView(outlet: HTMLElement, context: ViewContext): vo
     }),
     file.wrapper,
     filePassphrase.wrapper,
+    h("p", {
+      textContent:
+        "The identity this browser has now is gone after the import unless you exported it: " +
+        "nobody can give it back to you.",
+    }),
+    exportFirst,
+    replace.wrapper,
     importButton,
     importDone,
   );
@@ -94,11 +109,17 @@ export function mountIdentityView(outlet: HTMLElement, context: ViewContext): vo
     event.preventDefault();
     setError(file, "");
     setError(filePassphrase, "");
+    setError(replace, "");
     importDone.textContent = "";
     const chosen = fileInput.files?.[0];
     if (!chosen) {
       setError(file, "Choose the identity file you exported.");
       fileInput.focus();
+      return;
+    }
+    if (!replaceBox.checked) {
+      setError(replace, "Tick this to replace the identity on this browser (export it first if you need it).");
+      replace.control.focus();
       return;
     }
     importButton.disabled = true;

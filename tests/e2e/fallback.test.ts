@@ -71,6 +71,7 @@ it("importing an identity restarts the fallback hub as that identity, in every t
     buffer: Buffer.from(fileText),
   });
   await host.getByLabel("Passphrase for the file").fill("violet tram at dawn");
+  await host.getByLabel("Replace this browser's identity").check();
   await host.getByRole("button", { name: "Import identity" }).click();
   for (const page of [host, follower]) {
     await page.getByLabel("Your peer id").filter({ hasText: sourceId }).waitFor({ timeout: 30_000 });

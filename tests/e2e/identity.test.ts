@@ -53,12 +53,22 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
   await laptop.getByRole("link", { name: "Identity" }).click();
   const file = { name: "backup.json", mimeType: "application/json", buffer: Buffer.from(fileText) };
   await laptop.getByLabel("Identity file").setInputFiles(file);
+  await laptop.getByLabel("Passphrase for the file").fill(PASSPHRASE);
+  // Nothing is replaced until the user says so, and the current identity can be saved first.
+  await laptop.getByRole("button", { name: "Import identity" }).click();
+  await laptop
+    .getByText("Tick this to replace the identity on this browser (export it first if you need it).")
+    .waitFor();
+  expect(await peerIdOf(laptop)).toBe(laptopId);
+  await laptop.getByRole("button", { name: "Export the current identity first" }).click();
+  expect(await laptop.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe("password");
+  await laptop.getByLabel("Replace this browser's identity").check();
+
   await laptop.getByLabel("Passphrase for the file").fill("wrong passphrase entirely");
   await laptop.getByRole("button", { name: "Import identity" }).click();
   await laptop.getByText("Wrong passphrase, or the file is damaged.").waitFor();
   expect(await peerIdOf(laptop)).toBe(laptopId);
 
-  await laptop.getByLabel("Identity file").setInputFiles(file);
   await laptop.getByLabel("Passphrase for the file").fill(PASSPHRASE);
   await laptop.getByRole("button", { name: "Import identity" }).click();
   await laptop.getByLabel("Your peer id").filter({ hasText: aliceId }).waitFor({ timeout: 20_000 });
