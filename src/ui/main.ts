@@ -9,6 +9,7 @@ import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
 import { mountStorageFooter } from "./storage-footer.ts";
+import { applyTheme } from "./theme.ts";
 import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
 import "./styles.css";
@@ -17,6 +18,7 @@ import "./styles.css";
 const SERVICE_WORKER_AFTER_PEER_MS = 1_000;
 /** …or this long after first paint anyway, for a tab that meets nobody. */
 const SERVICE_WORKER_DELAY_MS = 3_000;
+applyTheme();
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
 const app = root;

@@ -6,6 +6,25 @@ import { type Field, field, setError } from "./form.ts";
 import { reputationText } from "./person-view.ts";
 import { avatarImage } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
+import { chooseTheme, THEME_LABELS, type ThemeChoice, themeChoice } from "./theme.ts";
+
+/** The theme override: kept in this browser, applied at once. */
+function themeControl(): HTMLElement {
+  const select = h(
+    "select",
+    { name: "theme" },
+    ...(Object.entries(THEME_LABELS) as [ThemeChoice, string][]).map(([value, label]) =>
+      h("option", { value, textContent: label, selected: value === themeChoice() }),
+    ),
+  );
+  select.addEventListener("change", () => chooseTheme(select.value as ThemeChoice));
+  return h(
+    "section",
+    { "aria-label": "Appearance" },
+    h("h3", { textContent: "Appearance" }),
+    field("Theme", select).wrapper,
+  );
+}
 
 export async function mountProfileView(outlet: HTMLElement, context: ViewContext): Promise<void> {
   const { hub } = context;
@@ -47,6 +66,7 @@ export async function mountProfileView(outlet: HTMLElement, context: ViewContext
       standing,
       h("p", {}, h("a", { href: `#/people/${context.status.peerId}`, textContent: "See your profile as others do" })),
       form,
+      themeControl(),
     ),
   );
 
