@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { DataConnection, Peer as PeerType } from "peerjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startServer } from "../../server/server.js";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { registrationToken } from "../../src/core/session/registration.ts";
 import { installWebRtc, shutdownWebRtc } from "../../src/node/webrtc.ts";
 
 // Two Node peers with node-datachannel, through the real PeerServer on loopback, with the radio's
@@ -30,8 +32,11 @@ afterAll(async () => {
   if (dist) rmSync(dist, { recursive: true, force: true });
 });
 
-function register(id: string): Promise<PeerType> {
-  const peer = new Peer(id, {
+/** A Node peer with a real identity, registered with its proof of key as the product does. */
+async function register(): Promise<PeerType> {
+  const identity = await generateIdentity(Date.now());
+  const peer = new Peer(identity.peerId, {
+    token: await registrationToken(identity),
     host: "127.0.0.1",
     port: server.port,
     path: "/peerjs",
@@ -49,8 +54,7 @@ const opened = (channel: DataConnection) => new Promise<void>((resolve) => chann
 const nextData = (channel: DataConnection) => new Promise<unknown>((resolve) => channel.once("data", resolve));
 
 it("two Node peers open a channel through PeerServer, carry a frame both ways and close", async () => {
-  const suffix = `${process.pid}-${Date.now()}`;
-  const [alice, bob] = await Promise.all([register(`node-alice-${suffix}`), register(`node-bob-${suffix}`)]);
+  const [alice, bob] = await Promise.all([register(), register()]);
   try {
     const answered = new Promise<DataConnection>((resolve) => bob.once("connection", resolve));
     const dialled = alice.connect(bob.id, { reliable: true, serialization: "binary" });
