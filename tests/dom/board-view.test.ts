@@ -6,7 +6,7 @@ import { createListing } from "../../src/core/listings/draft.ts";
 import type { HubApi, HubStatus } from "../../src/shared/api.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
-import { ListingsDouble } from "./listings-double.ts";
+import { ListingsDouble, networkReport } from "./listings-double.ts";
 
 const unmounts: (() => void)[] = [];
 
@@ -37,22 +37,7 @@ class HubDouble extends ListingsDouble implements HubApi {
     return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
   }
   async network() {
-    return {
-      peers: [],
-      banned: [],
-      limits: {
-        maxFrameBytes: 65536,
-        framesPerSecond: 100,
-        burstFrames: 1000,
-        bytesPerSecond: 1048576,
-        burstBytes: 16777216,
-        disconnectScore: 20,
-        banScore: 200,
-        banMs: 600000,
-        maxPeers: 6,
-      },
-      unreachable: [],
-    };
+    return networkReport();
   }
   async connect(text: string) {
     this.connected.push(text);

@@ -20,7 +20,14 @@ import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { createProfile, type Profile, type ProfileDraft } from "../../src/core/profiles/profile.ts";
 import { SearchIndex } from "../../src/core/search/search-index.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
-import type { HubEvent, HubStatus, PostResult, ProfileResult, SearchResult } from "../../src/shared/api.ts";
+import type {
+  HubEvent,
+  HubStatus,
+  NetworkReport,
+  PostResult,
+  ProfileResult,
+  SearchResult,
+} from "../../src/shared/api.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
@@ -176,4 +183,24 @@ export class ListingsDouble {
     return { ok: false as const, field: "message", message: "not used in these tests" };
   }
   async markConversationRead() {}
+}
+
+/** A Network report with the hub's default limits, nobody connected or banned. */
+export function networkReport(unreachable: NetworkReport["unreachable"] = []): NetworkReport {
+  return {
+    peers: [],
+    banned: [],
+    limits: {
+      maxFrameBytes: 65536,
+      framesPerSecond: 100,
+      burstFrames: 1000,
+      bytesPerSecond: 1048576,
+      burstBytes: 16777216,
+      disconnectScore: 20,
+      banScore: 200,
+      banMs: 600000,
+      maxPeers: 6,
+    },
+    unreachable,
+  };
 }

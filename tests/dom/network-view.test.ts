@@ -4,7 +4,7 @@ import { afterEach, beforeAll, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
 import { mountNetworkView } from "../../src/ui/network-view.ts";
-import { ListingsDouble } from "./listings-double.ts";
+import { ListingsDouble, networkReport } from "./listings-double.ts";
 
 const unreachablePeer = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";
 const offlinePeer = "pb-bbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -15,22 +15,7 @@ class NetworkDouble extends ListingsDouble implements HubApi {
     return { ok: false as const, message: "offline" };
   }
   async network(): Promise<NetworkReport> {
-    return {
-      peers: [],
-      banned: [],
-      limits: {
-        maxFrameBytes: 65536,
-        framesPerSecond: 100,
-        burstFrames: 1000,
-        bytesPerSecond: 1048576,
-        burstBytes: 16777216,
-        disconnectScore: 20,
-        banScore: 200,
-        banMs: 600000,
-        maxPeers: 6,
-      },
-      unreachable: this.unreachable,
-    };
+    return networkReport(this.unreachable);
   }
   override async profileNames() {
     return { [unreachablePeer]: { name: "Alice" } };
