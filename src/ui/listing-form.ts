@@ -7,6 +7,7 @@ import type { PostResult } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 import { CATEGORY_LABELS } from "./labels.ts";
+import { photoPicker } from "./photo-picker.ts";
 
 export interface ListingForm {
   element: HTMLFormElement;
@@ -84,10 +85,8 @@ export function listingForm(config: { name: string; submitLabel: string; editing
       ),
     ),
   );
-  const photos = field(
-    config.editing ? "Replace photos" : "Photos",
-    h("input", { type: "file", name: "photos", multiple: true, accept: "image/*" }),
-  );
+  const picker = photoPicker(config.editing ? "Replace photos" : "Photos");
+  const photos = picker.field;
   const photoHint = h("p", {
     className: "hint",
     textContent: `Up to ${LIMITS.imagesMax}; they are shrunk to small thumbnails before anything is sent.`,
@@ -115,7 +114,7 @@ export function listingForm(config: { name: string; submitLabel: string; editing
     pricing.wrapper,
     h("div", { className: "row" }, price.wrapper, currency.wrapper),
     location.wrapper,
-    photos.wrapper,
+    picker.element,
     photoHint,
     lifetime.wrapper,
     submitButton,
@@ -129,7 +128,10 @@ export function listingForm(config: { name: string; submitLabel: string; editing
     currency.control.disabled = !amount;
   };
   pricing.control.addEventListener("change", syncPricing);
-  element.addEventListener("reset", () => setTimeout(syncPricing, 0));
+  element.addEventListener("reset", () => {
+    picker.clear();
+    setTimeout(syncPricing, 0);
+  });
 
   const draft = (): ListingDraft => ({
     kind: kind.control.value as ListingDraft["kind"],
@@ -141,7 +143,7 @@ export function listingForm(config: { name: string; submitLabel: string; editing
     currency: currency.control.value,
     location: location.control.value,
     lifetimeDays: lifetime.control.value,
-    photos: [...((photos.control as HTMLInputElement).files ?? [])],
+    photos: picker.photos(),
   });
 
   return {

@@ -28,6 +28,7 @@ it("photos are shrunk to thumbnails, reach the other browser and show there; a t
   await alice.getByRole("button", { name: "Post" }).click();
   await alice.getByText('"notes.txt" is not an image.').waitFor();
   expect(await alice.getByRole("article").count()).toBe(1);
+  await alice.getByRole("button", { name: "Remove notes.txt" }).click();
   // A photo over 25 MB is refused before the hub tries to decode it.
   await alice
     .getByLabel("Photos")
@@ -35,11 +36,21 @@ it("photos are shrunk to thumbnails, reach the other browser and show there; a t
   await alice.getByRole("button", { name: "Post" }).click();
   await alice.getByText('"huge.png" is too large to make a thumbnail from (over 25 MB).').waitFor();
   expect(await alice.getByRole("article").count()).toBe(1);
+  await alice.getByRole("button", { name: "Remove huge.png" }).click();
 
-  await alice.getByLabel("Photos").setInputFiles([
-    { name: "front.png", mimeType: "image/png", buffer: png(1600, 1200) },
-    { name: "side.png", mimeType: "image/png", buffer: png(500, 800) },
-  ]);
+  // Picked one at a time, previewed, and put in order: the side view is moved behind the front.
+  await alice.getByLabel("Photos").setInputFiles([{ name: "side.png", mimeType: "image/png", buffer: png(500, 800) }]);
+  await alice
+    .getByLabel("Photos")
+    .setInputFiles([{ name: "front.png", mimeType: "image/png", buffer: png(1600, 1200) }]);
+  const previews = alice.getByRole("list", { name: "Photo previews" }).getByRole("img");
+  await expect
+    .poll(() => previews.evaluateAll((images) => images.map((i) => i.getAttribute("alt"))))
+    .toEqual(["Photo 1: side.png", "Photo 2: front.png"]);
+  await alice.getByRole("button", { name: "Move later side.png" }).click();
+  await expect
+    .poll(() => previews.evaluateAll((images) => images.map((i) => i.getAttribute("alt"))))
+    .toEqual(["Photo 1: front.png", "Photo 2: side.png"]);
   await alice.getByRole("button", { name: "Post" }).click();
   await listingHeading(alice, "Armchair").waitFor();
 
