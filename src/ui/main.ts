@@ -5,6 +5,7 @@
 import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
 import { showNeedsHttps } from "./insecure.ts";
+import { offerInstall } from "./install.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
@@ -19,6 +20,8 @@ const SERVICE_WORKER_AFTER_PEER_MS = 1_000;
 /** …or this long after first paint anyway, for a tab that meets nobody. */
 const SERVICE_WORKER_DELAY_MS = 3_000;
 applyTheme();
+const installSlot = document.getElementById("install");
+if (installSlot) offerInstall(installSlot);
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
 const app = root;
