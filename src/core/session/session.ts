@@ -4,12 +4,16 @@
 
 import type { Identity, PeerId } from "../crypto.ts";
 import { type AgreementCard, agreementCard, checkAgreementCard } from "../mail/seal.ts";
-import type { Clock, Link, Logger, TimerId } from "../ports.ts";
+import type { Clock, Link, Logger } from "../ports.ts";
 import type { PeerRecord, Store } from "../store.ts";
-import { type Frame, type FrameOf, type FrameType, frame, frameSize, parseFrame } from "../wire.ts";
+import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
+import { peerListFrame } from "./peer-list.ts";
+import type { ConnectedPeer, PeerSession } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
+
+export type { ConnectedPeer, PeerStage } from "./peer-session.ts";
 
 export interface SessionOptions {
   identity: Identity;
@@ -25,38 +29,6 @@ export interface SessionOptions {
    * (it stays stored, hidden, so unblocking restores it).
    */
   blocked?: (peer: PeerId) => boolean;
-}
-
-export type PeerStage = "handshake" | "ready";
-
-export interface ConnectedPeer {
-  id: PeerId;
-  stage: PeerStage;
-  name?: string;
-  since: number;
-  framesIn: number;
-  bytesIn: number;
-  bytesOut: number;
-  /** Misbehaviour score in this session (see policy.ts). */
-  score: number;
-}
-
-interface PeerSession {
-  peer: PeerId;
-  since: number;
-  myNonce: string;
-  theirKey?: string;
-  theirName?: string;
-  /** Their ECDH key for end-to-end encryption, when their HELLO carried a valid signed one. */
-  theirCard?: AgreementCard;
-  /** We checked their proof: they hold the key for their id. */
-  verified: boolean;
-  /** Frames of one peer are handled strictly in order, one at a time. */
-  queue: Promise<void>;
-  framesIn: number;
-  bytesIn: number;
-  bytesOut: number;
-  timer: TimerId;
 }
 
 export class Session implements SessionHost {
@@ -288,17 +260,8 @@ export class Session implements SessionHost {
       ...(session.theirName ? { name: session.theirName } : {}),
       ...(session.theirCard ?? {}),
     });
-    await this.sendPeerList(peer);
+    this.transmit(peer, await peerListFrame(this.store, peer));
     for (const extension of this.extensions) await extension.onReady?.(peer);
-  }
-
-  private async sendPeerList(peer: PeerId): Promise<void> {
-    const known = (await this.store.listPeers())
-      .filter((p) => p.id !== peer)
-      .sort((a, b) => b.lastSeen - a.lastSeen)
-      .slice(0, 100)
-      .map((p) => ({ id: p.id, lastSeen: p.lastSeen }));
-    this.transmit(peer, frame({ type: "PEER_LIST", peers: known }));
   }
 
   private emitPeers(): void {

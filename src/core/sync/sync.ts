@@ -10,6 +10,7 @@ import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame, FrameOf } from "../wire.ts";
 import { frame } from "../wire.ts";
+import { PENDING_TTL_MS, PendingFetches } from "./pending-fetches.ts";
 import {
   type Bound,
   hashKey,
@@ -30,23 +31,8 @@ export interface SyncProgress {
   total: number;
 }
 
-/**
- * A requested record that has not come by then is asked of another peer that announced it, or
- * forgotten, so a peer that announces keys it never delivers cannot stop us fetching a record,
- * nor leave progress hanging.
- */
-const PENDING_TTL_MS = 60_000;
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
-
-interface Pending {
-  /** The peer asked. */
-  peer: PeerId;
-  updatedAt: number;
-  until: number;
-  /** Peers that announced this version: asked next if `peer` fails us, and not told of it. */
-  holders: Set<PeerId>;
-}
 
 interface SetState {
   readonly records: RecordSet;
@@ -57,8 +43,8 @@ interface SetState {
   loading?: Promise<Map<string, RecordKey>>;
   /** Records stored while `loading` ran, which its read may have missed. */
   early: RecordKey[];
-  /** Ids asked for and not yet arrived: one record is fetched once, from one peer. */
-  readonly pending: Map<string, Pending>;
+  /** Ids asked for and not yet arrived. */
+  readonly pending: PendingFetches;
 }
 
 export class SyncExtension implements ProtocolExtension {
@@ -76,7 +62,7 @@ export class SyncExtension implements ProtocolExtension {
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
-    this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new Map() });
+    this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new PendingFetches() });
   }
 
   /** Progress of the listings requested so far; resets once all have arrived or were given up. */
@@ -165,7 +151,7 @@ export class SyncExtension implements ProtocolExtension {
     // What this peer still owed us will not come: ask another that announced it.
     for (const state of this.sets.values()) {
       state.sessions.delete(peer);
-      this.reassign(state, (entry) => entry.peer === peer, peer);
+      this.reassign(state, peer);
     }
     this.settle();
   }
@@ -211,18 +197,14 @@ export class SyncExtension implements ProtocolExtension {
     if (!need.length) return;
     const known = await this.known(state);
     this.expire();
-    const until = this.clock.now() + PENDING_TTL_MS;
+    const now = this.clock.now();
     const ids: string[] = [];
     for (const [updatedAt, id] of need) {
       // An older copy than ours is not worth the bytes; one already on its way, not twice.
       if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
-      const entry = state.pending.get(id);
-      if (entry && entry.updatedAt >= updatedAt) {
-        if (entry.updatedAt === updatedAt) entry.holders.add(peer);
-        continue;
-      }
-      if (!entry && state.records.progress) this.progress.total++;
-      state.pending.set(id, { peer, updatedAt, until, holders: new Set([peer]) });
+      const wanted = state.pending.want(peer, id, updatedAt, now);
+      if (!wanted) continue;
+      if (wanted === "new" && state.records.progress) this.progress.total++;
       ids.push(id);
     }
     if (!ids.length) return;
@@ -235,39 +217,22 @@ export class SyncExtension implements ProtocolExtension {
   private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
     if (state.known) remember(state.known, record);
     else state.early.push(record);
-    const entry = state.pending.get(record.id);
-    if (!entry || entry.updatedAt > record.updatedAt) return undefined;
-    state.pending.delete(record.id);
-    if (state.records.progress) {
+    const holders = state.pending.arrived(record.id, record.updatedAt);
+    if (holders && state.records.progress) {
       this.progress.received++;
       this.emitProgress();
     }
-    return entry.holders;
+    return holders;
   }
 
   private expire(): void {
-    const now = this.clock.now();
-    for (const state of this.sets.values()) this.reassign(state, (entry) => entry.until <= now);
+    for (const state of this.sets.values()) this.reassign(state);
     this.settle();
   }
 
-  /** Pending records matching `failed` are asked of another announcer still connected, or given up. */
-  private reassign(state: SetState, failed: (entry: Pending) => boolean, gone?: PeerId): void {
-    const ready = new Set(this.host.readyPeers());
-    const retry = new Map<PeerId, string[]>();
-    for (const [id, entry] of state.pending) {
-      if (gone) entry.holders.delete(gone);
-      if (!failed(entry)) continue;
-      entry.holders.delete(entry.peer);
-      const next = [...entry.holders].find((peer) => ready.has(peer));
-      if (!next) {
-        state.pending.delete(id);
-        continue;
-      }
-      entry.peer = next;
-      entry.until = this.clock.now() + PENDING_TTL_MS;
-      retry.set(next, [...(retry.get(next) ?? []), id]);
-    }
+  /** Pending records that timed out, or that `gone` owed us, go to another announcer or are given up. */
+  private reassign(state: SetState, gone?: PeerId): void {
+    const retry = state.pending.reassign(new Set(this.host.readyPeers()), this.clock.now(), gone);
     for (const [peer, ids] of retry) state.records.request(peer, ids);
     if (retry.size) this.clock.setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
   }
