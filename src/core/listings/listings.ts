@@ -100,11 +100,13 @@ export class Listings implements ProtocolExtension {
 
   private async answer(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
     const found: Listing[] = [];
-    for (const id of request.ids) {
+    // An id asked twice is answered once.
+    for (const id of new Set(request.ids)) {
       const listing = await this.options.store.getListing(id);
       if (listing && !this.options.host.isBlocked(listing.author)) found.push(listing);
     }
-    this.sendBatches(from, found);
+    for (const batch of batchListings(found))
+      if (!this.options.host.answer(from, frame({ type: "LISTING_BROADCAST", listings: batch }))) return;
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {

@@ -184,23 +184,26 @@ export class Profiles implements ProtocolExtension {
   /** Answers a PROFILE_REQUEST with what we hold, except profiles of blocked peers. */
   private async serve(from: PeerId, request: FrameOf<"PROFILE_REQUEST">): Promise<void> {
     const found: Profile[] = [];
-    for (const id of request.ids) {
+    // An id asked twice is answered once.
+    for (const id of new Set(request.ids)) {
       const profile = await this.store.getProfile(id);
       if (profile && !this.host.isBlocked(profile.peerId)) found.push(profile);
     }
+    const batches: Profile[][] = [];
     let batch: Profile[] = [];
     let bytes = 0;
     for (const profile of found) {
       const size = frameSize(profile) + 1;
       if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
-        this.host.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+        batches.push(batch);
         batch = [];
         bytes = 0;
       }
       batch.push(profile);
       bytes += size;
     }
-    if (batch.length) this.host.send(from, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+    if (batch.length) batches.push(batch);
+    for (const profiles of batches) if (!this.host.answer(from, frame({ type: "PROFILE_BROADCAST", profiles }))) return;
   }
 
   /**

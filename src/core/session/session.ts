@@ -7,6 +7,7 @@ import { type AgreementCard, agreementCard, checkAgreementCard } from "../mail/s
 import type { Clock, Link, Logger } from "../ports.ts";
 import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
+import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
@@ -24,6 +25,8 @@ export interface SessionOptions {
   /** A peer that has not proved its identity by then is dropped. */
   helloTimeoutMs?: number;
   policy?: Partial<PolicySettings>;
+  /** Bytes of answers per peer (answer-budget.ts); DEFAULT_ANSWER_BUDGET unless a test says otherwise. */
+  answerBudget?: Partial<AnswerBudgetSettings>;
   /**
    * Peers the user blocked: we do not talk to them, and we stop relaying what they wrote
    * (it stays stored, hidden, so unblocking restores it).
@@ -33,6 +36,7 @@ export interface SessionOptions {
 
 export class Session implements SessionHost {
   readonly policy: Policy;
+  readonly answers: AnswerBudget;
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly peerListeners = new Set<() => void>();
   private readonly hintListeners = new Set<(peers: PeerId[]) => void>();
@@ -61,6 +65,7 @@ export class Session implements SessionHost {
       options.policy,
       () => this.clock.now(),
     );
+    this.answers = new AnswerBudget(() => this.clock.now(), options.answerBudget);
     this.card = agreementCard(this.identity);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
@@ -82,6 +87,19 @@ export class Session implements SessionHost {
   /** Sends to a peer that has completed HELLO; frames to anyone else are dropped. */
   send(peer: PeerId, outgoing: Frame): void {
     if (this.sessions.get(peer)?.verified) this.transmit(peer, outgoing);
+  }
+
+  answer(peer: PeerId, ...frames: Frame[]): boolean {
+    if (!this.sessions.get(peer)?.verified) return false;
+    if (
+      !this.answers.spend(
+        peer,
+        frames.reduce((n, f) => n + frameSize(f), 0),
+      )
+    )
+      return false;
+    for (const outgoing of frames) this.transmit(peer, outgoing);
+    return true;
   }
 
   /** Peers that have completed HELLO. */

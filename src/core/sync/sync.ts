@@ -100,7 +100,8 @@ export class SyncExtension implements ProtocolExtension {
       this.host.strike(peer, "malformed");
       return;
     }
-    for (const message of step.replies) this.sendMessage(peer, incoming.set, message);
+    // Replies come out of the peer's answer budget: a range listing no keys asks for all of ours.
+    for (const message of step.replies) if (!this.host.answer(peer, this.syncFrame(incoming.set, message))) break;
     await this.request(state, peer, step.need);
   }
 
@@ -251,6 +252,10 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
+    this.host.send(peer, this.syncFrame(set, message));
+  }
+
+  private syncFrame(set: SetName, message: SyncMessage): Frame {
     const body: Omit<FrameOf<"SYNC">, "v" | "id"> = {
       type: "SYNC",
       set,
@@ -258,7 +263,7 @@ export class SyncExtension implements ProtocolExtension {
       ranges: message.ranges.map(range),
       ...(message.have ? { have: message.have.map(bound) } : {}),
     };
-    this.host.send(peer, frame(body));
+    return frame(body);
   }
 }
 
