@@ -6,6 +6,7 @@
 // baseline.
 
 import type { PeerId } from "../crypto.ts";
+import { LIMITS } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame, FrameOf } from "../wire.ts";
@@ -63,6 +64,13 @@ export class SyncExtension implements ProtocolExtension {
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
     this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new PendingFetches() });
+  }
+
+  /** Records of a set (or of all) asked for and not arrived yet; bounded per peer (pending-fetches.ts). */
+  outstanding(set?: SetName): number {
+    let count = 0;
+    for (const [name, state] of this.sets) if (!set || name === set) count += state.pending.size;
+    return count;
   }
 
   /** Progress of the listings requested so far; resets once all have arrived or were given up. */
@@ -201,11 +209,13 @@ export class SyncExtension implements ProtocolExtension {
     const now = this.clock.now();
     const ids: string[] = [];
     for (const [updatedAt, id] of need) {
+      // No honest peer holds a record dated past the skew (verify refuses them): such a key is
+      // made up, and would otherwise look newer than every real version.
+      if (updatedAt > now + LIMITS.clockSkewMs) continue;
       // An older copy than ours is not worth the bytes; one already on its way, not twice.
       if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
-      const wanted = state.pending.want(peer, id, updatedAt, now);
-      if (!wanted) continue;
-      if (wanted === "new" && state.records.progress) this.progress.total++;
+      if (!state.pending.want(peer, id, updatedAt, now)) continue;
+      if (state.records.progress) this.progress.total++;
       ids.push(id);
     }
     if (!ids.length) return;
@@ -218,12 +228,12 @@ export class SyncExtension implements ProtocolExtension {
   private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
     if (state.known) remember(state.known, record);
     else state.early.push(record);
-    const holders = state.pending.arrived(record.id, record.updatedAt);
-    if (holders && state.records.progress) {
-      this.progress.received++;
+    const arrived = state.pending.arrived(record.id, record.updatedAt);
+    if (arrived && state.records.progress) {
+      this.progress.received += arrived.settled;
       this.emitProgress();
     }
-    return holders;
+    return arrived?.holders;
   }
 
   private expire(): void {
