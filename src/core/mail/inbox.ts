@@ -28,7 +28,7 @@ export interface InboxOptions {
 
 export class Inbox {
   private readonly handlers = new Map<OutboxKind, MailHandler>();
-  /** Mail for one msgId is handled one copy at a time: a direct and a relayed copy may race. */
+  /** Mail for one author and msgId is handled one copy at a time: a direct and a relayed copy may race. */
   private readonly handling = new Map<string, Promise<void>>();
 
   constructor(private readonly options: InboxOptions) {}
@@ -95,10 +95,11 @@ export class Inbox {
     }
     opened?.();
     const author = sealed.from;
-    await this.once(sealed.msgId, async () => {
+    // Ids are the sender's choice and relays see them: only the same author's copy is a replay.
+    await this.once(`${author}\n${sealed.msgId}`, async () => {
       // A replay (or a resend whose ACK was lost, or a second copy by another path) is answered
       // again but changes nothing.
-      if (await store.wasSeen(sealed.msgId)) return this.answer(author, sealed.msgId, "delivered", via);
+      if (await store.wasSeen(author, sealed.msgId)) return this.answer(author, sealed.msgId, "delivered", via);
       let status: AckStatus = "delivered";
       try {
         await this.handlers.get(kind)?.(author, body, sealed.msgId);
@@ -109,18 +110,18 @@ export class Inbox {
         status = "refused";
       }
       // Marked only once its effects are stored: a crash in between means a retry, not a loss.
-      await store.markSeen(sealed.msgId);
+      await store.markSeen(author, sealed.msgId);
       await this.answer(author, sealed.msgId, status, via);
     });
   }
 
-  /** Runs `fn` after any other handling of the same message id has finished. */
-  private once(msgId: string, fn: () => Promise<void>): Promise<void> {
-    const next = (this.handling.get(msgId) ?? Promise.resolve()).then(fn);
+  /** Runs `fn` after any other handling of the same message (author and id) has finished. */
+  private once(key: string, fn: () => Promise<void>): Promise<void> {
+    const next = (this.handling.get(key) ?? Promise.resolve()).then(fn);
     const settled = next.catch(() => undefined);
-    this.handling.set(msgId, settled);
+    this.handling.set(key, settled);
     void settled.then(() => {
-      if (this.handling.get(msgId) === settled) this.handling.delete(msgId);
+      if (this.handling.get(key) === settled) this.handling.delete(key);
     });
     return next;
   }

@@ -12,7 +12,16 @@ import type { MailStore, OutboxEntry, OutboxKind } from "./mail-store.ts";
 import type { RelayHandoff } from "./relay-handoff.ts";
 import { seal } from "./seal.ts";
 
-export type AckListener = (entry: OutboxEntry | undefined, msgId: string, status: AckStatus) => Promise<void> | void;
+/**
+ * Hears a checked receipt: `entry` is the outbox entry it retired (only its recipient can), `from`
+ * who signed it. Listeners must accept a status only from the message's counterparty.
+ */
+export type AckListener = (
+  entry: OutboxEntry | undefined,
+  msgId: string,
+  status: AckStatus,
+  from: PeerId,
+) => Promise<void> | void;
 
 /** Profiles arriving within this long are looked up against the outbox together. */
 const KEYS_BATCH_MS = 100;
@@ -132,9 +141,10 @@ export class Outbox {
     // Only the recipient can retire an entry: an ACK from anyone else leaves it waiting.
     const entry = waiting?.to === ack.from ? await store.dequeue(ack.msgId) : undefined;
     this.sentThisSession.get(ack.from)?.delete(ack.msgId);
-    handoff.retired(ack.msgId);
+    // Someone else's receipt for our message does not stop relays carrying it.
+    if (!waiting || entry) handoff.retired(ack.msgId);
     if (!entry && ack.status === "delivered") return;
-    for (const fn of this.ackListeners) await fn(entry, ack.msgId, ack.status);
+    for (const fn of this.ackListeners) await fn(entry, ack.msgId, ack.status, ack.from);
   }
 
   /** Sends `only` these entries, or everything waiting for `peer`; `again` repeats sent ones. */
