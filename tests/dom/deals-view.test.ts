@@ -48,7 +48,7 @@ class MailDouble implements Partial<HubApi> {
     this.read.push(id);
   }
   async reputation() {
-    return { asBuyer: 0, asSeller: 0 };
+    return { asBuyer: 0, asSeller: 0, people: 0 };
   }
   settings: DealSettings = { ...DEFAULT_DEAL_SETTINGS };
   async dealSettings() {
