@@ -98,7 +98,14 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     ...(options.answerBudget ? { answerBudget: options.answerBudget } : {}),
   });
   const sync = options.syncMode === "send-all" ? undefined : new SyncExtension(session, clock);
-  const listings = new Listings({ identity, store, host: session, clock, ...(sync ? { sync } : {}) });
+  const listings = new Listings({
+    identity,
+    store,
+    host: session,
+    clock,
+    evicted: (ids) => afterPrune(ids),
+    ...(sync ? { sync } : {}),
+  });
   if (sync) session.use(sync);
   session.use(listings);
   capConnections(link, () => session.connectedPeers().map((p) => p.id), options.maxConnections);
