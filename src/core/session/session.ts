@@ -39,7 +39,7 @@ export class Session implements SessionHost {
   readonly answers: AnswerBudget;
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly peerListeners = new Set<() => void>();
-  private readonly hintListeners = new Set<(peers: PeerId[]) => void>();
+  private readonly hintListeners = new Set<(peers: PeerId[], from: PeerId) => void>();
   private readonly identity: Identity;
   private readonly store: Store;
   private readonly link: Link;
@@ -127,8 +127,8 @@ export class Session implements SessionHost {
     return () => this.peerListeners.delete(fn);
   }
 
-  /** Peer ids learnt from others (PEER_LIST), for the dialer to consider. */
-  onPeerHints(fn: (peers: PeerId[]) => void): () => void {
+  /** Peer ids learnt from others (PEER_LIST), with who said so, for the dialer to consider. */
+  onPeerHints(fn: (peers: PeerId[], from: PeerId) => void): () => void {
     this.hintListeners.add(fn);
     return () => this.hintListeners.delete(fn);
   }
@@ -236,7 +236,10 @@ export class Session implements SessionHost {
       return;
     }
     if (frame.type === "PEER_LIST")
-      return this.emitHints(frame.peers.map((p) => p.id).filter((id) => id !== this.identity.peerId));
+      return this.emitHints(
+        frame.peers.map((p) => p.id).filter((id) => id !== this.identity.peerId),
+        session.peer,
+      );
     // A valid frame no feature of this version handles (a newer peer's) is ignored, not punished.
     return this.handlers.get(frame.type)?.onFrame?.(session.peer, frame);
   }
@@ -286,8 +289,8 @@ export class Session implements SessionHost {
     for (const fn of this.peerListeners) fn();
   }
 
-  private emitHints(peers: PeerId[]): void {
-    if (peers.length) for (const fn of this.hintListeners) fn(peers);
+  private emitHints(peers: PeerId[], from: PeerId): void {
+    if (peers.length) for (const fn of this.hintListeners) fn(peers, from);
   }
 }
 
