@@ -83,4 +83,25 @@ describe("sync against a hostile peer", () => {
     await connect(network, hub, alice);
     await vi.waitFor(async () => expect(await hub.store.getListing(listing.id)).toEqual(listing), WAIT);
   });
+
+  it("the key-hash cache holds the keys of the current set only, not every version ever seen", async () => {
+    const network = new MemoryNetwork();
+    const alice = await node(network);
+    const hub = await node(network);
+    const first = await node(network);
+    const second = await node(network);
+    const posted = [];
+    for (let i = 0; i < 20; i++) posted.push(await post(alice, draft({ title: `Lamp ${i}` })));
+    await connect(network, hub, alice);
+    await vi.waitFor(async () => expect(await hub.store.listListings()).toHaveLength(20), WAIT);
+    await connect(network, hub, first);
+    // Every listing is edited: twenty keys replace twenty others.
+    for (const listing of posted) await alice.actions.edit(listing.id, draft({ title: `${listing.title}, brass` }));
+    await vi.waitFor(async () => {
+      const titles = (await hub.store.listListings()).map((l) => l.title);
+      expect(titles.every((t) => t.endsWith("brass"))).toBe(true);
+    }, WAIT);
+    await connect(network, hub, second);
+    expect(hub.sync?.cachedHashes("listings")).toBe(20);
+  });
 });

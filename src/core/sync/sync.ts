@@ -42,6 +42,8 @@ interface SetState {
   /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
   known?: Map<string, RecordKey>;
   loading?: Promise<Map<string, RecordKey>>;
+  /** SHA-256 of the keys of the last snapshot, reused by the next; only those, so it stays bounded. */
+  hashes: Map<string, Uint8Array>;
   /** Records stored while `loading` ran, which its read may have missed. */
   early: RecordKey[];
   /** Ids asked for and not yet arrived. */
@@ -51,7 +53,6 @@ interface SetState {
 export class SyncExtension implements ProtocolExtension {
   readonly types = ["SYNC"] as const;
   private readonly sets = new Map<SetName, SetState>();
-  private readonly hashes = new Map<string, Uint8Array>();
   private progress: SyncProgress = { received: 0, total: 0 };
   private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
 
@@ -63,7 +64,18 @@ export class SyncExtension implements ProtocolExtension {
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
-    this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new PendingFetches() });
+    this.sets.set(records.name, {
+      records,
+      sessions: new Map(),
+      early: [],
+      pending: new PendingFetches(),
+      hashes: new Map(),
+    });
+  }
+
+  /** Key hashes cached for a set: those of its last snapshot, no more. */
+  cachedHashes(set: SetName): number {
+    return this.sets.get(set)?.hashes.size ?? 0;
   }
 
   /** Records of a set (or of all) asked for and not arrived yet; bounded per peer (pending-fetches.ts). */
@@ -176,17 +188,17 @@ export class SyncExtension implements ProtocolExtension {
 
   private async snapshot(state: SetState): Promise<SyncSet> {
     const items: SyncItem[] = [];
+    const hashes = new Map<string, Uint8Array>();
     for (const { id, updatedAt, author } of (await this.known(state)).values()) {
       // What we would not serve must not look like something we hold.
       if (this.host.isBlocked(author)) continue;
       const text = `${updatedAt}:${id}`;
-      let hash = this.hashes.get(text);
-      if (!hash) {
-        hash = await hashKey([updatedAt, id]);
-        this.hashes.set(text, hash);
-      }
+      const hash = state.hashes.get(text) ?? (await hashKey([updatedAt, id]));
+      hashes.set(text, hash);
       items.push({ key: [updatedAt, id], hash });
     }
+    // Versions since replaced are not carried over: the cache holds what the set holds.
+    state.hashes = hashes;
     return SyncSet.fromItems(items);
   }
 
