@@ -39,6 +39,11 @@ interface SetState {
   readonly records: RecordSet;
   /** Our records at the start of each peer's exchange: both sides must compare one fixed set. */
   readonly sessions: Map<PeerId, Promise<SyncSet>>;
+  /**
+   * Keys already listed to each peer in a reply's `have` during its exchange: the snapshot is
+   * fixed, so listing one again tells it nothing (and a range of no keys, repeated, asks for all).
+   */
+  readonly told: Map<PeerId, Set<string>>;
   /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
   known?: Map<string, RecordKey>;
   loading?: Promise<Map<string, RecordKey>>;
@@ -67,6 +72,7 @@ export class SyncExtension implements ProtocolExtension {
     this.sets.set(records.name, {
       records,
       sessions: new Map(),
+      told: new Map(),
       early: [],
       pending: new PendingFetches(),
       hashes: new Map(),
@@ -120,8 +126,15 @@ export class SyncExtension implements ProtocolExtension {
       this.host.strike(peer, "malformed");
       return;
     }
-    // Replies come out of the peer's answer budget: a range listing no keys asks for all of ours.
-    for (const message of step.replies) if (!this.host.answer(peer, this.syncFrame(incoming.set, message))) break;
+    // Replies come out of the peer's answer budget, and list a key once per exchange.
+    const told = state.told.get(peer) ?? new Set<string>();
+    state.told.set(peer, told);
+    for (const message of step.replies) {
+      const have = message.have?.filter((key) => !told.has(`${key[0]}:${key[1]}`));
+      if (!message.ranges.length && !have?.length) continue;
+      if (!this.host.answer(peer, this.syncFrame(incoming.set, { ...message, ...(have ? { have } : {}) }))) break;
+      for (const key of have ?? []) told.add(`${key[0]}:${key[1]}`);
+    }
     await this.request(state, peer, step.need);
   }
 
@@ -172,6 +185,7 @@ export class SyncExtension implements ProtocolExtension {
     // What this peer still owed us will not come: ask another that announced it.
     for (const state of this.sets.values()) {
       state.sessions.delete(peer);
+      state.told.delete(peer);
       this.reassign(state, peer);
     }
     this.settle();
