@@ -170,7 +170,8 @@ export interface PeerApi {
   respondToDeal(dealId: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>>;
   markDealRead(dealId: string): Promise<void>;
   /** Completed deals in this user's signed profile, each countersigned (what others see). */
-  reputation(): Promise<{ asBuyer: number; asSeller: number }>;
+  /** Whom our receipts show we dealt with (receipt.ts: people, not deals). */
+  reputation(): Promise<{ asBuyer: number; asSeller: number; people: number }>;
   dealSettings(): Promise<DealSettings>;
   saveDealSettings(settings: DealSettings): Promise<DealSettings>;
   /** Every chat message, oldest first. */

@@ -111,7 +111,14 @@ export async function importIdentity(fileText: string, passphrase: string): Prom
     // AES-GCM cannot tell a wrong passphrase from a damaged file.
     throw new BackupError("Wrong passphrase, or the file is damaged.");
   }
-  const secret = v.safeParse(SecretSchema, JSON.parse(new TextDecoder().decode(plain)));
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    // It opened with this passphrase, so whoever made it knew it: damaged, or not ours.
+    throw new BackupError("This identity file is damaged.");
+  }
+  const secret = v.safeParse(SecretSchema, body);
   if (!secret.success) throw new BackupError("This identity file is damaged.");
   const identity = await restoreKeys(peerId, secret.output).catch(() => undefined);
   if (!identity) throw new BackupError("This identity file is damaged.");

@@ -167,7 +167,7 @@ export function createPeerApi(
     respondToDeal: (dealId, action, input) => mailAction(() => deals.respond(dealId, action, input)),
     markDealRead: (dealId) => deals.markRead(dealId),
     // What others see: the receipts in our signed profile, kept across an identity import too.
-    reputation: async () => countReceipts((await profiles.mine())?.completed),
+    reputation: async () => countReceipts(identity.peerId, (await profiles.mine())?.completed),
     dealSettings: async () => parts.dealSettings.get(),
     saveDealSettings: (settings) => parts.dealSettings.save(settings),
     messages: () => chat.list(),

@@ -67,7 +67,11 @@ export function startPeerLoops(parts: PeerParts, options: LoopOptions): () => vo
   link.onPeer((peer, up) => dialer.peerChanged(peer, up));
   link.onDialFailed((peer, reason) => dialer.dialFailed(peer, reason));
   session.onPeersChanged(statusChanged);
-  session.onPeerHints((peers) => dialer.addCandidates(peers));
+  session.onPeerHints((peers, from) => dialer.addHints(from, peers));
+  // A peer that proved its id is one to try first next time.
+  session.onPeersChanged(() => {
+    for (const peer of session.readyPeers()) dialer.met(peer);
+  });
   forwardSyncProgress(parts, emit, later);
 
   if (options.background) {

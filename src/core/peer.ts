@@ -20,6 +20,7 @@ import type { Ports } from "./ports.ts";
 import { Profiles } from "./profiles/profiles.ts";
 import { scopedClock } from "./scoped-clock.ts";
 import { Search } from "./search/search.ts";
+import type { AnswerBudgetSettings } from "./session/answer-budget.ts";
 import { capConnections } from "./session/connection-cap.ts";
 import { Dialer } from "./session/dialer.ts";
 import { Session } from "./session/session.ts";
@@ -34,6 +35,8 @@ export interface PeerOptions {
    */
   syncMode?: "reconcile" | "send-all";
   policy?: Partial<PolicySettings>;
+  /** Bytes of answers a peer can ask of us (answer-budget.ts). */
+  answerBudget?: Partial<AnswerBudgetSettings>;
   helloTimeoutMs?: number;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
   /** Peers the dialer keeps (6). */
@@ -92,9 +95,17 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     blocked: isBlocked,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.helloTimeoutMs ? { helloTimeoutMs: options.helloTimeoutMs } : {}),
+    ...(options.answerBudget ? { answerBudget: options.answerBudget } : {}),
   });
   const sync = options.syncMode === "send-all" ? undefined : new SyncExtension(session, clock);
-  const listings = new Listings({ identity, store, host: session, clock, ...(sync ? { sync } : {}) });
+  const listings = new Listings({
+    identity,
+    store,
+    host: session,
+    clock,
+    evicted: (ids) => afterPrune(ids),
+    ...(sync ? { sync } : {}),
+  });
   if (sync) session.use(sync);
   session.use(listings);
   capConnections(link, () => session.connectedPeers().map((p) => p.id), options.maxConnections);

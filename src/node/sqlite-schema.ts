@@ -74,6 +74,33 @@ const STEPS: readonly string[] = [
     seen_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 2: message ids are unique per author only (a sender chooses them, relays see them), so
+  // messages and seen ids are keyed by author and id. Ids seen before keep author '' and still
+  // count as seen.
+  `
+  CREATE TABLE messages_by_author (
+    author TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record)),
+    PRIMARY KEY (author, id)
+  ) STRICT;
+  INSERT INTO messages_by_author (author, id, created_at, record)
+    SELECT json_extract(record, '$.author'), id, created_at, record FROM messages;
+  DROP TABLE messages;
+  ALTER TABLE messages_by_author RENAME TO messages;
+  CREATE INDEX messages_by_created_at ON messages (created_at, id);
+
+  CREATE TABLE seen_by_author (
+    author TEXT NOT NULL,
+    msg_id TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (author, msg_id)
+  ) STRICT;
+  INSERT INTO seen_by_author (author, msg_id, seen_at) SELECT '', msg_id, seen_at FROM seen;
+  DROP TABLE seen;
+  ALTER TABLE seen_by_author RENAME TO seen;
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

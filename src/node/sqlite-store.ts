@@ -65,9 +65,9 @@ class SqliteStore implements Store, MailStore {
         "INSERT OR REPLACE INTO deals (id, updated_at, record) VALUES (?, ?, ?)",
       ),
       deals: prepare("SELECT record FROM deals ORDER BY updated_at DESC, id DESC").pluck(),
-      message: prepare<[string]>("SELECT record FROM messages WHERE id = ?").pluck(),
-      putMessage: prepare<[string, number, string]>(
-        "INSERT OR REPLACE INTO messages (id, created_at, record) VALUES (?, ?, ?)",
+      message: prepare<[string, string]>("SELECT record FROM messages WHERE author = ? AND id = ?").pluck(),
+      putMessage: prepare<[string, string, number, string]>(
+        "INSERT OR REPLACE INTO messages (author, id, created_at, record) VALUES (?, ?, ?, ?)",
       ),
       messages: prepare("SELECT record FROM messages ORDER BY created_at, id").pluck(),
       enqueue: prepare<[string, number, string]>(
@@ -76,8 +76,11 @@ class SqliteStore implements Store, MailStore {
       outbox: prepare("SELECT record FROM outbox ORDER BY msg_id").pluck(),
       outboxEntry: prepare<[string]>("SELECT record FROM outbox WHERE msg_id = ?").pluck(),
       dequeue: prepare<[string]>("DELETE FROM outbox WHERE msg_id = ?"),
-      seen: prepare<[string]>("SELECT 1 FROM seen WHERE msg_id = ?").pluck(),
-      markSeen: prepare<[string, number]>("INSERT INTO seen (msg_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      // Author '' is an id seen before schema 2, which did not keep authors.
+      seen: prepare<[string, string]>("SELECT 1 FROM seen WHERE author IN (?, '') AND msg_id = ?").pluck(),
+      markSeen: prepare<[string, string, number]>(
+        "INSERT INTO seen (author, msg_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      ),
     };
   }
 
@@ -241,15 +244,15 @@ class SqliteStore implements Store, MailStore {
     return (this.sql.deals.all() as string[]).map(parse<DealRecord>);
   }
 
-  async getMessage(id: string): Promise<ChatRecord | undefined> {
-    const text = this.sql.message.get(id) as Row<string>;
+  async getMessage(author: string, id: string): Promise<ChatRecord | undefined> {
+    const text = this.sql.message.get(author, id) as Row<string>;
     return text === undefined ? undefined : parse<ChatRecord>(text);
   }
 
   async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
     this.db
       .transaction(() => {
-        this.sql.putMessage.run(message.id, message.createdAt, JSON.stringify(message));
+        this.sql.putMessage.run(message.author, message.id, message.createdAt, JSON.stringify(message));
         if (outgoing) this.writeOutbox(outgoing);
       })
       .immediate();
@@ -278,12 +281,12 @@ class SqliteStore implements Store, MailStore {
       .immediate();
   }
 
-  async wasSeen(msgId: string): Promise<boolean> {
-    return this.sql.seen.get(msgId) !== undefined;
+  async wasSeen(author: string, msgId: string): Promise<boolean> {
+    return this.sql.seen.get(author, msgId) !== undefined;
   }
 
-  async markSeen(msgId: string): Promise<void> {
-    this.sql.markSeen.run(msgId, Date.now());
+  async markSeen(author: string, msgId: string): Promise<void> {
+    this.sql.markSeen.run(author, msgId, Date.now());
   }
 
   close(): void {

@@ -16,6 +16,7 @@ import { authorSummary } from "../core/profiles/profile.ts";
 import type { DealSettings, HubApi } from "../shared/api.ts";
 import { h, uniqueId } from "./dom.ts";
 import { formatOffer, offerFields } from "./offer-fields.ts";
+import { reputationLine } from "./person-view.ts";
 import type { ViewContext } from "./shell.ts";
 
 const BUTTONS: Record<Exclude<DealAction, "propose" | "counter">, string> = {
@@ -57,8 +58,7 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
   const outgoingEmpty = h("p", { className: "empty", textContent: "You have not made any offers yet." });
   const standing = h("p", { className: "reputation" });
   const showReputation = async () => {
-    const { asBuyer, asSeller } = await hub.reputation();
-    standing.textContent = `Your completed deals: ${asSeller} as seller, ${asBuyer} as buyer`;
+    standing.textContent = `Your completed deals: ${reputationLine(await hub.reputation())}`;
   };
   let names = await hub.profileNames();
   outlet.replaceChildren(

@@ -3,16 +3,21 @@
 
 import type { PeerId } from "../core/crypto.ts";
 import { authorSummary, type Profile } from "../core/profiles/profile.ts";
-import { countReceipts } from "../core/profiles/receipt.ts";
+import { countReceipts, type Reputation } from "../core/profiles/receipt.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
 import { avatarImage } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
-/** "2 as seller, 1 as buyer", or a plain "None yet". */
-export function reputationText(profile: Pick<Profile, "completed"> | undefined): string {
-  const { asBuyer, asSeller } = countReceipts(profile?.completed);
-  return asBuyer + asSeller ? `${asSeller} as seller, ${asBuyer} as buyer` : "None yet";
+/** "2 as seller, 1 as buyer, from 3 people", or a plain "None yet". */
+export function reputationText(profile: Pick<Profile, "completed" | "peerId"> | undefined): string {
+  const reputation = profile ? countReceipts(profile.peerId, profile.completed) : undefined;
+  return reputation?.people ? reputationLine(reputation) : "None yet";
+}
+
+/** "2 as seller, 1 as buyer, from 3 people": people, not deals (receipt.ts). */
+export function reputationLine({ asBuyer, asSeller, people }: Reputation): string {
+  return `${asSeller} as seller, ${asBuyer} as buyer, from ${people} ${people === 1 ? "person" : "people"}`;
 }
 
 export async function mountPersonView(outlet: HTMLElement, context: ViewContext): Promise<void> {

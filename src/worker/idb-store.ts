@@ -14,19 +14,21 @@ interface PeerboardDB extends DBSchema {
   peers: { key: string; value: PeerRecord };
   // Issue 5: deals, chat, the outbox and the message ids already received.
   deals: { key: string; value: DealRecord; indexes: { byUpdatedAt: number } };
-  messages: { key: string; value: ChatRecord; indexes: { byCreatedAt: number } };
+  // Keyed [author, id] since version 5 (message ids are unique per author only).
+  messages: { key: string | [string, string]; value: ChatRecord; indexes: { byCreatedAt: number } };
   outbox: { key: string; value: OutboxEntry };
-  seen: { key: string; value: number };
+  // [author, msgId] since version 5; ids seen before it stay under the bare msgId.
+  seen: { key: string | [string, string]; value: number };
   profiles: { key: string; value: Profile };
   images: { key: string; value: Blob };
 }
 
 const SELF = "self";
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 export async function openIdbStore(name = "peerboard"): Promise<Store & MailStore> {
   const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
-    upgrade(db, oldVersion, _newVersion, tx) {
+    async upgrade(db, oldVersion, _newVersion, tx) {
       // One step per schema version, applied in order: a browser may skip several releases.
       if (oldVersion < 1) {
         db.createObjectStore("identity");
@@ -52,6 +54,16 @@ export async function openIdbStore(name = "peerboard"): Promise<Store & MailStor
         // thumbnails as Blobs keyed by the hash listings carry.
         db.createObjectStore("profiles", { keyPath: "peerId" });
         db.createObjectStore("images");
+      }
+      if (oldVersion < 5) {
+        // Messages are keyed by author and id: ids are chosen by senders, so one person's id must
+        // not reach another's message. A keyPath cannot change: copy them into a new store.
+        // A new database made the version-3 store a moment ago, empty.
+        const kept = oldVersion >= 3 ? await tx.objectStore("messages").getAll() : [];
+        db.deleteObjectStore("messages");
+        const messages = db.createObjectStore("messages", { keyPath: ["author", "id"] });
+        messages.createIndex("byCreatedAt", "createdAt");
+        for (const message of kept) await messages.put(message);
       }
     },
     blocking() {
@@ -232,8 +244,8 @@ class IdbStore implements Store, MailStore {
     return (await this.db.getAllFromIndex("deals", "byUpdatedAt")).reverse();
   }
 
-  getMessage(id: string): Promise<ChatRecord | undefined> {
-    return this.db.get("messages", id);
+  getMessage(author: string, id: string): Promise<ChatRecord | undefined> {
+    return this.db.get("messages", [author, id]);
   }
 
   async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
@@ -263,12 +275,16 @@ class IdbStore implements Store, MailStore {
     return entry;
   }
 
-  async wasSeen(msgId: string): Promise<boolean> {
-    return (await this.db.get("seen", msgId)) !== undefined;
+  async wasSeen(author: string, msgId: string): Promise<boolean> {
+    // An id seen before version 5 has no author: it still counts as seen.
+    const tx = this.db.transaction("seen");
+    const found = (await tx.store.get([author, msgId])) ?? (await tx.store.get(msgId));
+    await tx.done;
+    return found !== undefined;
   }
 
-  async markSeen(msgId: string): Promise<void> {
-    await this.db.put("seen", Date.now(), msgId);
+  async markSeen(author: string, msgId: string): Promise<void> {
+    await this.db.put("seen", Date.now(), [author, msgId]);
   }
 
   close(): void {

@@ -68,3 +68,47 @@ describe("IndexedDB schema step 2 (issue 4)", () => {
     }
   });
 });
+
+describe("IndexedDB schema step 5 (message ids per author)", () => {
+  it("upgrading a version-4 database keeps its messages, now keyed by author, and its seen ids", async () => {
+    const { openDB } = await import("idb");
+    const name = uniqueName();
+    const old = await openDB(name, 4, {
+      upgrade(db) {
+        db.createObjectStore("identity");
+        db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("meta");
+        db.createObjectStore("peers", { keyPath: "id" });
+        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("messages", { keyPath: "id" }).createIndex("byCreatedAt", "createdAt");
+        db.createObjectStore("outbox", { keyPath: "msgId" });
+        db.createObjectStore("seen");
+        db.createObjectStore("profiles", { keyPath: "peerId" });
+        db.createObjectStore("images");
+      },
+    });
+    const message = {
+      id: "msg-old-000001",
+      peer: "pb-sellersellersellersellers",
+      topic: "listing-0001",
+      author: "pb-buyerbuyerbuyerbuyerbuye",
+      text: "Written before the upgrade",
+      createdAt: 5,
+      status: "delivered",
+    };
+    await old.put("messages", message);
+    await old.put("seen", 7, "msg-old-000002");
+    old.close();
+
+    const store = await openIdbStore(name);
+    try {
+      expect(await store.getMessage(message.author, message.id)).toEqual(message);
+      expect(await store.listMessages()).toEqual([message]);
+      // An id seen before the upgrade has no author: it stays seen, for anyone.
+      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000002")).toBe(true);
+      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000003")).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -231,7 +231,7 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
     describe("messages", () => {
       it("getMessage is undefined for an unknown id, and a fresh store lists no message", async () => {
         const store = await fresh();
-        expect(await store.getMessage("msg-unknown")).toBeUndefined();
+        expect(await store.getMessage(BUYER, "msg-unknown")).toBeUndefined();
         expect(await store.listMessages()).toEqual([]);
       });
 
@@ -239,11 +239,11 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
         const opened = await open();
         const sent = message("msg-1", NOW);
         await opened.store.putMessage(sent);
-        expect(await opened.store.getMessage("msg-1")).toEqual(sent);
+        expect(await opened.store.getMessage(BUYER, "msg-1")).toEqual(sent);
         const read = message("msg-1", NOW, { status: "read", receiptPending: true });
         await opened.store.putMessage(read);
         await opened.survives(async (store) => {
-          expect(await store.getMessage("msg-1")).toEqual(read);
+          expect(await store.getMessage(BUYER, "msg-1")).toEqual(read);
           expect(await store.listMessages()).toEqual([read]);
           expect(await store.listOutbox()).toEqual([]);
         });
@@ -255,7 +255,7 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
         const outgoing = entry("msg-2", NOW);
         await opened.store.putMessage(sent, outgoing);
         await opened.survives(async (store) => {
-          expect(await store.getMessage("msg-2")).toEqual(sent);
+          expect(await store.getMessage(BUYER, "msg-2")).toEqual(sent);
           expect(await store.listOutbox()).toEqual([outgoing]);
         });
       });
@@ -269,17 +269,30 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
         });
       });
 
+      it("messages are keyed by author and id: two authors' messages with one id are both kept", async () => {
+        const opened = await open();
+        const mine = message("msg-same", NOW);
+        const theirs = message("msg-same", NOW + 1, { author: SELLER, text: "Same id, other author" });
+        await opened.store.putMessage(mine);
+        await opened.store.putMessage(theirs);
+        await opened.survives(async (store) => {
+          expect(await store.getMessage(BUYER, "msg-same")).toEqual(mine);
+          expect(await store.getMessage(SELLER, "msg-same")).toEqual(theirs);
+          expect(await store.listMessages()).toEqual([mine, theirs]);
+        });
+      });
+
       it("messages read back are copies", async () => {
         const store = await fresh();
         const sent = message("msg-3", NOW);
         const written = structuredClone(sent);
         await store.putMessage(written);
         written.text = "edited after writing";
-        const read = await store.getMessage("msg-3");
+        const read = await store.getMessage(BUYER, "msg-3");
         if (read) read.status = "read";
         const [listed] = await store.listMessages();
         if (listed) listed.text = "edited";
-        expect(await store.getMessage("msg-3")).toEqual(sent);
+        expect(await store.getMessage(BUYER, "msg-3")).toEqual(sent);
       });
     });
 
@@ -335,12 +348,21 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
     describe("seen", () => {
       it("wasSeen is false until markSeen, and only for the id marked", async () => {
         const opened = await open();
-        expect(await opened.store.wasSeen("msg-1")).toBe(false);
-        await opened.store.markSeen("msg-1");
-        await opened.store.markSeen("msg-1");
+        expect(await opened.store.wasSeen(SELLER, "msg-1")).toBe(false);
+        await opened.store.markSeen(SELLER, "msg-1");
+        await opened.store.markSeen(SELLER, "msg-1");
         await opened.survives(async (store) => {
-          expect(await store.wasSeen("msg-1")).toBe(true);
-          expect(await store.wasSeen("msg-2")).toBe(false);
+          expect(await store.wasSeen(SELLER, "msg-1")).toBe(true);
+          expect(await store.wasSeen(SELLER, "msg-2")).toBe(false);
+        });
+      });
+
+      it("a message id is seen per author: another author's same id is not", async () => {
+        const opened = await open();
+        await opened.store.markSeen(SELLER, "msg-1");
+        await opened.survives(async (store) => {
+          expect(await store.wasSeen(SELLER, "msg-1")).toBe(true);
+          expect(await store.wasSeen(BUYER, "msg-1")).toBe(false);
         });
       });
     });
@@ -350,11 +372,11 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
       const b = await fresh();
       await a.updateDeal(DEAL_ID, () => deal(DEAL_ID, NOW), entry("msg-d"));
       await a.putMessage(message("msg-m", NOW));
-      await a.markSeen("msg-s");
+      await a.markSeen(SELLER, "msg-s");
       expect(await b.listDeals()).toEqual([]);
       expect(await b.listMessages()).toEqual([]);
       expect(await b.listOutbox()).toEqual([]);
-      expect(await b.wasSeen("msg-s")).toBe(false);
+      expect(await b.wasSeen(SELLER, "msg-s")).toBe(false);
     });
   });
 }

@@ -74,7 +74,7 @@ describe("SQLite store file", () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(db.pragma("user_version", { simple: true })).toBe(1);
+      expect(db.pragma("user_version", { simple: true })).toBe(2);
       expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
       const plan = (sql: string) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join("; ");
@@ -106,5 +106,54 @@ describe("SQLite store file", () => {
       store.initIdentity({ ...identity, signing: { ...identity.signing, privateKey: locked } }),
     ).rejects.toThrow(/non-extractable/);
     expect(await store.loadIdentity()).toBeUndefined();
+  });
+});
+
+describe("SQLite schema step 2 (message ids per author)", () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("upgrading a step-1 database keeps its messages, now keyed by author, and its seen ids", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-migrate-"));
+    dirs.push(dir);
+    const file = join(dir, "peer.db");
+    // A database as the first release left it: step 1 only.
+    (await openSqliteStore(file)).close();
+    const message = {
+      id: "msg-old-000001",
+      peer: "pb-sellersellersellersellers",
+      topic: "listing-0001",
+      author: "pb-buyerbuyerbuyerbuyerbuye",
+      text: "Written before the upgrade",
+      createdAt: 5,
+      status: "delivered",
+    };
+    const db = new Database(file);
+    db.exec("DROP TABLE messages; DROP TABLE seen;");
+    db.exec(`CREATE TABLE messages (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
+      record TEXT NOT NULL CHECK (json_valid(record))) STRICT;
+      CREATE INDEX messages_by_created_at ON messages (created_at, id);
+      CREATE TABLE seen (msg_id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) STRICT;`);
+    db.prepare("INSERT INTO messages (id, created_at, record) VALUES (?, ?, ?)").run(
+      message.id,
+      message.createdAt,
+      JSON.stringify(message),
+    );
+    db.prepare("INSERT INTO seen (msg_id, seen_at) VALUES (?, ?)").run("msg-old-000002", 7);
+    db.pragma("user_version = 1");
+    db.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      expect(await store.getMessage(message.author, message.id)).toEqual(message);
+      expect(await store.listMessages()).toEqual([message]);
+      // An id seen before the upgrade has no author: it stays seen, for anyone.
+      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000002")).toBe(true);
+      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000003")).toBe(false);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The Deals view against a hub double that applies the real deal rules (src/core/deals/deal.ts)
 // and the real offer parsing (src/core/deals/deals.ts).
 
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { applyStep, type DealAction, DealError, signStep } from "../../src/core/deals/deal.ts";
 import { DEFAULT_DEAL_SETTINGS } from "../../src/core/deals/deal-settings.ts";
@@ -48,7 +48,7 @@ class MailDouble implements Partial<HubApi> {
     this.read.push(id);
   }
   async reputation() {
-    return { asBuyer: 0, asSeller: 0 };
+    return { asBuyer: 0, asSeller: 0, people: 0 };
   }
   settings: DealSettings = { ...DEFAULT_DEAL_SETTINGS };
   async dealSettings() {
@@ -176,10 +176,12 @@ describe("deals view", () => {
     emit({ type: "deal", deal: hub.stored[0] as DealRecord });
     expect((root.querySelector("form.counter-form input[name=amount]") as HTMLInputElement).value).toBe("35");
     (root.querySelector("form.counter-form") as HTMLFormElement).requestSubmit();
-    await settle();
-    const card = root.querySelector("article.deal") as HTMLElement;
-    expect(card.textContent).toContain("State: countered");
-    expect(card.textContent).toContain("You countered with €35.00");
-    expect(buttons(card)).toEqual([]);
+    // Signing the step takes a moment, longer on a loaded machine: wait for the card, not a fixed time.
+    await vi.waitFor(() => {
+      const card = root.querySelector("article.deal") as HTMLElement;
+      expect(card.textContent).toContain("State: countered");
+      expect(card.textContent).toContain("You countered with €35.00");
+      expect(buttons(card)).toEqual([]);
+    });
   });
 });

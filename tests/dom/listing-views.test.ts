@@ -180,7 +180,8 @@ describe("listing detail", () => {
     // Bob sold something to Alice before; she countersigned the receipt his profile lists.
     const terms = {
       dealId: "deal-0123456789abcdef",
-      listingId: "listing-earlier",
+      // A listing Bob posted: its id carries his.
+      listingId: `${bob.peerId.slice(3)}-earlier1`,
       buyer: alice.peerId,
       seller: bob.peerId,
       completedAt: Date.now(),
@@ -199,7 +200,7 @@ describe("listing detail", () => {
     const text = root.querySelector("article")?.textContent ?? "";
     for (const expected of ["<b>comfy</b>", "Housing", "Harbour", "Available", bob.peerId, "Expires"])
       expect(text).toContain(expected);
-    expect(text).toContain("Author's completed deals1 as seller, 0 as buyer");
+    expect(text).toContain("Author's completed deals1 as seller, 0 as buyer, from 1 person");
     const profileLink = [...root.querySelectorAll("a")].find((a) => a.textContent === "The seller's profile");
     expect(profileLink?.getAttribute("href")).toBe(`#/people/${bob.peerId}`);
     expect(root.querySelector("article b")).toBeNull();

@@ -168,7 +168,7 @@ export class ListingsDouble {
   }
   async markDealRead() {}
   async reputation() {
-    return { asBuyer: 0, asSeller: 0 };
+    return { asBuyer: 0, asSeller: 0, people: 0 };
   }
   async dealSettings() {
     return { ...DEFAULT_DEAL_SETTINGS };

@@ -76,17 +76,19 @@ describe("deals and chat between two users", () => {
     await bobDeal.getByText("State: completed").waitFor();
     expect(await bobDeal.getByRole("button").count()).toBe(0);
     // Reputation counts the completed deal on both sides once the other side countersigned it.
-    await alice.getByText("Your completed deals: 1 as seller, 0 as buyer").waitFor();
-    await bob.getByText("Your completed deals: 0 as seller, 1 as buyer").waitFor();
+    await alice.getByText("Your completed deals: 1 as seller, 0 as buyer, from 1 person").waitFor();
+    await bob.getByText("Your completed deals: 0 as seller, 1 as buyer, from 1 person").waitFor();
     // Bob follows the deal to Alice's profile: the deal shows there, as it does to anyone.
     await bobDeal.getByRole("link", { name: /^pb-/ }).click();
     await bob.getByRole("article", { name: "Profile" }).waitFor();
-    expect(await definition(bob, "Completed deals")).toBe("1 as seller, 0 as buyer");
+    expect(await definition(bob, "Completed deals")).toBe("1 as seller, 0 as buyer, from 1 person");
     expect(await axeViolations(bob)).toEqual([]);
     // Carol took no part: she arrives later, gets Alice's signed profile and checks the receipt.
     const carol = await openBoard(await newUser(env.browser), env.server.url);
     await carol.goto(`${env.server.url}/#/people/${await peerIdOf(alice)}`);
-    await expect.poll(() => definition(carol, "Completed deals"), { timeout: 15_000 }).toBe("1 as seller, 0 as buyer");
+    await expect
+      .poll(() => definition(carol, "Completed deals"), { timeout: 15_000 })
+      .toBe("1 as seller, 0 as buyer, from 1 person");
     // Completing sold it.
     await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
     await listingArticle(bob, "Blue bicycle").getByText("Sold").waitFor();

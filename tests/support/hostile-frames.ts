@@ -1,6 +1,8 @@
 // Generators of hostile frames for fuzzing the hub's inbound path (issue 8): random JSON, every
 // frame type with fields of the wrong type, huge strings, deep nesting, wrong versions, valid
-// frames with bad signatures, records from the future, ids that do not match keys, replays.
+// frames with bad signatures, records from the future, ids that do not match keys, replays; and
+// valid-looking frames of every type that cost the hub work (repeated ids, ranges that list no
+// keys, made-up announcements, chunks of photos nobody completes, receipts for others' messages).
 
 import fc from "fast-check";
 import type { Identity } from "../../src/core/crypto.ts";
@@ -28,6 +30,8 @@ const TYPES = [
   "PROFILE_BROADCAST",
   "ACK",
   "RELAY",
+  "IMAGE_REQUEST",
+  "IMAGE_CHUNK",
   "hello",
   "",
 ];
@@ -112,7 +116,69 @@ export function hostileFrames(material: FuzzMaterial): fc.Arbitrary<unknown> {
     .array(fc.record({ id: fc.oneof(fc.string(), fc.constant(author.peerId)), lastSeen: weird }), { maxLength: 150 })
     .map((peers) => ({ v: 1, type: "PEER_LIST", id: "p", peers }));
 
+  const now = Date.now();
+  const anyId = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/),
+    listing.map((l) => l.id),
+  );
+  const syncKey = fc.tuple(
+    fc.oneof(fc.constant(now), fc.constant(Number.MAX_SAFE_INTEGER), fc.integer({ min: 0, max: now + 600_000 })),
+    anyId,
+  );
+  const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("base64url"));
+  const repeatedRequest = fc
+    .tuple(fc.constantFrom("LISTING_REQUEST", "PROFILE_REQUEST"), listing, fc.integer({ min: 1, max: 1000 }))
+    .map(([type, l, n]) => ({
+      v: 1,
+      type,
+      id: "rr",
+      ids: Array(n).fill(type === "LISTING_REQUEST" ? l.id : author.peerId),
+    }));
+  const announcements = fc
+    .tuple(fc.constantFrom("listings", "profiles"), fc.array(syncKey, { maxLength: 500 }))
+    .map(([set, have]) => ({ v: 1, type: "SYNC", id: "s", set, from: [0, ""], ranges: [], have }));
+  const emptyRange = fc.constantFrom("listings", "profiles").map((set) => ({
+    v: 1,
+    type: "SYNC",
+    id: "s",
+    set,
+    from: [0, ""],
+    ranges: [{ b: [Number.MAX_SAFE_INTEGER, ""], ids: [] }],
+  }));
+  const imageRequest = fc
+    .array(
+      fc.oneof(
+        hash,
+        listing.map((l) => l.images[0]?.hash ?? "x".repeat(43)),
+      ),
+      { minLength: 1, maxLength: 16 },
+    )
+    .map((hashes) => ({ v: 1, type: "IMAGE_REQUEST", id: "i", hashes }));
+  const imageChunk = fc
+    .tuple(hash, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 7 }), fc.uint8Array({ maxLength: 2000 }))
+    .map(([h, count, index, data]) => ({
+      v: 1,
+      type: "IMAGE_CHUNK",
+      id: "c",
+      hash: h,
+      count,
+      index: Math.min(index, count - 1),
+      data: Buffer.from(data).toString("base64url"),
+    }));
+  const ack = fc.tuple(anyId, fc.constantFrom("delivered", "read", "refused")).map(([msgId, status]) => ({
+    v: 1,
+    type: "ACK",
+    id: "a",
+    ack: { msgId, from: stranger.peerId, to: author.peerId, status, signature: "s".repeat(86) },
+  }));
+
   return fc.oneof(
+    repeatedRequest,
+    announcements,
+    emptyRange,
+    imageRequest,
+    imageChunk,
+    ack,
     randomJson,
     wrongHeader,
     wrongFields,

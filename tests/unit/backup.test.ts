@@ -68,4 +68,32 @@ describe("identity backup", () => {
   it("a short passphrase is refused at export", async () => {
     expect((await rejection(exportIdentity(alice, "short"))).message).toMatch(/at least 10 characters/);
   });
+
+  it("a file whose sealed body is not JSON is refused as damaged, not with a SyntaxError", async () => {
+    const parsed = JSON.parse(file) as {
+      peerId: string;
+      kdf: { salt: string; iterations: number };
+      cipher: { iv: string };
+      data: string;
+    };
+    const bytes = (text: string) => Uint8Array.from(Buffer.from(text, "base64url"));
+    const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(PASS), "PBKDF2", false, [
+      "deriveKey",
+    ]);
+    const key = await crypto.subtle.deriveKey(
+      { name: "PBKDF2", hash: "SHA-256", salt: bytes(parsed.kdf.salt), iterations: parsed.kdf.iterations },
+      material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt"],
+    );
+    const sealed = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv: bytes(parsed.cipher.iv), additionalData: new TextEncoder().encode(parsed.peerId) },
+      key,
+      new TextEncoder().encode("not { json"),
+    );
+    const forged = JSON.stringify({ ...parsed, data: Buffer.from(sealed).toString("base64url") });
+    const error = await rejection(importIdentity(forged, PASS));
+    expect(error.message).toBe("This identity file is damaged.");
+  });
 });

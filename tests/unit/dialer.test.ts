@@ -1,7 +1,7 @@
 // The dialer keeps connections bounded, backs off from silent peers and obeys the user.
 
 import { describe, expect, it } from "vitest";
-import { Dialer } from "../../src/core/session/dialer.ts";
+import { Dialer, HINTS_MAX, HINTS_PER_PEER } from "../../src/core/session/dialer.ts";
 import { consoleLogger } from "../../src/shared/system.ts";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `pb-${String(i).padStart(26, "a")}`);
@@ -115,5 +115,25 @@ describe("Dialer", () => {
     dialer.setOnline(true);
     await dialer.tick();
     expect(dialled).toEqual([a]);
+  });
+
+  it("a PEER_LIST flood holds a bounded number of ids, and peers met before are dialled first", async () => {
+    const known = ids(3);
+    const { dialer, dialled } = setup({ maxPeers: 6 });
+    dialer.addCandidates(known);
+    const attacker = "pb-attackerattackerattackera";
+    for (let i = 0; i < 1_001; i++)
+      dialer.addHints(
+        attacker,
+        Array.from({ length: 100 }, (_, j) => `pb-${String(i * 100 + j).padStart(26, "z")}`),
+      );
+    // Another peer's hints still find room, however many the first one sent.
+    dialer.addHints("pb-honesthonesthonesthonesth", ["pb-friendfriendfriendfriendf"]);
+    expect(dialer.candidateCount()).toBeLessThanOrEqual(known.length + HINTS_MAX);
+    expect(dialer.candidateCount()).toBeLessThanOrEqual(known.length + HINTS_PER_PEER + 1);
+    dialer.setOnline(true);
+    await dialer.tick();
+    expect(dialled).toHaveLength(6);
+    for (const peer of known) expect(dialled).toContain(peer);
   });
 });

@@ -176,6 +176,29 @@ describe("ListingActions across peers", () => {
     expect(await a.actions.mine()).toEqual([]);
   });
 
+  it("a tombstone made at the same millisecond as the live version still spreads by sync", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const network = new MemoryNetwork();
+    // A clock that does not move: the edit and the delete happen "at once".
+    const frozen = Date.now();
+    const a = await peer(alice, network, () => frozen);
+    const b = await peer(bob, network, () => frozen);
+    network.connect(alice.peerId, bob.peerId);
+    await vi.waitFor(() => expect(a.session.readyPeers()).toEqual([bob.peerId]), { timeout: 3000 });
+    const posted = await post(a, draft({ title: "Lamp" }));
+    await vi.waitFor(async () => expect((await b.store.getListing(posted.id))?.title).toBe("Lamp"));
+    a.link.hangUp(bob.peerId);
+    await vi.waitFor(() => expect(b.session.readyPeers()).toEqual([]), { timeout: 3000 });
+    expect(await a.actions.remove(posted.id)).toMatchObject({ ok: true });
+    const tombstone = await a.store.getListing(posted.id);
+    expect(tombstone?.updatedAt).toBeGreaterThan(posted.updatedAt);
+    // Only reconciliation can carry it now: the push went out while nobody was connected.
+    network.connect(alice.peerId, bob.peerId);
+    await vi.waitFor(async () => expect((await b.store.getListing(posted.id))?.deleted).toBe(true), {
+      timeout: 3000,
+    });
+  });
+
   it("expired listings stop showing, and others' are pruned after the grace period but own ones kept", async () => {
     const network = new MemoryNetwork();
     const clock = { now: Date.now() };

@@ -78,24 +78,30 @@ describe("deals and chat over the mailbox", () => {
     const [a, b] = [await node(), await node()];
     await connect(a, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Is it still available?");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
-    expect((await b.store.getMessage(sent.id))?.text).toBe("Is it still available?");
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
+    expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("Is it still available?");
     await b.chat.markRead(a.id, "listing-topic-1");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("read"), WAIT);
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
   });
 
   it("sends a read receipt the author missed when they come back", async () => {
     const [a, b] = [await node(), await node()];
     await connect(a, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Read me later");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     a.link.hangUp(b.id);
     await vi.waitFor(() => expect(b.session.readyPeers()).toEqual([]), WAIT);
     await b.chat.markRead(a.id, "listing-topic-1");
-    expect((await b.store.getMessage(sent.id))?.receiptPending).toBe(true);
+    expect((await b.store.getMessage(sent.author, sent.id))?.receiptPending).toBe(true);
     await connect(a, b);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("read"), WAIT);
-    expect((await b.store.getMessage(sent.id))?.receiptPending).toBeUndefined();
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
+    expect((await b.store.getMessage(sent.author, sent.id))?.receiptPending).toBeUndefined();
   });
 
   it("keeps a message for an offline peer in the outbox, dials it, and delivers once it is back", async () => {
@@ -104,7 +110,10 @@ describe("deals and chat over the mailbox", () => {
     expect(a.dialled).toContain(b.id);
     expect((await a.store.listOutbox()).map((e) => e.msgId)).toEqual([sent.id]);
     await connect(a, b);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     expect(await a.store.listOutbox()).toEqual([]);
   });
 
@@ -119,7 +128,7 @@ describe("deals and chat over the mailbox", () => {
       deliver(from, to, f);
     };
     const sent = await a.chat.send(b.id, "listing-topic-1", "Hello twice?");
-    await vi.waitFor(async () => expect(await b.store.getMessage(sent.id)).toBeDefined(), WAIT);
+    await vi.waitFor(async () => expect(await b.store.getMessage(sent.author, sent.id)).toBeDefined(), WAIT);
     expect(await a.store.listOutbox()).toHaveLength(1);
     dropAcks = false;
     a.link.hangUp(b.id);
@@ -164,10 +173,13 @@ describe("deals and chat over the mailbox", () => {
     };
     const sent = await a.chat.send(b.id, "listing-topic-1", "Lost on the first try");
     await a.mailbox.retry(60_000);
-    expect(await b.store.getMessage(sent.id)).toBeUndefined();
+    expect(await b.store.getMessage(sent.author, sent.id)).toBeUndefined();
     dropMail = false;
     await a.mailbox.retry(0);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
   });
 
   it("drops a tampered frame: not stored, not acknowledged, counted against the sender", async () => {
@@ -184,8 +196,8 @@ describe("deals and chat over the mailbox", () => {
     };
     const sent = await a.chat.send(b.id, "listing-topic-1", "Tampered on the way");
     await vi.waitFor(() => expect(b.session.policy.score(a.id)).toBeGreaterThan(0), WAIT);
-    expect(await b.store.getMessage(sent.id)).toBeUndefined();
-    expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
+    expect(await b.store.getMessage(sent.author, sent.id)).toBeUndefined();
+    expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("sent");
     expect(await a.store.listOutbox()).toHaveLength(1);
   });
 
@@ -198,7 +210,7 @@ describe("deals and chat over the mailbox", () => {
     const again = await node(aIdentity, dbName);
     await connect(again, b);
     await vi.waitFor(
-      async () => expect((await b.store.getMessage(sent.id))?.text).toBe("Written before the reload"),
+      async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("Written before the reload"),
       WAIT,
     );
   });

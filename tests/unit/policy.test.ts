@@ -6,7 +6,7 @@ import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
-import { DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/core/session/policy.ts";
+import { ACCOUNTS_MAX, DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/core/session/policy.ts";
 import { frame } from "../../src/core/wire.ts";
 import { InjectLink, isChallenge } from "../support/inject-link.ts";
 import { buildPeer } from "../support/peers.ts";
@@ -119,5 +119,17 @@ describe("Protocol with limits", () => {
     expect(v.protocol.isConnected(bad.peerId)).toBe(false);
     v.store.close();
     vi.restoreAllMocks();
+  });
+});
+
+describe("accounts", () => {
+  it("are bounded: ids tried once and never again are forgotten, a banned one is kept", () => {
+    const policy = new Policy(() => undefined);
+    const banned = "pb-bannedbannedbannedbannedb";
+    for (let i = 0; i < 20; i++) policy.strike(banned, "hello-failed", true);
+    expect(policy.isBanned(banned)).toBe(true);
+    for (let i = 0; i < ACCOUNTS_MAX * 2; i++) policy.admit(`pb-${String(i).padStart(26, "q")}`, 100, false);
+    expect(policy.accountCount()).toBeLessThanOrEqual(ACCOUNTS_MAX);
+    expect(policy.isBanned(banned)).toBe(true);
   });
 });

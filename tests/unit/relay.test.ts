@@ -65,8 +65,14 @@ describe("relay through a third peer", () => {
     await connect(a, r);
     await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "relay-secret-words");
-    await vi.waitFor(async () => expect((await b.store.getMessage(sent.id))?.text).toBe("relay-secret-words"), WAIT);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("relay-secret-words"),
+      WAIT,
+    );
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     expect(await a.store.listOutbox()).toEqual([]);
     expect(between(a, b)).toEqual([]);
     // R carried ciphertext only, and forwarded both ways.
@@ -102,8 +108,14 @@ describe("relay through a third peer", () => {
     // B meets R only; its profile (with its ECDH card) reaches A through R, and the mail follows
     // at once, not at the next retry.
     await connect(r, b);
-    await vi.waitFor(async () => expect((await b.store.getMessage(sent.id))?.text).toBe("Waiting for your key"), WAIT);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("Waiting for your key"),
+      WAIT,
+    );
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     expect(between(a, b)).toEqual([]);
   });
 
@@ -114,12 +126,18 @@ describe("relay through a third peer", () => {
     await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(1), WAIT);
     await disconnect(a, r);
     await connect(r, b);
-    await vi.waitFor(async () => expect((await b.store.getMessage(sent.id))?.text).toBe("Held for you"), WAIT);
+    await vi.waitFor(
+      async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("Held for you"),
+      WAIT,
+    );
     // The ACK now waits at R for A.
     await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(1), WAIT);
-    expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
+    expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("sent");
     await connect(a, r);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     expect(await a.store.listOutbox()).toEqual([]);
     expect(r.mailbox.relayStats().held).toBe(0);
     expect(between(a, b)).toEqual([]);
@@ -130,11 +148,14 @@ describe("relay through a third peer", () => {
     await connect(a, r);
     await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Read me");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     await b.chat.markRead(a.id, "listing-topic-1");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("read"), WAIT);
+    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
     // Kept for a direct meeting as well: a relay may not reach the author.
-    expect((await b.store.getMessage(sent.id))?.receiptPending).toBe(true);
+    expect((await b.store.getMessage(sent.author, sent.id))?.receiptPending).toBe(true);
   });
 
   it("prefers direct delivery when the recipient is connected", async () => {
@@ -143,7 +164,10 @@ describe("relay through a third peer", () => {
     await connect(r, b);
     await connect(a, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Straight to you");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     expect(framesOf("RELAY")).toEqual([]);
   });
 
@@ -185,7 +209,7 @@ describe("relay through a third peer", () => {
     await vi.waitFor(() => expect(r.session.policy.score(a.id)).toBeGreaterThan(0), WAIT);
     expect(r.mailbox.relayStats()).toMatchObject({ held: 0, forwarded: 0, refused: 1 });
     expect(between(r, b).filter((s) => (s.frame as { type: string }).type === "RELAY")).toEqual([]);
-    expect(await b.store.getMessage(sent.id)).toBeUndefined();
+    expect(await b.store.getMessage(sent.author, sent.id)).toBeUndefined();
     expect(await a.store.listOutbox()).toHaveLength(1);
   });
 
@@ -212,7 +236,7 @@ describe("relay through a third peer", () => {
     expect(r.mailbox.relayStats()).toMatchObject({ held: 1, refused: 2 });
     await connect(r, b);
     await vi.waitFor(
-      async () => expect((await b.store.getMessage(genuine.id))?.text).toBe("Only via my own hands"),
+      async () => expect((await b.store.getMessage(genuine.author, genuine.id))?.text).toBe("Only via my own hands"),
       WAIT,
     );
     expect((await b.store.listMessages()).map((m) => m.id)).toEqual([genuine.id]);
@@ -238,8 +262,8 @@ describe("relay through a third peer", () => {
     await vi.waitFor(() => expect(b.session.policy.score(r.id)).toBe(5), WAIT);
     const second = await a.chat.send(b.id, "listing-topic-1", "Wrong card");
     await vi.waitFor(() => expect(b.session.policy.score(r.id)).toBe(10), WAIT);
-    expect(await b.store.getMessage(first.id)).toBeUndefined();
-    expect(await b.store.getMessage(second.id)).toBeUndefined();
+    expect(await b.store.getMessage(first.author, first.id)).toBeUndefined();
+    expect(await b.store.getMessage(second.author, second.id)).toBeUndefined();
     expect(await a.store.listOutbox()).toHaveLength(2);
   });
 
@@ -254,8 +278,8 @@ describe("relay through a third peer", () => {
     });
     const sent = await a.chat.send(b.id, "listing-topic-1", "Did you get it?");
     await vi.waitFor(() => expect(a.session.policy.score(r.id)).toBe(5), WAIT);
-    expect(await b.store.getMessage(sent.id)).toBeDefined();
-    expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
+    expect(await b.store.getMessage(sent.author, sent.id)).toBeDefined();
+    expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("sent");
     expect(await a.store.listOutbox()).toHaveLength(1);
   });
 
@@ -264,7 +288,10 @@ describe("relay through a third peer", () => {
     await connect(a, r);
     await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Once only");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     const relayed = between(r, b).filter((s) => s.from === r.id && (s.frame as { type: string }).type === "RELAY");
     expect(relayed).toHaveLength(1);
     const acks = () => framesOf("RELAY").filter((s) => s.from === b.id);
@@ -279,7 +306,10 @@ describe("relay through a third peer", () => {
     await connect(a, r);
     await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Answered already");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     const toA = () => framesOf("RELAY").filter((s) => s.from === r.id && s.to === a.id);
     expect(toA()).toHaveLength(1);
     // A hands it again, as it would had the ACK been lost on the way.
@@ -302,9 +332,12 @@ describe("relay through a third peer", () => {
     // B is gone too by the time A is back: only R's copy of the receipt can tell A.
     await disconnect(r, b);
     dead = false;
-    expect((await a.store.getMessage(sent.id))?.status).toBe("sent");
+    expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("sent");
     await connect(a, r);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
   });
 
   it("two copies arriving at once by different peers are applied once", async () => {
@@ -324,7 +357,10 @@ describe("relay through a third peer", () => {
     // The same envelope by two paths in the same tick: B's per-peer queues run side by side.
     network.deliver(r.id, b.id, captured);
     network.deliver(r2.id, b.id, captured);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.id))?.status).toBe("delivered"), WAIT);
+    await vi.waitFor(
+      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
+      WAIT,
+    );
     await b.session.whenIdle(r.id);
     await b.session.whenIdle(r2.id);
     expect(b.messageEvents.filter((m) => m.id === sent.id)).toHaveLength(1);
@@ -368,7 +404,7 @@ describe("relay through a third peer", () => {
     const sent = await a.chat.send(b.id, "listing-topic-1", "Blocked sender");
     await vi.waitFor(() => expect(r.mailbox.relayStats().forwarded).toBe(1), WAIT);
     await b.session.whenIdle(r.id);
-    expect(await b.store.getMessage(sent.id)).toBeUndefined();
+    expect(await b.store.getMessage(sent.author, sent.id)).toBeUndefined();
     expect(framesOf("RELAY").filter((s) => s.from === b.id)).toEqual([]);
     expect(b.session.policy.score(r.id)).toBe(0);
   });

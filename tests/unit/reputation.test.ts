@@ -28,7 +28,8 @@ beforeAll(async () => {
 async function receipt(owner: Identity, other: Identity, role: Receipt["role"], signer = other): Promise<Receipt> {
   const dealId = `deal-${Math.random().toString(36).slice(2)}-0123456789`;
   const [buyer, seller] = role === "buyer" ? [owner.peerId, other.peerId] : [other.peerId, owner.peerId];
-  const terms = { dealId, listingId: "listing-1234", buyer, seller, completedAt: NOW };
+  // A listing the seller posted: its id carries the seller's.
+  const terms = { dealId, listingId: `${seller.slice(3)}-listing1`, buyer, seller, completedAt: NOW };
   return {
     dealId,
     listingId: terms.listingId,
@@ -41,11 +42,32 @@ async function receipt(owner: Identity, other: Identity, role: Receipt["role"], 
 }
 
 describe("deal receipts", () => {
+  it("a hundred receipts one sybil signed count as one person, and none for listings the seller never posted", async () => {
+    const forged: Receipt[] = [];
+    for (let i = 0; i < 100; i++) {
+      const real = await receipt(alice, bob, "seller");
+      forged.push({ ...real, listingId: `made-up-listing-${i}`, otherSignature: real.otherSignature });
+    }
+    // Signed over the made-up ids, so they pass the signature check: the count must refuse them.
+    for (const [i, r] of forged.entries())
+      r.otherSignature = await signReceipt(bob, {
+        dealId: r.dealId,
+        listingId: `made-up-listing-${i}`,
+        buyer: bob.peerId,
+        seller: alice.peerId,
+        completedAt: NOW,
+      });
+    expect(await checkReceipts(alice.peerId, forged)).toBe(true);
+    expect(countReceipts(alice.peerId, forged)).toEqual({ asBuyer: 0, asSeller: 0, people: 0 });
+    const repeated = await Promise.all(Array.from({ length: 100 }, () => receipt(alice, bob, "seller")));
+    expect(countReceipts(alice.peerId, repeated)).toEqual({ asBuyer: 0, asSeller: 1, people: 1 });
+  });
+
   it("a receipt countersigned by the other party checks; forged, misattributed or repeated ones do not", async () => {
     const sold = await receipt(alice, bob, "seller");
     const bought = await receipt(alice, carol, "buyer");
     expect(await checkReceipts(alice.peerId, [sold, bought])).toBe(true);
-    expect(countReceipts([sold, bought])).toEqual({ asBuyer: 1, asSeller: 1 });
+    expect(countReceipts(alice.peerId, [sold, bought])).toEqual({ asBuyer: 1, asSeller: 1, people: 2 });
     // Alice signing for Bob, claiming the other role, another key, herself as counterparty, twice.
     expect(await checkReceipts(alice.peerId, [await receipt(alice, bob, "seller", alice)])).toBe(false);
     expect(await checkReceipts(alice.peerId, [{ ...sold, role: "buyer" }])).toBe(false);
@@ -117,13 +139,21 @@ describe("reputation over the protocol", () => {
       expect((await buyer.store.getDeal(dealId))?.countersignature).toBeDefined();
     }, WAIT);
     await vi.waitFor(async () => {
-      expect(countReceipts((await seller.profiles.mine())?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
-      expect(countReceipts((await buyer.profiles.mine())?.completed)).toEqual({ asBuyer: 1, asSeller: 0 });
+      expect(countReceipts(seller.id, (await seller.profiles.mine())?.completed)).toEqual({
+        asBuyer: 0,
+        asSeller: 1,
+        people: 1,
+      });
+      expect(countReceipts(buyer.id, (await buyer.profiles.mine())?.completed)).toEqual({
+        asBuyer: 1,
+        asSeller: 0,
+        people: 1,
+      });
     }, WAIT);
     // Carol never took part; the seller's profile reaches her and verifies, receipts included.
     await vi.waitFor(async () => {
       const seen = await carolNode.store.getProfile(seller.id);
-      expect(countReceipts(seen?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+      expect(countReceipts(seller.id, seen?.completed)).toEqual({ asBuyer: 0, asSeller: 1, people: 1 });
     }, WAIT);
     expect((await carolNode.store.getProfile(seller.id))?.completed?.[0]).toMatchObject({
       dealId,
@@ -142,7 +172,7 @@ describe("reputation over the protocol", () => {
     await vi.waitFor(async () => {
       const atRita = await rita.store.getProfile(seller.id);
       expect(atRita?.name).toBe("Sam");
-      expect(countReceipts(atRita?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+      expect(countReceipts(seller.id, atRita?.completed)).toEqual({ asBuyer: 0, asSeller: 1, people: 1 });
     }, WAIT);
     for (const other of seller.session.connectedPeers()) seller.link.hangUp(other.id);
 
@@ -154,7 +184,11 @@ describe("reputation over the protocol", () => {
     await vi.waitFor(async () => expect((await restored.profiles.mine())?.name).toBe("Sam"), WAIT);
     // Its own deals list is empty, and the receipts stay anyway.
     await restored.profiles.setCompleted(await restored.deals.receipts());
-    expect(countReceipts((await restored.profiles.mine())?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+    expect(countReceipts(restored.id, (await restored.profiles.mine())?.completed)).toEqual({
+      asBuyer: 0,
+      asSeller: 1,
+      people: 1,
+    });
     expect((await rita.store.getProfile(seller.id))?.name).toBe("Sam");
   });
 
@@ -196,6 +230,10 @@ describe("reputation over the protocol", () => {
     await buyer.mailbox.post(seller.id, "DEAL_RESPONSE", "forged-receipt-0001", { receipt: { dealId, signature } });
     await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
     expect((await seller.store.getDeal(dealId))?.countersignature).toBe(genuine);
-    expect(countReceipts((await seller.profiles.mine())?.completed)).toEqual({ asBuyer: 0, asSeller: 1 });
+    expect(countReceipts(seller.id, (await seller.profiles.mine())?.completed)).toEqual({
+      asBuyer: 0,
+      asSeller: 1,
+      people: 1,
+    });
   });
 });

@@ -41,9 +41,10 @@ export class Chat {
     this.now = options.now;
     options.mailbox.handle("CHAT_MESSAGE", (from, body, msgId) => this.receive(from, body, msgId));
     options.mailbox.onPeerReady((peer) => this.sendPendingReceipts(peer));
-    options.mailbox.onAck(async (_entry, msgId, status) => {
-      const message = await options.store.getMessage(msgId);
-      if (!message || message.author !== options.identity.peerId || RANK[status] <= RANK[message.status]) return;
+    options.mailbox.onAck(async (_entry, msgId, status, from) => {
+      const message = await options.store.getMessage(options.identity.peerId, msgId);
+      // Only the person we wrote to can say they got it, read it or refused it.
+      if (!message || message.peer !== from || RANK[status] <= RANK[message.status]) return;
       const updated = { ...message, status };
       await options.store.putMessage(updated);
       options.onMessage(updated);

@@ -223,13 +223,28 @@ export class Deals {
       });
     }
     const now = this.now();
+    // Our steps the other side has not acknowledged yet: only those can have crossed theirs.
+    const unacknowledged = new Set(
+      (await this.options.store.listOutbox())
+        .filter((e) => e.to === from)
+        .map((e) => (e.body as { step?: DealStep } | undefined)?.step?.signature),
+    );
     const stored = await this.options.store.updateDeal(
       step.dealId,
       (current) => {
         let base = current;
         const mine = current?.steps.at(-1);
-        // Both sides acted at once: keep the same one of the two steps on both sides.
-        if (current && mine && step.seq === current.steps.length - 1 && mine.author === me && wins(step, mine))
+        // Both sides acted at once: keep the same one of the two steps on both sides. Not a race
+        // once they have our step: a backdated step must not replace one they already received.
+        const crossed = mine !== undefined && unacknowledged.has(mine.signature);
+        if (
+          current &&
+          mine &&
+          crossed &&
+          step.seq === current.steps.length - 1 &&
+          mine.author === me &&
+          wins(step, mine)
+        )
           base = { ...current, steps: current.steps.slice(0, -1) };
         return {
           ...applyStep(base, step, now),

@@ -2,6 +2,8 @@
 // our peers for them; whoever has the bytes answers in chunks under the frame cap; the bytes
 // are stored only when their SHA-256 matches the hash the signed listing carries. A peer that
 // is asked for an image it does not have yet answers once it gets it, so photos follow relays.
+// The chunk count is the sender's own: the size in a listing is whatever its author claimed, and a
+// listing naming someone else's photo with another size must not get honest senders struck.
 
 import type { PeerId } from "../crypto.ts";
 import { base64urlDecode, base64urlEncode } from "../encoding.ts";
@@ -12,25 +14,38 @@ import { type ImageRef, LIMITS, type Listing } from "./records.ts";
 
 interface Pending {
   ref: ImageRef;
-  chunks: (Uint8Array | undefined)[];
   askedAt: number;
 }
 
+/** The chunks of one image received so far from one sender. */
+interface Assembly {
+  hash: string;
+  count: number;
+  chunks: (Uint8Array | undefined)[];
+  received: number;
+  bytes: number;
+  startedAt: number;
+}
+
+/** The most chunks an image under the size limit can take. */
+const MAX_CHUNKS = Math.ceil(LIMITS.imageBytesMax / IMAGE_CHUNK_BYTES);
+/** An image whose chunks stopped coming is dropped after this long (asked again later, from scratch). */
+export const PARTIAL_TTL_MS = 2 * 60_000;
+/** Bytes of incomplete images held at once; past it the oldest are dropped. */
+export const PARTIAL_BYTES_MAX = 1024 * 1024;
+
 /** A request nobody answered is sent again after this long (to whoever is connected then). */
 const RETRY_MS = 10_000;
-/**
- * Image bytes we send one peer per minute at most: a peer cannot turn a few small requests into
- * an unbounded upload from us. Enough for ~50 full-size thumbnails a minute.
- */
-const UPLOAD_BYTES_PER_MINUTE = 5 * 1024 * 1024;
 
 export class Images implements ProtocolExtension {
   readonly types = ["IMAGE_REQUEST", "IMAGE_CHUNK"] as const;
   private readonly pending = new Map<string, Pending>();
+  /** Incomplete images by hash and sender, oldest first (Map order). */
+  private readonly partial = new Map<string, Assembly>();
+  private partialTotal = 0;
   /** Peers that asked for an image we did not have yet. */
   private readonly wanted = new Map<string, Set<PeerId>>();
   private readonly listeners = new Set<(hash: string) => void>();
-  private readonly uploads = new Map<PeerId, { since: number; bytes: number }>();
   /** Unreferenced at the last collection: deleted if still unreferenced at the next. */
   private orphans = new Set<string>();
 
@@ -50,14 +65,20 @@ export class Images implements ProtocolExtension {
     return this.fetch(listing.images);
   }
 
+  /** Bytes of incomplete images held now. */
+  partialBytes(): number {
+    return this.partialTotal;
+  }
+
   /** Asks connected peers for the images behind these refs that this store lacks. */
   async fetch(refs: ImageRef[]): Promise<void> {
+    this.expirePartial();
     const missing: string[] = [];
     for (const ref of refs) {
       const known = this.pending.get(ref.hash);
       if (known && this.now() - known.askedAt < RETRY_MS) continue;
       if (await this.store.getImage(ref.hash)) continue;
-      this.pending.set(ref.hash, { ref, chunks: known?.chunks ?? [], askedAt: this.now() });
+      this.pending.set(ref.hash, { ref, askedAt: this.now() });
       missing.push(ref.hash);
     }
     if (!missing.length) return;
@@ -71,7 +92,6 @@ export class Images implements ProtocolExtension {
   }
 
   onClose(peer: PeerId): void {
-    this.uploads.delete(peer);
     for (const peers of this.wanted.values()) peers.delete(peer);
   }
 
@@ -92,28 +112,51 @@ export class Images implements ProtocolExtension {
     const pending = this.pending.get(incoming.hash);
     // Unasked-for or already complete: a duplicate answer from a second peer, not an offence.
     if (!pending) return;
-    const expectedCount = Math.ceil(pending.ref.bytes / IMAGE_CHUNK_BYTES);
+    this.expirePartial();
     const bytes = base64urlDecode(incoming.data);
-    if (
-      incoming.count !== expectedCount ||
-      incoming.index >= expectedCount ||
-      !bytes ||
-      bytes.length > IMAGE_CHUNK_BYTES
-    ) {
+    // Only what this sender says of its own chunks is held against it.
+    if (incoming.count > MAX_CHUNKS || incoming.index >= incoming.count || !bytes || bytes.length > IMAGE_CHUNK_BYTES) {
       this.host.strike(from, "bad-record");
       return;
     }
-    pending.chunks[incoming.index] = bytes;
-    if (pending.chunks.filter(Boolean).length < expectedCount) return;
-    const whole = concat(pending.chunks as Uint8Array[]);
+    const key = `${incoming.hash}\n${from}`;
+    let assembly = this.partial.get(key);
+    if (assembly && assembly.count !== incoming.count) {
+      // The same bytes cannot take two chunk counts: this sender contradicts itself.
+      this.dropPartial(key);
+      this.host.strike(from, "bad-record");
+      return;
+    }
+    if (!assembly) {
+      assembly = {
+        hash: incoming.hash,
+        count: incoming.count,
+        chunks: [],
+        received: 0,
+        bytes: 0,
+        startedAt: this.now(),
+      };
+      this.partial.set(key, assembly);
+    }
+    if (assembly.chunks[incoming.index]) return;
+    assembly.chunks[incoming.index] = bytes;
+    assembly.received += 1;
+    assembly.bytes += bytes.length;
+    this.partialTotal += bytes.length;
+    if (assembly.received < assembly.count) {
+      this.capPartial(key);
+      return;
+    }
+    this.dropPartial(key);
+    const whole = concat(assembly.chunks as Uint8Array[]);
     const hash = base64urlEncode(new Uint8Array(await crypto.subtle.digest("SHA-256", whole)));
-    if (whole.length !== pending.ref.bytes || whole.length > LIMITS.imageBytesMax || hash !== incoming.hash) {
-      // Wrong bytes: start over, and count it against the sender.
-      pending.chunks = [];
+    if (whole.length > LIMITS.imageBytesMax || hash !== incoming.hash) {
+      // Wrong bytes: count it against the sender; another sender's chunks are kept apart.
       this.host.strike(from, "bad-record");
       return;
     }
-    this.pending.delete(hash);
+    if (!this.pending.delete(hash)) return;
+    for (const [other, partial] of this.partial) if (partial.hash === hash) this.dropPartial(other);
     const blob = new Blob([whole], { type: pending.ref.type });
     await this.store.putImage(hash, blob);
     for (const fn of this.listeners) fn(hash);
@@ -142,18 +185,39 @@ export class Images implements ProtocolExtension {
   }
 
   private async sendImage(peer: PeerId, hash: string, blob: Blob): Promise<void> {
-    const now = this.now();
-    const budget = this.uploads.get(peer);
-    const used = budget && now - budget.since < 60_000 ? budget : { since: now, bytes: 0 };
-    // Over budget: drop the request; the peer asks again later (RETRY_MS) like an unanswered one.
-    if (used.bytes + blob.size > UPLOAD_BYTES_PER_MINUTE) return;
-    used.bytes += blob.size;
-    this.uploads.set(peer, used);
     const bytes = new Uint8Array(await blob.arrayBuffer());
     const count = Math.max(1, Math.ceil(bytes.length / IMAGE_CHUNK_BYTES));
+    const chunks: Frame[] = [];
     for (let index = 0; index < count; index++) {
       const data = base64urlEncode(bytes.subarray(index * IMAGE_CHUNK_BYTES, (index + 1) * IMAGE_CHUNK_BYTES));
-      this.host.send(peer, frame({ type: "IMAGE_CHUNK", hash, index, count, data }));
+      chunks.push(frame({ type: "IMAGE_CHUNK", hash, index, count, data }));
+    }
+    // Whole or not at all, from the peer's answer budget: over it, the peer asks again later
+    // (RETRY_MS) as after an unanswered request.
+    this.host.answer(peer, ...chunks);
+  }
+
+  private dropPartial(key: string): void {
+    const assembly = this.partial.get(key);
+    if (!assembly) return;
+    this.partial.delete(key);
+    this.partialTotal -= assembly.bytes;
+  }
+
+  /** Drops the oldest incomplete images (never `keep`, the one just added to) until under the cap. */
+  private capPartial(keep: string): void {
+    for (const key of this.partial.keys()) {
+      if (this.partialTotal <= PARTIAL_BYTES_MAX) return;
+      if (key !== keep) this.dropPartial(key);
+    }
+  }
+
+  /** Oldest first, so this stops at the first one still fresh. */
+  private expirePartial(): void {
+    const cutoff = this.now() - PARTIAL_TTL_MS;
+    for (const [key, assembly] of this.partial) {
+      if (assembly.startedAt > cutoff) return;
+      this.dropPartial(key);
     }
   }
 }

@@ -19,6 +19,11 @@ export class ListingEditError extends PeerboardError {
   override name = "ListingEditError";
 }
 
+/** When the version after `current` is dated: now, but always later than `current`. */
+function nextUpdatedAt(current: Listing, now: number): number {
+  return Math.max(now, current.updatedAt + 1);
+}
+
 /** The next version of `current`, signed by its author, with `changes` applied. */
 async function nextVersion(
   identity: Identity,
@@ -29,8 +34,10 @@ async function nextVersion(
   if (current.author !== identity.peerId) throw new ListingEditError("Only the author of a listing can change it.");
   if (current.deleted) throw new ListingEditError("This listing was deleted; post a new one instead.");
   const { signature: _, ...unsigned } = current;
-  // updatedAt never goes backwards, even if this device's clock is behind the one that made `current`.
-  const updatedAt = Math.max(now, current.updatedAt);
+  // updatedAt always moves forward, even if this device's clock is behind the one that made
+  // `current`: the sync key (updatedAt, id) must change with every version, or reconciliation
+  // finds the two equal and the new one (a tombstone above all) never spreads.
+  const updatedAt = nextUpdatedAt(current, now);
   const next: UnsignedListing = { ...unsigned, ...changes, version: current.version + 1, updatedAt };
   // A version must expire after it was made: an edit of an already expired listing renews it.
   if (next.expiresAt <= updatedAt) next.expiresAt = updatedAt + LIMITS.defaultLifetimeDays * DAY_MS;
@@ -81,7 +88,7 @@ export async function renewListing(
  * those copies as expired and the tombstone itself can be pruned.
  */
 export async function deleteListing(identity: Identity, current: Listing, now: number): Promise<Listing> {
-  const updatedAt = Math.max(now, current.updatedAt);
+  const updatedAt = nextUpdatedAt(current, now);
   return nextVersion(
     identity,
     current,

@@ -11,6 +11,7 @@ import type { Store, StoredImage } from "../store.ts";
 import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
 import type { SyncExtension } from "../sync/sync.ts";
 import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME } from "../wire.ts";
+import { AuthorQuota } from "./author-quota.ts";
 import { type Listing, supersedes, verifyListing } from "./records.ts";
 
 /** Bytes per LISTING_BROADCAST frame we aim for, leaving headroom under MAX_FRAME_BYTES. */
@@ -29,14 +30,21 @@ export interface ListingsOptions {
   clock: Clock;
   /** Reconciliation and gossip; without it (send-all mode) every listing goes to every new peer. */
   sync?: SyncExtension;
+  /** Told which stored listings the per-author cap pushed out, so indexes and photos follow. */
+  evicted?: (ids: string[]) => Promise<void>;
+  /** Live listings kept per author (author-quota.ts). */
+  perAuthor?: number;
 }
 
 export class Listings implements ProtocolExtension {
   readonly types = ["LISTING_BROADCAST", "LISTING_REQUEST"] as const;
   private readonly listeners = new Set<(listing: Listing) => void>();
+  private readonly quota: AuthorQuota;
+  private quotaLoaded: Promise<void> | undefined;
 
   constructor(private readonly options: ListingsOptions) {
     options.sync?.addSet(this.recordSet());
+    this.quota = new AuthorQuota(options.identity.peerId, options.perAuthor);
   }
 
   /** Every version this hub accepted, ours and others', in the order they were stored. */
@@ -90,21 +98,43 @@ export class Listings implements ProtocolExtension {
       }
       valid.push(checked.listing);
     }
+    // One author's flood must not crowd out everyone else: its newest are kept, up to a cap.
+    this.quotaLoaded ??= store.listListings().then((all) => this.quota.load(all));
+    await this.quotaLoaded;
+    const { accepted, evicted } = this.quota.admit(valid);
     // One store transaction per frame, not per listing: a sync brings thousands.
-    const fresh = await store.putListingsIf(valid, (listing, stored) => supersedes(listing, stored));
+    const fresh = await store.putListingsIf(accepted, (listing, stored) => supersedes(listing, stored));
+    for (const listing of fresh) this.quota.stored(listing);
+    await this.evict(evicted);
     for (const listing of fresh) this.emit(listing);
     // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
     if (fresh.length) this.broadcast(fresh, from);
     return fresh;
   }
 
+  /** Listings the per-author cap pushed out: deleted unless they became the user's meanwhile. */
+  private async evict(ids: string[]): Promise<void> {
+    const me = this.options.identity.peerId;
+    const gone: string[] = [];
+    for (const id of ids)
+      if (await this.options.store.deleteListingIf(id, (stored) => stored.author !== me)) gone.push(id);
+    if (gone.length) await this.options.evicted?.(gone);
+  }
+
+  /** Live listings held of `author` (the per-author cap counts these). */
+  heldOf(author: PeerId): number {
+    return this.quota.count(author);
+  }
+
   private async answer(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
     const found: Listing[] = [];
-    for (const id of request.ids) {
+    // An id asked twice is answered once.
+    for (const id of new Set(request.ids)) {
       const listing = await this.options.store.getListing(id);
       if (listing && !this.options.host.isBlocked(listing.author)) found.push(listing);
     }
-    this.sendBatches(from, found);
+    for (const batch of batchListings(found))
+      if (!this.options.host.answer(from, frame({ type: "LISTING_BROADCAST", listings: batch }))) return;
   }
 
   private broadcast(listings: Listing[], except?: PeerId): void {

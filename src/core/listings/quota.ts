@@ -1,6 +1,7 @@
 // Storage pressure (DESIGN.md §5): when usage nears the quota, or a write fails with
 // QuotaExceededError, make room by pruning other people's listings — expired ones first, then
-// the oldest — never the user's own records or identity, and tell the user what went.
+// the largest author's, oldest first — never the user's own records or identity, and tell the
+// user what went.
 
 import type { PeerId } from "../crypto.ts";
 import { PeerboardError } from "../errors.ts";
@@ -77,9 +78,18 @@ export class QuotaKeeper {
   private async prune(): Promise<number> {
     const others = (await this.store.listListings()).filter((l) => l.author !== this.options.me);
     const now = this.now();
-    // Expired first, then oldest first: what the user is least likely to miss.
+    // Expired first; then the authors holding the most, so one author's flood goes before
+    // anyone else's listings; then oldest first: what the user is least likely to miss.
+    const held = new Map<PeerId, number>();
+    for (const l of others) held.set(l.author, (held.get(l.author) ?? 0) + 1);
     const order = (l: Listing) => (l.expiresAt <= now ? 0 : 1);
-    others.sort((a, b) => order(a) - order(b) || a.updatedAt - b.updatedAt);
+    others.sort(
+      (a, b) =>
+        order(a) - order(b) ||
+        (held.get(b.author) ?? 0) - (held.get(a.author) ?? 0) ||
+        a.author.localeCompare(b.author) ||
+        a.updatedAt - b.updatedAt,
+    );
     const batch = Math.max(50, Math.ceil(others.length / 20));
     let pruned = 0;
     const gone: string[] = [];

@@ -61,8 +61,12 @@ export interface MailStore {
   /** Newest first. */
   listDeals(): Promise<DealRecord[]>;
 
-  getMessage(id: string): Promise<ChatRecord | undefined>;
-  /** Stores a message and, atomically with it, its outbox entry when given. */
+  /**
+   * Messages are keyed by author and id: ids are chosen by their senders and seen by relays, so
+   * one person's id must never reach another person's message.
+   */
+  getMessage(author: PeerId, id: string): Promise<ChatRecord | undefined>;
+  /** Stores a message (replacing the one with its author and id) and, atomically with it, its outbox entry when given. */
   putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void>;
   /** Oldest first. */
   listMessages(): Promise<ChatRecord[]>;
@@ -72,8 +76,8 @@ export interface MailStore {
   /** Removes and returns the entry, if it was there. */
   dequeue(msgId: string): Promise<OutboxEntry | undefined>;
 
-  /** Whether a message id was already handled (a replay, or a resend whose ACK was lost). */
-  wasSeen(msgId: string): Promise<boolean>;
-  /** Records that a message id was handled, after its effects are stored. */
-  markSeen(msgId: string): Promise<void>;
+  /** Whether this author's message id was already handled (a replay, or a resend whose ACK was lost). */
+  wasSeen(author: PeerId, msgId: string): Promise<boolean>;
+  /** Records that this author's message id was handled, after its effects are stored. */
+  markSeen(author: PeerId, msgId: string): Promise<void>;
 }

@@ -164,12 +164,12 @@ export class MemoryStore implements Store, MailStore {
     return [...this.deals.values()].sort((a, b) => b.updatedAt - a.updatedAt || byKey(b.id, a.id)).map(clone);
   }
 
-  async getMessage(id: string): Promise<ChatRecord | undefined> {
-    return clone(this.messages.get(id));
+  async getMessage(author: PeerId, id: string): Promise<ChatRecord | undefined> {
+    return clone(this.messages.get(mailKey(author, id)));
   }
 
   async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
-    this.messages.set(message.id, clone(message));
+    this.messages.set(mailKey(message.author, message.id), clone(message));
     if (outgoing) this.outbox.set(outgoing.msgId, clone(outgoing));
   }
 
@@ -191,18 +191,21 @@ export class MemoryStore implements Store, MailStore {
     return entry;
   }
 
-  async wasSeen(msgId: string): Promise<boolean> {
-    return this.seen.has(msgId);
+  async wasSeen(author: PeerId, msgId: string): Promise<boolean> {
+    return this.seen.has(mailKey(author, msgId));
   }
 
-  async markSeen(msgId: string): Promise<void> {
-    this.seen.add(msgId);
+  async markSeen(author: PeerId, msgId: string): Promise<void> {
+    this.seen.add(mailKey(author, msgId));
   }
 
   close(): void {
     // Nothing to release: the maps go with the object.
   }
 }
+
+/** Message ids are unique per author only (mail-store.ts); peer ids hold no newline. */
+const mailKey = (author: PeerId, id: string) => `${author}\n${id}`;
 
 /** The identity's fields copied; the CryptoKeys themselves are immutable and shared. */
 function copyIdentity(identity: Identity): Identity {

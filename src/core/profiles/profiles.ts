@@ -184,40 +184,49 @@ export class Profiles implements ProtocolExtension {
   /** Answers a PROFILE_REQUEST with what we hold, except profiles of blocked peers. */
   private async serve(from: PeerId, request: FrameOf<"PROFILE_REQUEST">): Promise<void> {
     const found: Profile[] = [];
-    for (const id of request.ids) {
+    // An id asked twice is answered once.
+    for (const id of new Set(request.ids)) {
       const profile = await this.store.getProfile(id);
       if (profile && !this.host.isBlocked(profile.peerId)) found.push(profile);
     }
-    this.sendProfiles(from, found, "PROFILE_BROADCAST");
+    // Answers draw on the peer's answer budget (session.ts): past it, the rest is not sent.
+    this.sendProfiles(from, found, "PROFILE_BROADCAST", (outgoing) => this.host.answer(from, outgoing));
   }
 
   /**
    * Profiles to one peer: one alone as USER_INFO, many in PROFILE_BROADCAST frames of up to 200
    * (one frame each would run into the receiver's burst limit, and get us disconnected).
+   * `send` says false to stop (an answer over budget).
    */
   private sendProfiles(
     peer: PeerId,
     profiles: Profile[],
     single: "USER_INFO" | "PROFILE_BROADCAST" = "USER_INFO",
+    send: (outgoing: Frame) => boolean = (outgoing) => {
+      this.host.send(peer, outgoing);
+      return true;
+    },
   ): void {
     const [only] = profiles;
     if (profiles.length === 1 && only && single === "USER_INFO") {
-      this.host.send(peer, frame({ type: "USER_INFO", profile: only }));
+      send(frame({ type: "USER_INFO", profile: only }));
       return;
     }
+    const batches: Profile[][] = [];
     let batch: Profile[] = [];
     let bytes = 0;
     for (const profile of profiles) {
       const size = frameSize(profile) + 1;
       if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
-        this.host.send(peer, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+        batches.push(batch);
         batch = [];
         bytes = 0;
       }
       batch.push(profile);
       bytes += size;
     }
-    if (batch.length) this.host.send(peer, frame({ type: "PROFILE_BROADCAST", profiles: batch }));
+    if (batch.length) batches.push(batch);
+    for (const profiles of batches) if (!send(frame({ type: "PROFILE_BROADCAST", profiles }))) return;
   }
 
   /**

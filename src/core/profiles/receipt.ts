@@ -7,6 +7,7 @@
 
 import * as v from "valibot";
 import { type Identity, keyMatchesPeerId, PEER_ID_PATTERN, type PeerId, sign, verify } from "../crypto.ts";
+import { listingIdBelongsTo } from "../listings/records.ts";
 
 /** Receipts a profile carries at most, newest first (≈330 bytes each, well under the frame cap). */
 export const MAX_RECEIPTS = 100;
@@ -87,9 +88,28 @@ export async function checkReceipts(owner: PeerId, receipts: readonly Receipt[])
   return true;
 }
 
-/** Completed deals as buyer and as seller, from receipts already checked. */
-export function countReceipts(receipts: readonly Receipt[] | undefined): { asBuyer: number; asSeller: number } {
-  const count = { asBuyer: 0, asSeller: 0 };
-  for (const receipt of receipts ?? []) count[receipt.role === "buyer" ? "asBuyer" : "asSeller"] += 1;
-  return count;
+/** What a profile's receipts say of its owner: how many people they dealt with, by role and in all. */
+export interface Reputation {
+  /** Different sellers the owner bought from. */
+  asBuyer: number;
+  /** Different buyers the owner sold to. */
+  asSeller: number;
+  /** Different people in all. */
+  people: number;
+}
+
+/**
+ * Reputation from `owner`'s receipts (already checked): people, not deals, so one other identity
+ * countersigning a hundred deals counts once; and only deals on a listing the seller posted
+ * (its id carries the seller's), so nobody builds a record from listings that never existed.
+ */
+export function countReceipts(owner: PeerId, receipts: readonly Receipt[] | undefined): Reputation {
+  const buyers = new Set<PeerId>();
+  const sellers = new Set<PeerId>();
+  for (const receipt of receipts ?? []) {
+    const seller = receipt.role === "seller" ? owner : receipt.other;
+    if (!listingIdBelongsTo(receipt.listingId, seller)) continue;
+    (receipt.role === "seller" ? buyers : sellers).add(receipt.other);
+  }
+  return { asBuyer: sellers.size, asSeller: buyers.size, people: new Set([...buyers, ...sellers]).size };
 }

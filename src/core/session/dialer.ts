@@ -1,5 +1,8 @@
 // Which peers to dial (DESIGN.md §3): keep up to `maxPeers` connections, choosing from PeerServer
 // discovery, PEER_LIST hints and peers met before; back off from peers that do not answer.
+// Peers that completed HELLO with us before and the signaling server's list are tried first,
+// hints only after them; hints are bounded per peer that gave them and in all, so one peer's PEER_LIST flood
+// cannot fill the dialer with ids nobody answers to.
 
 import type { PeerId } from "../crypto.ts";
 import type { DialFailure, Logger } from "../ports.ts";
@@ -19,12 +22,25 @@ export interface DialerOptions {
   log: Logger;
 }
 
+/** Hints kept from one peer (a PEER_LIST carries at most 100). */
+export const HINTS_PER_PEER = 100;
+/** Hints kept in all, the oldest forgotten first. */
+export const HINTS_MAX = 1_000;
+/** Ids from the signaling server's list considered per round. */
+const DISCOVERED_MAX = 1_000;
+
 const BACKOFF_MIN_MS = 5_000;
 const MAX_FAILURES_SHOWN = 20;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
 export class Dialer {
+  /** Peers we met (completed HELLO with) before, or that the user or the mailbox asked for. */
   private readonly candidates = new Set<PeerId>();
+  /** Latest ids from discovery. */
+  private discovered: PeerId[] = [];
+  /** Ids learnt from PEER_LIST, oldest first, with the peer that told us. */
+  private readonly hints = new Map<PeerId, PeerId>();
+  private readonly hintsBy = new Map<PeerId, number>();
   /** Dials in flight: peer → when we gave up waiting. */
   private readonly pending = new Map<PeerId, number>();
   private readonly backoff = new Map<PeerId, { failures: number; until: number }>();
@@ -46,8 +62,28 @@ export class Dialer {
     if (!online) this.pending.clear();
   }
 
+  /** Peers worth dialling first: met before, or someone we have mail for. */
   addCandidates(peers: Iterable<PeerId>): void {
     for (const peer of peers) if (peer !== this.options.self) this.candidates.add(peer);
+  }
+
+  /** Ids `from` told us of (PEER_LIST): kept up to HINTS_PER_PEER from it and HINTS_MAX in all. */
+  addHints(from: PeerId, peers: Iterable<PeerId>): void {
+    for (const peer of peers) {
+      if (peer === this.options.self || this.candidates.has(peer) || this.hints.has(peer)) continue;
+      if ((this.hintsBy.get(from) ?? 0) >= HINTS_PER_PEER) return;
+      this.hints.set(peer, from);
+      this.hintsBy.set(from, (this.hintsBy.get(from) ?? 0) + 1);
+      for (const [oldest, by] of this.hints) {
+        if (this.hints.size <= HINTS_MAX) break;
+        this.forgetHint(oldest, by);
+      }
+    }
+  }
+
+  /** How many ids the dialer holds (bounded: see HINTS_MAX). */
+  candidateCount(): number {
+    return this.candidates.size + this.hints.size + this.discovered.length;
   }
 
   /** The user asked for this peer: dial now, past the connection bound and any backoff. */
@@ -63,6 +99,13 @@ export class Dialer {
       this.backoff.delete(peer);
       this.failures.delete(peer);
     }
+  }
+
+  /** `peer` completed HELLO: it is a peer met before from now on, not a hint. */
+  met(peer: PeerId): void {
+    const by = this.hints.get(peer);
+    if (by !== undefined) this.forgetHint(peer, by);
+    this.addCandidates([peer]);
   }
 
   /** The transport says nobody answered: back off from this peer now rather than at the timeout. */
@@ -97,23 +140,38 @@ export class Dialer {
       const connected = new Set(this.options.connected());
       if (connected.size + this.pending.size >= this.maxPeers) return;
       try {
-        this.addCandidates(await this.options.discover());
+        this.discovered = (await this.options.discover()).slice(0, DISCOVERED_MAX);
       } catch (error) {
         // Discovery is a convenience: hints and known peers still work without it.
         this.options.log.warn("peer discovery failed", error);
       }
-      const choices = [...this.candidates].filter(
-        (peer) =>
-          !connected.has(peer) &&
-          !this.pending.has(peer) &&
-          (this.backoff.get(peer)?.until ?? 0) <= now &&
-          !this.options.excluded?.(peer),
-      );
-      shuffle(choices);
+      const open = (peer: PeerId) =>
+        peer !== this.options.self &&
+        !connected.has(peer) &&
+        !this.pending.has(peer) &&
+        (this.backoff.get(peer)?.until ?? 0) <= now &&
+        !this.options.excluded?.(peer);
+      // Peers met before and the server's list first, mixed so churn still meets new peers;
+      // hints, which any peer can make up, only when those run out. Each group shuffled.
+      const choices: PeerId[] = [];
+      const seen = new Set<PeerId>();
+      for (const group of [[...this.candidates, ...this.discovered], [...this.hints.keys()]]) {
+        const fresh = group.filter((peer) => !seen.has(peer) && open(peer));
+        for (const peer of fresh) seen.add(peer);
+        shuffle(fresh);
+        choices.push(...fresh);
+      }
       for (const peer of choices.slice(0, this.maxPeers - connected.size - this.pending.size)) this.dialOne(peer);
     } finally {
       this.ticking = false;
     }
+  }
+
+  private forgetHint(peer: PeerId, by: PeerId): void {
+    this.hints.delete(peer);
+    const left = (this.hintsBy.get(by) ?? 1) - 1;
+    if (left > 0) this.hintsBy.set(by, left);
+    else this.hintsBy.delete(by);
   }
 
   private dialOne(peer: PeerId): void {

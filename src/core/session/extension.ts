@@ -25,6 +25,11 @@ export interface SessionHost {
   readonly log: Logger;
   /** Sends to a peer that has completed HELLO; frames to anyone else are dropped. */
   send(peer: PeerId, frame: Frame): void;
+  /**
+   * Sends what `peer` asked for (records, images, SYNC replies), all these frames or none: they
+   * come out of the peer's answer budget (answer-budget.ts). False when the budget is spent.
+   */
+  answer(peer: PeerId, ...frames: Frame[]): boolean;
   /** Peers that have completed HELLO. */
   readyPeers(): PeerId[];
   /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */

@@ -46,6 +46,13 @@ export const DEFAULT_POLICY: PolicySettings = {
 
 export const DISCONNECT_SCORE = DEFAULT_POLICY.disconnectScore;
 
+/**
+ * Peers whose accounts are kept at most: anyone can present any id at the signaling server, so
+ * without a bound every id ever tried would stay in memory. The least recently seen go first,
+ * peers under a ban last.
+ */
+export const ACCOUNTS_MAX = 10_000;
+
 interface PeerAccount {
   frames: number;
   bytes: number;
@@ -116,6 +123,11 @@ export class Policy {
     return true;
   }
 
+  /** Accounts held now (bounded by ACCOUNTS_MAX). */
+  accountCount(): number {
+    return this.accounts.size;
+  }
+
   isBanned(peer: PeerId): boolean {
     return (this.accounts.get(peer)?.bannedUntil ?? 0) > this.now();
   }
@@ -138,7 +150,11 @@ export class Policy {
 
   private account(peer: PeerId): PeerAccount {
     let account = this.accounts.get(peer);
-    if (!account) {
+    if (account) {
+      // Least recently used first (Map order), so eviction takes the first ones.
+      this.accounts.delete(peer);
+      this.accounts.set(peer, account);
+    } else {
       const now = this.now();
       account = {
         frames: this.settings.burstFrames,
@@ -150,7 +166,22 @@ export class Policy {
         bannedUntil: 0,
       };
       this.accounts.set(peer, account);
+      this.evict();
     }
     return account;
+  }
+
+  private evict(): void {
+    if (this.accounts.size <= ACCOUNTS_MAX) return;
+    const now = this.now();
+    for (const [peer, account] of this.accounts) {
+      if (this.accounts.size <= ACCOUNTS_MAX) return;
+      if (account.bannedUntil <= now) this.accounts.delete(peer);
+    }
+    // Every one left is banned: the oldest bans go, or memory would not be bounded.
+    for (const peer of this.accounts.keys()) {
+      if (this.accounts.size <= ACCOUNTS_MAX) return;
+      this.accounts.delete(peer);
+    }
   }
 }

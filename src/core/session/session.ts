@@ -4,12 +4,17 @@
 
 import type { Identity, PeerId } from "../crypto.ts";
 import { type AgreementCard, agreementCard, checkAgreementCard } from "../mail/seal.ts";
-import type { Clock, Link, Logger, TimerId } from "../ports.ts";
+import type { Clock, Link, Logger } from "../ports.ts";
 import type { PeerRecord, Store } from "../store.ts";
-import { type Frame, type FrameOf, type FrameType, frame, frameSize, parseFrame } from "../wire.ts";
+import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
+import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
+import { peerListFrame } from "./peer-list.ts";
+import type { ConnectedPeer, PeerSession } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
+
+export type { ConnectedPeer, PeerStage } from "./peer-session.ts";
 
 export interface SessionOptions {
   identity: Identity;
@@ -20,6 +25,8 @@ export interface SessionOptions {
   /** A peer that has not proved its identity by then is dropped. */
   helloTimeoutMs?: number;
   policy?: Partial<PolicySettings>;
+  /** Bytes of answers per peer (answer-budget.ts); DEFAULT_ANSWER_BUDGET unless a test says otherwise. */
+  answerBudget?: Partial<AnswerBudgetSettings>;
   /**
    * Peers the user blocked: we do not talk to them, and we stop relaying what they wrote
    * (it stays stored, hidden, so unblocking restores it).
@@ -27,43 +34,12 @@ export interface SessionOptions {
   blocked?: (peer: PeerId) => boolean;
 }
 
-export type PeerStage = "handshake" | "ready";
-
-export interface ConnectedPeer {
-  id: PeerId;
-  stage: PeerStage;
-  name?: string;
-  since: number;
-  framesIn: number;
-  bytesIn: number;
-  bytesOut: number;
-  /** Misbehaviour score in this session (see policy.ts). */
-  score: number;
-}
-
-interface PeerSession {
-  peer: PeerId;
-  since: number;
-  myNonce: string;
-  theirKey?: string;
-  theirName?: string;
-  /** Their ECDH key for end-to-end encryption, when their HELLO carried a valid signed one. */
-  theirCard?: AgreementCard;
-  /** We checked their proof: they hold the key for their id. */
-  verified: boolean;
-  /** Frames of one peer are handled strictly in order, one at a time. */
-  queue: Promise<void>;
-  framesIn: number;
-  bytesIn: number;
-  bytesOut: number;
-  timer: TimerId;
-}
-
 export class Session implements SessionHost {
   readonly policy: Policy;
+  readonly answers: AnswerBudget;
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly peerListeners = new Set<() => void>();
-  private readonly hintListeners = new Set<(peers: PeerId[]) => void>();
+  private readonly hintListeners = new Set<(peers: PeerId[], from: PeerId) => void>();
   private readonly identity: Identity;
   private readonly store: Store;
   private readonly link: Link;
@@ -89,6 +65,7 @@ export class Session implements SessionHost {
       options.policy,
       () => this.clock.now(),
     );
+    this.answers = new AnswerBudget(() => this.clock.now(), options.answerBudget);
     this.card = agreementCard(this.identity);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
@@ -110,6 +87,19 @@ export class Session implements SessionHost {
   /** Sends to a peer that has completed HELLO; frames to anyone else are dropped. */
   send(peer: PeerId, outgoing: Frame): void {
     if (this.sessions.get(peer)?.verified) this.transmit(peer, outgoing);
+  }
+
+  answer(peer: PeerId, ...frames: Frame[]): boolean {
+    if (!this.sessions.get(peer)?.verified) return false;
+    if (
+      !this.answers.spend(
+        peer,
+        frames.reduce((n, f) => n + frameSize(f), 0),
+      )
+    )
+      return false;
+    for (const outgoing of frames) this.transmit(peer, outgoing);
+    return true;
   }
 
   /** Peers that have completed HELLO. */
@@ -137,8 +127,8 @@ export class Session implements SessionHost {
     return () => this.peerListeners.delete(fn);
   }
 
-  /** Peer ids learnt from others (PEER_LIST), for the dialer to consider. */
-  onPeerHints(fn: (peers: PeerId[]) => void): () => void {
+  /** Peer ids learnt from others (PEER_LIST), with who said so, for the dialer to consider. */
+  onPeerHints(fn: (peers: PeerId[], from: PeerId) => void): () => void {
     this.hintListeners.add(fn);
     return () => this.hintListeners.delete(fn);
   }
@@ -246,7 +236,10 @@ export class Session implements SessionHost {
       return;
     }
     if (frame.type === "PEER_LIST")
-      return this.emitHints(frame.peers.map((p) => p.id).filter((id) => id !== this.identity.peerId));
+      return this.emitHints(
+        frame.peers.map((p) => p.id).filter((id) => id !== this.identity.peerId),
+        session.peer,
+      );
     // A valid frame no feature of this version handles (a newer peer's) is ignored, not punished.
     return this.handlers.get(frame.type)?.onFrame?.(session.peer, frame);
   }
@@ -288,25 +281,16 @@ export class Session implements SessionHost {
       ...(session.theirName ? { name: session.theirName } : {}),
       ...(session.theirCard ?? {}),
     });
-    await this.sendPeerList(peer);
+    this.transmit(peer, await peerListFrame(this.store, peer));
     for (const extension of this.extensions) await extension.onReady?.(peer);
-  }
-
-  private async sendPeerList(peer: PeerId): Promise<void> {
-    const known = (await this.store.listPeers())
-      .filter((p) => p.id !== peer)
-      .sort((a, b) => b.lastSeen - a.lastSeen)
-      .slice(0, 100)
-      .map((p) => ({ id: p.id, lastSeen: p.lastSeen }));
-    this.transmit(peer, frame({ type: "PEER_LIST", peers: known }));
   }
 
   private emitPeers(): void {
     for (const fn of this.peerListeners) fn();
   }
 
-  private emitHints(peers: PeerId[]): void {
-    if (peers.length) for (const fn of this.hintListeners) fn(peers);
+  private emitHints(peers: PeerId[], from: PeerId): void {
+    if (peers.length) for (const fn of this.hintListeners) fn(peers, from);
   }
 }
 

@@ -6,10 +6,12 @@
 // baseline.
 
 import type { PeerId } from "../crypto.ts";
+import { LIMITS } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame, FrameOf } from "../wire.ts";
 import { frame } from "../wire.ts";
+import { PENDING_TTL_MS, PendingFetches } from "./pending-fetches.ts";
 import {
   type Bound,
   hashKey,
@@ -30,41 +32,32 @@ export interface SyncProgress {
   total: number;
 }
 
-/**
- * A requested record that has not come by then is asked of another peer that announced it, or
- * forgotten, so a peer that announces keys it never delivers cannot stop us fetching a record,
- * nor leave progress hanging.
- */
-const PENDING_TTL_MS = 60_000;
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
-
-interface Pending {
-  /** The peer asked. */
-  peer: PeerId;
-  updatedAt: number;
-  until: number;
-  /** Peers that announced this version: asked next if `peer` fails us, and not told of it. */
-  holders: Set<PeerId>;
-}
 
 interface SetState {
   readonly records: RecordSet;
   /** Our records at the start of each peer's exchange: both sides must compare one fixed set. */
   readonly sessions: Map<PeerId, Promise<SyncSet>>;
+  /**
+   * Keys already listed to each peer in a reply's `have` during its exchange: the snapshot is
+   * fixed, so listing one again tells it nothing (and a range of no keys, repeated, asks for all).
+   */
+  readonly told: Map<PeerId, Set<string>>;
   /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
   known?: Map<string, RecordKey>;
   loading?: Promise<Map<string, RecordKey>>;
+  /** SHA-256 of the keys of the last snapshot, reused by the next; only those, so it stays bounded. */
+  hashes: Map<string, Uint8Array>;
   /** Records stored while `loading` ran, which its read may have missed. */
   early: RecordKey[];
-  /** Ids asked for and not yet arrived: one record is fetched once, from one peer. */
-  readonly pending: Map<string, Pending>;
+  /** Ids asked for and not yet arrived. */
+  readonly pending: PendingFetches;
 }
 
 export class SyncExtension implements ProtocolExtension {
   readonly types = ["SYNC"] as const;
   private readonly sets = new Map<SetName, SetState>();
-  private readonly hashes = new Map<string, Uint8Array>();
   private progress: SyncProgress = { received: 0, total: 0 };
   private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
 
@@ -76,7 +69,26 @@ export class SyncExtension implements ProtocolExtension {
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
-    this.sets.set(records.name, { records, sessions: new Map(), early: [], pending: new Map() });
+    this.sets.set(records.name, {
+      records,
+      sessions: new Map(),
+      told: new Map(),
+      early: [],
+      pending: new PendingFetches(),
+      hashes: new Map(),
+    });
+  }
+
+  /** Key hashes cached for a set: those of its last snapshot, no more. */
+  cachedHashes(set: SetName): number {
+    return this.sets.get(set)?.hashes.size ?? 0;
+  }
+
+  /** Records of a set (or of all) asked for and not arrived yet; bounded per peer (pending-fetches.ts). */
+  outstanding(set?: SetName): number {
+    let count = 0;
+    for (const [name, state] of this.sets) if (!set || name === set) count += state.pending.size;
+    return count;
   }
 
   /** Progress of the listings requested so far; resets once all have arrived or were given up. */
@@ -114,7 +126,15 @@ export class SyncExtension implements ProtocolExtension {
       this.host.strike(peer, "malformed");
       return;
     }
-    for (const message of step.replies) this.sendMessage(peer, incoming.set, message);
+    // Replies come out of the peer's answer budget, and list a key once per exchange.
+    const told = state.told.get(peer) ?? new Set<string>();
+    state.told.set(peer, told);
+    for (const message of step.replies) {
+      const have = message.have?.filter((key) => !told.has(`${key[0]}:${key[1]}`));
+      if (!message.ranges.length && !have?.length) continue;
+      if (!this.host.answer(peer, this.syncFrame(incoming.set, { ...message, ...(have ? { have } : {}) }))) break;
+      for (const key of have ?? []) told.add(`${key[0]}:${key[1]}`);
+    }
     await this.request(state, peer, step.need);
   }
 
@@ -165,7 +185,8 @@ export class SyncExtension implements ProtocolExtension {
     // What this peer still owed us will not come: ask another that announced it.
     for (const state of this.sets.values()) {
       state.sessions.delete(peer);
-      this.reassign(state, (entry) => entry.peer === peer, peer);
+      state.told.delete(peer);
+      this.reassign(state, peer);
     }
     this.settle();
   }
@@ -181,17 +202,17 @@ export class SyncExtension implements ProtocolExtension {
 
   private async snapshot(state: SetState): Promise<SyncSet> {
     const items: SyncItem[] = [];
+    const hashes = new Map<string, Uint8Array>();
     for (const { id, updatedAt, author } of (await this.known(state)).values()) {
       // What we would not serve must not look like something we hold.
       if (this.host.isBlocked(author)) continue;
       const text = `${updatedAt}:${id}`;
-      let hash = this.hashes.get(text);
-      if (!hash) {
-        hash = await hashKey([updatedAt, id]);
-        this.hashes.set(text, hash);
-      }
+      const hash = state.hashes.get(text) ?? (await hashKey([updatedAt, id]));
+      hashes.set(text, hash);
       items.push({ key: [updatedAt, id], hash });
     }
+    // Versions since replaced are not carried over: the cache holds what the set holds.
+    state.hashes = hashes;
     return SyncSet.fromItems(items);
   }
 
@@ -211,18 +232,16 @@ export class SyncExtension implements ProtocolExtension {
     if (!need.length) return;
     const known = await this.known(state);
     this.expire();
-    const until = this.clock.now() + PENDING_TTL_MS;
+    const now = this.clock.now();
     const ids: string[] = [];
     for (const [updatedAt, id] of need) {
+      // No honest peer holds a record dated past the skew (verify refuses them): such a key is
+      // made up, and would otherwise look newer than every real version.
+      if (updatedAt > now + LIMITS.clockSkewMs) continue;
       // An older copy than ours is not worth the bytes; one already on its way, not twice.
       if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
-      const entry = state.pending.get(id);
-      if (entry && entry.updatedAt >= updatedAt) {
-        if (entry.updatedAt === updatedAt) entry.holders.add(peer);
-        continue;
-      }
-      if (!entry && state.records.progress) this.progress.total++;
-      state.pending.set(id, { peer, updatedAt, until, holders: new Set([peer]) });
+      if (!state.pending.want(peer, id, updatedAt, now)) continue;
+      if (state.records.progress) this.progress.total++;
       ids.push(id);
     }
     if (!ids.length) return;
@@ -235,39 +254,22 @@ export class SyncExtension implements ProtocolExtension {
   private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
     if (state.known) remember(state.known, record);
     else state.early.push(record);
-    const entry = state.pending.get(record.id);
-    if (!entry || entry.updatedAt > record.updatedAt) return undefined;
-    state.pending.delete(record.id);
-    if (state.records.progress) {
-      this.progress.received++;
+    const arrived = state.pending.arrived(record.id, record.updatedAt);
+    if (arrived && state.records.progress) {
+      this.progress.received += arrived.settled;
       this.emitProgress();
     }
-    return entry.holders;
+    return arrived?.holders;
   }
 
   private expire(): void {
-    const now = this.clock.now();
-    for (const state of this.sets.values()) this.reassign(state, (entry) => entry.until <= now);
+    for (const state of this.sets.values()) this.reassign(state);
     this.settle();
   }
 
-  /** Pending records matching `failed` are asked of another announcer still connected, or given up. */
-  private reassign(state: SetState, failed: (entry: Pending) => boolean, gone?: PeerId): void {
-    const ready = new Set(this.host.readyPeers());
-    const retry = new Map<PeerId, string[]>();
-    for (const [id, entry] of state.pending) {
-      if (gone) entry.holders.delete(gone);
-      if (!failed(entry)) continue;
-      entry.holders.delete(entry.peer);
-      const next = [...entry.holders].find((peer) => ready.has(peer));
-      if (!next) {
-        state.pending.delete(id);
-        continue;
-      }
-      entry.peer = next;
-      entry.until = this.clock.now() + PENDING_TTL_MS;
-      retry.set(next, [...(retry.get(next) ?? []), id]);
-    }
+  /** Pending records that timed out, or that `gone` owed us, go to another announcer or are given up. */
+  private reassign(state: SetState, gone?: PeerId): void {
+    const retry = state.pending.reassign(new Set(this.host.readyPeers()), this.clock.now(), gone);
     for (const [peer, ids] of retry) state.records.request(peer, ids);
     if (retry.size) this.clock.setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
   }
@@ -286,6 +288,10 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
+    this.host.send(peer, this.syncFrame(set, message));
+  }
+
+  private syncFrame(set: SetName, message: SyncMessage): Frame {
     const body: Omit<FrameOf<"SYNC">, "v" | "id"> = {
       type: "SYNC",
       set,
@@ -293,7 +299,7 @@ export class SyncExtension implements ProtocolExtension {
       ranges: message.ranges.map(range),
       ...(message.have ? { have: message.have.map(bound) } : {}),
     };
-    this.host.send(peer, frame(body));
+    return frame(body);
   }
 }
 

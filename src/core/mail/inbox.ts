@@ -1,0 +1,137 @@
+// The receiving half of the Mailbox: sealed frames to us, direct or relayed, are verified,
+// decrypted, handed to the feature that owns their kind (deals.ts, chat.ts) and acknowledged with
+// a signed ACK; replays are answered again but change nothing.
+
+import type { Identity, PeerId } from "../crypto.ts";
+import { PeerboardError } from "../errors.ts";
+import type { SessionHost } from "../session/extension.ts";
+import { type FrameOf, frame } from "../wire.ts";
+import { type AckStatus, signAck } from "./ack.ts";
+import type { MailStore, OutboxKind } from "./mail-store.ts";
+import { relayedAck } from "./relay.ts";
+import type { RelayHandoff } from "./relay-handoff.ts";
+import { checkAgreementCard, open, SealError, type Sealed } from "./seal.ts";
+
+/** Handles one decrypted message; throwing a PeerboardError refuses it (ACK "refused", nothing stored). */
+export type MailHandler = (from: PeerId, body: unknown, msgId: string) => Promise<void>;
+
+type SealedFrame = FrameOf<OutboxKind>;
+type RelayedMail = Exclude<FrameOf<"RELAY">["mail"], { type: "ACK" }>;
+
+export interface InboxOptions {
+  identity: Identity;
+  store: MailStore;
+  host: SessionHost;
+  handoff: RelayHandoff;
+  blocked: (peer: PeerId) => boolean;
+}
+
+export class Inbox {
+  private readonly handlers = new Map<OutboxKind, MailHandler>();
+  /** Mail for one author and msgId is handled one copy at a time: a direct and a relayed copy may race. */
+  private readonly handling = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: InboxOptions) {}
+
+  handle(kind: OutboxKind, handler: MailHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  /** A sealed frame `peer` sent us itself. */
+  async direct(peer: PeerId, incoming: SealedFrame): Promise<void> {
+    const { host, identity } = this.options;
+    const sealed = incoming.sealed;
+    // A sealed frame comes straight from its author; anything else travels as RELAY.
+    if (sealed.from !== peer || sealed.to !== identity.peerId) {
+      host.strike(peer, "bad-record");
+      return;
+    }
+    const keys = host.verifiedPeer(peer);
+    if (!keys?.agreementKey) {
+      host.log.warn(`${peer} sent sealed mail without an encryption key in its HELLO`);
+      return;
+    }
+    await this.accept(peer, incoming.type, sealed, keys.publicKey, keys.agreementKey);
+  }
+
+  /** Sealed mail in a RELAY frame addressed to us, handed over by `via` (the relay). */
+  async relayed(via: PeerId, mail: RelayedMail, publicKey: string): Promise<void> {
+    const { host, blocked, handoff } = this.options;
+    const author = mail.sealed.from;
+    // As if it never came: a blocked user cannot reach us directly either.
+    if (blocked(author)) return;
+    const card = { agreementKey: mail.agreementKey, agreementSignature: mail.agreementSignature };
+    if (!(await checkAgreementCard(author, publicKey, card))) {
+      host.strike(via, "bad-record");
+      return;
+    }
+    // Its keys are learnt as soon as it opens, before it is handled: a reply may follow at once.
+    await this.accept(via, mail.type, mail.sealed, publicKey, mail.agreementKey, () =>
+      handoff.learn(author, { publicKey, ...card }),
+    );
+  }
+
+  /**
+   * Opens, dedups, handles and acknowledges one sealed message to us, with its author's keys;
+   * `via` handed it over (the author, or a relay); `opened` hears that it opened.
+   */
+  private async accept(
+    via: PeerId,
+    kind: OutboxKind,
+    sealed: Sealed,
+    authorKey: string,
+    authorAgreementKey: string,
+    opened?: () => void,
+  ): Promise<void> {
+    const { identity, host, store } = this.options;
+    let body: unknown;
+    try {
+      body = await open(identity, kind, sealed, authorKey, authorAgreementKey);
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+      host.log.warn(error.message);
+      host.strike(via, "bad-record");
+      return;
+    }
+    opened?.();
+    const author = sealed.from;
+    // Ids are the sender's choice and relays see them: only the same author's copy is a replay.
+    await this.once(`${author}\n${sealed.msgId}`, async () => {
+      // A replay (or a resend whose ACK was lost, or a second copy by another path) is answered
+      // again but changes nothing.
+      if (await store.wasSeen(author, sealed.msgId)) return this.answer(author, sealed.msgId, "delivered", via);
+      let status: AckStatus = "delivered";
+      try {
+        await this.handlers.get(kind)?.(author, body, sealed.msgId);
+      } catch (error) {
+        // Anything but a refusal is our bug: no ACK, so the sender keeps it and tries again.
+        if (!(error instanceof PeerboardError)) throw error;
+        host.log.warn(`refused ${kind} from ${author}: ${error.message}`);
+        status = "refused";
+      }
+      // Marked only once its effects are stored: a crash in between means a retry, not a loss.
+      await store.markSeen(author, sealed.msgId);
+      await this.answer(author, sealed.msgId, status, via);
+    });
+  }
+
+  /** Runs `fn` after any other handling of the same message (author and id) has finished. */
+  private once(key: string, fn: () => Promise<void>): Promise<void> {
+    const next = (this.handling.get(key) ?? Promise.resolve()).then(fn);
+    const settled = next.catch(() => undefined);
+    this.handling.set(key, settled);
+    void settled.then(() => {
+      if (this.handling.get(key) === settled) this.handling.delete(key);
+    });
+    return next;
+  }
+
+  /** Our ACK goes straight to the author when connected, else back through the relay it came by. */
+  private async answer(author: PeerId, msgId: string, status: AckStatus, via: PeerId): Promise<void> {
+    const { identity, host } = this.options;
+    const ack = await signAck(identity, author, msgId, status);
+    const ready = host.readyPeers();
+    if (ready.includes(author)) host.send(author, frame({ type: "ACK", ack }));
+    else if (ready.includes(via)) host.send(via, relayedAck(identity.publicKey, ack));
+  }
+}

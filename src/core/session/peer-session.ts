@@ -1,0 +1,37 @@
+// What the session layer keeps per connected peer, and what it shows of it.
+
+import type { PeerId } from "../crypto.ts";
+import type { AgreementCard } from "../mail/seal.ts";
+import type { TimerId } from "../ports.ts";
+
+export type PeerStage = "handshake" | "ready";
+
+export interface ConnectedPeer {
+  id: PeerId;
+  stage: PeerStage;
+  name?: string;
+  since: number;
+  framesIn: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Misbehaviour score in this session (see policy.ts). */
+  score: number;
+}
+
+export interface PeerSession {
+  peer: PeerId;
+  since: number;
+  myNonce: string;
+  theirKey?: string;
+  theirName?: string;
+  /** Their ECDH key for end-to-end encryption, when their HELLO carried a valid signed one. */
+  theirCard?: AgreementCard;
+  /** We checked their proof: they hold the key for their id. */
+  verified: boolean;
+  /** Frames of one peer are handled strictly in order, one at a time. */
+  queue: Promise<void>;
+  framesIn: number;
+  bytesIn: number;
+  bytesOut: number;
+  timer: TimerId;
+}
