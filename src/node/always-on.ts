@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { generateIdentity } from "../core/crypto.ts";
+import { DURABLE_RELAY_LIMITS } from "../core/mail/relay.ts";
 import { createPeer, type Peer } from "../core/peer.ts";
 import type { Clock } from "../core/ports.ts";
 import { systemClock } from "../shared/system.ts";
@@ -65,8 +66,10 @@ export async function startAlwaysOnPeer(
       logger: log,
       discovery: () => discoverPeers(options.server.origin),
       storage: storage.estimate,
+      relayStore: store.relay,
     },
-    { maxConnections: options.maxConnections },
+    // Mail for people who are away is kept until their ACK or 30 days (DURABLE_RELAY_LIMITS).
+    { maxConnections: options.maxConnections, relayLimits: DURABLE_RELAY_LIMITS },
   );
   const mine = await peer.api.myProfile();
   if (mine?.name !== options.name || mine.about !== ABOUT) {

@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
+import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -74,7 +75,7 @@ describe("SQLite store file", () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(db.pragma("user_version", { simple: true })).toBe(1);
+      expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
       const plan = (sql: string) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join("; ");

@@ -4,9 +4,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterEach, expect, it } from "vitest";
-import { listingHeading, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
-import { type PeerProcess, startPeerProcess, storedCounts } from "./peer-process.ts";
+import { goTo, listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
+import { heldReceipts, type PeerProcess, startPeerProcess, storedCounts } from "./peer-process.ts";
 
 const env = useServerAndBrowser();
 const running: PeerProcess[] = [];
@@ -73,3 +74,54 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     await carol.close();
   });
 }
+
+it("Bob writes to Alice while she is away; she reads it later, and her read receipt reaches Bob, all through the peer", async () => {
+  const data = mkdtempSync(join(tmpdir(), "peerboard-peer-"));
+  const peer = startPeer(data);
+  await peer.line(/signaling online/);
+  const gone = (id: string) => peer.line(new RegExp(`disconnected ${id}`));
+
+  const aliceContext = await newUser(env.browser);
+  let alice = await openBoard(aliceContext, env.server.url);
+  const aliceId = await peerIdOf(alice);
+  await post(alice, { title: "Oak wardrobe", price: "60" });
+  // The peer has her listing and her signed profile (her ECDH card: how Bob can seal to her).
+  await expect
+    .poll(() => storedCounts(storeFile(data)), { timeout: 20_000 })
+    .toMatchObject({ listings: 1, profiles: 2 });
+  await alice.close();
+  await gone(aliceId);
+
+  const bobContext = await newUser(env.browser);
+  let bob = await openBoard(bobContext, env.server.url);
+  const bobId = await peerIdOf(bob);
+  await listingHeading(bob, "Oak wardrobe").getByRole("link").click();
+  await bob.getByRole("link", { name: "Message the seller" }).click();
+  await bob.getByLabel("Message", { exact: true }).fill("Does the wardrobe come apart?");
+  await bob.getByRole("button", { name: "Send", exact: true }).click();
+  const line = (page: Page) => page.getByRole("listitem").filter({ hasText: "Does the wardrobe come apart?" });
+  // The peer confirmed it keeps the sealed message for Alice: Bob's conversation says so.
+  await line(bob).filter({ hasText: "Held for them by Community peer" }).waitFor({ timeout: 20_000 });
+  const conversation = bob.url();
+  await bob.close();
+  await gone(bobId);
+
+  alice = await aliceContext.newPage();
+  await alice.goto(env.server.url);
+  await goTo(alice, "Messages");
+  const conversations = alice.getByRole("list", { name: "Conversations" });
+  await conversations.getByText("Does the wardrobe come apart?").waitFor({ timeout: 20_000 });
+  await conversations.getByRole("link").first().click();
+  await alice.getByRole("form", { name: "Write a message" }).waitFor();
+  await line(alice).waitFor();
+  // Her receipts wait in the peer's store for Bob.
+  await expect.poll(() => heldReceipts(storeFile(data)), { timeout: 20_000 }).toContain("read");
+  await alice.close();
+  await gone(aliceId);
+
+  bob = await bobContext.newPage();
+  await bob.goto(conversation);
+  await line(bob).filter({ hasText: "Read" }).waitFor({ timeout: 20_000 });
+  await bobContext.close();
+  await aliceContext.close();
+});

@@ -77,3 +77,17 @@ export function storedCounts(file: string): { listings: number; profiles: number
     db.close();
   }
 }
+
+/** Receipts the peer holds for their authors, by status ("delivered", "read"). */
+export function heldReceipts(file: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("SELECT record FROM relay_held ORDER BY rowid").pluck().all() as string[];
+    return rows.flatMap((text) => {
+      const mail = (JSON.parse(text) as { frame: { mail: { type: string; ack?: { status: string } } } }).frame.mail;
+      return mail.type === "ACK" && mail.ack ? [mail.ack.status] : [];
+    });
+  } finally {
+    db.close();
+  }
+}

@@ -19,6 +19,7 @@ import {
   Relay,
   type RelayFrame,
   type RelayStats,
+  type RelayStore,
   relayedAck,
   relayRoute,
 } from "./relay.ts";
@@ -48,6 +49,8 @@ export interface MailboxOptions {
   blocked?: (peer: PeerId) => boolean;
   /** What we hold for others as a relay; RELAY_LIMITS unless a test says otherwise. */
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** Keeps what we hold for others across restarts (the always-on peer); else memory only. */
+  relayStore?: RelayStore;
 }
 
 /** Profiles arriving within this long are looked up against the outbox together. */
@@ -93,6 +96,7 @@ export class Mailbox implements ProtocolExtension {
       blocked: this.blocked,
       now: this.now,
       ...(options.relayLimits ? { limits: options.relayLimits } : {}),
+      ...(options.relayStore ? { store: options.relayStore } : {}),
     });
     this.handoff = new RelayHandoff({
       identity: this.identity,
@@ -214,7 +218,7 @@ export class Mailbox implements ProtocolExtension {
    * what we hold for it as a relay. The new peer can also carry our mail for peers that are away.
    */
   async onReady(peer: PeerId): Promise<void> {
-    this.relay.release(peer);
+    await this.relay.release(peer);
     await this.flush(peer);
     await this.handoff.hand();
     for (const fn of this.readyListeners) await fn(peer);
