@@ -125,3 +125,30 @@ it("Bob writes to Alice while she is away; she reads it later, and her read rece
   await bobContext.close();
   await aliceContext.close();
 });
+
+it("with --demo 300 a newcomer sees a lively board: '300 listings', sample sellers' names and photos that decode", async () => {
+  const data = mkdtempSync(join(tmpdir(), "peerboard-peer-"));
+  const peer = startPeerProcess(env.server.url, data, ["--demo", "300"]);
+  running.push(peer);
+  await peer.line(/demo board: 300 sample listings from 3 sample sellers/);
+  await peer.line(/signaling online/);
+  const newcomer = await newUser(env.browser);
+  const page = await openBoard(newcomer, env.server.url);
+  await page.getByText("300 listings", { exact: true }).waitFor({ timeout: 30_000 });
+  await page
+    .getByRole("article")
+    .filter({ hasText: / from / })
+    .first()
+    .waitFor();
+  // A generated WebP came over IMAGE_CHUNK, matched its signed hash and decoded in Chromium.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll("article img")].some((img) => (img as HTMLImageElement).naturalWidth > 0),
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  await newcomer.close();
+});
