@@ -121,6 +121,8 @@ export interface PeerApi {
   status(): Promise<HubStatus>;
   /** All listings that show now (not deleted, not expired), newest first. */
   listings(): Promise<Listing[]>;
+  /** How many listings show now (what `listings()` would return), from the search index: cheap. */
+  listingCount(): Promise<number>;
   post(draft: ListingDraft): Promise<PostResult>;
   network(): Promise<NetworkReport>;
   /** Blocks a peer: its records are hidden and no longer relayed, and it is not dialled. */

@@ -88,6 +88,10 @@ export function createPeerApi(
     async listings() {
       return (await actions.visible()).filter((l) => !blocked.has(l.author));
     },
+    async listingCount() {
+      // The index holds what shows (blocked authors' listings are kept out of it); one record read.
+      return (await search.search({ limit: 1 })).total;
+    },
     async block(peerIdText) {
       const parsed = typedPeerId(peerIdText);
       if (!parsed.ok) return parsed;

@@ -14,6 +14,7 @@ import { Listings } from "./listings/listings.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
 import { Mailbox } from "./mail/mailbox.ts";
 import type { RELAY_LIMITS } from "./mail/relay.ts";
+import { HeldNotices } from "./mail/relay-handoff.ts";
 import { createPeerApi, type PeerParts } from "./peer-api.ts";
 import { startPeerLoops } from "./peer-loops.ts";
 import type { Ports } from "./ports.ts";
@@ -134,8 +135,23 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer) ?? (await store.getProfile(peer)),
     blocked: isBlocked,
     ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
+    ...(ports.relayStore ? { relayStore: ports.relayStore } : {}),
   });
   session.use(mailbox);
+  // A durable relay holds our chat message for someone away: the conversation says so until
+  // it is delivered (only a message still "sent" changes; a later ACK overrides it).
+  session.use(
+    new HeldNotices(
+      () => store.listOutbox(),
+      async (msgId, relay) => {
+        const message = await store.getMessage(identity.peerId, msgId);
+        if (message?.status !== "sent" || message.heldBy === relay) return;
+        const held = { ...message, heldBy: relay };
+        await store.putMessage(held);
+        emit({ type: "message", message: held });
+      },
+    ),
+  );
   const dealSettings = await DealSettingsStore.open(store);
   const deals: Deals = new Deals({
     identity,

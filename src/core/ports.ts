@@ -5,9 +5,11 @@
 import type { PeerId } from "./crypto.ts";
 import type { ImageRef } from "./listings/records.ts";
 import type { MailStore } from "./mail/mail-store.ts";
+import type { RelayStore } from "./mail/relay-store.ts";
 import type { Store } from "./store.ts";
 
 export type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "./mail/mail-store.ts";
+export type { HeldMail, RelayStore } from "./mail/relay-store.ts";
 export type { PeerRecord, Store, StoredImage } from "./store.ts";
 
 /** Where a link stands with its transport (for a browser: the radio tab and the signaling server). */
@@ -89,4 +91,9 @@ export interface Ports {
   discovery?: Discovery;
   /** Without one, pruning runs only when a write fails for lack of room. */
   storage?: StorageEstimator;
+  /**
+   * Keeps the mail this peer holds for others across restarts, and makes it confirm to authors
+   * that it holds theirs (the always-on peer). Without one, relayed mail is held in memory.
+   */
+  relayStore?: RelayStore;
 }

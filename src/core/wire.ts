@@ -105,6 +105,20 @@ const Relay = v.strictObject({
   ]),
 });
 
+/**
+ * A relay that keeps mail durably (the always-on peer) tells the author it holds its message for
+ * an absent recipient until `until`: the author's conversation shows "held". Direct from the
+ * relay on a channel whose HELLO proved who it is, so it needs no signature of its own.
+ */
+const RelayHeld = v.strictObject({
+  ...header("RELAY_HELD"),
+  held: v.strictObject({
+    msgId: MessageId,
+    to: PeerIdSchema,
+    until: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  }),
+});
+
 const UserInfo = v.strictObject({
   ...header("USER_INFO"),
   profile: v.strictObject({
@@ -211,6 +225,7 @@ export const FrameSchema = v.variant("type", [
   ImageRequest,
   ImageChunk,
   Relay,
+  RelayHeld,
 ]);
 
 export type Frame = v.InferOutput<typeof FrameSchema>;

@@ -101,6 +101,19 @@ const STEPS: readonly string[] = [
   DROP TABLE seen;
   ALTER TABLE seen_by_author RENAME TO seen;
   `,
+  // 3: sealed mail held for others until its recipient's ACK or 30 days (the RelayStore), in the
+  // order it came (rowid), and the authors whose mail reached its recipient through this peer.
+  `
+  CREATE TABLE relay_held (
+    slot TEXT PRIMARY KEY,
+    until INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+
+  CREATE TABLE relay_authors (
+    peer_id TEXT PRIMARY KEY
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

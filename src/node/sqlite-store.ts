@@ -11,10 +11,12 @@ import type Database from "better-sqlite3";
 import type { Identity } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
+import type { RelayStore } from "../core/mail/relay-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
 import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
+import { SqliteRelayStore } from "./sqlite-relay-store.ts";
 
 export { SqliteStoreError, type SqliteStoreOptions } from "./sqlite-file.ts";
 
@@ -22,7 +24,10 @@ export { SqliteStoreError, type SqliteStoreOptions } from "./sqlite-file.ts";
  * Opens (creating it if need be) the store in the database file `file`, which holds the
  * identity's private keys: see openDatabase (sqlite-file.ts) for its modes and pragmas.
  */
-export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store & MailStore> {
+export async function openSqliteStore(
+  file: string,
+  options: SqliteStoreOptions = {},
+): Promise<Store & MailStore & { relay: RelayStore }> {
   return new SqliteStore(openDatabase(file, options));
 }
 
@@ -31,8 +36,11 @@ type Row<T> = T | undefined;
 
 class SqliteStore implements Store, MailStore {
   private readonly sql;
+  /** The mail this peer holds for others (the relay's port), on the same connection. */
+  readonly relay: RelayStore;
 
   constructor(private readonly db: Database.Database) {
+    this.relay = new SqliteRelayStore(db);
     const prepare = <P extends unknown[] = unknown[]>(source: string) => db.prepare<P>(source);
     this.sql = {
       identity: prepare("SELECT record FROM identity WHERE slot = 1").pluck(),

@@ -31,12 +31,20 @@ let installed: WebRtcImplementation | undefined;
  * (`util.supports`), so a Peer made after a too-early import fails with "browser-incompatible".
  * Only the chosen native library is loaded: each starts its own threads and has its own exit path.
  */
-export async function installWebRtc(implementation: WebRtcImplementation = "node-datachannel"): Promise<void> {
+export async function installWebRtc(
+  implementation: WebRtcImplementation = "node-datachannel",
+  /**
+   * The community's current ICE settings, for every new connection: PeerJS reads its `config`
+   * once, when the Peer is made, and TURN credentials minted per session expire while the
+   * always-on peer runs for months.
+   */
+  ice?: () => IceConfig,
+): Promise<void> {
   if (installed === implementation) return;
   if (installed) throw new Error(`WebRTC is already installed from ${installed}; one implementation a process`);
   const { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate, RTCDataChannel } = await load(implementation);
   const globals: WebRtcGlobals = {
-    RTCPeerConnection,
+    RTCPeerConnection: ice ? withIce(RTCPeerConnection as PeerConnectionClass, ice) : RTCPeerConnection,
     RTCSessionDescription,
     RTCIceCandidate,
     RTCDataChannel,
@@ -44,6 +52,22 @@ export async function installWebRtc(implementation: WebRtcImplementation = "node
   };
   Object.assign(globalThis, globals);
   installed = implementation;
+}
+
+/** What a new RTCPeerConnection gets, whatever PeerJS passes. */
+export interface IceConfig {
+  iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
+}
+
+type PeerConnectionClass = new (config?: RTCConfiguration) => object;
+
+function withIce(Base: PeerConnectionClass, ice: () => IceConfig): PeerConnectionClass {
+  return class extends Base {
+    constructor(config?: RTCConfiguration) {
+      super({ ...config, ...ice() });
+    }
+  };
 }
 
 /**

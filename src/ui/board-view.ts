@@ -16,6 +16,13 @@ const EXPIRY_CHECK_MS = 30_000;
 /** Least time between two redraws of the listing list while listings stream in. */
 const RENDER_GAP_MS = 200;
 const BOARD_PAGE = 100;
+/** Least time between two asks for the listing count while listings stream in. */
+const COUNT_GAP_MS = 500;
+
+/** "1 listing", "10,000 listings". */
+export function listingCountText(count: number): string {
+  return `${count.toLocaleString("en")} ${count === 1 ? "listing" : "listings"}`;
+}
 
 export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
   const { hub } = context;
@@ -37,6 +44,8 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     textContent: "No listings yet. Post one, or wait for peers to share theirs.",
   });
   const listingsBox = h("div", { className: "listings" });
+  // How many listings this device holds (the board shows the newest page of them).
+  const countLine = h("p", { className: "meta listing-count" });
 
   outlet.replaceChildren(
     h(
@@ -52,6 +61,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
         "section",
         { className: "board", "aria-label": "Listings" },
         h("h2", { textContent: "Listings" }),
+        countLine,
         listingsEmpty,
         listingsBox,
       ),
@@ -92,6 +102,18 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     if (wait > 0) setTimeout(render, wait);
     else queueMicrotask(render);
   };
+  let countQueued = false;
+  const showCount = async () => {
+    countLine.textContent = listingCountText(await hub.listingCount());
+  };
+  const refreshCount = () => {
+    if (countQueued) return;
+    countQueued = true;
+    setTimeout(() => {
+      countQueued = false;
+      void showCount();
+    }, COUNT_GAP_MS);
+  };
   const upsert = (listing: Listing) => {
     const known = listings.get(listing.id);
     if (known && !supersedes(listing, known)) return;
@@ -127,8 +149,10 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   });
 
   context.onEvent((event) => {
-    if (event.type === "listing") upsert(event.listing);
-    else if (event.type === "status") showPeers(event.status);
+    if (event.type === "listing") {
+      upsert(event.listing);
+      refreshCount();
+    } else if (event.type === "status") showPeers(event.status);
     else if (event.type === "image") void imageArrived(hub, event.hash);
     else if (event.type === "profile") {
       names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
@@ -139,7 +163,11 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   names = await hub.profileNames();
   // The newest page only: with tens of thousands stored, Search finds the rest.
   for (const listing of (await hub.search({ sort: "newest", limit: BOARD_PAGE })).listings) upsert(listing);
+  await showCount();
   // Listings expire while the board is open: each peer checks the clock itself.
-  const expiryTimer = setInterval(renderListings, EXPIRY_CHECK_MS);
+  const expiryTimer = setInterval(() => {
+    renderListings();
+    refreshCount();
+  }, EXPIRY_CHECK_MS);
   return () => clearInterval(expiryTimer);
 }

@@ -85,8 +85,11 @@ export async function mountConversationView(outlet: HTMLElement, context: ViewCo
   const hub = context.hub;
   const me = context.status.peerId;
   const [peer = "", topic = ""] = context.params as [PeerId, string];
-  const { listings, deals } = await lookups(hub);
+  const [{ listings, deals }, names] = await Promise.all([lookups(hub), hub.profileNames()]);
   const messages = new Map<string, ChatRecord>();
+  /** "Sent", or who holds it for them while they are away (the community's always-on peer). */
+  const statusText = (m: ChatRecord) =>
+    m.status === "sent" && m.heldBy ? `Held for them by ${names[m.heldBy]?.name || m.heldBy}` : STATUS_TEXT[m.status];
   const log = h("ol", { className: "chat-log", "aria-label": "Messages", "aria-live": "polite" });
   const text = field("Message", h("textarea", { name: "message", rows: 3 }));
   const send = h("button", { type: "submit", textContent: "Send" });
@@ -120,7 +123,7 @@ export async function mountConversationView(outlet: HTMLElement, context: ViewCo
           { className: own ? "chat own" : "chat" },
           h("span", { className: "chat-author", textContent: own ? "You: " : "They: " }),
           h("span", { className: "chat-text", textContent: m.text }),
-          own ? h("span", { className: "chat-status", textContent: ` · ${STATUS_TEXT[m.status]}` }) : null,
+          own ? h("span", { className: "chat-status", textContent: ` · ${statusText(m)}` }) : null,
         );
       }),
     );

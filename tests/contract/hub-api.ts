@@ -42,6 +42,17 @@ export function runHubApiContract(name: string, setup: () => Promise<HubFixture>
       return result.listing;
     };
 
+    it("listingCount counts the listings that show: posted ones, not removed ones", async () => {
+      const { hub } = await open();
+      expect(await hub.listingCount()).toBe(0);
+      const kept = await posted(hub, { title: "Kept" });
+      const removed = await posted(hub, { title: "Removed" });
+      expect(await hub.listingCount()).toBe(2);
+      expect((await hub.remove(removed.id)).ok).toBe(true);
+      expect(await hub.listingCount()).toBe(1);
+      expect((await hub.listings()).map((l) => l.id)).toEqual([kept.id]);
+    });
+
     it("status names this user's peer id", async () => {
       const { hub, me } = await open();
       expect((await hub.status()).peerId).toBe(me);

@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
+import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -74,7 +75,7 @@ describe("SQLite store file", () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(db.pragma("user_version", { simple: true })).toBe(2);
+      expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
       const plan = (sql: string) =>
         (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join("; ");
@@ -131,7 +132,8 @@ describe("SQLite schema step 2 (message ids per author)", () => {
       status: "delivered",
     };
     const db = new Database(file);
-    db.exec("DROP TABLE messages; DROP TABLE seen;");
+    // Back to what step 1 made: later steps' tables go too.
+    db.exec("DROP TABLE messages; DROP TABLE seen; DROP TABLE relay_held; DROP TABLE relay_authors;");
     db.exec(`CREATE TABLE messages (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
       record TEXT NOT NULL CHECK (json_valid(record))) STRICT;
       CREATE INDEX messages_by_created_at ON messages (created_at, id);

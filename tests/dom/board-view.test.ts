@@ -4,6 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { HubApi, HubStatus } from "../../src/shared/api.ts";
+import { listingCountText } from "../../src/ui/board-view.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
 import { ListingsDouble, networkReport } from "./listings-double.ts";
@@ -76,6 +77,18 @@ describe("board view", () => {
     const label = output && document.getElementById(output.getAttribute("aria-labelledby") ?? "");
     expect(label?.textContent).toBe("Your peer id");
     expect(output?.textContent).toBe(identity.peerId);
+  });
+
+  it("says how many listings the hub holds, and follows as listings arrive", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub);
+    const count = () => root.querySelector(".listing-count")?.textContent;
+    expect(count()).toBe("0 listings");
+    (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
+    button(root, "Post").click();
+    await vi.waitFor(() => expect(count()).toBe("1 listing"), { timeout: 2_000 });
+    expect(listingCountText(10_000)).toBe("10,000 listings");
   });
 
   it("posting shows the listing as an article headed by its title and clears the form", async () => {

@@ -67,6 +67,10 @@ export class ListingsDouble {
   async listings(): Promise<Listing[]> {
     return (await this.visibleListings()).sort((a, b) => b.updatedAt - a.updatedAt);
   }
+  /** How many listings show, as the hub's search index counts them. */
+  async listingCount(): Promise<number> {
+    return (await this.visibleListings()).length;
+  }
   /** Signs and stores a draft with the real rules, and tells the views, as the hub does. */
   async post(draft: ListingDraft): Promise<PostResult> {
     try {

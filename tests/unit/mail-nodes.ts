@@ -9,7 +9,7 @@ import type { RELAY_LIMITS } from "../../src/core/mail/relay.ts";
 import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { systemClock } from "../../src/shared/system.ts";
-import { buildPeer, type TestPeer } from "../support/peers.ts";
+import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
 
 export const WAIT = { timeout: 3_000, interval: 5 };
 
@@ -27,6 +27,9 @@ export interface MailNodeOptions {
   /** Reuse a database, to test a reload. */
   dbName?: string;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** A store to use instead of IndexedDB (the always-on peer's SQLite), and ports to add. */
+  store?: TestPeerOptions["store"];
+  ports?: TestPeerOptions["ports"];
 }
 
 export function useMailNodes(): {
@@ -55,6 +58,8 @@ export function useMailNodes(): {
       identity: options.identity ?? (await generateIdentity(Date.now())),
       ...(options.dbName ? { dbName: options.dbName } : {}),
       ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.ports ? { ports: options.ports } : {}),
       clock: { ...systemClock, now: () => Date.now() + offset.now },
     });
     // Dials find nobody, as between users behind two NATs: a test opens every channel itself

@@ -30,6 +30,11 @@ export interface ChatRecord {
   text: string;
   createdAt: number;
   status: MessageStatus;
+  /**
+   * On a message we sent that is not delivered yet: the durable relay (the community's always-on
+   * peer) that confirmed it holds it for the recipient (RELAY_HELD).
+   */
+  heldBy?: PeerId;
   /** On a message we received and read: its author has not been told yet (they were away). */
   receiptPending?: boolean;
 }

@@ -13,7 +13,7 @@ import type { AckStatus } from "./ack.ts";
 import { Inbox, type MailHandler } from "./inbox.ts";
 import type { MailStore, OutboxEntry, OutboxKind } from "./mail-store.ts";
 import { type AckListener, Outbox } from "./outbox.ts";
-import { checkRelayed, type RELAY_LIMITS, Relay, type RelayStats, relayRoute } from "./relay.ts";
+import { checkRelayed, type RELAY_LIMITS, Relay, type RelayStats, type RelayStore, relayRoute } from "./relay.ts";
 import { type PeerKeys, RelayHandoff } from "./relay-handoff.ts";
 
 export type { AckStatus } from "./ack.ts";
@@ -37,6 +37,8 @@ export interface MailboxOptions {
   blocked?: (peer: PeerId) => boolean;
   /** What we hold for others as a relay; RELAY_LIMITS unless a test says otherwise. */
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** Keeps what we hold for others across restarts (the always-on peer); else memory only. */
+  relayStore?: RelayStore;
 }
 
 const KINDS: readonly OutboxKind[] = ["DEAL_PROPOSAL", "DEAL_RESPONSE", "CHAT_MESSAGE"];
@@ -62,6 +64,7 @@ export class Mailbox implements ProtocolExtension {
       blocked,
       now: () => options.clock.now(),
       ...(options.relayLimits ? { limits: options.relayLimits } : {}),
+      ...(options.relayStore ? { store: options.relayStore } : {}),
     });
     this.handoff = new RelayHandoff({
       identity: this.identity,
@@ -151,7 +154,7 @@ export class Mailbox implements ProtocolExtension {
    * what we hold for it as a relay. The new peer can also carry our mail for peers that are away.
    */
   async onReady(peer: PeerId): Promise<void> {
-    this.relay.release(peer);
+    await this.relay.release(peer);
     await this.outbox.flush(peer);
     await this.handoff.hand();
     for (const fn of this.readyListeners) await fn(peer);

@@ -3,9 +3,9 @@
 // one hop (relay.ts). Direct delivery stays the mailbox's first choice; this runs meanwhile.
 
 import type { Identity, PeerId } from "../crypto.ts";
-import type { SessionHost } from "../session/extension.ts";
+import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { PeerRecord } from "../store.ts";
-import { MAX_RELAYED_CIPHERTEXT } from "../wire.ts";
+import { type Frame, type FrameType, MAX_RELAYED_CIPHERTEXT } from "../wire.ts";
 import type { Ack } from "./ack.ts";
 import type { OutboxEntry } from "./mail-store.ts";
 import { relayedAck, relayFrame } from "./relay.ts";
@@ -119,5 +119,28 @@ export class RelayHandoff {
     // Checked here whatever the source: a stored or resolved card is only as good as its signature.
     if (!(await checkAgreementCard(peer, publicKey, { agreementKey, agreementSignature }))) return undefined;
     return { publicKey, agreementKey };
+  }
+}
+
+/**
+ * Hears a durable relay's RELAY_HELD: it holds one of our messages for its absent recipient.
+ * Believed only for a message still in our outbox, for that recipient: a relay cannot mark
+ * anything else held. The frame comes straight from the relay over a channel whose HELLO proved
+ * who it is.
+ */
+export class HeldNotices implements ProtocolExtension {
+  readonly types: readonly FrameType[] = ["RELAY_HELD"];
+
+  constructor(
+    private readonly listOutbox: () => Promise<OutboxEntry[]>,
+    private readonly onHeld: (msgId: string, relay: PeerId) => Promise<void>,
+  ) {}
+
+  async onFrame(relay: PeerId, incoming: Frame): Promise<void> {
+    if (incoming.type !== "RELAY_HELD") return;
+    const { msgId, to } = incoming.held;
+    const entry = (await this.listOutbox()).find((e) => e.msgId === msgId);
+    if (entry?.to !== to || to === relay) return;
+    await this.onHeld(msgId, relay);
   }
 }

@@ -12,22 +12,48 @@
 import type { RelayStats } from "../api.ts";
 import { keyMatchesPeerId, type PeerId } from "../crypto.ts";
 import type { SessionHost } from "../session/extension.ts";
-import { type FrameOf, frame } from "../wire.ts";
+import { frame } from "../wire.ts";
 import type { Ack } from "./ack.ts";
 import { verifyAck } from "./ack.ts";
+import type { HeldMail, RelayFrame, RelayStore } from "./relay-store.ts";
 import { checkAgreementCard, verifySealed } from "./seal.ts";
 
-export type RelayFrame = FrameOf<"RELAY">;
+export type { HeldMail, RelayFrame, RelayStore } from "./relay-store.ts";
 
 /**
- * What a relay keeps for others, in memory only. At most 200 frames of at most ~25 KB
+ * What a browser relay keeps for others, in memory only. At most 200 frames of at most ~25 KB
  * (MAX_RELAYED_CIPHERTEXT plus the header) ≈ 5 MB; a chat message is ~1 KB. Frames waiting for
  * a recipient that is away: at most 20 per author, so no author takes more than a tenth of the
  * room. Copies already passed on fill the rest and make way first. Ten minutes covers a reload,
  * the radio moving to another tab or a short trip out of coverage; for longer absences the
  * author's outbox keeps the message and hands it out again.
+ *
+ * `maxHeldPerRecipient` bounds what waits for one person; `newcomerShare` is the part of the
+ * room (in all, and for each recipient) that authors this relay has not seen before may fill:
+ * the rest is kept for authors whose mail already reached its recipient through it, so a relay
+ * filled by throwaway identities still takes honest people's mail. Browsers keep no such memory
+ * and use all of their small room for anyone.
  */
-export const RELAY_LIMITS = { maxHeld: 200, maxHeldPerAuthor: 20, ttlMs: 10 * 60_000 };
+export const RELAY_LIMITS = {
+  maxHeld: 200,
+  maxHeldPerAuthor: 20,
+  maxHeldPerRecipient: 200,
+  newcomerShare: 1,
+  ttlMs: 10 * 60_000,
+};
+
+/**
+ * What the always-on peer holds, in its SQLite store (a RelayStore), until the recipient's ACK or
+ * 30 days: 20,000 frames ≤ ~500 MB at worst, 200 for one recipient, 50 from one author; half of
+ * the room is for authors seen before.
+ */
+export const DURABLE_RELAY_LIMITS: typeof RELAY_LIMITS = {
+  maxHeld: 20_000,
+  maxHeldPerAuthor: 50,
+  maxHeldPerRecipient: 200,
+  newcomerShare: 0.5,
+  ttlMs: 30 * 24 * 60 * 60_000,
+};
 
 export type { RelayStats };
 
@@ -37,6 +63,11 @@ export interface RelayOptions {
   blocked: (peer: PeerId) => boolean;
   now: () => number;
   limits?: Partial<typeof RELAY_LIMITS>;
+  /**
+   * Keeps what is held across restarts. With one, the relay also confirms to the author that it
+   * holds their message (RELAY_HELD), since it will still have it tomorrow.
+   */
+  store?: RelayStore;
 }
 
 /** Who wrote a relayed frame, who it is for, and a key that is the same for every copy of it. */
@@ -71,19 +102,7 @@ export function relayedAck(publicKey: string, ack: Ack): RelayFrame {
   return relayFrame(publicKey, { type: "ACK", ack });
 }
 
-interface Held {
-  from: PeerId;
-  to: PeerId;
-  msgId: string;
-  frame: RelayFrame;
-  until: number;
-  /**
-   * Passed on once already. Kept until it expires and passed on again at the recipient's next
-   * HELLO: the channel it went on may have been dead already, since a peer that vanishes is
-   * noticed only seconds later, and nothing else would send it again (an ACK is not answered).
-   */
-  sent: boolean;
-}
+type Held = HeldMail;
 
 /** Message ids whose recipient answered through us: a late copy of the message is not carried. */
 const SETTLED_MEMORY = 1_000;
@@ -93,9 +112,16 @@ export class Relay {
   private readonly blocked: (peer: PeerId) => boolean;
   private readonly now: () => number;
   private readonly limits: typeof RELAY_LIMITS;
+  private readonly store: RelayStore | undefined;
   /** By recipient and relayRoute key: a second copy of the same frame adds nothing. Oldest first. */
   private readonly held = new Map<string, Held>();
   private readonly settled = new Set<string>();
+  /** Authors whose mail reached its recipient through us: room is kept for them. */
+  private readonly known = new Set<PeerId>();
+  /** What the store held when we started; everything else waits for it. */
+  private readonly loaded: Promise<void>;
+  /** Store writes in order, one at a time, so a delete never overtakes the put it undoes. */
+  private writing: Promise<void> = Promise.resolve();
   private forwarded = 0;
   private refused = 0;
 
@@ -104,6 +130,8 @@ export class Relay {
     this.blocked = options.blocked;
     this.now = options.now;
     this.limits = { ...RELAY_LIMITS, ...options.limits };
+    this.store = options.store;
+    this.loaded = this.load();
   }
 
   /** A RELAY frame for someone else, handed to us by `peer`. */
@@ -114,10 +142,11 @@ export class Relay {
     if (from !== peer || to === peer) return this.refuse(peer, `a frame by ${from} for ${to}`);
     if (this.blocked(from) || this.blocked(to)) return;
     if (!(await checkRelayed(relayed))) return this.refuse(peer, "a frame that does not verify");
+    await this.loaded;
     this.expire();
     const { mail } = relayed;
     const msgId = mail.type === "ACK" ? mail.ack.msgId : mail.sealed.msgId;
-    if (mail.type === "ACK" && mail.ack.status !== "read") this.settle(mail.ack.from, msgId);
+    if (mail.type === "ACK" && mail.ack.status !== "read") this.settle(mail.ack.from, mail.ack.to, msgId);
     if (mail.type !== "ACK" && this.settled.has(msgId)) {
       // Its recipient has it and answered through us; the author missed the answer: repeat that.
       for (const held of this.held.values())
@@ -130,25 +159,27 @@ export class Relay {
     if (known) {
       // Handed again: the author is still waiting, so the copy we passed on may have been lost.
       if (ready) this.pass(known);
+      else await this.confirm(known);
       return;
     }
-    const held: Held = { from, to, msgId, frame: relayed, until: this.now() + this.limits.ttlMs, sent: false };
+    const held: Held = { slot, from, to, msgId, frame: relayed, until: this.now() + this.limits.ttlMs, sent: false };
     if (ready) {
       this.pass(held);
-      if (this.makeRoom()) this.held.set(slot, held);
+      if (this.makeRoom()) this.keep(held);
       return;
     }
-    const waiting = [...this.held.values()].filter((h) => !h.sent && h.from === from).length;
-    if (waiting >= this.limits.maxHeldPerAuthor || !this.makeRoom()) {
+    if (!this.fits(held) || !this.makeRoom()) {
       // Full: not the author's fault, no strike. Its outbox hands the frame out again later.
       this.refused += 1;
       return;
     }
-    this.held.set(slot, held);
+    await this.keep(held);
+    await this.confirm(held);
   }
 
   /** Passes on what waits for `peer`, which has just completed HELLO with us. */
-  release(peer: PeerId): void {
+  async release(peer: PeerId): Promise<void> {
+    await this.loaded;
     this.expire();
     for (const held of this.held.values()) if (held.to === peer && !this.blocked(held.from)) this.pass(held);
   }
@@ -159,18 +190,58 @@ export class Relay {
     return { held, forwarded: this.forwarded, refused: this.refused };
   }
 
+  /** Whether the per-author, per-recipient and newcomer caps leave room for one more waiting frame. */
+  private fits(candidate: Held): boolean {
+    const { maxHeld, maxHeldPerAuthor, maxHeldPerRecipient, newcomerShare } = this.limits;
+    const waiting = [...this.held.values()].filter((h) => !h.sent);
+    const newcomer = (h: Held) => !this.known.has(h.from);
+    if (waiting.filter((h) => h.from === candidate.from).length >= maxHeldPerAuthor) return false;
+    const forRecipient = waiting.filter((h) => h.to === candidate.to);
+    if (forRecipient.length >= maxHeldPerRecipient) return false;
+    if (!newcomer(candidate)) return true;
+    if (forRecipient.filter(newcomer).length >= Math.floor(maxHeldPerRecipient * newcomerShare)) return false;
+    return waiting.filter(newcomer).length < Math.floor(maxHeld * newcomerShare);
+  }
+
   private pass(held: Held): void {
-    if (!held.sent) this.forwarded += 1;
-    held.sent = true;
+    if (!held.sent) {
+      this.forwarded += 1;
+      held.sent = true;
+      if (this.held.get(held.slot) === held) this.write((store) => store.putHeld(held));
+    }
     this.host.send(held.to, relayFrame(held.frame.publicKey, held.frame.mail));
   }
 
-  /** The recipient answered: copies of its message are no longer needed. */
-  private settle(recipient: PeerId, msgId: string): void {
+  private keep(held: Held): Promise<void> {
+    this.held.set(held.slot, held);
+    return this.write((store) => store.putHeld(held));
+  }
+
+  /** Tells the author, when we keep mail durably, that we hold their message for its recipient. */
+  private async confirm(held: Held): Promise<void> {
+    if (!this.store || held.frame.mail.type === "ACK") return;
+    // Only once it is committed: "held" must survive our crash.
+    await this.writing;
+    this.host.send(
+      held.from,
+      frame({ type: "RELAY_HELD", held: { msgId: held.msgId, to: held.to, until: held.until } }),
+    );
+  }
+
+  /** `recipient` answered `author`'s message: copies of it are no longer needed. */
+  private settle(recipient: PeerId, author: PeerId, msgId: string): void {
     this.settled.add(msgId);
     if (this.settled.size > SETTLED_MEMORY) this.settled.delete(this.settled.values().next().value as string);
+    const gone: string[] = [];
     for (const [slot, held] of this.held)
-      if (held.to === recipient && held.msgId === msgId && held.frame.mail.type !== "ACK") this.held.delete(slot);
+      if (held.to === recipient && held.msgId === msgId && held.frame.mail.type !== "ACK") gone.push(slot);
+    for (const slot of gone) this.held.delete(slot);
+    if (gone.length) this.write((store) => store.deleteHeld(gone));
+    // It reached its recipient through us: an author seen before, whose mail keeps its room.
+    if (gone.length && !this.known.has(author)) {
+      this.known.add(author);
+      this.write((store) => store.addRelayAuthor(author));
+    }
   }
 
   /** Whether one more frame fits, forgetting the oldest copy already passed on when full. */
@@ -179,6 +250,7 @@ export class Relay {
     for (const [slot, held] of this.held) {
       if (!held.sent) continue;
       this.held.delete(slot);
+      this.write((store) => store.deleteHeld([slot]));
       return true;
     }
     return false;
@@ -192,6 +264,29 @@ export class Relay {
 
   private expire(): void {
     const now = this.now();
-    for (const [slot, held] of this.held) if (held.until <= now) this.held.delete(slot);
+    const gone: string[] = [];
+    for (const [slot, held] of this.held) if (held.until <= now) gone.push(slot);
+    for (const slot of gone) this.held.delete(slot);
+    if (gone.length) this.write((store) => store.deleteHeld(gone));
+  }
+
+  private async load(): Promise<void> {
+    if (!this.store) return;
+    try {
+      for (const author of await this.store.listRelayAuthors()) this.known.add(author);
+      for (const held of await this.store.listHeld()) this.held.set(held.slot, held);
+    } catch (error) {
+      this.host.log.error("could not load the mail held for others", error);
+    }
+  }
+
+  /** Queues a store write; a failure is logged (what is held in memory still goes out). */
+  private write(fn: (store: RelayStore) => Promise<void>): Promise<void> {
+    const store = this.store;
+    if (!store) return Promise.resolve();
+    this.writing = this.writing
+      .then(() => fn(store))
+      .catch((error: unknown) => this.host.log.error("could not store mail held for others", error));
+    return this.writing;
   }
 }
