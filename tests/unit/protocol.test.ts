@@ -316,6 +316,28 @@ describe("Protocol between honest peers", () => {
     }
   });
 
+  it("when one side's radio takes a new channel and starts HELLO again, both finish it, unpunished", async () => {
+    const a = await node({ helloTimeoutMs: 2_000 });
+    const b = await node({ helloTimeoutMs: 2_000 });
+    await connect(a, b);
+    // Only A sees the channel go down and come back (glare, a re-dial): B's session goes on.
+    a.link.detach(b.id);
+    a.link.attach(b.id);
+    await vi.waitFor(() => expect(a.session.connectedPeers().map((p) => p.since)).not.toEqual([]), WAIT);
+    await vi.waitFor(() => {
+      expect(stageOf(a, b.id)).toBe("ready");
+      expect(stageOf(b, a.id)).toBe("ready");
+    }, WAIT);
+    // Past the HELLO timeout: nobody was struck or dropped for it.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect(stageOf(a, b.id)).toBe("ready");
+    expect(stageOf(b, a.id)).toBe("ready");
+    expect(a.session.policy.score(b.id)).toBe(0);
+    expect(b.session.policy.score(a.id)).toBe(0);
+    const posted = await post(b, draft({ title: "After the new channel" }));
+    await vi.waitFor(async () => expect(await a.store.getListing(posted.id)).toEqual(posted), WAIT);
+  });
+
   it("a hang-up ends the session on the other side", async () => {
     const a = await node();
     const b = await node();
@@ -498,16 +520,28 @@ describe("frames from peers that are not verified or not well-formed", () => {
     expect(answers()).toEqual([expect.objectContaining({ type: "LISTING_BROADCAST", listings: [second, first] })]);
   });
 
-  it("answers a repeated HELLO challenge only once", async () => {
+  it("answers a repeated HELLO challenge once, a new nonce from the same key again, another key never", async () => {
     const victim = await node();
     const identity = await generateIdentity(0);
     const raw = new RawPeer(identity.peerId);
     await raw.dial(victim);
-    await raw.handshake(victim, identity);
+    const challenge = challengeFrame(identity, newNonce());
+    const theirs = await raw.challengeFrom(victim);
+    raw.send(victim, challenge);
+    raw.send(victim, await proofFrame(identity, victim.id, theirs.nonce));
+    await vi.waitFor(() => expect(stageOf(victim, identity.peerId)).toBe("ready"), WAIT);
+    raw.send(victim, challenge);
+    await sendMarker(raw, identity, victim);
+    const proofs = () => raw.frames.filter((f) => (f as { step?: string }).step === "proof");
+    expect(proofs()).toHaveLength(1);
+    // The peer started its session again (a new channel on its side): it gets an answer.
     raw.send(victim, challengeFrame(identity, newNonce()));
     await sendMarker(raw, identity, victim);
-    const proofs = raw.frames.filter((f) => (f as { step?: string }).step === "proof");
-    expect(proofs).toHaveLength(1);
+    expect(proofs()).toHaveLength(2);
+    // Someone else's key on this session gets nothing.
+    raw.send(victim, challengeFrame(await generateIdentity(0), newNonce()));
+    await sendMarker(raw, identity, victim);
+    expect(proofs()).toHaveLength(2);
     expect(stageOf(victim, identity.peerId)).toBe("ready");
   });
 

@@ -58,3 +58,20 @@ export function checkProof(
 ): Promise<boolean> {
   return verify(theirKey, proof.signature, proofText(them, me.peerId, myNonce));
 }
+
+/**
+ * A new challenge, with a new nonce and the same key, on a session that already had one: the
+ * other side started its session again (its radio took a new channel for us) while ours went on.
+ * It can only finish if we answer its nonce and say ours again; returns those two frames, or none
+ * for the same nonce twice or another key. Records the nonce as answered.
+ */
+export async function answerRechallenge(
+  me: Identity,
+  session: { peer: PeerId; myNonce: string; theirKey?: string; theirNonce?: string },
+  hello: HelloChallengeFrame,
+  card: AgreementCard,
+): Promise<(HelloChallengeFrame | HelloProofFrame)[]> {
+  if (hello.publicKey !== session.theirKey || hello.nonce === session.theirNonce) return [];
+  session.theirNonce = hello.nonce;
+  return [challengeFrame(me, session.myNonce, undefined, card), await proofFrame(me, session.peer, hello.nonce)];
+}

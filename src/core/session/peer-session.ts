@@ -23,6 +23,8 @@ export interface PeerSession {
   since: number;
   myNonce: string;
   theirKey?: string;
+  /** The nonce of their last challenge we answered. */
+  theirNonce?: string;
   theirName?: string;
   /** Their ECDH key for end-to-end encryption, when their HELLO carried a valid signed one. */
   theirCard?: AgreementCard;
@@ -34,4 +36,18 @@ export interface PeerSession {
   bytesIn: number;
   bytesOut: number;
   timer: TimerId;
+}
+
+/** What the Network view and the dialer see of a session. */
+export function describeSession(s: PeerSession, score: number): ConnectedPeer {
+  return {
+    id: s.peer,
+    stage: s.verified ? "ready" : "handshake",
+    since: s.since,
+    framesIn: s.framesIn,
+    bytesIn: s.bytesIn,
+    bytesOut: s.bytesOut,
+    score,
+    ...(s.theirName ? { name: s.theirName } : {}),
+  };
 }

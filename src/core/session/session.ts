@@ -9,10 +9,11 @@ import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
 import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
-import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
+import { answerRechallenge, challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
-import type { ConnectedPeer, PeerSession } from "./peer-session.ts";
+import { type ConnectedPeer, describeSession, type PeerSession } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
+import { RecentCloses } from "./recent-closes.ts";
 
 export type { ConnectedPeer, PeerStage } from "./peer-session.ts";
 
@@ -38,6 +39,7 @@ export class Session implements SessionHost {
   readonly policy: Policy;
   readonly answers: AnswerBudget;
   private readonly sessions = new Map<PeerId, PeerSession>();
+  private readonly recentCloses: RecentCloses;
   private readonly peerListeners = new Set<() => void>();
   private readonly hintListeners = new Set<(peers: PeerId[], from: PeerId) => void>();
   private readonly identity: Identity;
@@ -57,6 +59,7 @@ export class Session implements SessionHost {
     this.store = options.store;
     this.link = options.link;
     this.clock = options.clock;
+    this.recentCloses = new RecentCloses(options.clock);
     this.log = options.log;
     this.helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
     this.blocked = options.blocked ?? (() => false);
@@ -134,16 +137,7 @@ export class Session implements SessionHost {
   }
 
   connectedPeers(): ConnectedPeer[] {
-    return [...this.sessions.values()].map((s) => ({
-      id: s.peer,
-      stage: s.verified ? "ready" : "handshake",
-      since: s.since,
-      framesIn: s.framesIn,
-      bytesIn: s.bytesIn,
-      bytesOut: s.bytesOut,
-      score: this.policy.score(s.peer),
-      ...(s.theirName ? { name: s.theirName } : {}),
-    }));
+    return [...this.sessions.values()].map((s) => describeSession(s, this.policy.score(s.peer)));
   }
 
   /** What a peer proved in HELLO: its identity key and, when it sent one, its ECDH key. */
@@ -197,6 +191,7 @@ export class Session implements SessionHost {
     if (!session) return;
     this.clock.clearTimeout(session.timer);
     this.sessions.delete(peer);
+    this.recentCloses.closed(peer);
     if (session.verified) for (const extension of this.extensions) extension.onClose?.(peer);
     this.emitPeers();
   }
@@ -232,7 +227,9 @@ export class Session implements SessionHost {
     const frame = parsed.frame;
     if (frame.type === "HELLO") return this.handleHello(session, frame);
     if (!session.verified) {
-      this.strike(session.peer, "unauthenticated");
+      // Just after a new channel, the other side may still be on its verified session: its frames
+      // are dropped until HELLO is done again, not held against it.
+      if (!this.recentCloses.recently(session.peer)) this.strike(session.peer, "unauthenticated");
       return;
     }
     if (frame.type === "PEER_LIST")
@@ -247,7 +244,11 @@ export class Session implements SessionHost {
   private async handleHello(session: PeerSession, hello: FrameOf<"HELLO">): Promise<void> {
     const peer = session.peer;
     if (hello.step === "challenge") {
-      if (session.theirKey) return; // a repeated challenge changes nothing
+      if (session.theirKey) {
+        for (const answer of await answerRechallenge(this.identity, session, hello, await this.card))
+          this.transmit(peer, answer);
+        return;
+      }
       const failure = await checkChallenge(peer, hello);
       if (failure) {
         this.log.warn(`HELLO from ${peer} failed (${failure})`);
@@ -255,6 +256,7 @@ export class Session implements SessionHost {
         return;
       }
       session.theirKey = hello.publicKey;
+      session.theirNonce = hello.nonce;
       if (hello.name) session.theirName = hello.name;
       if (hello.agreementKey && hello.agreementSignature) {
         const card = { agreementKey: hello.agreementKey, agreementSignature: hello.agreementSignature };
@@ -266,6 +268,9 @@ export class Session implements SessionHost {
       return;
     }
     if (session.verified) return;
+    // A proof before any challenge, just after our session with this peer started again: the
+    // answer to our previous nonce, still on its way, not an attack.
+    if (!session.theirKey && this.recentCloses.recently(peer)) return;
     if (!session.theirKey || !(await checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))) {
       this.log.warn(`HELLO proof from ${peer} failed`);
       this.strike(peer, "hello-failed");
