@@ -4,6 +4,7 @@
 
 import type { PeerEvent } from "./api.ts";
 import type { QuotaKeeper } from "./listings/quota.ts";
+import { SEEN_TTL_MS } from "./mail/inbox.ts";
 import { type PeerParts, peerStatus } from "./peer-api.ts";
 import type { Clock, Logger, TimerId } from "./ports.ts";
 import { CHURN_INTERVAL_MS, churnCandidate } from "./session/connection-cap.ts";
@@ -96,6 +97,12 @@ export function startPeerLoops(parts: PeerParts, options: LoopOptions): () => vo
     };
     void dialRound();
     every(MAIL_RETRY_MS, () => void mailbox.retry(MAIL_RETRY_MS));
+    const forgetSeen = () =>
+      void parts.store
+        .forgetSeenBefore(clock.now() - SEEN_TTL_MS)
+        .catch((error: unknown) => log.error("forgetting old message ids failed", error));
+    forgetSeen();
+    every(PRUNE_INTERVAL_MS, forgetSeen);
   }
   return () => {
     stopped = true;

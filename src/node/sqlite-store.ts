@@ -89,6 +89,7 @@ class SqliteStore implements Store, MailStore {
       markSeen: prepare<[string, string, number]>(
         "INSERT INTO seen (author, msg_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
       ),
+      forgetSeen: prepare<[number]>("DELETE FROM seen WHERE seen_at < ?"),
     };
   }
 
@@ -295,6 +296,10 @@ class SqliteStore implements Store, MailStore {
 
   async markSeen(author: string, msgId: string): Promise<void> {
     this.sql.markSeen.run(author, msgId, Date.now());
+  }
+
+  async forgetSeenBefore(time: number): Promise<void> {
+    this.sql.forgetSeen.run(time);
   }
 
   close(): void {

@@ -287,6 +287,14 @@ class IdbStore implements Store, MailStore {
     await this.db.put("seen", Date.now(), [author, msgId]);
   }
 
+  async forgetSeenBefore(time: number): Promise<void> {
+    const tx = this.db.transaction("seen", "readwrite");
+    // No index on the time: this runs once an hour over a set that this keeps small.
+    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue())
+      if (cursor.value < time) await cursor.delete();
+    await tx.done;
+  }
+
   close(): void {
     this.db.close();
   }

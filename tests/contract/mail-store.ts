@@ -357,6 +357,20 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
         });
       });
 
+      it("forgetSeenBefore forgets ids marked before the time and keeps later ones", async () => {
+        const opened = await open();
+        await opened.store.markSeen(SELLER, "msg-old");
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const cut = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await opened.store.markSeen(SELLER, "msg-new");
+        await opened.store.forgetSeenBefore(cut);
+        await opened.survives(async (store) => {
+          expect(await store.wasSeen(SELLER, "msg-old")).toBe(false);
+          expect(await store.wasSeen(SELLER, "msg-new")).toBe(true);
+        });
+      });
+
       it("a message id is seen per author: another author's same id is not", async () => {
         const opened = await open();
         await opened.store.markSeen(SELLER, "msg-1");

@@ -6,6 +6,7 @@ import * as v from "valibot";
 import type { Identity, PeerId } from "../crypto.ts";
 import { PeerboardError, ValidationError } from "../errors.ts";
 import { LIMITS } from "../listings/records.ts";
+import { SEEN_TTL_MS } from "../mail/inbox.ts";
 import type { ChatRecord, MailStore, MessageStatus } from "../mail/mail-store.ts";
 import type { Mailbox } from "../mail/mailbox.ts";
 import { newMessageId } from "../mail/seal.ts";
@@ -111,6 +112,10 @@ export class Chat {
     if (!parsed.success) throw new ChatError("A chat message was malformed.");
     if (parsed.output.createdAt > this.now() + LIMITS.clockSkewMs)
       throw new ChatError("A chat message is dated in the future.");
+    // Older than the seen ids are kept: it may be a replay we can no longer recognise.
+    if (parsed.output.createdAt < this.now() - SEEN_TTL_MS) throw new ChatError("A chat message is too old to accept.");
+    // A copy we already hold stays as it is (its read state included).
+    if (await this.options.store.getMessage(from, msgId)) return;
     const message: ChatRecord = { id: msgId, peer: from, author: from, status: "delivered", ...parsed.output };
     await this.options.store.putMessage(message);
     this.options.onMessage(message);

@@ -6,7 +6,8 @@
 import type { PeerId } from "../crypto.ts";
 import type { Listing } from "./records.ts";
 
-export const LISTINGS_PER_AUTHOR = 100;
+/** Generous for a shop posting its stock, small next to a flood (the review stored 5,000). */
+export const LISTINGS_PER_AUTHOR = 250;
 
 export class AuthorQuota {
   /** Live (not deleted) listing ids per author, with their updatedAt. */
@@ -31,14 +32,15 @@ export class AuthorQuota {
     const evicted: string[] = [];
     // Newest first, so within one frame the newest of an author are the ones kept.
     for (const listing of [...incoming].sort((a, b) => b.updatedAt - a.updatedAt)) {
-      const live = this.byAuthor.get(listing.author);
-      if (
-        listing.author === this.me ||
-        listing.deleted ||
-        !live ||
-        live.has(listing.id) ||
-        live.size < this.perAuthor
-      ) {
+      if (listing.author === this.me || listing.deleted) {
+        accepted.push(listing);
+        continue;
+      }
+      const live = this.byAuthor.get(listing.author) ?? new Map<string, number>();
+      this.byAuthor.set(listing.author, live);
+      if (live.has(listing.id) || live.size < this.perAuthor) {
+        // Counted now, so the rest of this frame sees the author's new size.
+        live.set(listing.id, Math.max(live.get(listing.id) ?? 0, listing.updatedAt));
         accepted.push(listing);
         continue;
       }

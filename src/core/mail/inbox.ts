@@ -12,6 +12,13 @@ import { relayedAck } from "./relay.ts";
 import type { RelayHandoff } from "./relay-handoff.ts";
 import { checkAgreementCard, open, SealError, type Sealed } from "./seal.ts";
 
+/**
+ * Seen ids are kept this long (mail-store.ts forgetSeenBefore): relays hold mail for far less,
+ * and what is older than this is refused by its date (chat.ts), or cannot apply twice (deal steps
+ * follow a sequence; a receipt is stored once).
+ */
+export const SEEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** Handles one decrypted message; throwing a PeerboardError refuses it (ACK "refused", nothing stored). */
 export type MailHandler = (from: PeerId, body: unknown, msgId: string) => Promise<void>;
 

@@ -85,4 +85,9 @@ export interface MailStore {
   wasSeen(author: PeerId, msgId: string): Promise<boolean>;
   /** Records that this author's message id was handled, after its effects are stored. */
   markSeen(author: PeerId, msgId: string): Promise<void>;
+  /**
+   * Forgets ids marked seen before `time` (ms since the epoch), so the set stays bounded; a
+   * replay older than that is refused by its date instead (see SEEN_TTL_MS in inbox.ts).
+   */
+  forgetSeenBefore(time: number): Promise<void>;
 }

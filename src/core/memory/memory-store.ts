@@ -25,7 +25,8 @@ export class MemoryStore implements Store, MailStore {
   private readonly deals = new Map<string, DealRecord>();
   private readonly messages = new Map<string, ChatRecord>();
   private readonly outbox = new Map<string, OutboxEntry>();
-  private readonly seen = new Set<string>();
+  /** When each (author, msgId) was marked seen. */
+  private readonly seen = new Map<string, number>();
 
   async loadIdentity(): Promise<Identity | undefined> {
     return this.identity && copyIdentity(this.identity);
@@ -196,7 +197,11 @@ export class MemoryStore implements Store, MailStore {
   }
 
   async markSeen(author: PeerId, msgId: string): Promise<void> {
-    this.seen.add(mailKey(author, msgId));
+    if (!this.seen.has(mailKey(author, msgId))) this.seen.set(mailKey(author, msgId), Date.now());
+  }
+
+  async forgetSeenBefore(time: number): Promise<void> {
+    for (const [key, at] of this.seen) if (at < time) this.seen.delete(key);
   }
 
   close(): void {

@@ -9,11 +9,9 @@ import type { PeerId } from "../crypto.ts";
 import { LIMITS } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
-import type { Frame, FrameOf } from "../wire.ts";
-import { frame } from "../wire.ts";
+import type { Frame } from "../wire.ts";
 import { PENDING_TTL_MS, PendingFetches } from "./pending-fetches.ts";
 import {
-  type Bound,
   hashKey,
   initiate,
   respond,
@@ -21,10 +19,10 @@ import {
   type SyncItem,
   type SyncKey,
   type SyncMessage,
-  type SyncRange,
   SyncSet,
 } from "./reconcile.ts";
 import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
+import { syncFrame } from "./sync-frame.ts";
 
 /** Listings asked for during reconciliation, and how many of them have arrived. */
 export interface SyncProgress {
@@ -132,7 +130,7 @@ export class SyncExtension implements ProtocolExtension {
     for (const message of step.replies) {
       const have = message.have?.filter((key) => !told.has(`${key[0]}:${key[1]}`));
       if (!message.ranges.length && !have?.length) continue;
-      if (!this.host.answer(peer, this.syncFrame(incoming.set, { ...message, ...(have ? { have } : {}) }))) break;
+      if (!this.host.answer(peer, syncFrame(incoming.set, { ...message, ...(have ? { have } : {}) }))) break;
       for (const key of have ?? []) told.add(`${key[0]}:${key[1]}`);
     }
     await this.request(state, peer, step.need);
@@ -288,29 +286,10 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
-    this.host.send(peer, this.syncFrame(set, message));
-  }
-
-  private syncFrame(set: SetName, message: SyncMessage): Frame {
-    const body: Omit<FrameOf<"SYNC">, "v" | "id"> = {
-      type: "SYNC",
-      set,
-      from: bound(message.from),
-      ranges: message.ranges.map(range),
-      ...(message.have ? { have: message.have.map(bound) } : {}),
-    };
-    return frame(body);
+    this.host.send(peer, syncFrame(set, message));
   }
 }
 
 function remember(known: Map<string, RecordKey>, record: RecordKey): void {
   if ((known.get(record.id)?.updatedAt ?? -1) < record.updatedAt) known.set(record.id, record);
-}
-
-const bound = (b: Bound | SyncKey): [number, string] => [b[0], b[1]];
-
-function range(r: SyncRange): FrameOf<"SYNC">["ranges"][number] {
-  if ("fp" in r) return { b: bound(r.b), fp: r.fp };
-  if ("ids" in r) return { b: bound(r.b), ids: r.ids.map(bound) };
-  return { b: bound(r.b) };
 }
