@@ -2,7 +2,7 @@
 // again before their TURN credentials expire, and its store's size for the QuotaKeeper
 // (storage-size.ts), which must shrink when rows go even though the file does not.
 
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -17,9 +17,13 @@ import { draft } from "./fixtures.ts";
 
 describe("ICE settings", () => {
   it("come from the server's /ice.json and are fetched again before the credentials expire", async () => {
+    // Only /ice.json is needed: a one-file app stands in for the build (unit tests run before it).
+    const dist = await mkdtemp(join(tmpdir(), "peerboard-ice-"));
+    await writeFile(join(dist, "index.html"), "<!doctype html><title>ice</title>");
     const server = await startServer({
       port: 0,
       host: "127.0.0.1",
+      dist,
       turnUrls: ["turn:127.0.0.1:3478?transport=udp"],
       turnSecret: "shared-secret",
       turnTtlSeconds: 600,
