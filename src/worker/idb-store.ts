@@ -12,7 +12,7 @@ interface PeerboardDB extends DBSchema {
   listings: { key: string; value: Listing; indexes: { byUpdatedAt: number; byExpiresAt: number } };
   meta: { key: string; value: unknown };
   peers: { key: string; value: PeerRecord };
-  // Issue 5: deals, chat, the outbox and the message ids already received.
+  // Deals, chat, the outbox and the message ids already received.
   deals: { key: string; value: DealRecord; indexes: { byUpdatedAt: number } };
   // Keyed [author, id] since version 5 (message ids are unique per author only).
   messages: { key: string | [string, string]; value: ChatRecord; indexes: { byCreatedAt: number } };
@@ -37,7 +37,7 @@ export async function openIdbStore(name = "peerboard"): Promise<Store & MailStor
         db.createObjectStore("peers", { keyPath: "id" });
       }
       if (oldVersion < 2) {
-        // Issue 4: pruning expired listings without reading them all. Version-1 listings lack
+        // Pruning expired listings without reading them all. Version-1 listings lack
         // the new fields and fail today's schema: drop them, peers send them again on connect.
         const listings = tx.objectStore("listings");
         listings.createIndex("byExpiresAt", "expiresAt");
@@ -50,7 +50,7 @@ export async function openIdbStore(name = "peerboard"): Promise<Store & MailStor
         db.createObjectStore("seen");
       }
       if (oldVersion < 4) {
-        // Issue 4, second part: signed profiles (USER_INFO), one per peer id, and photo
+        // Signed profiles (USER_INFO), one per peer id, and photo
         // thumbnails as Blobs keyed by the hash listings carry.
         db.createObjectStore("profiles", { keyPath: "peerId" });
         db.createObjectStore("images");

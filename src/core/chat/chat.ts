@@ -1,4 +1,4 @@
-// Chat (issue 5): conversations keyed by the other person and a topic (a listing or a deal id).
+// Chat: conversations keyed by the other person and a topic (a listing or a deal id).
 // Messages travel sealed through the Mailbox; their state goes sent → delivered (the recipient's
 // ACK) → read (its read receipt).
 

@@ -1,4 +1,4 @@
-// Deals between two users (issue 5): the local side of offers, counters and answers, and the
+// Deals between two users: the local side of offers, counters and answers, and the
 // handler for steps that arrive. Every step is signed, checked by the state machine in
 // src/core/deals/deal.ts, stored whole on both sides and travels sealed through the Mailbox.
 
@@ -32,11 +32,7 @@ export interface DealsOptions {
   mailbox: Mailbox;
   getListing: (id: string) => Promise<Listing | undefined>;
   onDeal: (deal: DealRecord) => void;
-  /**
-   * Hook for the listing's status (issue 4 adds active/reserved/sold): called on the seller's
-   * side when a deal is accepted ("reserved") or completed ("sold"). Not wired until listings
-   * carry a status.
-   */
+  /** The seller's side: a deal was accepted ("reserved") or completed ("sold"). */
   onListingStatus?: (listingId: string, status: "reserved" | "sold") => Promise<void>;
   /** A completed deal got the other party's signature: our receipts (reputation) changed. */
   onReceipt?: () => Promise<void> | void;

@@ -1,4 +1,4 @@
-// What deals, chat and the outbox keep (issue 5), as a records API like Store: IndexedDB in the
+// What deals, chat and the outbox keep, as a records API like Store: IndexedDB in the
 // hub (src/worker/idb-store.ts), fake-indexeddb in tests.
 
 import type { PeerId } from "../crypto.ts";

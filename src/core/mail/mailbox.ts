@@ -1,4 +1,4 @@
-// The Mailbox (issue 5): deal steps and chat messages sealed end to end, with an outbox that keeps
+// The Mailbox: deal steps and chat messages sealed end to end, with an outbox that keeps
 // them until the recipient's signed ACK (outbox.ts), an inbox that opens, dedups, hands them to
 // the feature that owns their kind and acknowledges them (inbox.ts), and the relays that carry
 // them one hop while the recipient is away (relay.ts, relay-handoff.ts). This file claims the

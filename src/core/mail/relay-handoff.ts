@@ -1,4 +1,4 @@
-// The sender's side of relaying (issue 5): outbox entries whose recipient is not connected are
+// The sender's side of relaying: outbox entries whose recipient is not connected are
 // sealed to the recipient's known ECDH key and handed to a few connected peers, which carry them
 // one hop (relay.ts). Direct delivery stays the mailbox's first choice; this runs meanwhile.
 

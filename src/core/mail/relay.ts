@@ -1,4 +1,4 @@
-// Store-and-forward of sealed mail through a third peer (issue 5). A peer connected to both the
+// Store-and-forward of sealed mail through a third peer. A peer connected to both the
 // author and the recipient carries a RELAY frame one hop: it checks the author's signature with
 // the key the frame carries (which must hash to the author's id) before it forwards or keeps
 // anything, forwards at once when the recipient is connected, and otherwise holds the frame in

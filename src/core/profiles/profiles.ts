@@ -1,5 +1,5 @@
 // Profiles over the protocol (USER_INFO): ours is signed when the user saves it and sent to every
-// peer; others' are reconciled on connect and gossiped by key like listings (sync.ts, issue 6),
+// peer; others' are reconciled on connect and gossiped by key like listings (sync.ts),
 // asked for with PROFILE_REQUEST and answered with PROFILE_BROADCAST.
 
 import type { AuthorSummary, ProfileResult } from "../api.ts";

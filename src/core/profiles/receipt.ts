@@ -1,4 +1,4 @@
-// Deal receipts: the public, checkable trace of a completed deal that reputation counts (issue 5).
+// Deal receipts: the public, checkable trace of a completed deal that reputation counts.
 // When a deal completes, buyer and seller each sign the same short statement (deal, listing, who
 // bought, who sold, when). A user's profile lists its completed deals with the *other* side's
 // signature, and the profile itself is signed by the user, so every entry carries both

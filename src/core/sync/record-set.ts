@@ -1,4 +1,4 @@
-// A kind of signed record that peers reconcile and gossip (issue 6): what sync.ts needs to know
+// A kind of signed record that peers reconcile and gossip: what sync.ts needs to know
 // of it, so listings and profiles share one SyncExtension. A record is known by its sync key
 // (updatedAt, id) and its author; the set says how to read our keys and how to ask for records.
 
