@@ -10,12 +10,13 @@ import { deserialize, serialize } from "node:v8";
 import type Database from "better-sqlite3";
 import type { Identity } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
-import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
+import type { MailStore } from "../core/mail/mail-store.ts";
 import type { RelayStore } from "../core/mail/relay-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
 import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
+import { SqliteMailStore } from "./sqlite-mail-store.ts";
 import { SqliteRelayStore } from "./sqlite-relay-store.ts";
 
 export { SqliteStoreError, type SqliteStoreOptions } from "./sqlite-file.ts";
@@ -34,12 +35,13 @@ export async function openSqliteStore(
 const parse = <T>(text: string): T => JSON.parse(text) as T;
 type Row<T> = T | undefined;
 
-class SqliteStore implements Store, MailStore {
+class SqliteStore extends SqliteMailStore implements Store {
   private readonly sql;
   /** The mail this peer holds for others (the relay's port), on the same connection. */
   readonly relay: RelayStore;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    super(db);
     this.relay = new SqliteRelayStore(db);
     const prepare = <P extends unknown[] = unknown[]>(source: string) => db.prepare<P>(source);
     this.sql = {
@@ -68,28 +70,6 @@ class SqliteStore implements Store, MailStore {
       setMeta: prepare<[string, Uint8Array]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
       rememberPeer: prepare<[string, string]>("INSERT OR REPLACE INTO peers (id, record) VALUES (?, ?)"),
       peers: prepare("SELECT record FROM peers ORDER BY id").pluck(),
-      deal: prepare<[string]>("SELECT record FROM deals WHERE id = ?").pluck(),
-      putDeal: prepare<[string, number, string]>(
-        "INSERT OR REPLACE INTO deals (id, updated_at, record) VALUES (?, ?, ?)",
-      ),
-      deals: prepare("SELECT record FROM deals ORDER BY updated_at DESC, id DESC").pluck(),
-      message: prepare<[string, string]>("SELECT record FROM messages WHERE author = ? AND id = ?").pluck(),
-      putMessage: prepare<[string, string, number, string]>(
-        "INSERT OR REPLACE INTO messages (author, id, created_at, record) VALUES (?, ?, ?, ?)",
-      ),
-      messages: prepare("SELECT record FROM messages ORDER BY created_at, id").pluck(),
-      enqueue: prepare<[string, number, string]>(
-        "INSERT OR REPLACE INTO outbox (msg_id, created_at, record) VALUES (?, ?, ?)",
-      ),
-      outbox: prepare("SELECT record FROM outbox ORDER BY msg_id").pluck(),
-      outboxEntry: prepare<[string]>("SELECT record FROM outbox WHERE msg_id = ?").pluck(),
-      dequeue: prepare<[string]>("DELETE FROM outbox WHERE msg_id = ?"),
-      // Author '' is an id seen before schema 2, which did not keep authors.
-      seen: prepare<[string, string]>("SELECT 1 FROM seen WHERE author IN (?, '') AND msg_id = ?").pluck(),
-      markSeen: prepare<[string, string, number]>(
-        "INSERT INTO seen (author, msg_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-      ),
-      forgetSeen: prepare<[number]>("DELETE FROM seen WHERE seen_at < ?"),
     };
   }
 
@@ -227,81 +207,6 @@ class SqliteStore implements Store, MailStore {
     return (this.sql.peers.all() as string[]).map(parse<PeerRecord>);
   }
 
-  async getDeal(id: string): Promise<DealRecord | undefined> {
-    return this.readDeal(id);
-  }
-
-  async updateDeal(
-    id: string,
-    change: (stored: DealRecord | undefined) => DealRecord | undefined,
-    outgoing?: OutboxEntry,
-  ): Promise<DealRecord | undefined> {
-    return this.db
-      .transaction(() => {
-        // `change` throwing rolls the transaction back: no step without its outbox entry.
-        const next = change(this.readDeal(id));
-        if (next) {
-          this.sql.putDeal.run(id, next.updatedAt, JSON.stringify(next));
-          if (outgoing) this.writeOutbox(outgoing);
-        }
-        return next;
-      })
-      .immediate();
-  }
-
-  async listDeals(): Promise<DealRecord[]> {
-    return (this.sql.deals.all() as string[]).map(parse<DealRecord>);
-  }
-
-  async getMessage(author: string, id: string): Promise<ChatRecord | undefined> {
-    const text = this.sql.message.get(author, id) as Row<string>;
-    return text === undefined ? undefined : parse<ChatRecord>(text);
-  }
-
-  async putMessage(message: ChatRecord, outgoing?: OutboxEntry): Promise<void> {
-    this.db
-      .transaction(() => {
-        this.sql.putMessage.run(message.author, message.id, message.createdAt, JSON.stringify(message));
-        if (outgoing) this.writeOutbox(outgoing);
-      })
-      .immediate();
-  }
-
-  async listMessages(): Promise<ChatRecord[]> {
-    return (this.sql.messages.all() as string[]).map(parse<ChatRecord>);
-  }
-
-  async enqueue(entry: OutboxEntry): Promise<void> {
-    this.writeOutbox(entry);
-  }
-
-  async listOutbox(): Promise<OutboxEntry[]> {
-    return (this.sql.outbox.all() as string[]).map(parse<OutboxEntry>);
-  }
-
-  async dequeue(msgId: string): Promise<OutboxEntry | undefined> {
-    return this.db
-      .transaction(() => {
-        const text = this.sql.outboxEntry.get(msgId) as Row<string>;
-        if (text === undefined) return undefined;
-        this.sql.dequeue.run(msgId);
-        return parse<OutboxEntry>(text);
-      })
-      .immediate();
-  }
-
-  async wasSeen(author: string, msgId: string): Promise<boolean> {
-    return this.sql.seen.get(author, msgId) !== undefined;
-  }
-
-  async markSeen(author: string, msgId: string): Promise<void> {
-    this.sql.markSeen.run(author, msgId, Date.now());
-  }
-
-  async forgetSeenBefore(time: number): Promise<void> {
-    this.sql.forgetSeen.run(time);
-  }
-
   close(): void {
     // The last connection to close checkpoints the WAL into the database file.
     if (this.db.open) this.db.close();
@@ -314,15 +219,6 @@ class SqliteStore implements Store, MailStore {
 
   private writeListing(listing: Listing): void {
     this.sql.putListing.run(listing.id, listing.updatedAt, listing.expiresAt, JSON.stringify(listing));
-  }
-
-  private readDeal(id: string): DealRecord | undefined {
-    const text = this.sql.deal.get(id) as Row<string>;
-    return text === undefined ? undefined : parse<DealRecord>(text);
-  }
-
-  private writeOutbox(entry: OutboxEntry): void {
-    this.sql.enqueue.run(entry.msgId, entry.createdAt, JSON.stringify(entry));
   }
 }
 
