@@ -5,7 +5,6 @@
 // Run by always-on.bench.ts: node --import <ts hooks> bench/always-on-joiner.ts <server> <count> <expect> <ms>
 
 import { generateIdentity } from "../src/core/crypto.ts";
-import { MemoryStore } from "../src/core/memory/memory-store.ts";
 import { createPeer } from "../src/core/peer.ts";
 import { registrationToken } from "../src/core/session/registration.ts";
 import { signalingFor } from "../src/node/node-link.ts";
@@ -13,6 +12,7 @@ import { installWebRtc } from "../src/node/webrtc.ts";
 import { consoleLogger, systemClock } from "../src/shared/system.ts";
 import { discoverPeers } from "../src/worker/discovery.ts";
 import { RadioLink } from "../src/worker/radio-link.ts";
+import { MemoryStore } from "../tests/support/memory-store.ts";
 
 const [serverText = "", countText = "1", expectText = "0", limitText = "240000"] = process.argv.slice(2);
 const server = new URL(serverText);

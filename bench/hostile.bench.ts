@@ -7,9 +7,9 @@ import "fake-indexeddb/auto";
 import { expect, it, vi } from "vitest";
 import { base64urlEncode } from "../src/core/encoding.ts";
 import { createListing } from "../src/core/listings/draft.ts";
-import { MemoryNetwork } from "../src/core/memory/memory-link.ts";
 import { frame, frameSize, IMAGE_CHUNK_BYTES } from "../src/core/wire.ts";
 import { systemClock } from "../src/shared/system.ts";
+import { MemoryNetwork } from "../tests/support/memory-link.ts";
 import { buildPeer, post, type TestPeer } from "../tests/support/peers.ts";
 
 const rows: string[] = [];

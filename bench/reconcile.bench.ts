@@ -7,11 +7,11 @@ import { it } from "vitest";
 import { generateIdentity, type Identity } from "../src/core/crypto.ts";
 import { createListing } from "../src/core/listings/draft.ts";
 import type { Listing } from "../src/core/listings/records.ts";
-import { MemoryStore } from "../src/core/memory/memory-store.ts";
 import { createProfile, type Profile } from "../src/core/profiles/profile.ts";
 import { initiate, respond, type SyncKey, type SyncMessage, SyncSet } from "../src/core/sync/reconcile.ts";
 import { frame, frameSize } from "../src/core/wire.ts";
 import { DelayedNetwork } from "../tests/sim/mesh.ts";
+import { MemoryStore } from "../tests/support/memory-store.ts";
 import { buildPeer } from "../tests/support/peers.ts";
 import { draft } from "../tests/unit/fixtures.ts";
 

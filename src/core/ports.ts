@@ -77,7 +77,7 @@ export interface Thumbnailer {
 /** Peer ids the signaling server knows right now; may reject when it is unreachable. */
 export type Discovery = () => Promise<PeerId[]>;
 
-/** Storage used and available, where the host can tell (navigator.storage.estimate). */
+/** Storage used and available, where the host can tell (the browser's storage estimate). */
 export type StorageEstimator = () => Promise<{ usage: number; quota: number } | undefined>;
 
 export interface Ports {

@@ -1,9 +1,9 @@
 import "fake-indexeddb/auto";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
 import { hubApi } from "../../src/worker/hub-api.ts";
 import { ListingsDouble } from "../dom/listings-double.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer } from "../support/peers.ts";
 import { runHubApiContract } from "./hub-api.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { runLinkContract } from "./link.ts";
 
 const A = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";

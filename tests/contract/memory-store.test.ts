@@ -1,4 +1,4 @@
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
+import { MemoryStore } from "../support/memory-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runStoreContract } from "./store.ts";
 

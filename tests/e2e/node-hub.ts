@@ -7,11 +7,11 @@ import { WebSocket } from "ws";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createPeer, type Peer } from "../../src/core/peer.ts";
 import { registrationToken } from "../../src/core/session/registration.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
+import { MemoryStore } from "../support/memory-store.ts";
 import { draft } from "../unit/fixtures.ts";
 
 // What PeerJS finds on window in a browser.

@@ -4,10 +4,10 @@
 
 import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { Profile } from "../../src/core/profiles/profile.ts";
 import { churnCandidate } from "../../src/core/session/connection-cap.ts";
 import { frameSize } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer } from "../support/peers.ts";
 
 export interface MeshOptions {

@@ -5,12 +5,12 @@ import fc from "fast-check";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { type Listing, verifyListing } from "../../src/core/listings/records.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { frame } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { type FuzzMaterial, hostileFrames } from "./hostile-frames.ts";
 import { InjectLink, isChallenge } from "./inject-link.ts";
+import { MemoryNetwork } from "./memory-link.ts";
 import { buildPeer, post } from "./peers.ts";
 
 export interface FuzzReport {

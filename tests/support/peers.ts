@@ -6,12 +6,12 @@ import "fake-indexeddb/auto";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import type { ListingDraft } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createPeer, type Peer, type PeerOptions } from "../../src/core/peer.ts";
 import type { Clock, MailStore, Ports, Store } from "../../src/core/ports.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { type MemoryLink, MemoryNetwork } from "./memory-link.ts";
+import { MemoryStore } from "./memory-store.ts";
 
 export interface TestPeerOptions extends PeerOptions {
   /** A store to use (a reload reuses one); else a fresh IndexedDB database, or memory. */

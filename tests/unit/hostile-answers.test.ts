@@ -5,8 +5,8 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createListing } from "../../src/core/listings/draft.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { frame, frameSize } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

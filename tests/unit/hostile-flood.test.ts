@@ -8,8 +8,8 @@ import { generateIdentity } from "../../src/core/crypto.ts";
 import { LISTINGS_PER_AUTHOR } from "../../src/core/listings/author-quota.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { QuotaKeeper } from "../../src/core/listings/quota.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
+import { MemoryStore } from "../support/memory-store.ts";
 import { buildPeer, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { base64urlEncode } from "../../src/core/encoding.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { ThumbnailMaker } from "../../src/core/listings/listing-actions.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { frame, IMAGE_CHUNK_BYTES } from "../../src/core/wire.ts";
 import { systemClock } from "../../src/shared/system.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

@@ -11,10 +11,10 @@ import { LISTINGS_PER_AUTHOR } from "../../src/core/listings/author-quota.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { PARTIAL_BYTES_MAX } from "../../src/core/listings/images.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { HINTS_MAX } from "../../src/core/session/dialer.ts";
 import { PENDING_PER_PEER_MAX } from "../../src/core/sync/pending-fetches.ts";
 import { type Frame, frame, frameSize, IMAGE_CHUNK_BYTES } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

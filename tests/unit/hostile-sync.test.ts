@@ -4,9 +4,9 @@
 
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { PENDING_PER_PEER_MAX } from "../../src/core/sync/pending-fetches.ts";
 import { frame } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

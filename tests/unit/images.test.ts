@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Identity } from "../../src/core/crypto.ts";
 import { base64urlEncode } from "../../src/core/encoding.ts";
 import type { ThumbnailMaker } from "../../src/core/listings/listing-actions.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { Thumbnail } from "../../src/core/ports.ts";
 import { frame, IMAGE_CHUNK_BYTES } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

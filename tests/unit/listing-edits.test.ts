@@ -19,8 +19,8 @@ import {
   supersedes,
   verifyListing,
 } from "../../src/core/listings/records.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { systemClock } from "../../src/shared/system.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

@@ -6,9 +6,9 @@ import "fake-indexeddb/auto";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import type { RELAY_LIMITS } from "../../src/core/mail/relay.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { systemClock } from "../../src/shared/system.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
 
 export const WAIT = { timeout: 3_000, interval: 5 };

@@ -5,8 +5,8 @@ import { dealState } from "../../src/core/deals/deal.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import type { DealRecord } from "../../src/core/mail/mail-store.ts";
-import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { OfferInput } from "../../src/shared/api.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 

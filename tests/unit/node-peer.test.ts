@@ -4,10 +4,10 @@
 
 import { afterEach, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { createPeer, type Peer } from "../../src/core/peer.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
+import { MemoryStore } from "../support/memory-store.ts";
 import { draft } from "./fixtures.ts";
 
 const peers: Peer[] = [];

@@ -4,10 +4,10 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { isVisible, verifyListing } from "../../src/core/listings/records.ts";
-import { MemoryStore } from "../../src/core/memory/memory-store.ts";
 import { verifyProfile } from "../../src/core/profiles/profile.ts";
 import { DEFAULT_MAX_STORAGE, parsePeerArgs, parseSize } from "../../src/node/cli-args.ts";
 import { seedDemoBoard } from "../../src/node/demo.ts";
+import { MemoryStore } from "../support/memory-store.ts";
 
 const run = promisify(execFile);
 

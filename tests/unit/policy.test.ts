@@ -4,11 +4,11 @@ import "fake-indexeddb/auto";
 import { describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { ACCOUNTS_MAX, DEFAULT_POLICY, Policy, type PolicySettings } from "../../src/core/session/policy.ts";
 import { frame } from "../../src/core/wire.ts";
 import { InjectLink, isChallenge } from "../support/inject-link.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

@@ -4,9 +4,9 @@
 import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { createProfile, type Profile } from "../../src/core/profiles/profile.ts";
 import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer } from "../support/peers.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };

@@ -2,9 +2,9 @@ import "fake-indexeddb/auto";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { createProfile, type Profile, profileSupersedes, verifyProfile } from "../../src/core/profiles/profile.ts";
 import { frame } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer } from "../support/peers.ts";
 
 const NOW = 1_700_000_000_000;

@@ -4,10 +4,10 @@ import { generateIdentity, type Identity, type PeerId } from "../../src/core/cry
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
-import { type MemoryLink, MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { challengeFrame, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
 import { DISCONNECT_SCORE } from "../../src/core/session/policy.ts";
 import { type Frame, frame, type HelloChallengeFrame, MAX_FRAME_BYTES } from "../../src/core/wire.ts";
+import { type MemoryLink, MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 

@@ -7,11 +7,11 @@ import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { QuotaKeeper, StorageFullError } from "../../src/core/listings/quota.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { MailStore, Store } from "../../src/core/ports.ts";
 import { frameSize } from "../../src/core/wire.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { InjectLink } from "../support/inject-link.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, post } from "../support/peers.ts";
 import { draft } from "./fixtures.ts";
 

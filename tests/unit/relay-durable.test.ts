@@ -11,8 +11,8 @@ import type { Identity } from "../../src/core/crypto.ts";
 import { DURABLE_RELAY_LIMITS, type RELAY_LIMITS } from "../../src/core/mail/relay.ts";
 import type { RelayStore } from "../../src/core/mail/relay-store.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
-import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { openSqliteStore } from "../../src/node/sqlite-store.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 
 const { node, connect, disconnect, network: useNetwork } = useMailNodes();

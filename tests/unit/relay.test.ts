@@ -4,8 +4,8 @@ import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { RELAY_LIMITS, RelayFrame } from "../../src/core/mail/relay.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
-import type { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/core/wire.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
 import { draft } from "./fixtures.ts";
 import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
 

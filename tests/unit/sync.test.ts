@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { MemoryNetwork } from "../../src/core/memory/memory-link.ts";
 import type { SyncProgress } from "../../src/core/sync/sync.ts";
 import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, post, type TestPeer } from "../support/peers.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 

@@ -20,7 +20,7 @@ export interface StorageEstimate {
 
 export interface QuotaOptions {
   me: PeerId;
-  /** navigator.storage.estimate in the browser; undefined where unknown. */
+  /** The browser's storage estimate, where the host has one; undefined where unknown. */
   estimate: () => Promise<StorageEstimate | undefined>;
   /** Tells the user (a notice in every tab). */
   notify: (message: string) => void;

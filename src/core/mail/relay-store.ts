@@ -1,8 +1,7 @@
 // What a relay keeps durably for others (the always-on peer: SQLite, src/node/sqlite-store.ts):
 // sealed frames waiting for their recipient, and the authors whose mail reached its recipient
 // through us (the "seen before" that keeps room for them when strangers fill the relay). Without
-// one, a relay holds in memory only, as browsers do (relay.ts); tests use MemoryRelayStore
-// (memory/memory-relay-store.ts).
+// one, a relay holds in memory only, as browsers do (relay.ts).
 
 import type { PeerId } from "../crypto.ts";
 import type { FrameOf } from "../wire.ts";

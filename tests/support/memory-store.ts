@@ -6,11 +6,11 @@
 // transaction. Records are copied in and out (structuredClone), as a database would: a caller
 // that edits what it got back does not edit the store.
 
-import type { Identity, PeerId } from "../crypto.ts";
-import type { Listing } from "../listings/records.ts";
-import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../mail/mail-store.ts";
-import type { Profile } from "../profiles/profile.ts";
-import type { PeerRecord, Store, StoredImage } from "../store.ts";
+import type { Identity, PeerId } from "../../src/core/crypto.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
+import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../../src/core/mail/mail-store.ts";
+import type { Profile } from "../../src/core/profiles/profile.ts";
+import type { PeerRecord, Store, StoredImage } from "../../src/core/store.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

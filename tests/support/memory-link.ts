@@ -1,8 +1,8 @@
 // An in-memory network of Links for tests and simulations. Frames are delivered asynchronously
 // and structured-cloned, in order per direction, like a reliable data channel.
 
-import type { PeerId } from "../crypto.ts";
-import type { DialFailure, Link, LinkState } from "../ports.ts";
+import type { PeerId } from "../../src/core/crypto.ts";
+import type { DialFailure, Link, LinkState } from "../../src/core/ports.ts";
 
 type FrameListener = (peer: PeerId, frame: unknown) => void;
 type PeerListener = (peer: PeerId, up: boolean) => void;
