@@ -1,6 +1,7 @@
 // Node module hooks that load this repository's .ts files by transpiling each alone with the
-// installed `typescript` (ts.transpileModule: types erased, nothing checked). Registered by
-// peerboard-peer.js; the same approach as tests/contract/ts-hooks.mjs.
+// installed `typescript` (ts.transpileModule: types erased, nothing checked: tsc checks them in
+// the test run). Node 20 cannot strip types itself. Registered by peerboard-peer.js, and by the
+// child processes tests and benches spawn (node --import <register this file> script.ts).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import ts from "typescript";
