@@ -11,12 +11,16 @@ import ts from "typescript";
 // build imports webrtc-adapter, which wants a window. So `peerjs` resolves to a module that
 // require()s the CommonJS build and names its exports; src/ui/radio.ts stays as the browser has it.
 const PEERJS_MAIN = createRequire(import.meta.url).resolve("peerjs");
+/** Every name the CommonJS build exports (Peer, BufferedConnection, …), named again for ESM. */
+const PEERJS_EXPORTS = Object.keys(createRequire(import.meta.url)(PEERJS_MAIN)).filter(
+  (name) => name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name),
+);
 const PEERJS_SHIM =
   "data:text/javascript," +
   encodeURIComponent(
     `import { createRequire } from "node:module";\n` +
       `const peerjs = createRequire(${JSON.stringify(PEERJS_MAIN)})(${JSON.stringify(PEERJS_MAIN)});\n` +
-      "export const { Peer, PeerError, DataConnection, MediaConnection, util } = peerjs;\n" +
+      `export const { ${PEERJS_EXPORTS.join(", ")} } = peerjs;\n` +
       "export default peerjs;\n",
   );
 
