@@ -71,6 +71,12 @@ export class PendingFetches {
     return next;
   }
 
+  /** Whether a version of `id` is asked of `peer` now. */
+  asked(peer: PeerId, id: string): boolean {
+    for (const key of this.byId.get(id) ?? []) if (this.entries.get(key)?.peer === peer) return true;
+    return false;
+  }
+
   /** Requests outstanding with `peer`. */
   outstanding(peer: PeerId): number {
     return this.byPeer.get(peer)?.size ?? 0;

@@ -276,7 +276,13 @@ export class SyncExtension implements ProtocolExtension {
   /** Pending records that timed out, or that `gone` owed us, go to another announcer or are given up. */
   private reassign(state: SetState, gone?: PeerId): void {
     const retry = state.pending.reassign(new Set(this.host.readyPeers()), this.clock.now(), gone);
-    for (const [peer, ids] of retry) state.records.request(peer, ids);
+    // Not before what the peer already sent us is handled: a busy hub (a newcomer verifying a
+    // whole board) would otherwise ask again for answers that sit in its own queue.
+    for (const [peer, ids] of retry)
+      void this.host.whenIdle(peer).then(() => {
+        const still = ids.filter((id) => state.pending.asked(peer, id));
+        if (still.length && this.host.readyPeers().includes(peer)) state.records.request(peer, still);
+      });
     if (retry.size) this.wake();
   }
 
