@@ -23,9 +23,9 @@ async function node(network: MemoryNetwork, options: TestPeerOptions = {}) {
   return peer;
 }
 
-/** `count` listings from a few authors, as a board holds them (~450 bytes each). */
+/** `count` listings from a few authors (200 each, under the per-author cap), ~450 bytes each. */
 async function board(count: number): Promise<Listing[]> {
-  const authors = await Promise.all([1, 2, 3, 4].map(() => generateIdentity(Date.now())));
+  const authors = await Promise.all(Array.from({ length: Math.ceil(count / 200) }, () => generateIdentity(Date.now())));
   const now = Date.now();
   return Promise.all(
     Array.from({ length: count }, (_, i) =>
@@ -34,8 +34,12 @@ async function board(count: number): Promise<Listing[]> {
   );
 }
 
-async function holderAndNewcomer(listings: Listing[], holder: TestPeerOptions, newcomer: TestPeerOptions) {
-  const network = new MemoryNetwork();
+async function holderAndNewcomer(
+  listings: Listing[],
+  holder: TestPeerOptions,
+  newcomer: TestPeerOptions,
+  network = new MemoryNetwork(),
+) {
   const hub = await node(network, holder);
   await hub.store.putListingsIf(listings, () => true);
   const fresh = await node(network, newcomer);
@@ -79,6 +83,23 @@ describe("a newcomer's first sync of a big board", () => {
     }
     expect(await held(fresh)).toBe(600);
     expect(fresh.sync?.outstanding("listings")).toBe(0);
+  }, 30_000);
+});
+
+describe("the order a first sync asks in", () => {
+  it("asks for the newest listings first, so the board (newest first) fills from the top", async () => {
+    const network = new MemoryNetwork();
+    const listings = await board(1200);
+    const { fresh } = await holderAndNewcomer(listings, {}, {}, network);
+    await vi.waitFor(async () => expect(await held(fresh)).toBe(1200), { timeout: 15_000 });
+    const asked = network.sent
+      .filter((s) => s.from === fresh.id && (s.frame as { type: string }).type === "LISTING_REQUEST")
+      .flatMap((s) => (s.frame as { ids: string[] }).ids);
+    const newest = [...listings].sort((a, b) => b.updatedAt - a.updatedAt).map((l) => l.id);
+    expect(asked).toHaveLength(1200);
+    // The first request frame holds the newest 500, and so on down.
+    expect(new Set(asked.slice(0, 500))).toEqual(new Set(newest.slice(0, 500)));
+    expect(new Set(asked.slice(500, 1000))).toEqual(new Set(newest.slice(500, 1000)));
   }, 30_000);
 });
 
