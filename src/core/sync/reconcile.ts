@@ -197,7 +197,8 @@ export async function respond(set: SyncSet, message: SyncMessage): Promise<SyncS
     lower = range.b;
     start = end;
   }
-  return { replies: pack(message.from, out, have), need };
+  // Newest first: the other side asks in this order, so a newcomer's board fills from the top.
+  return { replies: pack(message.from, out, have.reverse()), need };
 }
 
 /**
