@@ -61,6 +61,21 @@ function button(root: HTMLElement, name: string): HTMLButtonElement {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Follows "Post a listing" from the board to the Post view, as a user would. */
+async function openPostView(root: HTMLElement): Promise<void> {
+  const link = [...root.querySelectorAll("a")].find((a) => a.textContent === "Post a listing");
+  if (!link) throw new Error("no 'Post a listing' link");
+  location.hash = link.getAttribute("href") ?? "";
+  await vi.waitFor(() => byLabel(root, "Title"));
+}
+
+/** The board's cards, once the hub's (throttled) answer has been shown. */
+async function boardTitles(root: HTMLElement, expected: string[]): Promise<void> {
+  await vi.waitFor(() => expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(expected), {
+    timeout: 2_000,
+  });
+}
+
 let identity: Identity;
 let other: Identity;
 beforeEach(async () => {
@@ -70,13 +85,74 @@ beforeEach(async () => {
 });
 
 describe("board view", () => {
-  it("shows the peer id under the accessible name 'Your peer id'", async () => {
+  it("keeps the peer id out of the header; Profile shows it under the accessible name 'Your peer id'", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     await mountBoard(root, new HubDouble(identity));
+    expect(root.querySelector("header")?.textContent).not.toContain(identity.peerId);
+    expect(root.querySelector("output")).toBeNull();
+    location.hash = "#/profile";
+    await vi.waitFor(() => expect(root.querySelector("output")).not.toBeNull());
     const output = root.querySelector("output");
     const label = output && document.getElementById(output.getAttribute("aria-labelledby") ?? "");
     expect(label?.textContent).toBe("Your peer id");
     expect(output?.textContent).toBe(identity.peerId);
+    location.hash = "#/";
+    await vi.waitFor(() => expect(root.querySelector("output")).toBeNull());
+  });
+
+  it("the first visit asks for a display name; saving it puts the name in the header", async () => {
+    localStorage.clear();
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub);
+    const header = () => root.querySelector("header .me")?.textContent;
+    expect(header()).toBe("?Add your name");
+    const welcome = root.querySelector('form[aria-label="Welcome"]') as HTMLFormElement;
+    expect(welcome).not.toBeNull();
+    button(root, "Use this name").click();
+    await settle();
+    // An empty name is explained and nothing is saved.
+    expect(byLabel(root, "Display name").getAttribute("aria-invalid")).toBe("true");
+    expect(await hub.myProfile()).toBeUndefined();
+    (byLabel(root, "Display name") as HTMLInputElement).value = "Robin";
+    button(root, "Use this name").click();
+    await vi.waitFor(() => expect(root.querySelector('form[aria-label="Welcome"]')).toBeNull());
+    expect((await hub.myProfile())?.name).toBe("Robin");
+    // The hub tells every tab about the new profile; the header follows it.
+    const saved = await hub.myProfile();
+    if (saved) hub.emit({ type: "profile", profile: saved });
+    expect(header()).toBe("RRobin");
+    expect(root.querySelector("header")?.textContent).not.toContain(identity.peerId);
+  });
+
+  it("skipping the name question keeps it away on the next visit", async () => {
+    localStorage.clear();
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub);
+    button(root, "Skip for now").click();
+    expect(root.querySelector('form[aria-label="Welcome"]')).toBeNull();
+    for (const unmount of unmounts.splice(0)) unmount();
+    root.replaceChildren();
+    await mountBoard(root, hub);
+    expect(root.querySelector('form[aria-label="Welcome"]')).toBeNull();
+    expect(await hub.myProfile()).toBeUndefined();
+  });
+
+  it("the tab bar holds Board, Search, Post, Deals, Messages and Profile; Network sits under Profile", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    await mountBoard(root, new HubDouble(identity));
+    const tabs = [...root.querySelectorAll('nav[aria-label="Main"] a')].map((a) => a.textContent);
+    expect(tabs).toEqual(["Board", "Search", "Post", "Deals", "Messages", "Profile"]);
+    location.hash = "#/profile";
+    await vi.waitFor(() => expect(root.querySelector('nav[aria-label="Settings"]')).not.toBeNull());
+    const more = [...root.querySelectorAll('nav[aria-label="Settings"] a')].map((a) => a.textContent);
+    expect(more).toEqual(["My listings", "Network", "Identity"]);
+    location.hash = "#/network";
+    await vi.waitFor(() => expect(document.title).toBe("Network · Peerboard"));
+    // The Profile tab stays marked as the section the Network view belongs to.
+    expect(root.querySelector('nav[aria-label="Main"] a[href="#/profile"]')?.getAttribute("aria-current")).toBe("true");
+    location.hash = "#/";
   });
 
   it("says how many listings the hub holds, and follows as listings arrive", async () => {
@@ -85,32 +161,38 @@ describe("board view", () => {
     await mountBoard(root, hub);
     const count = () => root.querySelector(".listing-count")?.textContent;
     expect(count()).toBe("0 listings");
+    await openPostView(root);
     (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
     button(root, "Post").click();
     await vi.waitFor(() => expect(count()).toBe("1 listing"), { timeout: 2_000 });
     expect(listingCountText(10_000)).toBe("10,000 listings");
   });
 
-  it("posting shows the listing as an article headed by its title and clears the form", async () => {
+  it("'Post a listing' opens the Post view; posting goes back to the board with the listing on it", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
     await mountBoard(root, hub);
+    await openPostView(root);
+    expect(document.title).toBe("Post a listing · Peerboard");
+    expect(root.querySelector("article")).toBeNull();
     (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
     (byLabel(root, "Description") as HTMLTextAreaElement).value = "With paddle";
     (byLabel(root, "Price") as HTMLInputElement).value = "150";
     button(root, "Post").click();
-    await settle();
+    await vi.waitFor(() => expect(location.hash).toBe("#/"));
     expect(hub.stored).toHaveLength(1);
+    await boardTitles(root, ["Red kayak"]);
     const article = root.querySelector("article");
-    expect(article?.querySelector("h3")?.textContent).toBe("Red kayak");
     expect(article?.textContent).toContain("With paddle");
-    expect((byLabel(root, "Title") as HTMLInputElement).value).toBe("");
+    expect(article?.textContent).toContain("Posted by you");
+    expect(article?.querySelector("time")?.textContent).toBe("just now");
   });
 
   it("an empty title or a negative price is explained next to its field and nothing is posted", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
     await mountBoard(root, hub);
+    await openPostView(root);
     button(root, "Post").click();
     await settle();
     const title = byLabel(root, "Title");
@@ -130,7 +212,8 @@ describe("board view", () => {
       "The price cannot be negative.",
     );
     expect(hub.stored).toHaveLength(0);
-    expect(root.querySelector("article")).toBeNull();
+    expect(location.hash).toBe("#/post");
+    location.hash = "#/";
   });
 
   it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
@@ -143,12 +226,12 @@ describe("board view", () => {
       { title: payload, description: payload, price: "", currency: "EUR" },
       Date.now(),
     );
+    hub.put(listing);
     hub.emit({ type: "listing", listing });
-    await settle();
+    await boardTitles(root, [payload]);
     const article = root.querySelector("article");
-    expect(article?.querySelector("h3")?.textContent).toBe(payload);
     expect(article?.querySelector("img, b")).toBeNull();
-    expect(article?.textContent).toContain(`Posted by ${other.peerId}`);
+    expect(article?.textContent).toContain(`Posted by ${other.peerId.slice(0, 9)}…`);
   });
 
   it("a newer version of a listing replaces the older one; an older one does not come back", async () => {
@@ -168,12 +251,11 @@ describe("board view", () => {
       updatedAt: first.updatedAt + 1000,
       title: "New title",
     });
-    hub.emit({ type: "listing", listing: first });
-    hub.emit({ type: "listing", listing: second });
-    hub.emit({ type: "listing", listing: first });
-    await settle();
-    const headings = [...root.querySelectorAll("article h3")].map((h) => h.textContent);
-    expect(headings).toEqual(["New title"]);
+    for (const listing of [first, second, first]) {
+      hub.put(listing);
+      hub.emit({ type: "listing", listing });
+    }
+    await boardTitles(root, ["New title"]);
   });
 
   it("the network line follows the hub's status events", async () => {
