@@ -40,16 +40,15 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   const search = field("Search", searchInput);
   const chips = categoryChips(() => void render());
   const peers = peersPanel(hub, "peers side-panel");
-  const listingsEmpty = h("p", {
-    className: "empty",
-    textContent: "No listings yet. Post one, or wait for peers to share theirs.",
-  });
+  // Hidden until the hub has answered: shown and then hidden, it would push the list down and up.
+  const listingsEmpty = h("p", { className: "empty", hidden: true });
   // How many listings this device holds (the board shows the newest of them).
   const countLine = h("p", { className: "meta listing-count" });
 
   // Asked before the first paint of the board, so the question does not push the list down later.
-  const [welcome, known] = await Promise.all([nameWelcome(hub), hub.profileNames()]);
+  const [welcome, known, stored] = await Promise.all([nameWelcome(hub), hub.profileNames(), hub.listingCount()]);
   let names: Record<string, AuthorSummary> = known;
+  countLine.textContent = listingCountText(stored);
   const query = (): SearchQuery => ({ text: searchInput.value, category: chips.value(), sort: "newest" });
   const list = windowedList<Listing>({
     fetch: async (offset, limit) => {
@@ -136,7 +135,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     }
   });
   peers.show(context.status);
-  await Promise.all([render(), showCount()]);
+  await render();
   // Listings expire while the board is open, and "2 min ago" grows older.
   const expiryTimer = setInterval(() => {
     refresh();
