@@ -38,7 +38,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     placeholder: "e.g. bike, sofa, lessons",
   });
   const search = field("Search", searchInput);
-  const chips = categoryChips(() => void render());
+  const chips = categoryChips(() => void list.reset());
   const peers = peersPanel(hub, "peers side-panel");
   // Hidden until the hub has answered: shown and then hidden, it would push the list down and up.
   const listingsEmpty = h("p", { className: "empty", hidden: true });
@@ -68,6 +68,11 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
           : "No listings yet. Post one, or wait for peers to share theirs.";
     },
   });
+  const searchForm = h(
+    "form",
+    { className: "board-search", role: "search", "aria-label": "Search the board", noValidate: true },
+    search.wrapper,
+  );
   outlet.replaceChildren(
     h(
       "div",
@@ -76,11 +81,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
         "section",
         { className: "board", "aria-label": "Listings" },
         welcome,
-        h(
-          "form",
-          { className: "board-search", role: "search", "aria-label": "Search the board", noValidate: true },
-          search.wrapper,
-        ),
+        searchForm,
         chips.element,
         h(
           "div",
@@ -96,7 +97,6 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     ),
   );
 
-  const render = () => list.reset();
   // A sync delivers thousands of listings one event each: ask again at most every REFRESH_MS.
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
@@ -106,8 +106,8 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
       void list.refresh();
     }, REFRESH_MS);
   };
-  searchInput.addEventListener("input", () => void render());
-  search.wrapper.closest("form")?.addEventListener("submit", (event) => event.preventDefault());
+  searchInput.addEventListener("input", () => void list.reset());
+  searchForm.addEventListener("submit", (event) => event.preventDefault());
 
   let countTimer: ReturnType<typeof setTimeout> | undefined;
   const showCount = async () => {
@@ -135,7 +135,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     }
   });
   peers.show(context.status);
-  await render();
+  await list.reset();
   // Listings expire while the board is open, and "2 min ago" grows older.
   const expiryTimer = setInterval(() => {
     refresh();

@@ -99,7 +99,8 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     const nodes: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
       const item = pages.get(Math.floor(i / pageSize))?.[i % pageSize];
-      if (item === undefined) break;
+      // Not fetched yet (or left out by the caller): drawn once its page arrives.
+      if (item === undefined) continue;
       const key = options.key(item);
       const known = rendered.get(i);
       const entry = known && known.key === key ? known : { key, node: options.render(item) };
