@@ -1,4 +1,4 @@
-// Range-based set reconciliation (DESIGN.md §3, §7), in the spirit of Negentropy: both sides
+// Range-based set reconciliation (docs/architecture.md, "Frames"), in the spirit of Negentropy: both sides
 // hold items keyed by (updatedAt, id), sorted. A message is a run of contiguous ranges, each
 // closed by an upper bound and carrying either nothing (skip: already equal), a fingerprint, or
 // the full list of the sender's keys in that range. A side that receives a fingerprint it does

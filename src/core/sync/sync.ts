@@ -1,4 +1,4 @@
-// Sync on connect and gossip (DESIGN.md §3), for every record set (record-set.ts:
+// Sync on connect and gossip (docs/architecture.md, "Frames"), for every record set (record-set.ts:
 // listings, profiles). Once HELLO is done, the peer with the smaller id opens a set
 // reconciliation (reconcile.ts) per set over SYNC frames; each side asks for the records it lacks
 // (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New records then spread by key: see
