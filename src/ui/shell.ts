@@ -150,6 +150,9 @@ export async function mountShell(
     }
     document.title = `${chosen.r.title} · Peerboard`;
     outlet.replaceChildren();
+    // A new view starts at its top: after posting from far down the form, the board shows the
+    // new listing, not the middle of the list.
+    scrollTo(0, 0);
     const unmount = await chosen.r.mount(outlet, {
       hub,
       status,

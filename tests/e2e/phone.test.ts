@@ -37,6 +37,10 @@ it("a newcomer on a phone sees a listing in the first screen, with the seller's 
   const bob = await openBoard(await phoneUser(env.browser), env.server.url);
   await giveName(bob, "Bob Baker");
   await post(bob, { title: "Red bicycle", description: "Three gears", price: "40" });
+  // "Post" sits below the phone's first screen; after it the board starts at its top again.
+  expect(await bob.evaluate(() => scrollY)).toBe(0);
+  const posted = await listingArticle(bob, "Red bicycle").boundingBox();
+  expect(posted && posted.y >= 0 && posted.y + posted.height <= PHONE.height).toBe(true);
 
   const alice = await openBoard(await phoneUser(env.browser), env.server.url);
   await expect(alice.locator("header .me").textContent()).resolves.toContain("Add your name");
@@ -71,6 +75,10 @@ async function everyRoute(alice: Page, bob: Page): Promise<string[]> {
   await alice.getByLabel("Message", { exact: true }).fill("Could I collect it on Saturday afternoon?");
   await alice.getByRole("button", { name: "Send offer" }).click();
   await dealCard(alice, title).waitFor();
+  // Bob's tab bar carries the unread offer, and still fits the phone.
+  await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deals 1 unread" }).waitFor();
+  expect(await bob.evaluate(() => document.scrollingElement?.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  if (SCREENSHOTS) await shoot(bob, SCREENSHOTS, "phone-light-unread", "#/");
   return [
     "#/",
     "#/search",
