@@ -1,21 +1,24 @@
-// The board: the "New listing" form, the live list of listings, and the peers panel with
-// "Connect to peer". Talks only to the hub.
+// The board: a search box, category chips and the newest listings as cards, first thing on the
+// screen; "Post a listing" leads to its own view. Wide screens keep the peers panel beside it.
+// The list is the hub's answer to a query (newest first), asked again as listings arrive.
 
-import type { PeerId } from "../core/crypto.ts";
-import { isVisible, type Listing, supersedes } from "../core/listings/records.ts";
+import { isVisible, type Listing } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/profile.ts";
+import type { SearchQuery } from "../core/search/search-query.ts";
 import type { AuthorSummary } from "../shared/api.ts";
+import { categoryChips } from "./category-chips.ts";
 import { h } from "./dom.ts";
-import { field, setError } from "./form.ts";
-import { listingForm } from "./listing-form.ts";
+import { field } from "./form.ts";
 import { listingArticle } from "./listing-view.ts";
+import { peersPanel } from "./peers-panel.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { Unmount, ViewContext } from "./shell.ts";
+import { nameWelcome } from "./welcome.ts";
+import { windowedList } from "./windowed-list.ts";
 
 const EXPIRY_CHECK_MS = 30_000;
-/** Least time between two redraws of the listing list while listings stream in. */
-const RENDER_GAP_MS = 200;
-const BOARD_PAGE = 100;
+/** Least time between two asks of the hub while listings stream in. */
+const REFRESH_MS = 250;
 /** Least time between two asks for the listing count while listings stream in. */
 const COUNT_GAP_MS = 500;
 
@@ -26,148 +29,122 @@ export function listingCountText(count: number): string {
 
 export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
   const { hub } = context;
-  let me: PeerId = context.status.peerId;
+  let me = context.status.peerId;
 
-  const postForm = listingForm({ name: "New listing", submitLabel: "Post" });
-  const connectInput = h("input", { name: "peer", autocomplete: "off", spellcheck: false, placeholder: "pb-…" });
-  const connectField = field("Connect to peer", connectInput);
-  const connectForm = h(
-    "form",
-    { className: "connect-form", "aria-label": "Connect to a peer" },
-    connectField.wrapper,
-    h("button", { type: "submit", textContent: "Connect" }),
-  );
-  const peerList = h("ul", { className: "peer-list", "aria-label": "Connected peers" });
-
-  const listingsEmpty = h("p", {
-    className: "empty",
-    textContent: "No listings yet. Post one, or wait for peers to share theirs.",
+  const searchInput = h("input", {
+    type: "search",
+    name: "q",
+    autocomplete: "off",
+    placeholder: "e.g. bike, sofa, lessons",
   });
-  const listingsBox = h("div", { className: "listings" });
-  // How many listings this device holds (the board shows the newest page of them).
+  const search = field("Search", searchInput);
+  const chips = categoryChips(() => void list.reset());
+  const peers = peersPanel(hub, "peers side-panel");
+  // Hidden until the hub has answered: shown and then hidden, it would push the list down and up.
+  const listingsEmpty = h("p", { className: "empty", hidden: true });
+  // How many listings this device holds (the board shows the newest of them).
   const countLine = h("p", { className: "meta listing-count" });
 
+  // Asked before the first paint of the board, so the question does not push the list down later.
+  const [welcome, known, stored] = await Promise.all([nameWelcome(hub), hub.profileNames(), hub.listingCount()]);
+  let names: Record<string, AuthorSummary> = known;
+  countLine.textContent = listingCountText(stored);
+  const query = (): SearchQuery => ({ text: searchInput.value, category: chips.value(), sort: "newest" });
+  const list = windowedList<Listing>({
+    fetch: async (offset, limit) => {
+      const { listings, total } = await hub.search({ ...query(), offset, limit });
+      // The hub counts by its clock; this tab's may be ahead (a listing that just expired).
+      const now = Date.now();
+      return { items: listings.filter((l) => isVisible(l, now)), total };
+    },
+    render: (l) =>
+      listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
+    key: (l) => `${l.id}:${l.version}:${names[l.author]?.name ?? ""}:${names[l.author]?.avatar ?? ""}`,
+    onRender: (total) => {
+      listingsEmpty.hidden = total > 0;
+      listingsEmpty.textContent =
+        searchInput.value || chips.value()
+          ? "Nothing on the board matches."
+          : "No listings yet. Post one, or wait for peers to share theirs.";
+    },
+  });
+  const searchForm = h(
+    "form",
+    { className: "board-search", role: "search", "aria-label": "Search the board", noValidate: true },
+    search.wrapper,
+  );
   outlet.replaceChildren(
     h(
       "div",
       { className: "board-layout" },
       h(
         "section",
-        { className: "post", "aria-label": "Post a listing" },
-        h("h2", { textContent: "Post a listing" }),
-        postForm.element,
-      ),
-      h(
-        "section",
         { className: "board", "aria-label": "Listings" },
-        h("h2", { textContent: "Listings" }),
-        countLine,
+        welcome,
+        searchForm,
+        chips.element,
+        h(
+          "div",
+          { className: "board-bar" },
+          h("h2", { textContent: "Listings" }),
+          countLine,
+          h("a", { className: "button-link", href: "#/post", textContent: "Post a listing" }),
+        ),
         listingsEmpty,
-        listingsBox,
+        list.element,
       ),
-      h(
-        "section",
-        { className: "peers", "aria-label": "Peers" },
-        h("h2", { textContent: "Peers" }),
-        connectForm,
-        peerList,
-      ),
+      peers.element,
     ),
   );
 
-  const listings = new Map<string, Listing>();
-  let names: Record<string, AuthorSummary> = {};
-  let renderQueued = false;
-  let renderedAt = Number.NEGATIVE_INFINITY;
-  const renderListings = () => {
-    if (renderQueued) return;
-    renderQueued = true;
-    const render = () => {
-      renderQueued = false;
-      renderedAt = performance.now();
-      const now = Date.now();
-      const sorted = [...listings.values()]
-        .filter((l) => isVisible(l, now))
-        .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
-      listingsBox.replaceChildren(
-        ...sorted.map((l) =>
-          listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
-        ),
-      );
-      listingsEmpty.hidden = sorted.length > 0;
-    };
-    // A sync delivers thousands of listings one event each: redrawing the whole list for every
-    // one froze the page, so after a redraw the next waits until RENDER_GAP_MS have passed.
-    const wait = renderedAt + RENDER_GAP_MS - performance.now();
-    if (wait > 0) setTimeout(render, wait);
-    else queueMicrotask(render);
+  // A sync delivers thousands of listings one event each: ask again at most every REFRESH_MS.
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refresh = () => {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      void list.refresh();
+    }, REFRESH_MS);
   };
-  let countQueued = false;
+  searchInput.addEventListener("input", () => void list.reset());
+  searchForm.addEventListener("submit", (event) => event.preventDefault());
+
+  let countTimer: ReturnType<typeof setTimeout> | undefined;
   const showCount = async () => {
     countLine.textContent = listingCountText(await hub.listingCount());
   };
   const refreshCount = () => {
-    if (countQueued) return;
-    countQueued = true;
-    setTimeout(() => {
-      countQueued = false;
+    if (countTimer) return;
+    countTimer = setTimeout(() => {
+      countTimer = undefined;
       void showCount();
     }, COUNT_GAP_MS);
   };
-  const upsert = (listing: Listing) => {
-    const known = listings.get(listing.id);
-    if (known && !supersedes(listing, known)) return;
-    listings.set(listing.id, listing);
-    renderListings();
-  };
-  const showPeers = (status: ViewContext["status"]) => {
-    me = status.peerId;
-    peerList.replaceChildren(
-      ...status.peers.map((p) =>
-        h("li", {
-          textContent: p.stage === "ready" ? (p.name ? `${p.name} (${p.id})` : p.id) : `${p.id} (connecting…)`,
-        }),
-      ),
-    );
-  };
-
-  postForm.onSubmit(
-    (draft) => hub.post(draft),
-    (result) => {
-      if (result.ok) upsert(result.listing);
-      postForm.element.reset();
-      postForm.fields.title?.control.focus();
-    },
-  );
-
-  connectForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    setError(connectField, "");
-    const result = await hub.connect(connectInput.value);
-    if (result.ok) connectInput.value = "";
-    else setError(connectField, result.message);
-  });
 
   context.onEvent((event) => {
     if (event.type === "listing") {
-      upsert(event.listing);
+      refresh();
       refreshCount();
-    } else if (event.type === "status") showPeers(event.status);
-    else if (event.type === "image") void imageArrived(hub, event.hash);
+    } else if (event.type === "status") {
+      me = event.status.peerId;
+      peers.show(event.status);
+    } else if (event.type === "image") void imageArrived(hub, event.hash);
     else if (event.type === "profile") {
       names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
-      renderListings();
+      refresh();
     }
   });
-  showPeers(context.status);
-  names = await hub.profileNames();
-  // The newest page only: with tens of thousands stored, Search finds the rest.
-  for (const listing of (await hub.search({ sort: "newest", limit: BOARD_PAGE })).listings) upsert(listing);
-  await showCount();
-  // Listings expire while the board is open: each peer checks the clock itself.
+  peers.show(context.status);
+  await list.reset();
+  // Listings expire while the board is open, and "2 min ago" grows older.
   const expiryTimer = setInterval(() => {
-    renderListings();
+    refresh();
     refreshCount();
   }, EXPIRY_CHECK_MS);
-  return () => clearInterval(expiryTimer);
+  return () => {
+    list.dispose();
+    clearInterval(expiryTimer);
+    clearTimeout(refreshTimer);
+    clearTimeout(countTimer);
+  };
 }

@@ -85,6 +85,9 @@ export function listingForm(config: { name: string; submitLabel: string; editing
       ),
     ),
   );
+  // Said again as the value: a DOM that reads the selected attribute only on reset (happy-dom)
+  // would otherwise start a fresh form on the wrong option.
+  lifetime.control.value = config.editing ? "" : String(LIMITS.defaultLifetimeDays);
   const picker = photoPicker(config.editing ? "Replace photos" : "Photos");
   const photos = picker.field;
   const photoHint = h("p", {

@@ -14,6 +14,8 @@ import { applyTheme } from "./theme.ts";
 import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
 import "./styles.css";
+import "./cards.css";
+import "./shell.css";
 
 /** The service worker registers this long after the first peer is met, so the first sync goes first… */
 const SERVICE_WORKER_AFTER_PEER_MS = 1_000;

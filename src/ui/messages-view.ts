@@ -7,6 +7,7 @@ import type { ChatRecord, DealRecord, MessageStatus } from "../core/mail/mail-st
 import type { HubApi } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";
+import { avatarImage } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 const STATUS_TEXT: Record<MessageStatus, string> = {
@@ -34,7 +35,7 @@ async function lookups(hub: HubApi) {
 export async function mountMessagesView(outlet: HTMLElement, context: ViewContext): Promise<void> {
   const hub = context.hub;
   const me = context.status.peerId;
-  const { listings, deals } = await lookups(hub);
+  const [{ listings, deals }, names] = await Promise.all([lookups(hub), hub.profileNames()]);
   const messages = new Map<string, ChatRecord>();
   const list = h("ul", { className: "conversations", "aria-label": "Conversations" });
   const empty = h("p", {
@@ -62,7 +63,7 @@ export async function mountMessagesView(outlet: HTMLElement, context: ViewContex
           { className: unread ? "conversation unread" : "conversation" },
           h("a", {
             href: `#/messages/${key}`,
-            textContent: `${topicTitle(first.topic, deals, listings)} with ${first.peer}`,
+            textContent: `${topicTitle(first.topic, deals, listings)} with ${names[first.peer]?.name || first.peer}`,
           }),
           unread ? h("span", { className: "badge", textContent: `${unread} unread` }) : null,
           h("p", { className: "meta", textContent: last.text }),
@@ -101,7 +102,12 @@ export async function mountConversationView(outlet: HTMLElement, context: ViewCo
   );
   outlet.replaceChildren(
     h("h2", { textContent: topicTitle(topic, deals, listings) }),
-    h("p", { className: "meta", textContent: `With ${peer}` }),
+    h(
+      "p",
+      { className: "meta with" },
+      avatarImage(hub, names[peer]),
+      h("span", { textContent: names[peer]?.name ? `With ${names[peer].name} (${peer})` : `With ${peer}` }),
+    ),
     h(
       "p",
       {},
@@ -121,7 +127,7 @@ export async function mountConversationView(outlet: HTMLElement, context: ViewCo
         return h(
           "li",
           { className: own ? "chat own" : "chat" },
-          h("span", { className: "chat-author", textContent: own ? "You: " : "They: " }),
+          h("span", { className: "chat-author", textContent: own ? "You: " : `${names[peer]?.name || "They"}: ` }),
           h("span", { className: "chat-text", textContent: m.text }),
           own ? h("span", { className: "chat-status", textContent: ` · ${statusText(m)}` }) : null,
         );

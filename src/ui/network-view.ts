@@ -3,6 +3,7 @@
 
 import type { NetworkReport } from "../shared/api.ts";
 import { h } from "./dom.ts";
+import { connectForm } from "./peers-panel.ts";
 import type { ViewContext } from "./shell.ts";
 
 const REFRESH_MS = 2_000;
@@ -82,6 +83,7 @@ export async function mountNetworkView(outlet: HTMLElement, context: ViewContext
       "section",
       { className: "network-view", "aria-label": "Network" },
       h("h2", { textContent: "Network" }),
+      connectForm(context.hub),
       peers,
       h("h3", { textContent: "Could not connect" }),
       unreachable,

@@ -1,4 +1,5 @@
-// "Profile": the user's display name and about text, signed by the hub and sent to peers.
+// "Profile": the user's display name and about text, signed by the hub and sent to peers; the
+// peer id; and what sits under Profile: My listings, Network, Identity and the theme.
 
 import { PROFILE_LIMITS } from "../core/profiles/profile.ts";
 import { h, uniqueId } from "./dom.ts";
@@ -21,8 +22,40 @@ function themeControl(): HTMLElement {
   return h(
     "section",
     { "aria-label": "Appearance" },
-    h("h3", { textContent: "Appearance" }),
+    h("h2", { textContent: "Appearance" }),
     field("Theme", select).wrapper,
+  );
+}
+
+/** The views that live under Profile rather than in the tab bar. */
+function moreLinks(): HTMLElement {
+  const links: [string, string, string][] = [
+    ["#/mine", "My listings", "Edit, renew, mark sold or delete what you posted."],
+    ["#/network", "Network", "Connected peers, connecting by id, blocked users and limits."],
+    ["#/identity", "Identity", "Export your identity to a file, or import one."],
+  ];
+  return h(
+    "nav",
+    { className: "more", "aria-label": "Settings" },
+    h(
+      "ul",
+      {},
+      ...links.map(([href, label, hint]) =>
+        h("li", {}, h("a", { href, textContent: label }), h("span", { className: "hint", textContent: hint })),
+      ),
+    ),
+  );
+}
+
+/** "Your peer id": what others paste into "Connect to peer", and how anyone checks who is who. */
+function peerIdLine(peerId: string): HTMLElement {
+  const label = uniqueId("label");
+  return h(
+    "p",
+    { className: "identity" },
+    h("span", { id: label, textContent: "Your peer id" }),
+    " ",
+    h("output", { className: "peer-id", "aria-labelledby": label, textContent: peerId }),
   );
 }
 
@@ -56,16 +89,23 @@ export async function mountProfileView(outlet: HTMLElement, context: ViewContext
   );
   outlet.replaceChildren(
     h(
-      "section",
-      { className: "profile", "aria-label": "Your profile" },
-      h("h2", { textContent: "Your profile" }),
-      h("p", {
-        className: "hint",
-        textContent: "People see your display name on your listings. It is signed with your key and shared with peers.",
-      }),
-      standing,
-      h("p", {}, h("a", { href: `#/people/${context.status.peerId}`, textContent: "See your profile as others do" })),
-      form,
+      "div",
+      { className: "profile-layout" },
+      h(
+        "section",
+        { className: "profile", "aria-label": "Your profile" },
+        h("h2", { textContent: "Your profile" }),
+        h("p", {
+          className: "hint",
+          textContent:
+            "People see your display name on your listings. It is signed with your key and shared with peers.",
+        }),
+        standing,
+        peerIdLine(context.status.peerId),
+        h("p", {}, h("a", { href: `#/people/${context.status.peerId}`, textContent: "See your profile as others do" })),
+        form,
+      ),
+      h("section", { className: "profile-more", "aria-label": "More" }, h("h2", { textContent: "More" }), moreLinks()),
       themeControl(),
     ),
   );

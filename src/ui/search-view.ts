@@ -1,5 +1,5 @@
-// Search: a box labelled "Search" and filters; the hub answers each query one page of matches
-// at a time, and "Show more" adds the next page. Results follow typing and newly arrived listings.
+// Search: a box labelled "Search" and filters; the results are a windowed list over the hub's
+// answer, a page at a time as they scroll into view. Results follow typing and newly arrived listings.
 
 import { PeerboardError } from "../core/errors.ts";
 import { parsePrice } from "../core/listings/draft.ts";
@@ -13,8 +13,8 @@ import { CATEGORY_LABELS } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
+import { windowedList } from "./windowed-list.ts";
 
-const PAGE = 50;
 /** New listings arrive in bursts on connect: re-run the query at most this often for them. */
 const REFRESH_MS = 250;
 
@@ -63,10 +63,50 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     ]),
   );
   const count = h("p", { className: "result-count", role: "status", "aria-label": "Result count" });
-  const results = h("div", { className: "listings" });
-  /** Pages shown: "Show more" adds one; changing the query goes back to one. */
-  let pages = 1;
-  const more = h("button", { type: "button", className: "secondary", textContent: "Show more", hidden: true });
+  /** A price bound as typed; an error next to the field and no bound while it is invalid. */
+  const bound = (f: Field): number | null | undefined => {
+    try {
+      setError(f, "");
+      return parsePrice(f.control.value);
+    } catch (error) {
+      if (!(error instanceof PeerboardError)) throw error;
+      setError(f, error.message);
+      return undefined;
+    }
+  };
+
+  let names = await hub.profileNames();
+  /** The query as typed; null while a price bound is invalid (the last valid results stay). */
+  const query = (): SearchQuery | null => {
+    const min = bound(minPrice);
+    const max = bound(maxPrice);
+    if (min === undefined || max === undefined) return null;
+    return {
+      text: text.control.value,
+      category: category.control.value as Category | "",
+      kind: kind.control.value as SearchQuery["kind"],
+      currency: currency.control.value as Currency | "",
+      minPrice: min,
+      maxPrice: max,
+      hasPhoto: hasPhoto.checked,
+      sort: sort.control.value as SearchSort,
+    };
+  };
+  let current = query();
+  const results = windowedList<Listing>({
+    fetch: async (offset, limit) => {
+      const { listings, total } = await hub.search({ ...current, offset, limit });
+      return { items: listings, total };
+    },
+    render: (l) =>
+      listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
+    key: (l) => `${l.id}:${l.version}:${names[l.author]?.name ?? ""}`,
+    onRender: (total) => {
+      count.textContent =
+        total === 0 ? "No listings match." : `${total.toLocaleString("en")} ${total === 1 ? "listing" : "listings"}`;
+      results.element.dataset.query = JSON.stringify(current);
+    },
+  });
   outlet.replaceChildren(
     h(
       "div",
@@ -90,79 +130,24 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
         { className: "search-results", "aria-label": "Results" },
         h("h2", { textContent: "Results" }),
         count,
-        results,
-        more,
+        results.element,
       ),
     ),
   );
 
-  /** A price bound as typed; an error next to the field and no bound while it is invalid. */
-  const bound = (f: Field): number | null | undefined => {
-    try {
-      setError(f, "");
-      return parsePrice(f.control.value);
-    } catch (error) {
-      if (!(error instanceof PeerboardError)) throw error;
-      setError(f, error.message);
-      return undefined;
-    }
+  const fail = (error: unknown) => {
+    count.textContent = `Search failed: ${String(error)}`;
   };
-
-  let names = await hub.profileNames();
-  let generation = 0;
-  const run = async () => {
-    const mine = ++generation;
-    const min = bound(minPrice);
-    const max = bound(maxPrice);
-    if (min === undefined || max === undefined) return;
-    const query: SearchQuery = {
-      text: text.control.value,
-      category: category.control.value as Category | "",
-      kind: kind.control.value as SearchQuery["kind"],
-      currency: currency.control.value as Currency | "",
-      minPrice: min,
-      maxPrice: max,
-      hasPhoto: hasPhoto.checked,
-      sort: sort.control.value as SearchSort,
-      limit: PAGE,
-    };
-    // One hub call per page shown, so a refresh keeps what "Show more" opened.
-    const listings: Listing[] = [];
-    let total = 0;
-    for (let page = 0; page < pages; page++) {
-      const result = await hub.search({ ...query, offset: page * PAGE });
-      // A slower answer to an older query must not overwrite a newer one.
-      if (mine !== generation) return;
-      listings.push(...result.listings);
-      total = result.total;
-      if (listings.length >= total) break;
-    }
-    results.replaceChildren(
-      ...listings.map((l) =>
-        listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
-      ),
-    );
-    more.hidden = listings.length >= total;
-    count.textContent =
-      total === 0
-        ? "No listings match."
-        : total > listings.length
-          ? `Showing ${listings.length.toLocaleString("en")} of ${total.toLocaleString("en")} listings`
-          : `${total} ${total === 1 ? "listing" : "listings"}`;
-    results.dataset.query = JSON.stringify(query);
-  };
-  const rerun = () => void run().catch((error: unknown) => (count.textContent = `Search failed: ${String(error)}`));
+  const rerun = () => void results.refresh().catch(fail);
   const restart = () => {
-    pages = 1;
-    rerun();
+    const next = query();
+    if (!next) return;
+    current = next;
+    void results.reset().catch(fail);
   };
   for (const f of [text, minPrice, maxPrice]) f.control.addEventListener("input", restart);
   for (const f of [category, kind, currency, sort]) f.control.addEventListener("change", restart);
   hasPhoto.addEventListener("change", restart);
-  more.addEventListener("click", () => {
-    pages += 1;
-    rerun();
-  });
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {
@@ -174,7 +159,10 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       rerun();
     }, REFRESH_MS);
   });
-  await run();
+  await results.reset();
   text.control.focus();
-  return () => clearTimeout(refreshTimer);
+  return () => {
+    results.dispose();
+    clearTimeout(refreshTimer);
+  };
 }

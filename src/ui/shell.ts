@@ -1,9 +1,13 @@
-// The app shell: header (name, "Your peer id", network line), navigation, and a hash router
-// that mounts one view at a time. It holds the one hub subscription and fans events out to
+// The app shell: header (the app's and the user's name, network line), the main navigation (a
+// bottom tab bar on phones), and a hash router that mounts one view at a time. It holds the one hub subscription and fans events out to
 // the mounted view, so views never subscribe over Comlink themselves.
 
+import { authorSummary, type Profile } from "../core/profiles/profile.ts";
 import type { HubApi, HubEvent, HubStatus } from "../shared/api.ts";
-import { h, uniqueId } from "./dom.ts";
+import { h } from "./dom.ts";
+import { icon } from "./icons.ts";
+import { initial } from "./listing-view.ts";
+import { avatarImage } from "./photos.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 /** Wraps a listener for crossing to the hub (Comlink.proxy in the app, identity in tests). */
@@ -25,7 +29,9 @@ export interface Route {
   /** Matched against the hash without its leading "#", e.g. "/" or "/listing/abc". */
   path: RegExp;
   /** Shown in the main navigation when set (routes with parameters usually have none). */
-  nav?: { label: string; href: string };
+  nav?: { label: string; href: string; icon?: string };
+  /** The navigation entry this view belongs under, e.g. "#/profile" for Network. */
+  tab?: string;
   /** Document title for this view. */
   title: string;
   /** Builds the view in `outlet`; may return a cleanup to run when another view replaces it. */
@@ -56,25 +62,39 @@ export async function mountShell(
   /** Hears every hub event whatever view is mounted (e.g. unread counts in the title). */
   onAnyEvent?: (event: HubEvent) => void,
 ): Promise<() => void> {
-  const peerIdLabel = uniqueId("label");
-  const peerIdOutput = h("output", { className: "peer-id", "aria-labelledby": peerIdLabel });
   const network = h("p", { className: "network", role: "status", "aria-label": "Network" });
   const notice = h("p", { className: "notice", role: "status", "aria-label": "Notices" });
   const navLinks = routes.flatMap((r) =>
-    r.nav ? [{ route: r, link: h("a", { href: r.nav.href, textContent: r.nav.label }) }] : [],
+    r.nav
+      ? [
+          {
+            route: r,
+            link: h(
+              "a",
+              { href: r.nav.href },
+              r.nav.icon ? icon(r.nav.icon) : null,
+              h("span", { className: "tab-label", textContent: r.nav.label }),
+            ),
+          },
+        ]
+      : [],
   );
   const outlet = h("main", { id: "view" });
+  // Who this browser is, by name: the peer id is on Profile and in detail views.
+  const myName = h("span", { className: "my-name" });
+  const myAvatar = h("span", { className: "avatar initial", "aria-hidden": "true" });
+  const me = h("a", { className: "me", href: "#/profile" }, myAvatar, myName);
   const progress = syncProgress();
   root.replaceChildren(
     h(
       "header",
       { className: "top" },
-      h("h1", { textContent: "Peerboard" }),
-      h("p", { className: "identity" }, h("span", { id: peerIdLabel, textContent: "Your peer id" }), " ", peerIdOutput),
+      h("h1", { className: "brand", textContent: "Peerboard" }),
+      me,
       network,
       notice,
       progress.wrapper,
-      h("nav", { "aria-label": "Main" }, h("ul", {}, ...navLinks.map((n) => h("li", {}, n.link)))),
+      h("nav", { className: "tabs", "aria-label": "Main" }, h("ul", {}, ...navLinks.map((n) => h("li", {}, n.link)))),
     ),
     outlet,
   );
@@ -84,17 +104,26 @@ export async function mountShell(
   let unmountView: (() => void) | undefined;
   const showStatus = (next: HubStatus) => {
     status = next;
-    peerIdOutput.textContent = next.peerId;
+    // The peer id is for the Profile and detail views; tests and scripts read it here.
+    root.dataset.peerId = next.peerId;
     network.textContent = networkText(next);
     root.dataset.radio = next.radio;
   };
   showStatus(status);
+  const showMe = (profile: Profile | undefined) => {
+    myName.textContent = profile?.name || "Add your name";
+    const avatar = profile?.name ? avatarImage(hub, authorSummary(profile)) : null;
+    myAvatar.replaceChildren(avatar ?? initial(profile?.name));
+    myAvatar.classList.toggle("has-photo", avatar !== null);
+  };
+  showMe(await hub.myProfile());
 
   const subscription = await hub.subscribe(
     wrap((events) => {
       for (const event of events) {
         if (event.type === "status") showStatus(event.status);
         else if (event.type === "notice") notice.textContent = event.message;
+        else if (event.type === "profile" && event.profile.peerId === status.peerId) showMe(event.profile);
         else if (event.type === "sync") progress.update(event.received, event.total);
         onAnyEvent?.(event);
         for (const fn of viewListeners) fn(event);
@@ -113,12 +142,17 @@ export async function mountShell(
     unmountView = undefined;
     viewListeners = [];
     const listeners: ((event: HubEvent) => void)[] = [];
+    const tab = chosen.r.tab ?? chosen.r.nav?.href;
     for (const { route: r, link } of navLinks) {
       if (r === chosen.r) link.setAttribute("aria-current", "page");
+      else if (r.nav?.href === tab) link.setAttribute("aria-current", "true");
       else link.removeAttribute("aria-current");
     }
     document.title = `${chosen.r.title} · Peerboard`;
     outlet.replaceChildren();
+    // A new view starts at its top: after posting from far down the form, the board shows the
+    // new listing, not the middle of the list.
+    scrollTo(0, 0);
     const unmount = await chosen.r.mount(outlet, {
       hub,
       status,

@@ -35,7 +35,10 @@ export async function watchUnread(hub: HubApi, root: HTMLElement): Promise<Unrea
       [messagesBadge, messages],
     ] as const) {
       if (!span) continue;
-      span.textContent = count ? `${count} unread` : "";
+      // The number shows on the tab; "unread" is read out with it ("Deals 3 unread").
+      span.replaceChildren(
+        ...(count ? [String(count), h("span", { className: "visually-hidden", textContent: " unread" })] : []),
+      );
       span.hidden = count === 0;
     }
     const base = document.title.replace(/^\(\d+\) /, "");

@@ -1,65 +1,21 @@
 // The board view against a hub double that applies the real record rules.
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import type { HubApi, HubStatus } from "../../src/shared/api.ts";
 import { listingCountText } from "../../src/ui/board-view.ts";
-import { routes } from "../../src/ui/routes.ts";
-import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
-import { ListingsDouble, networkReport } from "./listings-double.ts";
+import {
+  boardTitles,
+  button,
+  byLabel,
+  HubDouble,
+  mountBoard,
+  openPostView,
+  settle,
+  useShellHooks,
+} from "./shell-support.ts";
 
-const unmounts: (() => void)[] = [];
-
-/** Mounts the app shell with its real routes on the board ("#/"), as main.ts does. */
-async function mountBoard(root: HTMLElement, hub: HubApi) {
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
-}
-
-beforeAll(async () => {
-  // Set before any shell listens, so no late hashchange remounts a view mid-test.
-  location.hash = "#/";
-  await new Promise((resolve) => setTimeout(resolve, 0));
-});
-
-afterEach(() => {
-  for (const unmount of unmounts.splice(0)) unmount();
-});
-
-class HubDouble extends ListingsDouble implements HubApi {
-  readonly connected: string[] = [];
-  constructor(
-    identity: Identity,
-    public radio: HubStatus["radio"] = "online",
-  ) {
-    super(identity);
-  }
-  override async status(): Promise<HubStatus> {
-    return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
-  }
-  async network() {
-    return networkReport();
-  }
-  async connect(text: string) {
-    this.connected.push(text);
-    return { ok: false as const, message: "Not connected to the signaling server yet; try again in a moment." };
-  }
-}
-
-function byLabel(root: HTMLElement, label: string): HTMLElement {
-  const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
-  const control = labelElement && root.querySelector<HTMLElement>(`#${labelElement.htmlFor}`);
-  if (!control) throw new Error(`no control labelled ${label}`);
-  return control;
-}
-
-function button(root: HTMLElement, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll("button")].find((b) => b.textContent === name);
-  if (!found) throw new Error(`no button ${name}`);
-  return found;
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+useShellHooks();
 
 let identity: Identity;
 let other: Identity;
@@ -70,47 +26,44 @@ beforeEach(async () => {
 });
 
 describe("board view", () => {
-  it("shows the peer id under the accessible name 'Your peer id'", async () => {
-    const root = document.body.appendChild(document.createElement("div"));
-    await mountBoard(root, new HubDouble(identity));
-    const output = root.querySelector("output");
-    const label = output && document.getElementById(output.getAttribute("aria-labelledby") ?? "");
-    expect(label?.textContent).toBe("Your peer id");
-    expect(output?.textContent).toBe(identity.peerId);
-  });
-
   it("says how many listings the hub holds, and follows as listings arrive", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
     await mountBoard(root, hub);
     const count = () => root.querySelector(".listing-count")?.textContent;
     expect(count()).toBe("0 listings");
+    await openPostView(root);
     (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
     button(root, "Post").click();
     await vi.waitFor(() => expect(count()).toBe("1 listing"), { timeout: 2_000 });
     expect(listingCountText(10_000)).toBe("10,000 listings");
   });
 
-  it("posting shows the listing as an article headed by its title and clears the form", async () => {
+  it("'Post a listing' opens the Post view; posting goes back to the board with the listing on it", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
     await mountBoard(root, hub);
+    await openPostView(root);
+    expect(document.title).toBe("Post a listing · Peerboard");
+    expect(root.querySelector("article")).toBeNull();
     (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
     (byLabel(root, "Description") as HTMLTextAreaElement).value = "With paddle";
     (byLabel(root, "Price") as HTMLInputElement).value = "150";
     button(root, "Post").click();
-    await settle();
+    await vi.waitFor(() => expect(location.hash).toBe("#/"));
     expect(hub.stored).toHaveLength(1);
+    await boardTitles(root, ["Red kayak"]);
     const article = root.querySelector("article");
-    expect(article?.querySelector("h3")?.textContent).toBe("Red kayak");
     expect(article?.textContent).toContain("With paddle");
-    expect((byLabel(root, "Title") as HTMLInputElement).value).toBe("");
+    expect(article?.textContent).toContain("Posted by you");
+    expect(article?.querySelector("time")?.textContent).toBe("just now");
   });
 
   it("an empty title or a negative price is explained next to its field and nothing is posted", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);
     await mountBoard(root, hub);
+    await openPostView(root);
     button(root, "Post").click();
     await settle();
     const title = byLabel(root, "Title");
@@ -130,7 +83,8 @@ describe("board view", () => {
       "The price cannot be negative.",
     );
     expect(hub.stored).toHaveLength(0);
-    expect(root.querySelector("article")).toBeNull();
+    expect(location.hash).toBe("#/post");
+    location.hash = "#/";
   });
 
   it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
@@ -143,12 +97,46 @@ describe("board view", () => {
       { title: payload, description: payload, price: "", currency: "EUR" },
       Date.now(),
     );
+    hub.put(listing);
     hub.emit({ type: "listing", listing });
-    await settle();
+    await boardTitles(root, [payload]);
     const article = root.querySelector("article");
-    expect(article?.querySelector("h3")?.textContent).toBe(payload);
     expect(article?.querySelector("img, b")).toBeNull();
-    expect(article?.textContent).toContain(`Posted by ${other.peerId}`);
+    expect(article?.textContent).toContain(`Posted by ${other.peerId.slice(0, 9)}…`);
+  });
+
+  it("the board's search box and category chips narrow the cards; 'All' widens them again", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    const at = Date.now();
+    hub.put(await createListing(other, { title: "Blue bike", description: "", price: "5", currency: "EUR" }, at - 2));
+    hub.put(
+      await createListing(
+        other,
+        { title: "Room to let", description: "", price: "400", currency: "EUR", category: "housing" },
+        at - 1,
+      ),
+    );
+    await mountBoard(root, hub);
+    await boardTitles(root, ["Room to let", "Blue bike"]);
+    const chip = (name: string) =>
+      [...root.querySelectorAll<HTMLButtonElement>('[role="group"][aria-label="Categories"] button')].find(
+        (b) => b.textContent === name,
+      ) as HTMLButtonElement;
+    chip("Housing").click();
+    await boardTitles(root, ["Room to let"]);
+    expect(chip("Housing").getAttribute("aria-pressed")).toBe("true");
+    expect(chip("All").getAttribute("aria-pressed")).toBe("false");
+    chip("All").click();
+    await boardTitles(root, ["Room to let", "Blue bike"]);
+    const box = byLabel(root, "Search") as HTMLInputElement;
+    box.value = "bike";
+    box.dispatchEvent(new Event("input"));
+    await boardTitles(root, ["Blue bike"]);
+    box.value = "sofa";
+    box.dispatchEvent(new Event("input"));
+    await boardTitles(root, []);
+    expect(root.querySelector(".empty")?.textContent).toBe("Nothing on the board matches.");
   });
 
   it("a newer version of a listing replaces the older one; an older one does not come back", async () => {
@@ -168,55 +156,10 @@ describe("board view", () => {
       updatedAt: first.updatedAt + 1000,
       title: "New title",
     });
-    hub.emit({ type: "listing", listing: first });
-    hub.emit({ type: "listing", listing: second });
-    hub.emit({ type: "listing", listing: first });
-    await settle();
-    const headings = [...root.querySelectorAll("article h3")].map((h) => h.textContent);
-    expect(headings).toEqual(["New title"]);
-  });
-
-  it("the network line follows the hub's status events", async () => {
-    const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity, "connecting");
-    await mountBoard(root, hub);
-    const network = root.querySelector('[role="status"]');
-    expect(network?.textContent).toBe("Connecting to the signaling server…");
-    const status: HubStatus = {
-      peerId: identity.peerId,
-      radio: "online",
-      peers: [{ id: other.peerId, stage: "ready" }],
-    };
-    hub.emit({ type: "status", status });
-    expect(network?.textContent).toBe("Online · 1 peer connected");
-    expect(networkText({ ...status, radio: "identity-in-use" })).toContain("in use in another browser");
-  });
-});
-
-describe("shell", () => {
-  it("mounts the view whose route matches the hash, marks its nav link current, and falls back to the first route", async () => {
-    const root = document.body.appendChild(document.createElement("div"));
-    const mounted: string[] = [];
-    const test: Route[] = [
-      { path: /^\/$/, nav: { label: "Board", href: "#/" }, title: "Board", mount: () => void mounted.push("board") },
-      {
-        path: /^\/thing\/([a-z]+)$/,
-        title: "Thing",
-        mount: (outlet, context) => {
-          mounted.push(`thing ${context.params[0]}`);
-          outlet.append(document.createElement("p"));
-        },
-      },
-    ];
-    unmounts.push(await mountShell(root, new HubDouble(identity), (fn) => fn, test));
-    expect(mounted).toEqual(["board"]);
-    expect(root.querySelector('nav a[href="#/"]')?.getAttribute("aria-current")).toBe("page");
-    expect(document.title).toBe("Board · Peerboard");
-    location.hash = "#/thing/abc";
-    await vi.waitFor(() => expect(mounted).toEqual(["board", "thing abc"]));
-    expect(root.querySelector('nav a[href="#/"]')?.hasAttribute("aria-current")).toBe(false);
-    location.hash = "#/nowhere";
-    await vi.waitFor(() => expect(mounted).toEqual(["board", "thing abc", "board"]));
-    location.hash = "#/";
+    for (const listing of [first, second, first]) {
+      hub.put(listing);
+      hub.emit({ type: "listing", listing });
+    }
+    await boardTitles(root, ["New title"]);
   });
 });

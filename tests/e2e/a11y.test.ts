@@ -1,7 +1,17 @@
 // The board passes axe-core with listings, errors and peers on screen.
 
 import { expect, it } from "vitest";
-import { axeViolations, listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
+import {
+  axeViolations,
+  goTo,
+  listingHeading,
+  newUser,
+  openBoard,
+  openPostForm,
+  peerIdOf,
+  post,
+  useServerAndBrowser,
+} from "./harness.ts";
 
 const env = useServerAndBrowser();
 
@@ -10,6 +20,7 @@ it("the board has no axe violations, with a listing, a validation error and a co
   const bob = await openBoard(await newUser(env.browser), env.server.url);
   await post(bob, { title: "Ladder", description: "Three metres", price: "25" });
   await listingHeading(alice, "Ladder").waitFor();
+  await openPostForm(alice);
   await alice.getByLabel("Price").fill("-3");
   await alice.getByLabel("Title").fill("Broken price");
   await alice.getByRole("button", { name: "Post" }).click();
@@ -26,7 +37,7 @@ it("the Network view lists the connected peer with its score and traffic, and ha
   const bobId = await peerIdOf(bob);
   await post(bob, { title: "Spade", price: "6" });
   await listingHeading(alice, "Spade").waitFor();
-  await alice.getByRole("link", { name: "Network" }).click();
+  await goTo(alice, "Network");
   const table = alice.getByRole("table", { name: "Connected peers" });
   const row = table.getByRole("row").filter({ has: alice.getByRole("rowheader", { name: bobId }) });
   await row.waitFor();

@@ -3,7 +3,16 @@
 
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { listingHeading, networkStatus, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
+import {
+  goTo,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  peerIdOf,
+  post,
+  useServerAndBrowser,
+} from "./harness.ts";
 
 // No discovery: who talks to whom is decided by the test through "Connect to peer".
 const env = useServerAndBrowser({ allowDiscovery: false });
@@ -51,7 +60,7 @@ it("a blocked user's listings are hidden, not relayed, and come back on unblock"
   expect(await listingHeading(carol, "Miracle pills, cheap").count()).toBe(0);
 
   // The Network view lists the block; "Unblock" brings the stored listing back.
-  await alice.getByRole("link", { name: "Network" }).click();
+  await goTo(alice, "Network");
   await alice.getByRole("button", { name: `Unblock ${bobId}` }).click();
   await alice.getByText("You have not blocked anyone.").waitFor();
   await alice.getByRole("link", { name: "Board" }).click();

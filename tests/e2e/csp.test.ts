@@ -9,7 +9,9 @@ import {
   networkStatus,
   newUser,
   openBoard,
+  openPostForm,
   post,
+  shownPeerId,
   useServerAndBrowser,
 } from "./harness.ts";
 import { png } from "./png.ts";
@@ -39,11 +41,12 @@ it("the built app runs under the CSP: shell, service worker, hub, radio and phot
   const alice = await openBoard(aliceContext, env.server.url);
   const response = await alice.reload();
   expect(response?.headers()["content-security-policy"]).toContain("default-src 'self'");
-  await alice.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
+  await shownPeerId(alice).waitFor();
   const bob = await openBoard(bobContext, env.server.url);
   await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
   await expect(alice.evaluate(async () => Boolean(await navigator.serviceWorker.ready))).resolves.toBe(true);
 
+  await openPostForm(alice);
   await alice.getByLabel("Title").fill("Lamp");
   await alice.getByLabel("Photos").setInputFiles([{ name: "lamp.png", mimeType: "image/png", buffer: png(300, 200) }]);
   await alice.getByRole("button", { name: "Post" }).click();

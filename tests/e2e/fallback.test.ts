@@ -4,7 +4,17 @@
 import { readFileSync } from "node:fs";
 import type { BrowserContext } from "playwright-core";
 import { expect, it } from "vitest";
-import { listingHeading, networkStatus, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
+import {
+  goTo,
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  peerIdOf,
+  post,
+  shownPeerId,
+  useServerAndBrowser,
+} from "./harness.ts";
 
 const env = useServerAndBrowser();
 
@@ -34,7 +44,7 @@ it("two tabs share one identity and listings, and the second takes over when the
   await listingHeading(other, "Posted in tab two").waitFor();
 
   await first.close();
-  await second.getByLabel("Your peer id").filter({ hasText: me }).waitFor();
+  await shownPeerId(second, me).waitFor();
   await listingHeading(second, "Posted in tab one").waitFor();
   await networkStatus(second)
     .filter({ hasText: /^Online/ })
@@ -49,7 +59,7 @@ it("importing an identity restarts the fallback hub as that identity, in every t
   // Export from an ordinary browser…
   const source = await openBoard(await newUser(env.browser), env.server.url);
   const sourceId = await peerIdOf(source);
-  await source.getByRole("link", { name: "Identity" }).click();
+  await goTo(source, "Identity");
   await source.getByLabel("Passphrase", { exact: true }).fill("violet tram at dawn");
   await source.getByLabel("Repeat passphrase").fill("violet tram at dawn");
   const [download] = await Promise.all([
@@ -64,7 +74,7 @@ it("importing an identity restarts the fallback hub as that identity, in every t
   const host = await openBoard(context, env.server.url);
   const follower = await openBoard(context, env.server.url);
   expect(await peerIdOf(host)).not.toBe(sourceId);
-  await host.getByRole("link", { name: "Identity" }).click();
+  await goTo(host, "Identity");
   await host.getByLabel("Identity file").setInputFiles({
     name: "backup.json",
     mimeType: "application/json",
@@ -74,7 +84,7 @@ it("importing an identity restarts the fallback hub as that identity, in every t
   await host.getByLabel("Replace this browser's identity").check();
   await host.getByRole("button", { name: "Import identity" }).click();
   for (const page of [host, follower]) {
-    await page.getByLabel("Your peer id").filter({ hasText: sourceId }).waitFor({ timeout: 30_000 });
+    await shownPeerId(page, sourceId).waitFor({ timeout: 30_000 });
   }
   await context.close();
 });

@@ -84,7 +84,7 @@ export async function newUser(browser: Browser): Promise<BrowserContext> {
   return context;
 }
 
-/** Opens the app and waits until the hub answered (the peer id is shown). */
+/** Opens the app and waits until the hub answered (the shell knows the peer id). */
 export async function openBoard(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
@@ -92,22 +92,40 @@ export async function openBoard(context: BrowserContext, url: string): Promise<P
     if (message.type() === "error") console.error(`[console] ${message.text()}`);
   });
   await page.goto(url);
-  await page.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
+  await shownPeerId(page).waitFor();
   return page;
 }
 
-export async function peerIdOf(page: Page): Promise<string> {
-  return (await page.getByLabel("Your peer id").textContent())?.trim() ?? "";
+/**
+ * The app's root once the hub has told it this browser's peer id (`id`, or any). The header
+ * shows the user's name; the id itself is on Profile, and the shell keeps it in data-peer-id.
+ */
+export function shownPeerId(page: Page, id?: string) {
+  return page.locator(id ? `#app[data-peer-id="${id}"]` : '#app[data-peer-id^="pb-"]');
 }
 
+export async function peerIdOf(page: Page): Promise<string> {
+  await shownPeerId(page).waitFor();
+  return (await page.locator("#app").getAttribute("data-peer-id")) ?? "";
+}
+
+/** Opens "Post a listing" from the main navigation, unless its form is already on screen. */
+export async function openPostForm(page: Page): Promise<void> {
+  if (await page.getByRole("form", { name: "New listing" }).isVisible()) return;
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Post", exact: true }).click();
+  await page.getByRole("form", { name: "New listing" }).waitFor();
+}
+
+/** Posts a listing from the Post view; the app then shows it on the board. */
 export async function post(
   page: Page,
   listing: { title: string; description?: string; price?: string },
 ): Promise<void> {
+  await openPostForm(page);
   await page.getByLabel("Title").fill(listing.title);
   await page.getByLabel("Description").fill(listing.description ?? "");
   await page.getByLabel("Price").fill(listing.price ?? "");
-  await page.getByRole("button", { name: "Post" }).click();
+  await page.getByRole("button", { name: "Post", exact: true }).click();
   await listingHeading(page, listing.title).waitFor();
 }
 
@@ -153,11 +171,21 @@ export function dealCard(page: Page, title: string) {
   return page.locator("article.deal").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
 }
 
-/** Opens "Deals" or "Messages" from the main navigation (its link may carry an unread count). */
-export async function goTo(page: Page, name: "Deals" | "Messages"): Promise<void> {
+/** Views reached from the tab bar, and those that live under Profile. */
+type TabName = "Board" | "Search" | "Deals" | "Messages" | "Profile";
+type UnderProfile = "My listings" | "Network" | "Identity";
+
+/**
+ * Opens a view from the main navigation (a tab may carry an unread count), or from Profile for
+ * those that live there, and waits for its title.
+ */
+export async function goTo(page: Page, name: TabName | UnderProfile): Promise<void> {
+  const tab = name === "My listings" || name === "Network" || name === "Identity" ? "Profile" : name;
   await page
     .getByRole("navigation", { name: "Main" })
-    .getByRole("link", { name: new RegExp(`^${name}`) })
+    .getByRole("link", { name: new RegExp(`^${tab}`) })
     .click();
-  await page.getByRole("heading", { name, exact: true, level: 2 }).waitFor();
+  if (tab !== name) await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name }).click();
+  await page.waitForFunction((title) => document.title.includes(`${title} · Peerboard`), name);
+  await page.locator("#view h2").first().waitFor();
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import {
+  goTo,
   listingArticle,
   listingHeading,
   networkStatus,
@@ -11,6 +12,7 @@ import {
   openBoard,
   peerIdOf,
   post,
+  shownPeerId,
   useServerAndBrowser,
 } from "./harness.ts";
 
@@ -32,7 +34,7 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
     .getByText(/Posted by Alice Drills/)
     .waitFor();
 
-  await alice.getByRole("link", { name: "Identity" }).click();
+  await goTo(alice, "Identity");
   await alice.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
   await alice.getByLabel("Repeat passphrase").fill(`${PASSPHRASE}!`);
   await alice.getByRole("button", { name: "Export identity" }).click();
@@ -50,7 +52,7 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
   const laptop = await openBoard(await newUser(env.browser), env.server.url);
   const laptopId = await peerIdOf(laptop);
   expect(laptopId).not.toBe(aliceId);
-  await laptop.getByRole("link", { name: "Identity" }).click();
+  await goTo(laptop, "Identity");
   const file = { name: "backup.json", mimeType: "application/json", buffer: Buffer.from(fileText) };
   await laptop.getByLabel("Identity file").setInputFiles(file);
   await laptop.getByLabel("Passphrase for the file").fill(PASSPHRASE);
@@ -71,7 +73,7 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
 
   await laptop.getByLabel("Passphrase for the file").fill(PASSPHRASE);
   await laptop.getByRole("button", { name: "Import identity" }).click();
-  await laptop.getByLabel("Your peer id").filter({ hasText: aliceId }).waitFor({ timeout: 20_000 });
+  await shownPeerId(laptop, aliceId).waitFor({ timeout: 20_000 });
 
   // Alice's first browser still holds the id at the signaling server: the laptop is told why it stays offline.
   await networkStatus(laptop).filter({ hasText: "in use in another browser" }).waitFor({ timeout: 20_000 });

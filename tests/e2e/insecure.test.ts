@@ -9,6 +9,7 @@ import {
   axeViolations,
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
+  shownPeerId,
   startTestServer,
   type TestServer,
 } from "./harness.ts";
@@ -40,7 +41,7 @@ it("plain http at a community's address says Peerboard needs HTTPS, and passes a
     // The same server at a secure origin (loopback) starts the app as usual.
     const local = await (await browser.newContext()).newPage();
     await local.goto(server.url);
-    await local.getByText("Your peer id").waitFor();
+    await shownPeerId(local).waitFor();
     expect(await local.getByRole("heading", { name: "Peerboard needs HTTPS at this address" }).count()).toBe(0);
   } finally {
     await browser.close();

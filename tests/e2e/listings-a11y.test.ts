@@ -2,7 +2,7 @@
 // view and the profile form with an error.
 
 import { expect, it } from "vitest";
-import { axeViolations, listingHeading, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
+import { axeViolations, goTo, listingHeading, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
 
 const env = useServerAndBrowser();
 
@@ -16,7 +16,7 @@ it("search, My listings, the detail view and the profile have no axe violations"
   await page.getByText("The price cannot be negative.").waitFor();
   expect(await axeViolations(page)).toEqual([]);
 
-  await page.getByRole("link", { name: "My listings" }).click();
+  await goTo(page, "My listings");
   await page.getByRole("button", { name: "Edit" }).click();
   await page.getByRole("button", { name: "Delete" }).click();
   expect(await axeViolations(page)).toEqual([]);

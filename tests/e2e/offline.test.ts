@@ -18,6 +18,7 @@ import {
   newUser,
   openBoard,
   post,
+  shownPeerId,
   startTestServer,
   type TestServer,
 } from "./harness.ts";
@@ -50,7 +51,7 @@ describe("installable PWA", () => {
     await shellCached(page);
     // Installability is judged for a page the worker controls: load it once more.
     await page.reload();
-    await page.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
+    await shownPeerId(page).waitFor();
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
       installabilityErrors: { errorId: string }[];

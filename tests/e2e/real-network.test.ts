@@ -5,7 +5,7 @@
 
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, listingHeading, openBoard, peerIdOf, post } from "./harness.ts";
+import { CHROMIUM_ARGS, goTo, listingHeading, openBoard, peerIdOf, post } from "./harness.ts";
 import { chromiumIn, HOMES, SERVER_ADDRESS, setup, startIn, startTurn, teardown } from "./netns.ts";
 
 const PORT = 8180;
@@ -78,7 +78,7 @@ describe("across two NATs", () => {
     const bob = await userAt(HOMES.bob);
     const aliceId = await peerIdOf(alice);
     await post(alice, { title: "Old piano", price: "0" });
-    await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Network" }).click();
+    await goTo(bob, "Network");
     await bob.getByText(new RegExp(`No route to .*${aliceId}.*: this community may need a TURN server\\.`)).waitFor({
       timeout: 60_000,
     });

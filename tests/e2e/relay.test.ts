@@ -66,7 +66,7 @@ const relayLine = (page: Page, text: string) =>
 it("a message from Alice reaches Bob through Rita and shows delivered, though Alice and Bob never connect", async () => {
   const rita = await openBoard(await newUser(env.browser), env.server.url);
   const ritaId = await peerIdOf(rita);
-  await rita.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Network" }).click();
+  await goTo(rita, "Network");
 
   // Bob is online with Rita only: he posts a listing, then closes the app.
   const bobContext = await newUser(env.browser);

@@ -3,7 +3,15 @@
 
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
-import { listingHeading, networkStatus, newUser, openBoard, post, useServerAndBrowser } from "./harness.ts";
+import {
+  listingHeading,
+  networkStatus,
+  newUser,
+  openBoard,
+  openPostForm,
+  post,
+  useServerAndBrowser,
+} from "./harness.ts";
 
 const env = useServerAndBrowser();
 
@@ -21,8 +29,10 @@ it("search and filters find the right listings, and new ones appear while the se
   await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
   await post(alice, { title: "Red bicycle", description: "Three gears", price: "40" });
   await post(alice, { title: "Blue bicycle", price: "90" });
+  await openPostForm(alice);
   await alice.getByLabel("Category").selectOption({ label: "Housing" });
   await post(alice, { title: "Room near the park", description: "Quiet, bicycle shed", price: "400" });
+  await openPostForm(alice);
   await alice.getByLabel("Kind").selectOption({ label: "Wanted" });
   await post(alice, { title: "Bicycle pump", price: "" });
   await listingHeading(bob, "Bicycle pump").waitFor();
@@ -48,6 +58,7 @@ it("search and filters find the right listings, and new ones appear while the se
     .toEqual(["Blue bicycle", "Red bicycle"]);
 
   // A new match from Alice shows up without Bob touching anything.
+  await openPostForm(alice);
   await alice.getByLabel("Kind").selectOption({ label: "Offering" });
   await post(alice, { title: "Kids bicycle", price: "25" });
   await expect

@@ -2,7 +2,7 @@
 // a reload, and keeps every view free of axe violations (contrast included).
 
 import { expect, it } from "vitest";
-import { axeViolations, listingHeading, openBoard, post, useServerAndBrowser } from "./harness.ts";
+import { axeViolations, goTo, listingHeading, openBoard, post, shownPeerId, useServerAndBrowser } from "./harness.ts";
 
 const env = useServerAndBrowser();
 
@@ -20,19 +20,15 @@ it("a dark system gets the dark theme with no axe violations; Profile can overri
   await post(page, { title: "Night lamp", price: "8" });
   await listingHeading(page, "Night lamp").waitFor();
   expect(await axeViolations(page)).toEqual([]);
-  for (const view of ["Search", "Profile", "Deals", "Messages", "Network", "Identity"]) {
-    await page
-      .getByRole("navigation", { name: "Main" })
-      .getByRole("link", { name: new RegExp(`^${view}`) })
-      .click();
-    await page.getByRole("heading", { level: 2 }).first().waitFor();
+  for (const view of ["Search", "Profile", "Deals", "Messages", "My listings", "Network", "Identity"] as const) {
+    await goTo(page, view);
     expect(await axeViolations(page), view).toEqual([]);
   }
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
   await page.getByLabel("Theme").selectOption("light");
   expect(dark(await ground(page))).toBe(false);
   await page.reload();
-  await page.getByLabel("Your peer id").waitFor();
+  await shownPeerId(page).waitFor();
   expect(dark(await ground(page))).toBe(false);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
   await page.getByLabel("Theme").selectOption("system");

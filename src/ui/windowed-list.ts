@@ -1,0 +1,184 @@
+// A windowed list: however many items a query has, only those near the screen are in the DOM
+// (at most `maxRendered`). Every row has the same height, so the list reserves the full height
+// up front and places the window by arithmetic: no measuring of each card, no jumps as pages
+// arrive. Items come a page at a time from `fetch` (the hub's search, newest first).
+
+import { h } from "./dom.ts";
+
+export interface WindowPage<T> {
+  items: T[];
+  total: number;
+}
+
+/** Where the list is on screen, in CSS pixels; injectable so DOM tests can scroll without layout. */
+export interface WindowGeometry {
+  /** The list's top relative to the top of the viewport (negative once scrolled past). */
+  top: number;
+  viewportHeight: number;
+  columns: number;
+  rowHeight: number;
+}
+
+export interface WindowedListOptions<T> {
+  fetch(offset: number, limit: number): Promise<WindowPage<T>>;
+  render(item: T): HTMLElement;
+  /** Stable identity of an item, so a refresh keeps nodes whose item did not change. */
+  key(item: T): string;
+  className?: string;
+  pageSize?: number;
+  maxRendered?: number;
+  /** Extra screens rendered above and below the visible part. */
+  overscan?: number;
+  geometry?: (list: HTMLElement, grid: HTMLElement) => WindowGeometry;
+  /** Told after each render: the total, and how many items are in the DOM. */
+  onRender?(total: number, rendered: number): void;
+}
+
+export interface WindowedList {
+  element: HTMLElement;
+  /** The data changed (a listing arrived): ask again for what is on screen. */
+  refresh(): Promise<void>;
+  /** The query changed: forget every page and start again from the top. */
+  reset(): Promise<void>;
+  dispose(): void;
+}
+
+/** Reads the grid's real layout: its resolved column tracks and one card's height plus the gap. */
+export function domGeometry(list: HTMLElement, grid: HTMLElement): WindowGeometry {
+  const style = getComputedStyle(grid);
+  const columns = Math.max(1, style.gridTemplateColumns.split(" ").filter((t) => t && t !== "none").length);
+  const first = grid.firstElementChild as HTMLElement | null;
+  const gap = Number.parseFloat(style.rowGap) || 0;
+  return {
+    top: list.getBoundingClientRect().top,
+    viewportHeight: innerHeight,
+    columns,
+    rowHeight: (first?.getBoundingClientRect().height || 160) + gap,
+  };
+}
+
+/** Pages kept on either side of the window, so scrolling back does not ask the hub again at once. */
+const KEEP_PAGES = 4;
+
+export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
+  const pageSize = options.pageSize ?? 50;
+  const maxRendered = options.maxRendered ?? 200;
+  const overscan = options.overscan ?? 1;
+  const geometry = options.geometry ?? domGeometry;
+  const grid = h("div", { className: options.className ?? "listings" });
+  const element = h("div", { className: "window" }, grid);
+
+  let pages = new Map<number, T[]>();
+  let total = 0;
+  let generation = 0;
+  /** Rendered nodes by index, with the key of the item each shows. */
+  let rendered = new Map<number, { key: string; node: HTMLElement }>();
+  let rowHeight = 0;
+
+  const range = (g: WindowGeometry): [number, number] => {
+    const margin = g.viewportHeight * overscan;
+    const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
+    const lastRow = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
+    const start = Math.min(firstRow * g.columns, total);
+    const end = Math.min(total, (lastRow + 1) * g.columns, start + maxRendered);
+    return [start, end];
+  };
+
+  const draw = () => {
+    let g = geometry(element, grid);
+    if (!rendered.size && total) {
+      // One card first, to learn the row height and the columns the CSS chose.
+      const item = pages.get(0)?.[0];
+      if (item) grid.replaceChildren(options.render(item));
+      g = geometry(element, grid);
+      grid.replaceChildren();
+    }
+    rowHeight = g.rowHeight;
+    const [start, end] = range(g);
+    const next = new Map<number, { key: string; node: HTMLElement }>();
+    const nodes: HTMLElement[] = [];
+    for (let i = start; i < end; i++) {
+      const item = pages.get(Math.floor(i / pageSize))?.[i % pageSize];
+      // Not fetched yet (or left out by the caller): drawn once its page arrives.
+      if (item === undefined) continue;
+      const key = options.key(item);
+      const known = rendered.get(i);
+      const entry = known && known.key === key ? known : { key, node: options.render(item) };
+      next.set(i, entry);
+      nodes.push(entry.node);
+    }
+    rendered = next;
+    // The whole list's height is reserved, so the page never jumps as pages come in.
+    element.style.height = `${Math.ceil(total / g.columns) * g.rowHeight}px`;
+    grid.style.transform = `translateY(${Math.floor(start / g.columns) * g.rowHeight}px)`;
+    grid.replaceChildren(...nodes);
+    // Pages far from the window go: scrolling through 100,000 must not keep them all.
+    for (const page of pages.keys()) {
+      if (page < Math.floor(start / pageSize) - KEEP_PAGES || page > Math.floor(end / pageSize) + KEEP_PAGES) {
+        pages.delete(page);
+      }
+    }
+    options.onRender?.(total, nodes.length);
+    return [start, end] as const;
+  };
+
+  /** Fetches the pages a range needs that are not held; true when anything new came. */
+  const load = async (start: number, end: number, mine: number, into: Map<number, T[]>): Promise<boolean> => {
+    let changed = false;
+    const last = Math.max(start, end - 1);
+    for (let page = Math.floor(start / pageSize); page <= Math.floor(last / pageSize); page++) {
+      if (into.has(page)) continue;
+      const answer = await options.fetch(page * pageSize, pageSize);
+      if (mine !== generation) return false;
+      into.set(page, answer.items);
+      total = answer.total;
+      changed = true;
+      if (page * pageSize >= total) break;
+    }
+    return changed;
+  };
+
+  const update = async (fresh: boolean) => {
+    const mine = ++generation;
+    const held = fresh ? new Map<number, T[]>() : pages;
+    const g = geometry(element, grid);
+    // Before anything is shown the range is unknown: the first page decides the total.
+    const [start, end] = total && rowHeight ? range({ ...g, rowHeight }) : [0, pageSize];
+    await load(start, Math.max(end, start + 1), mine, held);
+    if (mine !== generation) return;
+    pages = held;
+    const [drawnStart, drawnEnd] = draw();
+    // The measured rows may show more than the guess: fetch what the first draw found missing.
+    if (await load(drawnStart, drawnEnd, mine, pages)) draw();
+  };
+
+  let frame = 0;
+  const onScroll = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      const [start, end] = draw();
+      const mine = generation;
+      void load(start, end, mine, pages).then((changed) => {
+        if (changed && mine === generation) draw();
+      });
+    });
+  };
+  addEventListener("scroll", onScroll, { passive: true });
+  addEventListener("resize", onScroll, { passive: true });
+
+  return {
+    element,
+    refresh: () => update(true),
+    reset: async () => {
+      total = 0;
+      await update(true);
+    },
+    dispose() {
+      generation += 1;
+      cancelAnimationFrame(frame);
+      removeEventListener("scroll", onScroll);
+      removeEventListener("resize", onScroll);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// What the board and shell DOM tests share: a hub double with the status and network a shell
+// asks for, the app shell mounted on its real routes, and helpers that act as a user would.
+
+import { afterEach, beforeAll, expect, vi } from "vitest";
+import type { Identity } from "../../src/core/crypto.ts";
+import type { HubApi, HubStatus } from "../../src/shared/api.ts";
+import { routes } from "../../src/ui/routes.ts";
+import { mountShell } from "../../src/ui/shell.ts";
+import { ListingsDouble, networkReport } from "./listings-double.ts";
+
+export const unmounts: (() => void)[] = [];
+
+/** Mounts the app shell with its real routes on the board ("#/"), as main.ts does. */
+export async function mountBoard(root: HTMLElement, hub: HubApi) {
+  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+}
+
+/** Registers the hooks every board and shell test file needs. */
+export function useShellHooks(): void {
+  beforeAll(async () => {
+    // Set before any shell listens, so no late hashchange remounts a view mid-test.
+    location.hash = "#/";
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+
+  afterEach(async () => {
+    for (const unmount of unmounts.splice(0)) unmount();
+    // Back on the board, with the hashchange heard by nobody, before the next test mounts.
+    location.hash = "#/";
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+export class HubDouble extends ListingsDouble implements HubApi {
+  readonly connected: string[] = [];
+  constructor(
+    identity: Identity,
+    public radio: HubStatus["radio"] = "online",
+  ) {
+    super(identity);
+  }
+  override async status(): Promise<HubStatus> {
+    return { peerId: this.identity.peerId, radio: this.radio, peers: [] };
+  }
+  async network() {
+    return networkReport();
+  }
+  async connect(text: string) {
+    this.connected.push(text);
+    return { ok: false as const, message: "Not connected to the signaling server yet; try again in a moment." };
+  }
+}
+
+export function byLabel(root: HTMLElement, label: string): HTMLElement {
+  const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
+  const control = labelElement && root.querySelector<HTMLElement>(`#${labelElement.htmlFor}`);
+  if (!control) throw new Error(`no control labelled ${label}`);
+  return control;
+}
+
+export function button(root: HTMLElement, name: string): HTMLButtonElement {
+  const found = [...root.querySelectorAll("button")].find((b) => b.textContent === name);
+  if (!found) throw new Error(`no button ${name}`);
+  return found;
+}
+
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** Follows "Post a listing" from the board to the Post view, as a user would. */
+export async function openPostView(root: HTMLElement): Promise<void> {
+  const link = [...root.querySelectorAll("a")].find((a) => a.textContent === "Post a listing");
+  if (!link) throw new Error("no 'Post a listing' link");
+  location.hash = link.getAttribute("href") ?? "";
+  await vi.waitFor(() => byLabel(root, "Title"));
+}
+
+/** The board's cards, once the hub's (throttled) answer has been shown. */
+export async function boardTitles(root: HTMLElement, expected: string[]): Promise<void> {
+  await vi.waitFor(() => expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(expected), {
+    timeout: 2_000,
+  });
+}

@@ -1,0 +1,110 @@
+// The windowed list against a source of 10,000 items and a scripted geometry: what is in the DOM
+// follows the scroll position, stays within its bound, and asks the source only for what it shows.
+
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { h } from "../../src/ui/dom.ts";
+import { type WindowGeometry, windowedList } from "../../src/ui/windowed-list.ts";
+
+const ROW = 160;
+const disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const dispose of disposers.splice(0)) dispose();
+  document.body.replaceChildren();
+});
+
+/** Items "item 0" (newest) to "item n-1", served a page at a time, counting the asks. */
+function source(n: number) {
+  const items = Array.from({ length: n }, (_, i) => `item ${i}`);
+  const asks: [number, number][] = [];
+  return {
+    items,
+    asks,
+    fetch: async (offset: number, limit: number) => {
+      asks.push([offset, limit]);
+      return { items: items.slice(offset, offset + limit), total: items.length };
+    },
+  };
+}
+
+function mount(n: number, geometry: WindowGeometry, maxRendered?: number) {
+  const data = source(n);
+  const list = windowedList<string>({
+    fetch: data.fetch,
+    render: (item) => h("article", { textContent: item }),
+    key: (item) => item,
+    geometry: () => geometry,
+    ...(maxRendered ? { maxRendered } : {}),
+  });
+  document.body.append(list.element);
+  disposers.push(list.dispose);
+  return { data, list, shown: () => [...list.element.querySelectorAll("article")].map((a) => a.textContent) };
+}
+
+const scroll = async (geometry: WindowGeometry, top: number) => {
+  geometry.top = top;
+  dispatchEvent(new Event("scroll"));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+};
+
+describe("windowed list", () => {
+  it("shows the first items, newest first, and reserves the height of all 10,000", async () => {
+    const geometry = { top: 200, viewportHeight: 740, columns: 1, rowHeight: ROW };
+    const { list, shown } = mount(10_000, geometry);
+    await list.reset();
+    const first = shown();
+    expect(first[0]).toBe("item 0");
+    expect(first.length).toBeGreaterThan(3);
+    expect(first.length).toBeLessThanOrEqual(200);
+    expect(first).toEqual(first.map((_, i) => `item ${i}`));
+    expect(list.element.style.height).toBe(`${10_000 * ROW}px`);
+  });
+
+  it("follows the scroll through 10,000 items with at most 200 in the DOM, asking only for pages near the screen", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 3, rowHeight: ROW };
+    const { list, shown, data } = mount(10_000, geometry);
+    await list.reset();
+    let most = 0;
+    for (let top = 0; top > -((10_000 / 3) * ROW); top -= 20_000) {
+      await scroll(geometry, top);
+      await vi.waitFor(() => {
+        const items = shown();
+        // The row at the top of the screen is among those shown.
+        const row = Math.floor(-top / ROW);
+        expect(items).toContain(`item ${row * 3}`);
+      });
+      most = Math.max(most, shown().length);
+    }
+    expect(most).toBeLessThanOrEqual(200);
+    expect(most).toBeGreaterThan(10);
+    await scroll(geometry, -(10_000 / 3) * ROW + 740);
+    await vi.waitFor(() => expect(shown()).toContain("item 9999"));
+    // Pages skipped over were never asked for: far fewer asks than the 200 pages of the list.
+    expect(data.asks.length).toBeLessThan(100);
+    // The window sits where its first row belongs.
+    const firstIndex = Number(shown()[0]?.split(" ")[1]);
+    expect(list.element.querySelector(".listings")?.getAttribute("style")).toContain(
+      `translateY(${Math.floor(firstIndex / 3) * ROW}px)`,
+    );
+  });
+
+  it("never holds more than its bound, even when the screen is huge", async () => {
+    const geometry = { top: 0, viewportHeight: 100_000, columns: 4, rowHeight: ROW };
+    const { list, shown } = mount(10_000, geometry, 200);
+    await list.reset();
+    await vi.waitFor(() => expect(shown().length).toBe(200));
+  });
+
+  it("a refresh shows a new first item, and a reset after a new query starts from the top", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 1, rowHeight: ROW };
+    const { list, shown, data } = mount(100, geometry);
+    await list.reset();
+    data.items.unshift("fresh");
+    await list.refresh();
+    expect(shown()[0]).toBe("fresh");
+    expect(shown()[1]).toBe("item 0");
+    data.items.splice(0, data.items.length);
+    await list.reset();
+    expect(shown()).toEqual([]);
+    expect(list.element.style.height).toBe("0px");
+  });
+});
