@@ -49,7 +49,8 @@ export async function startDebuggableChromium(): Promise<DebuggableChromium> {
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helpers may still be writing the profile for a moment after it exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
