@@ -49,10 +49,22 @@ export async function startDebuggableChromium(): Promise<DebuggableChromium> {
         child.kill("SIGTERM");
         await exited;
       }
-      // Chromium's helpers may still be writing the profile for a moment after it exits.
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      await removeProfile(profile);
     },
   };
+}
+
+/** Chromium's helper processes go on writing the profile for a moment after the browser exits. */
+async function removeProfile(profile: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rmSync(profile, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 export interface LighthouseRun {
