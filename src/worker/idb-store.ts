@@ -5,6 +5,7 @@ import type { Identity } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
+import type { SavedSearchRecord } from "../core/search/saved-search.ts";
 import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
 
 interface PeerboardDB extends DBSchema {
@@ -21,10 +22,11 @@ interface PeerboardDB extends DBSchema {
   seen: { key: string | [string, string]; value: number };
   profiles: { key: string; value: Profile };
   images: { key: string; value: Blob };
+  savedSearches: { key: string; value: SavedSearchRecord };
 }
 
 const SELF = "self";
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 export async function openIdbStore(name = "peerboard"): Promise<Store & MailStore> {
   const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
@@ -65,6 +67,8 @@ export async function openIdbStore(name = "peerboard"): Promise<Store & MailStor
         messages.createIndex("byCreatedAt", "createdAt");
         for (const message of kept) await messages.put(message);
       }
+      // A new store only: everything kept before stays as it is.
+      if (oldVersion < 6) db.createObjectStore("savedSearches", { keyPath: "id" });
     },
     blocking() {
       // A newer version of the app wants to upgrade the schema: let it, this copy is outdated.
@@ -210,6 +214,23 @@ class IdbStore implements Store, MailStore {
 
   listPeers(): Promise<PeerRecord[]> {
     return this.db.getAll("peers");
+  }
+
+  async listSavedSearches(): Promise<SavedSearchRecord[]> {
+    const all = await this.db.getAll("savedSearches");
+    return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async putSavedSearch(search: SavedSearchRecord): Promise<void> {
+    await this.db.put("savedSearches", search);
+  }
+
+  async deleteSavedSearch(id: string): Promise<boolean> {
+    const tx = this.db.transaction("savedSearches", "readwrite");
+    const found = (await tx.store.getKey(id)) !== undefined;
+    if (found) await tx.store.delete(id);
+    await tx.done;
+    return found;
   }
 
   getDeal(id: string): Promise<DealRecord | undefined> {

@@ -21,6 +21,7 @@ import { createProfile, type Profile, type ProfileDraft } from "../../src/core/p
 import { SearchIndex } from "../../src/core/search/search-index.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
 import type {
+  HubApi,
   HubEvent,
   HubStatus,
   NetworkReport,
@@ -28,13 +29,36 @@ import type {
   ProfileResult,
   SearchResult,
 } from "../../src/shared/api.ts";
+import { savedSearchDouble } from "./saved-searches-double.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
   readonly listeners = new Map<number, (events: HubEvent[]) => void>();
   private nextKey = 1;
   readonly profiles = new Map<string, Profile>();
-  constructor(readonly identity: Identity) {}
+  private readonly saved: ReturnType<typeof savedSearchDouble>;
+  readonly savedSearches: HubApi["savedSearches"];
+  readonly saveSearch: HubApi["saveSearch"];
+  readonly deleteSavedSearch: HubApi["deleteSavedSearch"];
+  readonly setSavedSearchNotify: HubApi["setSavedSearchNotify"];
+  readonly openSavedSearch: HubApi["openSavedSearch"];
+  constructor(readonly identity: Identity) {
+    this.saved = savedSearchDouble(identity, this.stored, (event) => this.emit(event));
+    ({
+      savedSearches: this.savedSearches,
+      saveSearch: this.saveSearch,
+      deleteSavedSearch: this.deleteSavedSearch,
+      setSavedSearchNotify: this.setSavedSearchNotify,
+      openSavedSearch: this.openSavedSearch,
+    } = this.saved);
+  }
+  /** A listing from another peer reaches the hub: stored, told to the views, matched. */
+  async arrive(listing: Listing): Promise<void> {
+    const known = this.stored.some((l) => l.id === listing.id);
+    this.put(listing);
+    this.emit({ type: "listing", listing });
+    await this.saved.arrived(listing, known);
+  }
 
   readonly images = new Map<string, Blob>();
   async image(hash: string): Promise<Blob | undefined> {
