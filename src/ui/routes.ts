@@ -10,6 +10,7 @@ import { mountNetworkView } from "./network-view.ts";
 import { mountOfferView } from "./offer-view.ts";
 import { mountPersonView } from "./person-view.ts";
 import { mountProfileView } from "./profile-view.ts";
+import { mountSavedSearchesView } from "./saved-searches-view.ts";
 import { mountSearchView } from "./search-view.ts";
 import type { Route } from "./shell.ts";
 
@@ -30,5 +31,6 @@ export const routes: Route[] = [
     title: "Conversation",
     mount: mountConversationView,
   },
+  { path: /^\/saved(?:\/([A-Za-z0-9_-]{8,64}))?$/, title: "Saved searches", mount: mountSavedSearchesView },
   { path: /^\/offer\/([A-Za-z0-9_-]{8,64})$/, title: "Make an offer", mount: mountOfferView },
 ];

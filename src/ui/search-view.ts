@@ -12,6 +12,7 @@ import { type Field, field, setError } from "./form.ts";
 import { CATEGORY_LABELS } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
+import { saveSearchControl } from "./save-search.ts";
 import type { ViewContext } from "./shell.ts";
 
 const PAGE = 50;
@@ -67,6 +68,8 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   /** Pages shown: "Show more" adds one; changing the query goes back to one. */
   let pages = 1;
   const more = h("button", { type: "button", className: "secondary", textContent: "Show more", hidden: true });
+  let lastQuery: SearchQuery | undefined;
+  const save = saveSearchControl(hub, () => lastQuery);
   outlet.replaceChildren(
     h(
       "div",
@@ -84,6 +87,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
           hasPhotoField,
           sort.wrapper,
         ),
+        save.element,
       ),
       h(
         "section",
@@ -114,6 +118,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     const mine = ++generation;
     const min = bound(minPrice);
     const max = bound(maxPrice);
+    lastQuery = undefined;
     if (min === undefined || max === undefined) return;
     const query: SearchQuery = {
       text: text.control.value,
@@ -126,6 +131,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       sort: sort.control.value as SearchSort,
       limit: PAGE,
     };
+    lastQuery = query;
     // One hub call per page shown, so a refresh keeps what "Show more" opened.
     const listings: Listing[] = [];
     let total = 0;
@@ -166,6 +172,8 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {
+    save.handle(event);
+    if (event.type === "saved-searches" || event.type === "match") return;
     if (event.type === "image") void imageArrived(hub, event.hash);
     if (event.type === "profile") names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
     if (event.type === "status" || event.type === "image" || refreshTimer) return;
