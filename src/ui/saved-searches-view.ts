@@ -5,6 +5,7 @@ import type { SavedQuery, SavedSearchSummary } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { CATEGORY_LABELS, formatPrice } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
+import { notifyControl } from "./notify-control.ts";
 import { photoStrip } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
@@ -70,6 +71,7 @@ export async function mountSavedSearchesView(outlet: HTMLElement, context: ViewC
       h(
         "div",
         { className: "saved-search-actions" },
+        notifyControl(hub, search, name, (message) => (status.textContent = message)),
         h("button", {
           type: "button",
           className: "secondary",

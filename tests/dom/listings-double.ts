@@ -168,6 +168,13 @@ export class ListingsDouble {
   }
   async unsubscribe(key: number) {
     this.listeners.delete(key);
+    this.visibleTabs.delete(key);
+  }
+  /** Subscription keys whose tab said it is on screen. */
+  readonly visibleTabs = new Set<number>();
+  async tabVisible(key: number, visible: boolean) {
+    if (visible && this.listeners.has(key)) this.visibleTabs.add(key);
+    else this.visibleTabs.delete(key);
   }
 
   // The rest of HubApi, which the views under test do not use.
