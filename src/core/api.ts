@@ -5,6 +5,7 @@
 import type { PeerId } from "./crypto.ts";
 import type { DealAction } from "./deals/deal.ts";
 import type { ListingDraft } from "./listings/draft.ts";
+import type { ListingLookup } from "./listings/lookups.ts";
 import type { Listing, ListingStatus } from "./listings/records.ts";
 import type { ChatRecord, DealRecord } from "./mail/mail-store.ts";
 import type { DialFailure, LinkState } from "./ports.ts";
@@ -13,6 +14,7 @@ import type { SavedQuery } from "./search/saved-search.ts";
 import type { SavedSearchResult, SavedSearchSummary } from "./search/saved-searches.ts";
 import type { SearchQuery } from "./search/search-query.ts";
 
+export type { ListingLookup } from "./listings/lookups.ts";
 export type { SavedQuery } from "./search/saved-search.ts";
 export type { SavedSearchResult, SavedSearchSummary } from "./search/saved-searches.ts";
 
@@ -83,6 +85,8 @@ export type PeerEvent =
   | { type: "image"; hash: string }
   /** The saved searches changed (saved, deleted, matched, seen, notify turned on or off). */
   | { type: "saved-searches"; searches: SavedSearchSummary[] }
+  /** A listing looked for by id (lookForListing) was found, is looked for again, or was not found. */
+  | { type: "lookup"; id: string; lookup: ListingLookup }
   /** A new listing from another peer matched a saved search (once per listing and search). */
   | { type: "match"; search: SavedSearchSummary; listing: Listing };
 
@@ -148,6 +152,11 @@ export interface PeerApi {
   importIdentity(fileText: string, passphrase: string): Promise<ImportResult>;
   /** One listing as stored (deleted and expired ones too), or undefined when unknown. */
   listing(id: string): Promise<Listing | undefined>;
+  /**
+   * A listing this device may not hold yet (a shared link): found here, or asked of every
+   * connected peer and of each that connects for a while; "lookup" events tell how it goes.
+   */
+  lookForListing(id: string): Promise<ListingLookup>;
   /** Our own listings that are not deleted, expired ones included, newest first. */
   myListings(): Promise<Listing[]>;
   /** Author only: a new signed version with the draft's fields (lifetimeDays, if set, renews). */

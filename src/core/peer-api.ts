@@ -12,6 +12,7 @@ import { PeerboardError, ValidationError } from "./errors.ts";
 import type { Images } from "./listings/images.ts";
 import type { ListingActions } from "./listings/listing-actions.ts";
 import type { Listings } from "./listings/listings.ts";
+import type { ListingLookups } from "./listings/lookups.ts";
 import { isVisible } from "./listings/records.ts";
 import type { Mailbox } from "./mail/mailbox.ts";
 import type { Link, MailStore, Store } from "./ports.ts";
@@ -33,6 +34,7 @@ export interface PeerParts {
   /** Absent in send-all mode. */
   sync?: SyncExtension;
   listings: Listings;
+  lookups: ListingLookups;
   actions: ListingActions;
   dialer: Dialer;
   blocked: BlockList;
@@ -144,6 +146,7 @@ export function createPeerApi(
       return blocked.list();
     },
     listing: (id) => store.getListing(id),
+    lookForListing: (id) => parts.lookups.look(id),
     myListings: () => actions.mine(),
     post: (draft) => actions.post(draft),
     edit: (id, draft) => actions.edit(id, draft),

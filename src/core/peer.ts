@@ -11,6 +11,7 @@ import { Deals } from "./deals/deals.ts";
 import { Images } from "./listings/images.ts";
 import { ListingActions } from "./listings/listing-actions.ts";
 import { Listings } from "./listings/listings.ts";
+import { ListingLookups } from "./listings/lookups.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
 import type { Listing } from "./listings/records.ts";
 import { Mailbox } from "./mail/mailbox.ts";
@@ -42,6 +43,8 @@ export interface PeerOptions {
   answerBudget?: Partial<AnswerBudgetSettings>;
   helloTimeoutMs?: number;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** How long peers asked for a listing by id have to answer (lookups.ts, 8 s). */
+  lookupTimeoutMs?: number;
   /** Peers the dialer keeps (6). */
   maxPeers?: number;
   /** Channels past this many, dialled or accepted, are hung up at once (8). */
@@ -111,6 +114,14 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   });
   if (sync) session.use(sync);
   session.use(listings);
+  const lookups = new ListingLookups({
+    host: session,
+    store,
+    clock,
+    changed: (id, lookup) => emit({ type: "lookup", id, lookup }),
+    ...(options.lookupTimeoutMs ? { timeoutMs: options.lookupTimeoutMs } : {}),
+  });
+  session.use(lookups);
   capConnections(link, () => session.connectedPeers().map((p) => p.id), options.maxConnections);
   const dialer = new Dialer({
     self: identity.peerId,
@@ -198,6 +209,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   listings.onListing((listing) => {
     void images.fetchMissing(listing);
     if (isBlocked(listing.author)) return;
+    lookups.arrived(listing);
     // New to this device (not an edit of one it holds): matched against the saved searches.
     const known = search.has(listing.id);
     search.update(listing);
@@ -226,6 +238,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     session,
     ...(sync ? { sync } : {}),
     listings,
+    lookups,
     actions,
     dialer,
     blocked,

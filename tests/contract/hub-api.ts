@@ -160,5 +160,14 @@ export function runHubApiContract(name: string, setup: () => Promise<HubFixture>
       expect(await hub.savedSearches()).toEqual([]);
       expect(await hub.openSavedSearch("no-such-search")).toBeUndefined();
     });
+
+    it("lookForListing finds a stored listing at once, looks for an unknown one, and refuses a malformed id", async () => {
+      const { hub } = await open();
+      const listing = await posted(hub);
+      expect(await hub.lookForListing(listing.id)).toEqual({ state: "found", listing });
+      // Alone on the network: still looking, for whoever connects.
+      expect(await hub.lookForListing("notheld-000001")).toEqual({ state: "looking", asked: 0 });
+      expect(await hub.lookForListing("no good")).toMatchObject({ state: "invalid", message: expect.any(String) });
+    });
   });
 }

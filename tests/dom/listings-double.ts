@@ -24,6 +24,7 @@ import type {
   HubApi,
   HubEvent,
   HubStatus,
+  ListingLookup,
   NetworkReport,
   PostResult,
   ProfileResult,
@@ -109,6 +110,15 @@ export class ListingsDouble {
   }
   async listing(id: string): Promise<Listing | undefined> {
     return this.stored.find((l) => l.id === id);
+  }
+  /** Connected peers a lookup would ask: none, as a hub alone on the network. */
+  peersConnected = 0;
+  async lookForListing(id: string): Promise<ListingLookup> {
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(id))
+      return { state: "invalid", message: "This is not a link to a Peerboard listing." };
+    const stored = await this.listing(id);
+    if (stored) return { state: "found", listing: stored };
+    return { state: "looking", asked: this.peersConnected };
   }
   async myListings(): Promise<Listing[]> {
     return this.stored.filter((l) => l.author === this.identity.peerId && !l.deleted);
