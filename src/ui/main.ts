@@ -116,6 +116,7 @@ async function connectFallbackHub(): Promise<void> {
     unmount = await mountShell(app, next, wrap, routes, (event) => {
       if (event.type === "restarting") setTimeout(() => location.reload(), 300);
     });
+    void startNotifier(next, wrap);
   };
   const host = async (): Promise<never> => {
     client?.stop();

@@ -1,6 +1,6 @@
 // The user's saved searches in the hub: kept in the store, held in memory (a few dozen small
 // records), and matched against every new listing that reaches this hub from any peer while it
-// runs, with the same rule search uses (matchesQuery). Bad input comes back as a result.
+// runs, with the same rule search uses (listingMatcher). Bad input comes back as a result.
 
 import type { PeerId } from "../crypto.ts";
 import { randomToken } from "../crypto.ts";
@@ -17,7 +17,7 @@ import {
   sameQuery,
   unseenCount,
 } from "./saved-search.ts";
-import { matchesQuery } from "./search-index.ts";
+import { listingMatcher } from "./search-index.ts";
 
 /** What views show of a saved search. */
 export interface SavedSearchSummary {
@@ -129,9 +129,10 @@ export class SavedSearches {
     if (listing.author === this.options.me) return [];
     const now = this.options.now();
     const matched: SavedSearchRecord[] = [];
+    const matches = listingMatcher(listing);
     for (const record of this.records.values()) {
       if (record.matches.some((m) => m.listingId === listing.id)) continue;
-      if (!matchesQuery(listing, record.query, now)) continue;
+      if (!matches(record.query, now)) continue;
       const next = {
         ...record,
         matches: [{ listingId: listing.id, at: now }, ...record.matches].slice(0, MAX_MATCHES),

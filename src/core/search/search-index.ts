@@ -214,13 +214,19 @@ function passesFilters(e: Entry, query: SearchQuery, now: number): boolean {
 
 /**
  * Whether one listing matches a query exactly as `SearchIndex.query` would find it: every query
- * word starts one of its words, and it passes the filters. Saved searches match arrivals with it.
+ * word starts one of its words, and it passes the filters. Saved searches match arrivals with it;
+ * the listing's words are read once for all the queries it is checked against.
  */
-export function matchesQuery(listing: Listing, query: SearchQuery, now: number): boolean {
-  if (listing.deleted) return false;
+export function listingMatcher(listing: Listing): (query: SearchQuery, now: number) => boolean {
+  if (listing.deleted) return () => false;
   const entry = describeListing(listing, 0);
-  const words = tokenize(query.text ?? "");
-  return words.every((w) => entry.tokens.some((t) => t.startsWith(w))) && passesFilters(entry, query, now);
+  return (query, now) =>
+    tokenize(query.text ?? "").every((w) => entry.tokens.some((t) => t.startsWith(w))) &&
+    passesFilters(entry, query, now);
+}
+
+export function matchesQuery(listing: Listing, query: SearchQuery, now: number): boolean {
+  return listingMatcher(listing)(query, now);
 }
 
 function comparator(sort: SearchSort): (a: Entry, b: Entry) => number {
