@@ -50,6 +50,8 @@ export class SavedSearches {
   private readonly loaded: Promise<void>;
   /** Writes in the order they were decided: a delete never lands before an earlier put. */
   private writes: Promise<void> = Promise.resolve();
+  /** Matched records waiting for the write under way (queuePut). */
+  private readonly pending = new Map<string, SavedSearchRecord>();
 
   constructor(
     private readonly store: Store,
@@ -101,6 +103,7 @@ export class SavedSearches {
   async remove(id: string): Promise<boolean> {
     await this.loaded;
     if (!this.records.delete(id)) return false;
+    this.pending.delete(id);
     await this.write(async () => void (await this.store.deleteSavedSearch(id)));
     return true;
   }
@@ -139,9 +142,7 @@ export class SavedSearches {
       };
       this.records.set(record.id, next);
       matched.push(next);
-      // Not awaited: matching must not hold up storing a sync's thousands of listings. A failed
-      // write is logged by `write`; the match stays in memory for this run.
-      this.write(() => this.store.putSavedSearch(next)).catch(() => undefined);
+      this.queuePut(next);
     }
     return matched;
   }
@@ -157,6 +158,23 @@ export class SavedSearches {
     this.records.set(id, next);
     await this.write(() => this.store.putSavedSearch(next));
     return summarize(next);
+  }
+
+  /**
+   * Stores a matched record without holding up the sync that brought the listing: while a write
+   * is under way, later matches of the same search wait and are stored once, as one newest copy
+   * (a sync of thousands of matching listings costs a few writes, not one each). A failed write
+   * is logged by `write`; the matches stay in memory for this run.
+   */
+  private queuePut(record: SavedSearchRecord): void {
+    const idle = this.pending.size === 0;
+    this.pending.set(record.id, record);
+    if (!idle) return;
+    this.write(async () => {
+      const batch = [...this.pending.values()];
+      this.pending.clear();
+      for (const next of batch) await this.store.putSavedSearch(next);
+    }).catch(() => undefined);
   }
 
   private write(step: () => Promise<void>): Promise<void> {

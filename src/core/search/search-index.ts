@@ -221,8 +221,18 @@ export function listingMatcher(listing: Listing): (query: SearchQuery, now: numb
   if (listing.deleted) return () => false;
   const entry = describeListing(listing, 0);
   return (query, now) =>
-    tokenize(query.text ?? "").every((w) => entry.tokens.some((t) => t.startsWith(w))) &&
-    passesFilters(entry, query, now);
+    queryWords(query).every((w) => entry.tokens.some((t) => t.startsWith(w))) && passesFilters(entry, query, now);
+}
+
+/** A kept query's words, tokenized once: a sync checks thousands of listings against the same queries. */
+const wordsOfQuery = new WeakMap<SearchQuery, string[]>();
+function queryWords(query: SearchQuery): string[] {
+  let words = wordsOfQuery.get(query);
+  if (!words) {
+    words = tokenize(query.text ?? "");
+    wordsOfQuery.set(query, words);
+  }
+  return words;
 }
 
 export function matchesQuery(listing: Listing, query: SearchQuery, now: number): boolean {
