@@ -2,7 +2,8 @@ import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 export default defineConfig({
-  // The hub is an ES module SharedWorker; iife workers cannot code-split (DESIGN.md §7).
+  // The hub is an ES module SharedWorker; iife workers cannot code-split (docs/architecture.md,
+  // "Facts checked in the libraries").
   worker: { format: "es" },
   build: { target: "es2022", sourcemap: true },
   define: {

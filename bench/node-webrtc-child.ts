@@ -107,7 +107,10 @@ async function leave(...peers: PeerType[]): Promise<void> {
   emit({ event: "shutdown-done" });
 }
 
-/** A listing-shaped record of RECORD_BYTES bytes as JSON (DESIGN.md §4, ≈ 6.3 MB for 10,000). */
+/**
+ * A listing-shaped record of RECORD_BYTES bytes as JSON (docs/architecture.md, "Records"; ≈ 6.3 MB
+ * for 10,000).
+ */
 function record(index: number): Record<string, unknown> {
   const base = {
     id: `l-${index.toString(36).padStart(12, "0")}-${"a".repeat(14)}`,

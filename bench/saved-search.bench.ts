@@ -2,7 +2,7 @@
 // 20 saved searches (the cap) in SavedSearches.consider, the hub's own code, on a MemoryStore.
 // Compared with the same loop and no saved search, and with 20 that match nothing (matching
 // alone, without remembering and storing matches). For scale: verifying 10,000 ECDSA signatures
-// takes ~1 s in Chromium (DESIGN.md §7). Run: npx vitest run --config bench/vitest.config.ts bench/saved-search.bench.ts
+// takes ~1 s in Chromium (docs/architecture.md, "Facts checked in the libraries"). Run: npx vitest run --config bench/vitest.config.ts bench/saved-search.bench.ts
 
 import { expect, it } from "vitest";
 import { generateIdentity } from "../src/core/crypto.ts";

@@ -1,6 +1,7 @@
 // Node module hooks that load this repository's .ts files by transpiling each alone with the
-// installed `typescript` (ts.transpileModule: types erased, nothing checked). Registered by
-// peerboard-peer.js; the same approach as tests/contract/ts-hooks.mjs.
+// installed `typescript` (ts.transpileModule: types erased, nothing checked: tsc checks them in
+// the test run). Node 20 cannot strip types itself. Registered by peerboard-peer.js, and by the
+// child processes tests and benches spawn (node --import <register this file> script.ts).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import ts from "typescript";
@@ -10,12 +11,16 @@ import ts from "typescript";
 // build imports webrtc-adapter, which wants a window. So `peerjs` resolves to a module that
 // require()s the CommonJS build and names its exports; src/ui/radio.ts stays as the browser has it.
 const PEERJS_MAIN = createRequire(import.meta.url).resolve("peerjs");
+/** Every name the CommonJS build exports (Peer, BufferedConnection, …), named again for ESM. */
+const PEERJS_EXPORTS = Object.keys(createRequire(import.meta.url)(PEERJS_MAIN)).filter(
+  (name) => name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name),
+);
 const PEERJS_SHIM =
   "data:text/javascript," +
   encodeURIComponent(
     `import { createRequire } from "node:module";\n` +
       `const peerjs = createRequire(${JSON.stringify(PEERJS_MAIN)})(${JSON.stringify(PEERJS_MAIN)});\n` +
-      "export const { Peer, PeerError, DataConnection, MediaConnection, util } = peerjs;\n" +
+      `export const { ${PEERJS_EXPORTS.join(", ")} } = peerjs;\n` +
       "export default peerjs;\n",
   );
 

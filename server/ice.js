@@ -10,7 +10,8 @@
 //                                          // (TURN_SECRET), null when nothing expires; fetch again before
 //   }
 // With nothing configured: { iceServers: [], iceTransportPolicy: "all", expiresAt: null } — no
-// third-party STUN by default, so nothing leaves the machine or LAN (DESIGN.md §1 "Real networks").
+// third-party STUN by default, so nothing leaves the machine or LAN (docs/architecture.md,
+// "Reaching other peers").
 
 import { createHmac, randomBytes } from "node:crypto";
 import { ConfigError } from "./errors.js";
@@ -94,7 +95,8 @@ export function createIceSettings(options) {
 }
 
 /**
- * TURN REST credentials as coturn checks them with use-auth-secret (DESIGN.md §7): username
+ * TURN REST credentials as coturn checks them with use-auth-secret (docs/architecture.md, "Facts
+ * checked in the libraries"): username
  * `<unix expiry>:<label>`, credential base64(HMAC-SHA1(secret, username)). The label is random per
  * request so coturn's per-user quotas count sessions, not the whole community.
  * @param {string} secret

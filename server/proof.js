@@ -3,7 +3,8 @@
 // at the signaling server.
 //
 // The PeerJS `token` query parameter carries the proof, so it stays one stable string per browser
-// profile and PeerServer's same-token takeover keeps working (DESIGN.md §7):
+// profile and PeerServer's same-token takeover keeps working (docs/architecture.md, "Facts checked
+// in the libraries"):
 //
 //   p1.<public key>.<nonce>.<signature>
 //

@@ -77,7 +77,7 @@ export async function startServer(options = {}) {
   });
 
   // PeerServer mounted at /peerjs with path "/": WebSocket at /peerjs/peerjs, discovery at
-  // /peerjs/peerjs/peers (DESIGN.md §7).
+  // /peerjs/peerjs/peers (docs/architecture.md, "Facts checked in the libraries").
   const peerServer = ExpressPeerServer(server, {
     path: "/",
     allow_discovery: settings.allowDiscovery,

@@ -1,5 +1,6 @@
-// Identity backup (DESIGN.md §2): the key pairs sealed with a passphrase (PBKDF2-SHA-256 →
-// AES-GCM), as a JSON file the user keeps and imports on another device.
+// Identity backup (docs/architecture.md, "Identity and trust"): the key pairs sealed with a
+// passphrase (PBKDF2-SHA-256 → AES-GCM), as a JSON file the user keeps and imports on another
+// device.
 
 import * as v from "valibot";
 import { type Identity, peerIdFromPublicKey } from "./crypto.ts";

@@ -39,7 +39,10 @@ export async function generateIdentity(now: number): Promise<Identity> {
   };
 }
 
-/** `pb-` + base32 of the first 16 bytes of SHA-256 of the raw public key (DESIGN.md §2). */
+/**
+ * `pb-` + base32 of the first 16 bytes of SHA-256 of the raw public key (docs/architecture.md,
+ * "Identity and trust").
+ */
 export async function peerIdFromPublicKey(raw: Uint8Array): Promise<PeerId> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", raw as BufferSource));
   return PEER_ID_PREFIX + base32Encode(digest.subarray(0, 16));

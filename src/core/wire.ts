@@ -1,5 +1,5 @@
-// Wire frames (DESIGN.md §3): `{ v: 1, type, id, ...body }`, one valibot schema per type. Every
-// frame from a peer passes `parseFrame` before anything else looks at it.
+// Wire frames (docs/architecture.md, "Frames"): `{ v: 1, type, id, ...body }`, one valibot schema
+// per type. Every frame from a peer passes `parseFrame` before anything else looks at it.
 
 import * as v from "valibot";
 import { PEER_ID_PATTERN } from "./crypto.ts";

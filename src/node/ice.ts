@@ -1,21 +1,10 @@
-// The community's ICE (STUN/TURN) settings for the Node peer, from GET <server>/ice.json (the
-// contract is in server/ice.js), fetched again a minute before its TURN credentials expire.
+// The community's ICE (STUN/TURN) settings for the Node peer, read and checked as the browser hub
+// reads them (src/shared/ice.ts), fetched again on the peer's clock a minute before its TURN
+// credentials expire.
 
-import * as v from "valibot";
 import type { Clock, Logger, TimerId } from "../core/ports.ts";
+import { fetchIceSettings } from "../shared/ice.ts";
 import type { IceConfig } from "./webrtc.ts";
-
-const IceResponse = v.object({
-  iceServers: v.array(
-    v.object({
-      urls: v.union([v.string(), v.array(v.string())]),
-      username: v.optional(v.string()),
-      credential: v.optional(v.string()),
-    }),
-  ),
-  iceTransportPolicy: v.picklist(["all", "relay"]),
-  expiresAt: v.nullable(v.number()),
-});
 
 /** Fetch again this long before the credentials expire. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -70,18 +59,9 @@ export class IceSettings {
   }
 
   private async fetch(): Promise<number | null> {
-    const response = await fetch(new URL("ice.json", this.server), { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new Error(`${response.url} answered ${response.status}`);
-    const parsed = v.parse(IceResponse, await response.json());
-    this.config = {
-      iceServers: parsed.iceServers.map(({ urls, username, credential }) => ({
-        urls,
-        ...(username !== undefined ? { username } : {}),
-        ...(credential !== undefined ? { credential } : {}),
-      })),
-      iceTransportPolicy: parsed.iceTransportPolicy,
-    };
-    return parsed.expiresAt;
+    const settings = await fetchIceSettings(this.server.href);
+    this.config = { iceServers: settings.iceServers, iceTransportPolicy: settings.iceTransportPolicy };
+    return settings.expiresAt;
   }
 }
 

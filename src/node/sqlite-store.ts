@@ -1,6 +1,7 @@
-// The Store and MailStore on SQLite (better-sqlite3), for the always-on peer (DESIGN.md §1).
-// Opening the file is in sqlite-file.ts, the schema in sqlite-schema.ts. Passes the same contract
-// suites as the IndexedDB and in-memory stores (tests/contract/).
+// The Store and MailStore on SQLite (better-sqlite3), for the always-on peer (docs/architecture.md,
+// "Hosts: tabs, hub, radio"). Opening the file is in sqlite-file.ts, the schema in
+// sqlite-schema.ts. Passes the same contract suites as the IndexedDB and in-memory stores
+// (tests/contract/).
 //
 // better-sqlite3 is synchronous: every method reads, decides and writes inside one transaction
 // with no await in between, so nothing interleaves and a crash leaves all of it or none. What is

@@ -1,5 +1,6 @@
-// HubApi: the one typed surface views use, exposed by the browser hub with Comlink (DESIGN.md §1):
-// the peer's own API (src/core/api.ts) plus what only tabs need (live events, the radio port).
+// HubApi: the one typed surface views use, exposed by the browser hub with Comlink
+// (docs/architecture.md, "Hosts: tabs, hub, radio"): the peer's own API (src/core/api.ts) plus what
+// only tabs need (live events, the radio port).
 
 import type { PeerApi, PeerEvent } from "../core/api.ts";
 

@@ -30,7 +30,10 @@ const RENEW_BEFORE_MS = 10 * 60_000;
 const RETRY_MS = 60_000;
 
 export async function fetchIceSettings(origin: string, fetcher: typeof fetch = fetch): Promise<IceSettings> {
-  const response = await fetcher(new URL("/ice.json", origin), { cache: "no-store" });
+  const response = await fetcher(new URL("/ice.json", origin), {
+    cache: "no-store",
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`ICE settings answered ${response.status}`);
   const parsed = v.safeParse(IceSettingsSchema, await response.json());
   if (!parsed.success) throw new Error(`ICE settings are malformed: ${parsed.issues[0]?.message ?? "unknown"}`);

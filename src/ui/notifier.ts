@@ -1,8 +1,8 @@
 // System notifications and the app badge, for every tab of the app: each tab tells the hub
 // whether it is on screen; the one tab holding the Web Lock "notifier" raises the hub's alerts
 // through the service worker registration (`new Notification()` throws on Android Chrome:
-// DESIGN.md §7) and keeps the badge at the unread count. Never asks for permission itself:
-// that happens on a click ("Notify me", notify-control.ts).
+// docs/architecture.md, "Facts checked in the libraries") and keeps the badge at the unread
+// count. Never asks for permission itself: that happens on a click ("Notify me", notify-control.ts).
 
 import type { Alert, HubApi, HubEvent, SavedSearchSummary } from "../shared/api.ts";
 import type { ListenerWrapper } from "./shell.ts";

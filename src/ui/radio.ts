@@ -149,7 +149,8 @@ export class Radio {
   private dial(remote: string): void {
     const peer = this.peer;
     if (!peer || peer.destroyed || peer.disconnected || this.channels.get(remote)?.open) return;
-    // Binary (BinaryPack) serialization chunks large messages; JSON does not (DESIGN.md §7).
+    // Binary (BinaryPack) serialization chunks large messages; JSON does not (docs/architecture.md,
+    // "Facts checked in the libraries").
     const channel = peer.connect(remote, { reliable: true, serialization: "binary" });
     if (!channel) {
       this.post({ t: "dial-failed", peer: remote, reason: "not-registered" });

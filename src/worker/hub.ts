@@ -91,9 +91,9 @@ async function boot(): Promise<{ peer: Peer; attachRadio: (port: MessagePort) =>
     // fresh hub, whose radio registers the new id. Answer the import first, then go.
     { onIdentityReplaced: () => setTimeout(() => self.close(), 100) },
   );
-  // One token per browser profile (DESIGN.md §7), carrying the proof of key the server checks
-  // (registration.ts): any tab that becomes the radio re-registers our id at once with it, even
-  // if the previous radio's socket has not closed yet.
+  // One token per browser profile (docs/architecture.md, "Facts checked in the libraries"),
+  // carrying the proof of key the server checks (registration.ts): any tab that becomes the radio
+  // re-registers our id at once with it, even if the previous radio's socket has not closed yet.
   let token = await store.getMeta<string>(TOKEN_KEY);
   if (!token || !tokenBelongsTo(token, peer.identity)) {
     token = await registrationToken(peer.identity);

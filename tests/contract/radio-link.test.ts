@@ -83,7 +83,7 @@ runLinkContract("RadioLink over a MessagePort to the PeerJS radio (wrtc, real Pe
   };
 });
 
-describe("registering a peer id at PeerServer (DESIGN.md §7)", () => {
+describe("registering a peer id at PeerServer (docs/architecture.md, 'Facts checked in the libraries')", () => {
   it("another browser profile (another token) using the same identity is refused and told so", async () => {
     const identity = await newIdentity();
     const first = await radioLink(identity);

@@ -16,7 +16,7 @@ import { ListingSchema, verifyListing } from "../../src/core/listings/records.ts
 import { openSqliteStore } from "../../src/node/sqlite-store.ts";
 
 const WRITER = fileURLToPath(new URL("./sqlite-crash-writer.ts", import.meta.url));
-const HOOKS = new URL("./ts-hooks.mjs", import.meta.url).href;
+const HOOKS = new URL("../../bin/ts-hooks.js", import.meta.url).href;
 const REGISTER = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(HOOKS)});`;
 
 interface Run {

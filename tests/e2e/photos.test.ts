@@ -32,7 +32,10 @@ it("photos are shrunk to thumbnails, reach the other browser and show there; a t
   // A photo over 25 MB is refused before the hub tries to decode it.
   await alice
     .getByLabel("Photos")
-    .setInputFiles([{ name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(26 * 1024 * 1024) }]);
+    // 26 MB crosses from the test to the page over CDP: seconds on a busy machine.
+    .setInputFiles([{ name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(26 * 1024 * 1024) }], {
+      timeout: 60_000,
+    });
   await alice.getByRole("button", { name: "Post" }).click();
   await alice.getByText('"huge.png" is too large to make a thumbnail from (over 25 MB).').waitFor();
   expect(await alice.getByRole("article").count()).toBe(1);

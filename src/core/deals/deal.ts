@@ -1,4 +1,4 @@
-// Deals (DESIGN.md §4): an ordered list of signed steps between a buyer and a seller
+// Deals (docs/architecture.md, "Records"): an ordered list of signed steps between a buyer and a seller
 // about one listing, and the state machine that derives the deal's state from them. Pure: both
 // sides run the same rules on the same steps and reach the same state.
 

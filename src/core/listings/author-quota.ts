@@ -1,7 +1,8 @@
-// How many live listings of one author a hub keeps (DESIGN.md §5): without a cap one identity
-// could flood the board with thousands of listings and, once storage runs short, push out
-// everyone else's. Each author keeps its newest `perAuthor`; an older one beyond that is refused
-// (not punished: a relayer only passes on what the author signed), a newer one replaces the oldest.
+// How many live listings of one author a hub keeps (docs/architecture.md, "Limits and policy"):
+// without a cap one identity could flood the board with thousands of listings and, once storage
+// runs short, push out everyone else's. Each author keeps its newest `perAuthor`; an older one
+// beyond that is refused (not punished: a relayer only passes on what the author signed), a newer
+// one replaces the oldest.
 
 import type { PeerId } from "../crypto.ts";
 import type { Listing } from "./records.ts";

@@ -86,8 +86,10 @@ export class Listings implements ProtocolExtension {
     const { host, store } = this.options;
     const now = this.options.clock.now();
     const valid: Listing[] = [];
-    for (const raw of incoming) {
-      const checked = await verifyListing(raw, now);
+    // Verified all at once: WebCrypto runs the signature checks in parallel, and a first sync
+    // brings thousands (a frame holds at most MAX_LISTINGS_PER_FRAME).
+    const results = await Promise.all(incoming.map((raw) => verifyListing(raw, now)));
+    for (const checked of results) {
       // Expired past the grace period: stale, not malicious (a peer may hold it a little longer).
       if (!checked.ok && checked.reason === "expired") continue;
       if (!checked.ok) {

@@ -1,7 +1,7 @@
-// Storage pressure (DESIGN.md §5): when usage nears the quota, or a write fails with
-// QuotaExceededError, make room by pruning other people's listings — expired ones first, then
-// the largest author's, oldest first — never the user's own records or identity, and tell the
-// user what went.
+// Storage pressure (docs/architecture.md, "Limits and policy"): when usage nears the quota, or a
+// write fails with QuotaExceededError, make room by pruning other people's listings — expired ones
+// first, then the largest author's, oldest first — never the user's own records or identity, and
+// tell the user what went.
 
 import type { PeerId } from "../crypto.ts";
 import { PeerboardError } from "../errors.ts";

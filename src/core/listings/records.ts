@@ -1,5 +1,6 @@
-// Signed records (DESIGN.md §4): the listing schema, its limits, signing, verification and the
-// rule that decides which of two versions of a listing wins. Pure: no storage, no network.
+// Signed records (docs/architecture.md, "Records"): the listing schema, its limits, signing,
+// verification and the rule that decides which of two versions of a listing wins. Pure: no storage,
+// no network.
 
 import * as v from "valibot";
 import {

@@ -1,6 +1,7 @@
-// End-to-end encryption between two users (DESIGN.md §2): ECDH P-256 → HKDF-SHA-256 →
-// AES-GCM with a fresh 96-bit nonce, then the author signs the envelope so a relay can check who
-// wrote it without being able to read it. WebCrypto only; runs in the hub and in Node.
+// End-to-end encryption between two users (docs/architecture.md, "Identity and trust"): ECDH P-256
+// → HKDF-SHA-256 → AES-GCM with a fresh 96-bit nonce, then the author signs the envelope so a relay
+// can check who wrote it without being able to read it. WebCrypto only; runs in the hub and in
+// Node.
 
 import { type Identity, keyMatchesPeerId, type PeerId, sign, verify } from "../crypto.ts";
 import { base64urlDecode, base64urlEncode, utf8 } from "../encoding.ts";

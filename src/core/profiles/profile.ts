@@ -1,6 +1,6 @@
-// The signed profile record (DESIGN.md §4, USER_INFO): display name, about, avatar, the ECDH
-// card and the completed deals (reputation), updated-at. The newest valid version wins; anyone
-// can check it was signed by the key behind its peer id.
+// The signed profile record (docs/architecture.md, "Records"; USER_INFO): display name, about,
+// avatar, the ECDH card and the completed deals (reputation), updated-at. The newest valid version
+// wins; anyone can check it was signed by the key behind its peer id.
 
 import { type Identity, keyMatchesPeerId, sign, verify } from "../crypto.ts";
 import { canonicalJson } from "../encoding.ts";

@@ -6,15 +6,19 @@
 import type { PeerId } from "../crypto.ts";
 
 export interface AnswerBudgetSettings {
-  /** What one peer can have at once: an honest first sync of 10,000 listings is ~6.3 MB. */
+  /**
+   * What one peer can have at once: a newcomer's whole first sync of a 10,000-listing board, which
+   * is ~6.3 MB of listings but ~11 MB with SYNC replies and profiles (first-contact-10k bench). At
+   * 8 MiB its last thousand answers were dropped and came only with the re-ask a minute later.
+   */
   burstBytes: number;
-  /** Refill per minute, once the burst is spent (~50 full-size photos). */
+  /** Refill per minute, once the burst is spent (~80 full-size photos). */
   bytesPerMinute: number;
 }
 
 export const DEFAULT_ANSWER_BUDGET: AnswerBudgetSettings = {
-  burstBytes: 8 * 1024 * 1024,
-  bytesPerMinute: 5 * 1024 * 1024,
+  burstBytes: 16 * 1024 * 1024,
+  bytesPerMinute: 8 * 1024 * 1024,
 };
 
 /** Buckets of peers not heard from for this long are forgotten (they would be full again by then). */

@@ -1,7 +1,7 @@
-// Bounded connections (DESIGN.md §3): the dialer keeps ~6 peers by dialling out, but anyone may
-// dial us; past `max` channels a new one is hung up at once, so no hub becomes a hot spot and
-// gossip duplicates stay bounded by the degree. Churn now and then swaps the oldest peer for a
-// new one, so groups that met early do not stay closed off from the rest of the mesh.
+// Bounded connections (docs/architecture.md, "Frames"): the dialer keeps ~6 peers by dialling out,
+// but anyone may dial us; past `max` channels a new one is hung up at once, so no hub becomes a hot
+// spot and gossip duplicates stay bounded by the degree. Churn now and then swaps the oldest peer
+// for a new one, so groups that met early do not stay closed off from the rest of the mesh.
 
 import type { PeerId } from "../crypto.ts";
 import type { Link } from "../ports.ts";

@@ -1,8 +1,8 @@
-// Which peers to dial (DESIGN.md §3): keep up to `maxPeers` connections, choosing from PeerServer
-// discovery, PEER_LIST hints and peers met before; back off from peers that do not answer.
-// Peers that completed HELLO with us before and the signaling server's list are tried first,
-// hints only after them; hints are bounded per peer that gave them and in all, so one peer's PEER_LIST flood
-// cannot fill the dialer with ids nobody answers to.
+// Which peers to dial (docs/architecture.md, "Frames"): keep up to `maxPeers` connections, choosing
+// from PeerServer discovery, PEER_LIST hints and peers met before; back off from peers that do not
+// answer. Peers that completed HELLO with us before and the signaling server's list are tried
+// first, hints only after them; hints are bounded per peer that gave them and in all, so one peer's
+// PEER_LIST flood cannot fill the dialer with ids nobody answers to.
 
 import type { PeerId } from "../crypto.ts";
 import type { DialFailure, Logger } from "../ports.ts";

@@ -32,6 +32,8 @@ export interface SessionHost {
   answer(peer: PeerId, ...frames: Frame[]): boolean;
   /** Peers that have completed HELLO. */
   readyPeers(): PeerId[];
+  /** Resolves when every frame received from `peer` so far has been handled. */
+  whenIdle(peer: PeerId): Promise<void>;
   /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
   strike(peer: PeerId, offence: Offence): boolean;
   /** Whether the user blocked this peer: we neither talk to it nor pass on what it wrote. */

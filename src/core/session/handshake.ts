@@ -1,6 +1,7 @@
-// HELLO (DESIGN.md §2–3): a mutual challenge-response. Each side sends its id, public key and a
-// fresh nonce; each answers with a signature over the other's nonce. A peer is trusted only when
-// its key hashes to the id it registered at the signaling server and its signature verifies.
+// HELLO (docs/architecture.md, "Identity and trust" and "Frames"): a mutual challenge-response.
+// Each side sends its id, public key and a fresh nonce; each answers with a signature over the
+// other's nonce. A peer is trusted only when its key hashes to the id it registered at the
+// signaling server and its signature verifies.
 
 import { type Identity, keyMatchesPeerId, type PeerId, sign, verify } from "../crypto.ts";
 import { base64urlEncode } from "../encoding.ts";

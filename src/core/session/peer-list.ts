@@ -1,5 +1,5 @@
-// PEER_LIST (DESIGN.md §3): the peers we met most recently, sent to every peer after HELLO so it
-// has more to dial than the signaling server's list.
+// PEER_LIST (docs/architecture.md, "Frames"): the peers we met most recently, sent to every peer
+// after HELLO so it has more to dial than the signaling server's list.
 
 import type { PeerId } from "../crypto.ts";
 import type { Store } from "../store.ts";

@@ -1,9 +1,9 @@
-// Limits and misbehaviour accounting (DESIGN.md §5). Every peer has token buckets for frames
-// and bytes per second: over them its frames are dropped (throttled) and counted. Every dropped
-// frame or record adds to the peer's score: past `disconnectScore` in one session it is
-// disconnected; past `banScore` within `banMs` its id is banned for `banMs`. Only offences
-// by a peer that has proved it holds its id's key count towards a ban: before HELLO anyone can
-// present any id at the signaling server, and a ban must not punish the real owner of an id
+// Limits and misbehaviour accounting (docs/architecture.md, "Limits and policy"). Every peer has
+// token buckets for frames and bytes per second: over them its frames are dropped (throttled) and
+// counted. Every dropped frame or record adds to the peer's score: past `disconnectScore` in one
+// session it is disconnected; past `banScore` within `banMs` its id is banned for `banMs`. Only
+// offences by a peer that has proved it holds its id's key count towards a ban: before HELLO anyone
+// can present any id at the signaling server, and a ban must not punish the real owner of an id
 // that an impostor squatted.
 
 import type { PolicySettings } from "../api.ts";

@@ -8,6 +8,7 @@ import type { Clock, Link, Logger } from "../ports.ts";
 import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
 import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
+import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import { answerRechallenge, challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
@@ -38,6 +39,8 @@ export interface SessionOptions {
 export class Session implements SessionHost {
   readonly policy: Policy;
   readonly answers: AnswerBudget;
+  /** Answers leave no faster than the receiver's limits take them (answer-pacer.ts). */
+  readonly pacer: AnswerPacer;
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly recentCloses: RecentCloses;
   private readonly peerListeners = new Set<() => void>();
@@ -69,6 +72,7 @@ export class Session implements SessionHost {
       () => this.clock.now(),
     );
     this.answers = new AnswerBudget(() => this.clock.now(), options.answerBudget);
+    this.pacer = new AnswerPacer(this.clock, this.policy.settings, (peer, outgoing) => this.transmit(peer, outgoing));
     this.card = agreementCard(this.identity);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
     this.link.onFrame((peer, raw) => this.receive(peer, raw));
@@ -101,7 +105,7 @@ export class Session implements SessionHost {
       )
     )
       return false;
-    for (const outgoing of frames) this.transmit(peer, outgoing);
+    this.pacer.send(peer, frames);
     return true;
   }
 
@@ -191,6 +195,7 @@ export class Session implements SessionHost {
     if (!session) return;
     this.clock.clearTimeout(session.timer);
     this.sessions.delete(peer);
+    this.pacer.forget(peer);
     this.recentCloses.closed(peer);
     if (session.verified) for (const extension of this.extensions) extension.onClose?.(peer);
     this.emitPeers();

@@ -1,4 +1,4 @@
-// Range-based set reconciliation (DESIGN.md §3, §7), in the spirit of Negentropy: both sides
+// Range-based set reconciliation (docs/architecture.md, "Frames"), in the spirit of Negentropy: both sides
 // hold items keyed by (updatedAt, id), sorted. A message is a run of contiguous ranges, each
 // closed by an upper bound and carrying either nothing (skip: already equal), a fingerprint, or
 // the full list of the sender's keys in that range. A side that receives a fingerprint it does
@@ -197,7 +197,8 @@ export async function respond(set: SyncSet, message: SyncMessage): Promise<SyncS
     lower = range.b;
     start = end;
   }
-  return { replies: pack(message.from, out, have), need };
+  // Newest first: the other side asks in this order, so a newcomer's board fills from the top.
+  return { replies: pack(message.from, out, have.reverse()), need };
 }
 
 /**

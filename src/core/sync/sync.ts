@@ -1,4 +1,4 @@
-// Sync on connect and gossip (DESIGN.md §3), for every record set (record-set.ts:
+// Sync on connect and gossip (docs/architecture.md, "Frames"), for every record set (record-set.ts:
 // listings, profiles). Once HELLO is done, the peer with the smaller id opens a set
 // reconciliation (reconcile.ts) per set over SYNC frames; each side asks for the records it lacks
 // (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New records then spread by key: see
@@ -10,7 +10,8 @@ import { LIMITS } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame } from "../wire.ts";
-import { PENDING_TTL_MS, PendingFetches } from "./pending-fetches.ts";
+import { DeadlineTimer } from "./deadline-timer.ts";
+import { PendingFetches } from "./pending-fetches.ts";
 import {
   hashKey,
   initiate,
@@ -58,11 +59,18 @@ export class SyncExtension implements ProtocolExtension {
   private readonly sets = new Map<SetName, SetState>();
   private progress: SyncProgress = { received: 0, total: 0 };
   private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
+  /** Sweeps timed-out requests: one timer for all of them. */
+  private readonly sweep: DeadlineTimer;
 
   constructor(
     private readonly host: SessionHost,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sweep = new DeadlineTimer(clock, () => {
+      this.expire();
+      this.wake();
+    });
+  }
 
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
@@ -245,7 +253,7 @@ export class SyncExtension implements ProtocolExtension {
     if (!ids.length) return;
     state.records.request(peer, ids);
     if (state.records.progress) this.emitProgress();
-    this.clock.setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+    this.wake();
   }
 
   /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
@@ -268,8 +276,19 @@ export class SyncExtension implements ProtocolExtension {
   /** Pending records that timed out, or that `gone` owed us, go to another announcer or are given up. */
   private reassign(state: SetState, gone?: PeerId): void {
     const retry = state.pending.reassign(new Set(this.host.readyPeers()), this.clock.now(), gone);
-    for (const [peer, ids] of retry) state.records.request(peer, ids);
-    if (retry.size) this.clock.setTimeout(() => this.expire(), PENDING_TTL_MS + 100);
+    // Not before what the peer already sent us is handled: a busy hub (a newcomer verifying a
+    // whole board) would otherwise ask again for answers that sit in its own queue.
+    for (const [peer, ids] of retry)
+      void this.host.whenIdle(peer).then(() => {
+        const still = ids.filter((id) => state.pending.asked(peer, id));
+        if (still.length && this.host.readyPeers().includes(peer)) state.records.request(peer, still);
+      });
+    if (retry.size) this.wake();
+  }
+
+  /** Sweeps again at the earliest deadline of any pending record. */
+  private wake(): void {
+    for (const state of this.sets.values()) this.sweep.set(state.pending.nextDeadline());
   }
 
   /** Once no listing is outstanding, the next sync counts from zero again. */

@@ -1,0 +1,135 @@
+// A newcomer's first sync of a big board from its only holder (an always-on peer) completes:
+// the holder paces its answers inside the receiver's limits, and what is lost on the way (over the
+// holder's answer budget) is asked again of that same holder once it can answer.
+
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
+import { ASKS_MAX, PENDING_TTL_MS, PendingFetches } from "../../src/core/sync/pending-fetches.ts";
+import { ManualClock } from "../support/manual-clock.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
+import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
+import { draft } from "./fixtures.ts";
+
+const peers: TestPeer[] = [];
+afterEach(async () => {
+  for (const peer of peers.splice(0)) await peer.close();
+});
+
+async function node(network: MemoryNetwork, options: TestPeerOptions = {}) {
+  const peer = await buildPeer(network, { memory: true, ...options });
+  peers.push(peer);
+  return peer;
+}
+
+/** `count` listings from a few authors (200 each, under the per-author cap), ~450 bytes each. */
+async function board(count: number): Promise<Listing[]> {
+  const authors = await Promise.all(Array.from({ length: Math.ceil(count / 200) }, () => generateIdentity(Date.now())));
+  const now = Date.now();
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      createListing(authors[i % authors.length] as never, draft({ title: `Listing ${i}` }), now - 60_000 + i),
+    ),
+  );
+}
+
+async function holderAndNewcomer(
+  listings: Listing[],
+  holder: TestPeerOptions,
+  newcomer: TestPeerOptions,
+  network = new MemoryNetwork(),
+) {
+  const hub = await node(network, holder);
+  await hub.store.putListingsIf(listings, () => true);
+  const fresh = await node(network, newcomer);
+  network.connect(fresh.id, hub.id);
+  return { hub, fresh };
+}
+
+const held = async (peer: TestPeer) => (await peer.store.listListings()).length;
+
+describe("a newcomer's first sync of a big board", () => {
+  it("arrives whole when the board is larger than the receiver's burst: the holder paces its answers", async () => {
+    // Both run the same small limits, so the holder knows what the newcomer accepts: 600 listings
+    // (~300 KB with the reconciliation) against a 120 KB burst and 150 KB/s.
+    const policy = { burstBytes: 120_000, bytesPerSecond: 150_000 };
+    const listings = await board(600);
+    const { hub, fresh } = await holderAndNewcomer(listings, { policy }, { policy });
+    await vi.waitFor(async () => expect(await held(fresh)).toBe(600), { timeout: 15_000, interval: 200 });
+    // Nothing was dropped on the way in: an overrun is a flood strike against the holder.
+    expect(fresh.session.policy.standing(hub.id).score).toBe(0);
+    expect(hub.session.pacer.waiting(fresh.id)).toBe(0);
+  }, 30_000);
+
+  it("completes when the only holder dropped part of its answer: the rest is asked again of it", async () => {
+    const clock = new ManualClock();
+    // The holder can answer ~150 KB at once and 300 KB a minute after that: the first answer
+    // covers about half of the 600 listings and the rest is dropped, unread.
+    const answerBudget = { burstBytes: 150_000, bytesPerMinute: 300_000 };
+    const listings = await board(600);
+    const { hub, fresh } = await holderAndNewcomer(listings, { clock, answerBudget }, { clock });
+    await vi.waitFor(() => expect(fresh.sync?.outstanding("listings")).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect(await held(fresh)).toBeGreaterThan(0));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = await held(fresh);
+    expect(first).toBeLessThan(600);
+    // The request times out; the holder is the only one that has the rest, so it is asked again.
+    for (let minute = 0; minute < 4 && (await held(fresh)) < 600; minute++) {
+      clock.advance(61_000 * 2 ** minute);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await hub.session.whenIdle(fresh.id);
+      await fresh.session.whenIdle(hub.id);
+    }
+    expect(await held(fresh)).toBe(600);
+    expect(fresh.sync?.outstanding("listings")).toBe(0);
+  }, 30_000);
+});
+
+describe("the order a first sync asks in", () => {
+  it("asks for the newest listings first, so the board (newest first) fills from the top", async () => {
+    const network = new MemoryNetwork();
+    const listings = await board(1200);
+    const { fresh } = await holderAndNewcomer(listings, {}, {}, network);
+    await vi.waitFor(async () => expect(await held(fresh)).toBe(1200), { timeout: 15_000 });
+    const asked = network.sent
+      .filter((s) => s.from === fresh.id && (s.frame as { type: string }).type === "LISTING_REQUEST")
+      .flatMap((s) => (s.frame as { ids: string[] }).ids);
+    const newest = [...listings].sort((a, b) => b.updatedAt - a.updatedAt).map((l) => l.id);
+    expect(asked).toHaveLength(1200);
+    // The first request frame holds the newest 500, and so on down.
+    expect(new Set(asked.slice(0, 500))).toEqual(new Set(newest.slice(0, 500)));
+    expect(new Set(asked.slice(500, 1000))).toEqual(new Set(newest.slice(500, 1000)));
+  }, 30_000);
+});
+
+describe("records asked of a holder that never delivers", () => {
+  it("are asked again of their only holder with growing waits, ASKS_MAX times in all, then given up", () => {
+    const pending = new PendingFetches();
+    const ready = new Set(["pb-holder"]);
+    expect(pending.want("pb-holder", "listing-1", 5, 0)).toBe("new");
+    const asks = [0];
+    let now = 0;
+    for (;;) {
+      const deadline = pending.nextDeadline();
+      if (deadline === undefined) break;
+      now = deadline;
+      const retry = pending.reassign(ready, now);
+      if (!retry.size) break;
+      expect(retry.get("pb-holder")).toEqual(["listing-1"]);
+      asks.push(now);
+    }
+    expect(asks).toEqual([0, PENDING_TTL_MS, 3 * PENDING_TTL_MS, 7 * PENDING_TTL_MS]);
+    expect(asks).toHaveLength(ASKS_MAX);
+    expect(pending.size).toBe(0);
+  });
+
+  it("go to another announcer first, and are not asked again of a holder that left", () => {
+    const pending = new PendingFetches();
+    pending.want("pb-a", "listing-1", 5, 0);
+    pending.want("pb-b", "listing-1", 5, 0);
+    expect(pending.reassign(new Set(["pb-a", "pb-b"]), PENDING_TTL_MS)).toEqual(new Map([["pb-b", ["listing-1"]]]));
+    expect(pending.reassign(new Set(["pb-a"]), PENDING_TTL_MS, "pb-b").size).toBe(0);
+    expect(pending.size).toBe(0);
+  });
+});
