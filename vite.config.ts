@@ -40,6 +40,9 @@ export default defineConfig({
         // Signaling and discovery are live: the service worker must never answer them.
         navigateFallbackDenylist: [/^\/peerjs\//],
         cleanupOutdatedCaches: true,
+        // A click on a notification opens its listing (public/notifications-sw.js); generateSW
+        // stays, so the update flow in src/ui/updates.ts is untouched.
+        importScripts: ["/notifications-sw.js"],
         // No clientsClaim/skipWaiting: a new worker waits until the user chooses "Reload".
       },
     }),

@@ -5,11 +5,18 @@
 import type { PeerId } from "./crypto.ts";
 import type { DealAction } from "./deals/deal.ts";
 import type { ListingDraft } from "./listings/draft.ts";
+import type { ListingLookup } from "./listings/lookups.ts";
 import type { Listing, ListingStatus } from "./listings/records.ts";
 import type { ChatRecord, DealRecord } from "./mail/mail-store.ts";
 import type { DialFailure, LinkState } from "./ports.ts";
 import type { Profile, ProfileDraft } from "./profiles/profile.ts";
+import type { SavedQuery } from "./search/saved-search.ts";
+import type { SavedSearchResult, SavedSearchSummary } from "./search/saved-searches.ts";
 import type { SearchQuery } from "./search/search-query.ts";
+
+export type { ListingLookup } from "./listings/lookups.ts";
+export type { SavedQuery } from "./search/saved-search.ts";
+export type { SavedSearchResult, SavedSearchSummary } from "./search/saved-searches.ts";
 
 /** Where this peer stands with the signaling server (the Link's state). */
 export type RadioState = LinkState;
@@ -75,7 +82,13 @@ export type PeerEvent =
   | { type: "sync"; received: number; total: number }
   | { type: "profile"; profile: Profile }
   /** The bytes of a listing photo arrived (see HubApi.image). */
-  | { type: "image"; hash: string };
+  | { type: "image"; hash: string }
+  /** The saved searches changed (saved, deleted, matched, seen, notify turned on or off). */
+  | { type: "saved-searches"; searches: SavedSearchSummary[] }
+  /** A listing looked for by id (lookForListing) was found, is looked for again, or was not found. */
+  | { type: "lookup"; id: string; lookup: ListingLookup }
+  /** A new listing from another peer matched a saved search (once per listing and search). */
+  | { type: "match"; search: SavedSearchSummary; listing: Listing };
 
 export type ExportResult = { ok: true; fileName: string; text: string } | { ok: false; message: string };
 export type ImportResult = { ok: true; peerId: PeerId } | { ok: false; message: string };
@@ -139,6 +152,11 @@ export interface PeerApi {
   importIdentity(fileText: string, passphrase: string): Promise<ImportResult>;
   /** One listing as stored (deleted and expired ones too), or undefined when unknown. */
   listing(id: string): Promise<Listing | undefined>;
+  /**
+   * A listing this device may not hold yet (a shared link): found here, or asked of every
+   * connected peer and of each that connects for a while; "lookup" events tell how it goes.
+   */
+  lookForListing(id: string): Promise<ListingLookup>;
   /** Our own listings that are not deleted, expired ones included, newest first. */
   myListings(): Promise<Listing[]>;
   /** Author only: a new signed version with the draft's fields (lifetimeDays, if set, renews). */
@@ -163,6 +181,21 @@ export interface PeerApi {
   profile(peerId: PeerId): Promise<Profile | undefined>;
   /** Dials a peer id the user pasted. */
   connect(peerIdText: string): Promise<ConnectResult>;
+
+  // Saved searches.
+  /** The user's saved searches, oldest first, with counts of matches and of new ones. */
+  savedSearches(): Promise<SavedSearchSummary[]>;
+  /** Keeps the words and filters of a search; new listings that match are remembered. */
+  saveSearch(query: SavedQuery): Promise<SavedSearchResult>;
+  /** Forgets a saved search and its matches; false when there was none with this id. */
+  deleteSavedSearch(id: string): Promise<boolean>;
+  /** Whether matches of this saved search raise system notifications. */
+  setSavedSearchNotify(id: string, notify: boolean): Promise<SavedSearchSummary | undefined>;
+  /**
+   * The listings that matched a saved search and still show, newest match first; the user has
+   * now seen them (the new-match count goes to 0). Undefined for an unknown id.
+   */
+  openSavedSearch(id: string): Promise<{ search: SavedSearchSummary; listings: Listing[] } | undefined>;
 
   // Deals and chat.
   /** Every deal this user is part of, newest activity first. */

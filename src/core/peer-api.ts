@@ -12,10 +12,13 @@ import { PeerboardError, ValidationError } from "./errors.ts";
 import type { Images } from "./listings/images.ts";
 import type { ListingActions } from "./listings/listing-actions.ts";
 import type { Listings } from "./listings/listings.ts";
+import type { ListingLookups } from "./listings/lookups.ts";
+import { isVisible } from "./listings/records.ts";
 import type { Mailbox } from "./mail/mailbox.ts";
 import type { Link, MailStore, Store } from "./ports.ts";
 import type { Profiles } from "./profiles/profiles.ts";
 import { countReceipts } from "./profiles/receipt.ts";
+import type { SavedSearches } from "./search/saved-searches.ts";
 import type { Search } from "./search/search.ts";
 import type { Dialer } from "./session/dialer.ts";
 import type { Session } from "./session/session.ts";
@@ -31,10 +34,12 @@ export interface PeerParts {
   /** Absent in send-all mode. */
   sync?: SyncExtension;
   listings: Listings;
+  lookups: ListingLookups;
   actions: ListingActions;
   dialer: Dialer;
   blocked: BlockList;
   search: Search;
+  savedSearches: SavedSearches;
   images: Images;
   profiles: Profiles;
   mailbox: Mailbox;
@@ -75,9 +80,40 @@ async function mailAction<T>(action: () => Promise<T>): Promise<MailResult<T>> {
   }
 }
 
+/** The saved-search half of PeerApi; every change is told to the views as a "saved-searches" event. */
+function savedSearchApi(
+  parts: PeerParts,
+  emit: (event: PeerEvent) => void,
+  now: () => number,
+): Pick<PeerApi, "savedSearches" | "saveSearch" | "deleteSavedSearch" | "setSavedSearchNotify" | "openSavedSearch"> {
+  const saved = parts.savedSearches;
+  const changed = async <T>(result: T): Promise<T> => {
+    emit({ type: "saved-searches", searches: await saved.list() });
+    return result;
+  };
+  return {
+    savedSearches: () => saved.list(),
+    saveSearch: async (query) => {
+      const result = await saved.save(query);
+      return result.ok ? changed(result) : result;
+    },
+    deleteSavedSearch: async (id) => ((await saved.remove(id)) ? changed(true) : false),
+    setSavedSearchNotify: async (id, notify) => changed(await saved.setNotify(id, notify)),
+    async openSavedSearch(id) {
+      const record = await saved.get(id);
+      if (!record) return undefined;
+      const listings = (await parts.store.getListings(record.matches.map((m) => m.listingId))).filter(
+        (l) => isVisible(l, now()) && !parts.blocked.has(l.author),
+      );
+      const search = await saved.markSeen(id);
+      return search && changed({ search, listings });
+    },
+  };
+}
+
 export function createPeerApi(
   parts: PeerParts,
-  host: { emit: (event: PeerEvent) => void; onIdentityReplaced?: (() => void) | undefined },
+  host: { emit: (event: PeerEvent) => void; now: () => number; onIdentityReplaced?: (() => void) | undefined },
 ): PeerApi {
   const { identity, store, link, session, actions, blocked, search, profiles, deals, chat, dialer, mailbox } = parts;
   const me = identity.peerId;
@@ -110,6 +146,7 @@ export function createPeerApi(
       return blocked.list();
     },
     listing: (id) => store.getListing(id),
+    lookForListing: (id) => parts.lookups.look(id),
     myListings: () => actions.mine(),
     post: (draft) => actions.post(draft),
     edit: (id, draft) => actions.edit(id, draft),
@@ -117,6 +154,7 @@ export function createPeerApi(
     renew: (id, days) => actions.renew(id, days),
     remove: (id) => actions.remove(id),
     search: (query) => search.search(query),
+    ...savedSearchApi(parts, host.emit, host.now),
     image: (hash) => store.getImage(hash),
     myProfile: () => profiles.mine(),
     saveProfile: (draft) => profiles.save(draft),

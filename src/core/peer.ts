@@ -11,7 +11,9 @@ import { Deals } from "./deals/deals.ts";
 import { Images } from "./listings/images.ts";
 import { ListingActions } from "./listings/listing-actions.ts";
 import { Listings } from "./listings/listings.ts";
+import { ListingLookups } from "./listings/lookups.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
+import type { Listing } from "./listings/records.ts";
 import { Mailbox } from "./mail/mailbox.ts";
 import type { RELAY_LIMITS } from "./mail/relay.ts";
 import { HeldNotices } from "./mail/relay-handoff.ts";
@@ -20,6 +22,7 @@ import { startPeerLoops } from "./peer-loops.ts";
 import type { Ports } from "./ports.ts";
 import { Profiles } from "./profiles/profiles.ts";
 import { scopedClock } from "./scoped-clock.ts";
+import { SavedSearches, summarize } from "./search/saved-searches.ts";
 import { Search } from "./search/search.ts";
 import type { AnswerBudgetSettings } from "./session/answer-budget.ts";
 import { capConnections } from "./session/connection-cap.ts";
@@ -40,6 +43,8 @@ export interface PeerOptions {
   answerBudget?: Partial<AnswerBudgetSettings>;
   helloTimeoutMs?: number;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** How long peers asked for a listing by id have to answer (lookups.ts, 8 s). */
+  lookupTimeoutMs?: number;
   /** Peers the dialer keeps (6). */
   maxPeers?: number;
   /** Channels past this many, dialled or accepted, are hung up at once (8). */
@@ -109,6 +114,14 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   });
   if (sync) session.use(sync);
   session.use(listings);
+  const lookups = new ListingLookups({
+    host: session,
+    store,
+    clock,
+    changed: (id, lookup) => emit({ type: "lookup", id, lookup }),
+    ...(options.lookupTimeoutMs ? { timeoutMs: options.lookupTimeoutMs } : {}),
+  });
+  session.use(lookups);
   capConnections(link, () => session.connectedPeers().map((p) => p.id), options.maxConnections);
   const dialer = new Dialer({
     self: identity.peerId,
@@ -176,6 +189,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   dialer.addCandidates(await mailbox.waitingFor());
 
   const search = new Search(store, now);
+  const savedSearches = new SavedSearches(store, { me: identity.peerId, now, log });
   const images = new Images(store, session, now);
   session.use(images);
   images.onImage((hash) => emit({ type: "image", hash }));
@@ -195,9 +209,19 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   listings.onListing((listing) => {
     void images.fetchMissing(listing);
     if (isBlocked(listing.author)) return;
+    lookups.arrived(listing);
+    // New to this device (not an edit of one it holds): matched against the saved searches.
+    const known = search.has(listing.id);
     search.update(listing);
     emit({ type: "listing", listing });
+    if (!known) void matchSaved(listing);
   });
+  const matchSaved = async (listing: Listing) => {
+    const matched = await savedSearches.consider(listing);
+    if (!matched.length) return;
+    for (const record of matched) emit({ type: "match", search: summarize(record), listing });
+    emit({ type: "saved-searches", searches: await savedSearches.list() });
+  };
   for (const listing of await store.listListings()) if (isBlocked(listing.author)) search.remove(listing.id);
   afterPrune = async (ids) => {
     for (const id of ids) search.remove(id);
@@ -214,10 +238,12 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     session,
     ...(sync ? { sync } : {}),
     listings,
+    lookups,
     actions,
     dialer,
     blocked,
     search,
+    savedSearches,
     images,
     profiles,
     mailbox,
@@ -226,7 +252,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     dealSettings,
     api: undefined as never,
   };
-  parts.api = createPeerApi(parts, { emit, onIdentityReplaced: options.onIdentityReplaced });
+  parts.api = createPeerApi(parts, { emit, now, onIdentityReplaced: options.onIdentityReplaced });
   const stop = startPeerLoops(parts, { clock, log, keeper, emit, afterPrune, background: options.background ?? true });
   return {
     ...parts,

@@ -4,6 +4,7 @@
 import type { Identity, PeerId } from "./crypto.ts";
 import type { Listing } from "./listings/records.ts";
 import type { Profile } from "./profiles/profile.ts";
+import type { SavedSearchRecord } from "./search/saved-search.ts";
 
 /** A peer we have met: what we need to dial it again and to show it. */
 export interface PeerRecord {
@@ -75,6 +76,13 @@ export interface Store {
 
   rememberPeer(peer: PeerRecord): Promise<void>;
   listPeers(): Promise<PeerRecord[]>;
+
+  /** Every saved search, oldest first (by createdAt, then id). */
+  listSavedSearches(): Promise<SavedSearchRecord[]>;
+  /** Writes a saved search under its id, replacing the one stored there. */
+  putSavedSearch(search: SavedSearchRecord): Promise<void>;
+  /** Deletes a saved search; returns whether one was stored under `id`. */
+  deleteSavedSearch(id: string): Promise<boolean>;
 
   close(): void;
 }

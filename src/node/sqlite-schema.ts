@@ -114,6 +114,15 @@ const STEPS: readonly string[] = [
     peer_id TEXT PRIMARY KEY
   ) STRICT;
   `,
+  // 4: the user's saved searches and what matched them (listSavedSearches: oldest first).
+  `
+  CREATE TABLE saved_searches (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    record TEXT NOT NULL CHECK (json_valid(record))
+  ) STRICT;
+  CREATE INDEX saved_searches_by_created_at ON saved_searches (created_at, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

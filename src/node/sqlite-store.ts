@@ -14,6 +14,7 @@ import type { Listing } from "../core/listings/records.ts";
 import type { MailStore } from "../core/mail/mail-store.ts";
 import type { RelayStore } from "../core/mail/relay-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
+import type { SavedSearchRecord } from "../core/search/saved-search.ts";
 import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
 import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
@@ -71,6 +72,11 @@ class SqliteStore extends SqliteMailStore implements Store {
       setMeta: prepare<[string, Uint8Array]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
       rememberPeer: prepare<[string, string]>("INSERT OR REPLACE INTO peers (id, record) VALUES (?, ?)"),
       peers: prepare("SELECT record FROM peers ORDER BY id").pluck(),
+      savedSearches: prepare("SELECT record FROM saved_searches ORDER BY created_at, id").pluck(),
+      putSavedSearch: prepare<[string, number, string]>(
+        "INSERT OR REPLACE INTO saved_searches (id, created_at, record) VALUES (?, ?, ?)",
+      ),
+      deleteSavedSearch: prepare<[string]>("DELETE FROM saved_searches WHERE id = ?"),
     };
   }
 
@@ -206,6 +212,18 @@ class SqliteStore extends SqliteMailStore implements Store {
 
   async listPeers(): Promise<PeerRecord[]> {
     return (this.sql.peers.all() as string[]).map(parse<PeerRecord>);
+  }
+
+  async listSavedSearches(): Promise<SavedSearchRecord[]> {
+    return (this.sql.savedSearches.all() as string[]).map(parse<SavedSearchRecord>);
+  }
+
+  async putSavedSearch(search: SavedSearchRecord): Promise<void> {
+    this.sql.putSavedSearch.run(search.id, search.createdAt, JSON.stringify(search));
+  }
+
+  async deleteSavedSearch(id: string): Promise<boolean> {
+    return this.sql.deleteSavedSearch.run(id).changes === 1;
   }
 
   close(): void {

@@ -101,6 +101,9 @@ export function hubClient(): { hub: HubApi; stop: () => void } {
     async attachRadio() {
       throw new Error("Only the tab that hosts the hub carries the radio.");
     },
+    // Subscription keys here are this tab's own, unknown to the host: only the host tab's
+    // visibility counts without SharedWorker.
+    async tabVisible() {},
   };
   const hub = new Proxy(local, {
     get(target, name) {

@@ -7,10 +7,12 @@ import type { AuthorSummary } from "../shared/api.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";
 import { CATEGORY_LABELS, formatPrice } from "./labels.ts";
+import { showListingLookup } from "./listing-lookup.ts";
 import { authorText, expiryText, STATUS_LABELS } from "./listing-view.ts";
 import { ownerActions } from "./owner-actions.ts";
 import { reputationText } from "./person-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
+import { shareAction } from "./share-action.ts";
 import type { ViewContext } from "./shell.ts";
 
 export async function mountListingDetailView(outlet: HTMLElement, context: ViewContext): Promise<void> {
@@ -23,6 +25,8 @@ export async function mountListingDetailView(outlet: HTMLElement, context: ViewC
 
   const render = () => {
     const listing = current;
+    // Not on this device yet (a shared link): the hub asks its peers, and the listing event below shows it.
+    if (!listing) return void showListingLookup(outlet, context, id);
     if (!listing || listing.deleted || (!isVisible(listing, Date.now()) && listing.author !== me)) {
       document.title = "Listing not found · Peerboard";
       outlet.replaceChildren(
@@ -119,6 +123,7 @@ function detail(
             textContent: listing.kind === "wanted" ? "Message the author" : "Message the seller",
           }),
     ),
+    shareAction(listing),
     own ? ownerActions(context.hub, listing, changed) : blockAction(context.hub, listing.author),
     h("p", {}, h("a", { href: "#/", textContent: "Back to the board" })),
   );

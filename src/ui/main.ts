@@ -6,6 +6,7 @@ import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
 import { showNeedsHttps } from "./insecure.ts";
 import { offerInstall } from "./install.ts";
+import { startNotifier } from "./notifier.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
@@ -55,6 +56,7 @@ async function connectHub(): Promise<void> {
     (event) => unread?.handle(event),
   );
   unread = await watchUnread(current, app);
+  void startNotifier(current, (listener) => Comlink.proxy(listener));
   // Heard once, then the subscription goes: it only lets the service worker start (below).
   const met = (status: HubStatus) => status.peers.some((peer) => peer.stage === "ready");
   if (met(await current.status())) firstPeerMet();
@@ -116,6 +118,7 @@ async function connectFallbackHub(): Promise<void> {
     unmount = await mountShell(app, next, wrap, routes, (event) => {
       if (event.type === "restarting") setTimeout(() => location.reload(), 300);
     });
+    void startNotifier(next, wrap);
   };
   const host = async (): Promise<never> => {
     client?.stop();

@@ -11,6 +11,7 @@ import { mountOfferView } from "./offer-view.ts";
 import { mountPersonView } from "./person-view.ts";
 import { mountPostView } from "./post-view.ts";
 import { mountProfileView } from "./profile-view.ts";
+import { mountSavedSearchesView } from "./saved-searches-view.ts";
 import { mountSearchView } from "./search-view.ts";
 import type { Route } from "./shell.ts";
 
@@ -55,4 +56,10 @@ export const routes: Route[] = [
   { path: /^\/identity$/, tab: "#/profile", title: "Identity", mount: mountIdentityView },
   { path: /^\/people\/(pb-[a-z2-7]{26})$/, title: "Profile", mount: mountPersonView },
   { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, tab: "#/", title: "Listing", mount: mountListingDetailView },
+  {
+    path: /^\/saved(?:\/([A-Za-z0-9_-]{8,64}))?$/,
+    tab: "#/search",
+    title: "Saved searches",
+    mount: mountSavedSearchesView,
+  },
 ];

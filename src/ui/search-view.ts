@@ -12,6 +12,7 @@ import { type Field, field, setError } from "./form.ts";
 import { CATEGORY_LABELS } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
+import { saveSearchControl } from "./save-search.ts";
 import type { ViewContext } from "./shell.ts";
 import { windowedList } from "./windowed-list.ts";
 
@@ -107,6 +108,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       results.element.dataset.query = JSON.stringify(current);
     },
   });
+  const save = saveSearchControl(hub, () => current ?? undefined);
   outlet.replaceChildren(
     h(
       "div",
@@ -124,6 +126,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
           hasPhotoField,
           sort.wrapper,
         ),
+        save.element,
       ),
       h(
         "section",
@@ -151,6 +154,8 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   context.onEvent((event) => {
+    save.handle(event);
+    if (event.type === "saved-searches" || event.type === "match") return;
     if (event.type === "image") void imageArrived(hub, event.hash);
     if (event.type === "profile") names = { ...names, [event.profile.peerId]: authorSummary(event.profile) };
     if (event.type === "status" || event.type === "image" || refreshTimer) return;

@@ -4,6 +4,7 @@
 import * as Comlink from "comlink";
 import type { Peer } from "../core/peer.ts";
 import type { HubApi, HubEvent } from "../shared/api.ts";
+import { Alerts } from "./alerts.ts";
 
 /**
  * Events to one tab, batched: everything that happens in one turn of the event loop goes in one
@@ -24,11 +25,22 @@ function batched(listener: (events: HubEvent[]) => void, drop: () => void): (eve
 }
 
 export function hubApi(peer: Peer, attachRadio: (port: MessagePort) => void): HubApi {
-  const subscriptions = new Map<number, { listener: (events: HubEvent[]) => void; stop: () => void }>();
+  const subscriptions = new Map<
+    number,
+    { listener: (events: HubEvent[]) => void; send: (event: HubEvent) => void; stop: () => void }
+  >();
   let nextKey = 1;
+  /** Tabs on screen, by subscription key. */
+  const visible = new Set<number>();
+  const alerts = new Alerts(peer.identity.peerId);
+  peer.subscribe((event) => {
+    const alert = alerts.alertFor(event, visible.size > 0);
+    if (alert) for (const { send } of subscriptions.values()) send({ type: "alert", alert });
+  });
   const unsubscribe = (key: number) => {
     const subscription = subscriptions.get(key);
     subscriptions.delete(key);
+    visible.delete(key);
     subscription?.stop();
     (subscription?.listener as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy]?.();
   };
@@ -36,12 +48,17 @@ export function hubApi(peer: Peer, attachRadio: (port: MessagePort) => void): Hu
     ...peer.api,
     async subscribe(listener) {
       const key = nextKey++;
-      const stop = peer.subscribe(batched(listener, () => unsubscribe(key)));
-      subscriptions.set(key, { listener, stop });
+      const send = batched(listener, () => unsubscribe(key));
+      const stop = peer.subscribe(send);
+      subscriptions.set(key, { listener, send, stop });
       return key;
     },
     async unsubscribe(key) {
       unsubscribe(key);
+    },
+    async tabVisible(key, on) {
+      if (on && subscriptions.has(key)) visible.add(key);
+      else visible.delete(key);
     },
     async attachRadio(port) {
       attachRadio(port);

@@ -1,71 +1,20 @@
-// The Store on IndexedDB (through idb). The only file that touches IndexedDB.
+// The Store on IndexedDB (through idb); the schema and its upgrades are in idb-schema.ts. The
+// only files that touch IndexedDB.
 
-import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import { type IDBPDatabase, openDB } from "idb";
 import type { Identity } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
+import type { SavedSearchRecord } from "../core/search/saved-search.ts";
 import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
-
-interface PeerboardDB extends DBSchema {
-  identity: { key: string; value: Identity };
-  listings: { key: string; value: Listing; indexes: { byUpdatedAt: number; byExpiresAt: number } };
-  meta: { key: string; value: unknown };
-  peers: { key: string; value: PeerRecord };
-  // Deals, chat, the outbox and the message ids already received.
-  deals: { key: string; value: DealRecord; indexes: { byUpdatedAt: number } };
-  // Keyed [author, id] since version 5 (message ids are unique per author only).
-  messages: { key: string | [string, string]; value: ChatRecord; indexes: { byCreatedAt: number } };
-  outbox: { key: string; value: OutboxEntry };
-  // [author, msgId] since version 5; ids seen before it stay under the bare msgId.
-  seen: { key: string | [string, string]; value: number };
-  profiles: { key: string; value: Profile };
-  images: { key: string; value: Blob };
-}
+import { type PeerboardDB, SCHEMA_VERSION, upgrade } from "./idb-schema.ts";
 
 const SELF = "self";
-const SCHEMA_VERSION = 5;
 
 export async function openIdbStore(name = "peerboard"): Promise<Store & MailStore> {
   const db = await openDB<PeerboardDB>(name, SCHEMA_VERSION, {
-    async upgrade(db, oldVersion, _newVersion, tx) {
-      // One step per schema version, applied in order: a browser may skip several releases.
-      if (oldVersion < 1) {
-        db.createObjectStore("identity");
-        db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("meta");
-        db.createObjectStore("peers", { keyPath: "id" });
-      }
-      if (oldVersion < 2) {
-        // Pruning expired listings without reading them all. Version-1 listings lack
-        // the new fields and fail today's schema: drop them, peers send them again on connect.
-        const listings = tx.objectStore("listings");
-        listings.createIndex("byExpiresAt", "expiresAt");
-        void listings.clear();
-      }
-      if (oldVersion < 3) {
-        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("messages", { keyPath: "id" }).createIndex("byCreatedAt", "createdAt");
-        db.createObjectStore("outbox", { keyPath: "msgId" });
-        db.createObjectStore("seen");
-      }
-      if (oldVersion < 4) {
-        // Signed profiles (USER_INFO), one per peer id, and photo
-        // thumbnails as Blobs keyed by the hash listings carry.
-        db.createObjectStore("profiles", { keyPath: "peerId" });
-        db.createObjectStore("images");
-      }
-      if (oldVersion < 5) {
-        // Messages are keyed by author and id: ids are chosen by senders, so one person's id must
-        // not reach another's message. A keyPath cannot change: copy them into a new store.
-        // A new database made the version-3 store a moment ago, empty.
-        const kept = oldVersion >= 3 ? await tx.objectStore("messages").getAll() : [];
-        db.deleteObjectStore("messages");
-        const messages = db.createObjectStore("messages", { keyPath: ["author", "id"] });
-        messages.createIndex("byCreatedAt", "createdAt");
-        for (const message of kept) await messages.put(message);
-      }
-    },
+    upgrade,
     blocking() {
       // A newer version of the app wants to upgrade the schema: let it, this copy is outdated.
       db.close();
@@ -210,6 +159,23 @@ class IdbStore implements Store, MailStore {
 
   listPeers(): Promise<PeerRecord[]> {
     return this.db.getAll("peers");
+  }
+
+  async listSavedSearches(): Promise<SavedSearchRecord[]> {
+    const all = await this.db.getAll("savedSearches");
+    return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async putSavedSearch(search: SavedSearchRecord): Promise<void> {
+    await this.db.put("savedSearches", search);
+  }
+
+  async deleteSavedSearch(id: string): Promise<boolean> {
+    const tx = this.db.transaction("savedSearches", "readwrite");
+    const found = (await tx.store.getKey(id)) !== undefined;
+    if (found) await tx.store.delete(id);
+    await tx.done;
+    return found;
   }
 
   getDeal(id: string): Promise<DealRecord | undefined> {

@@ -133,5 +133,41 @@ export function runHubApiContract(name: string, setup: () => Promise<HubFixture>
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(batches.flat().length).toBe(heardBefore);
     });
+
+    it("a saved search is kept, listed, told to subscribers, can notify, and is deleted", async () => {
+      const { hub } = await open();
+      const heard: HubEvent[] = [];
+      await hub.subscribe((events) => void heard.push(...events));
+      const saved = await hub.saveSearch({ text: "bike", maxPrice: 5000 });
+      if (!saved.ok) throw new Error(saved.message);
+      expect(saved.search).toMatchObject({ query: { text: "bike", maxPrice: 5000 }, matches: 0, unseen: 0 });
+      expect(await hub.savedSearches()).toEqual([saved.search]);
+      expect(await hub.setSavedSearchNotify(saved.search.id, true)).toMatchObject({ notify: true });
+      expect(await hub.openSavedSearch(saved.search.id)).toMatchObject({ listings: [] });
+      await vi.waitFor(() => expect(heard.some((e) => e.type === "saved-searches")).toBe(true), WAIT);
+      expect(await hub.deleteSavedSearch(saved.search.id)).toBe(true);
+      expect(await hub.savedSearches()).toEqual([]);
+      expect(await hub.deleteSavedSearch(saved.search.id)).toBe(false);
+    });
+
+    it("a saved search with bad bounds or nothing to look for is refused naming the field", async () => {
+      const { hub } = await open();
+      expect(await hub.saveSearch({ text: "bike", minPrice: 500, maxPrice: 100 })).toMatchObject({
+        ok: false,
+        field: "max",
+      });
+      expect(await hub.saveSearch({ text: " " })).toMatchObject({ ok: false, field: "text" });
+      expect(await hub.savedSearches()).toEqual([]);
+      expect(await hub.openSavedSearch("no-such-search")).toBeUndefined();
+    });
+
+    it("lookForListing finds a stored listing at once, looks for an unknown one, and refuses a malformed id", async () => {
+      const { hub } = await open();
+      const listing = await posted(hub);
+      expect(await hub.lookForListing(listing.id)).toEqual({ state: "found", listing });
+      // Alone on the network: still looking, for whoever connects.
+      expect(await hub.lookForListing("notheld-000001")).toEqual({ state: "looking", asked: 0 });
+      expect(await hub.lookForListing("no good")).toMatchObject({ state: "invalid", message: expect.any(String) });
+    });
   });
 }

@@ -6,8 +6,10 @@ import "fake-indexeddb/auto";
 import { deleteDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
+import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 import type { StoreFixture } from "./store-fixture.ts";
 
@@ -20,6 +22,7 @@ async function setup(): Promise<StoreFixture<Awaited<ReturnType<typeof openIdbSt
 }
 
 runStoreContract("IndexedDB (fake-indexeddb)", setup);
+runSavedSearchStoreContract("IndexedDB (fake-indexeddb)", setup);
 runMailStoreContract("IndexedDB (fake-indexeddb)", setup);
 
 describe("IndexedDB store", () => {
@@ -107,6 +110,45 @@ describe("IndexedDB schema step 5 (message ids per author)", () => {
       // An id seen before the upgrade has no author: it stays seen, for anyone.
       expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000002")).toBe(true);
       expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000003")).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe("IndexedDB schema step 6 (saved searches)", () => {
+  it("upgrading a version-5 database keeps its listings, meta and messages and starts with no saved search", async () => {
+    const { openDB } = await import("idb");
+    const name = uniqueName();
+    const identity = await generateIdentity(1);
+    const old = await openDB(name, 5, {
+      upgrade(db) {
+        db.createObjectStore("identity");
+        const listings = db.createObjectStore("listings", { keyPath: "id" });
+        listings.createIndex("byUpdatedAt", "updatedAt");
+        listings.createIndex("byExpiresAt", "expiresAt");
+        db.createObjectStore("meta");
+        db.createObjectStore("peers", { keyPath: "id" });
+        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("messages", { keyPath: ["author", "id"] }).createIndex("byCreatedAt", "createdAt");
+        db.createObjectStore("outbox", { keyPath: "msgId" });
+        db.createObjectStore("seen");
+        db.createObjectStore("profiles", { keyPath: "peerId" });
+        db.createObjectStore("images");
+      },
+    });
+    const listing = await createListing(identity, { title: "Kept", description: "", price: "", currency: "EUR" }, 2);
+    await old.put("identity", identity, "self");
+    await old.put("listings", listing);
+    await old.put("meta", "t0k3n", "radio-token");
+    old.close();
+
+    const store = await openIdbStore(name);
+    try {
+      expect((await store.loadIdentity())?.peerId).toBe(identity.peerId);
+      expect(await store.listListings()).toEqual([listing]);
+      expect(await store.getMeta("radio-token")).toBe("t0k3n");
+      expect(await store.listSavedSearches()).toEqual([]);
     } finally {
       store.close();
     }

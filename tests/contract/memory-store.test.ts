@@ -1,9 +1,11 @@
 import { MemoryStore } from "../support/memory-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
+import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 
 // Not durable: no reopen, the maps go with the object.
 const setup = async () => ({ store: new MemoryStore() });
 
 runStoreContract("MemoryStore", setup);
+runSavedSearchStoreContract("MemoryStore", setup);
 runMailStoreContract("MemoryStore", setup);

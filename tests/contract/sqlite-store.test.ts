@@ -11,6 +11,7 @@ import { createListing } from "../../src/core/listings/draft.ts";
 import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
+import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 import type { StoreFixture } from "./store-fixture.ts";
 
@@ -27,6 +28,7 @@ async function setup(): Promise<StoreFixture<SqliteStore>> {
 }
 
 runStoreContract("SQLite (better-sqlite3)", setup);
+runSavedSearchStoreContract("SQLite (better-sqlite3)", setup);
 runMailStoreContract("SQLite (better-sqlite3)", setup);
 
 describe("SQLite store file", () => {
@@ -133,7 +135,9 @@ describe("SQLite schema step 2 (message ids per author)", () => {
     };
     const db = new Database(file);
     // Back to what step 1 made: later steps' tables go too.
-    db.exec("DROP TABLE messages; DROP TABLE seen; DROP TABLE relay_held; DROP TABLE relay_authors;");
+    db.exec(
+      "DROP TABLE messages; DROP TABLE seen; DROP TABLE relay_held; DROP TABLE relay_authors; DROP TABLE saved_searches;",
+    );
     db.exec(`CREATE TABLE messages (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
       record TEXT NOT NULL CHECK (json_valid(record))) STRICT;
       CREATE INDEX messages_by_created_at ON messages (created_at, id);
@@ -154,6 +158,32 @@ describe("SQLite schema step 2 (message ids per author)", () => {
       // An id seen before the upgrade has no author: it stays seen, for anyone.
       expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000002")).toBe(true);
       expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000003")).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("upgrading a step-3 database keeps its listings and starts with no saved search", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-migrate-"));
+    dirs.push(dir);
+    const file = join(dir, "peer.db");
+    const listing = await createListing(
+      await generateIdentity(1),
+      { title: "Kept", description: "", price: "", currency: "EUR" },
+      2,
+    );
+    const first = await openSqliteStore(file);
+    await first.putListingIf(listing, () => true);
+    first.close();
+    const db = new Database(file);
+    db.exec("DROP TABLE saved_searches;");
+    db.pragma("user_version = 3");
+    db.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      expect(await store.listListings()).toEqual([listing]);
+      expect(await store.listSavedSearches()).toEqual([]);
     } finally {
       store.close();
     }

@@ -21,20 +21,45 @@ import { createProfile, type Profile, type ProfileDraft } from "../../src/core/p
 import { SearchIndex } from "../../src/core/search/search-index.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
 import type {
+  HubApi,
   HubEvent,
   HubStatus,
+  ListingLookup,
   NetworkReport,
   PostResult,
   ProfileResult,
   SearchResult,
 } from "../../src/shared/api.ts";
+import { savedSearchDouble } from "./saved-searches-double.ts";
 
 export class ListingsDouble {
   readonly stored: Listing[] = [];
   readonly listeners = new Map<number, (events: HubEvent[]) => void>();
   private nextKey = 1;
   readonly profiles = new Map<string, Profile>();
-  constructor(readonly identity: Identity) {}
+  private readonly saved: ReturnType<typeof savedSearchDouble>;
+  readonly savedSearches: HubApi["savedSearches"];
+  readonly saveSearch: HubApi["saveSearch"];
+  readonly deleteSavedSearch: HubApi["deleteSavedSearch"];
+  readonly setSavedSearchNotify: HubApi["setSavedSearchNotify"];
+  readonly openSavedSearch: HubApi["openSavedSearch"];
+  constructor(readonly identity: Identity) {
+    this.saved = savedSearchDouble(identity, this.stored, (event) => this.emit(event));
+    ({
+      savedSearches: this.savedSearches,
+      saveSearch: this.saveSearch,
+      deleteSavedSearch: this.deleteSavedSearch,
+      setSavedSearchNotify: this.setSavedSearchNotify,
+      openSavedSearch: this.openSavedSearch,
+    } = this.saved);
+  }
+  /** A listing from another peer reaches the hub: stored, told to the views, matched. */
+  async arrive(listing: Listing): Promise<void> {
+    const known = this.stored.some((l) => l.id === listing.id);
+    this.put(listing);
+    this.emit({ type: "listing", listing });
+    await this.saved.arrived(listing, known);
+  }
 
   readonly images = new Map<string, Blob>();
   async image(hash: string): Promise<Blob | undefined> {
@@ -85,6 +110,15 @@ export class ListingsDouble {
   }
   async listing(id: string): Promise<Listing | undefined> {
     return this.stored.find((l) => l.id === id);
+  }
+  /** Connected peers a lookup would ask: none, as a hub alone on the network. */
+  peersConnected = 0;
+  async lookForListing(id: string): Promise<ListingLookup> {
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(id))
+      return { state: "invalid", message: "This is not a link to a Peerboard listing." };
+    const stored = await this.listing(id);
+    if (stored) return { state: "found", listing: stored };
+    return { state: "looking", asked: this.peersConnected };
   }
   async myListings(): Promise<Listing[]> {
     return this.stored.filter((l) => l.author === this.identity.peerId && !l.deleted);
@@ -144,6 +178,13 @@ export class ListingsDouble {
   }
   async unsubscribe(key: number) {
     this.listeners.delete(key);
+    this.visibleTabs.delete(key);
+  }
+  /** Subscription keys whose tab said it is on screen. */
+  readonly visibleTabs = new Set<number>();
+  async tabVisible(key: number, visible: boolean) {
+    if (visible && this.listeners.has(key)) this.visibleTabs.add(key);
+    else this.visibleTabs.delete(key);
   }
 
   // The rest of HubApi, which the views under test do not use.

@@ -10,6 +10,7 @@ import type { Identity, PeerId } from "../../src/core/crypto.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../../src/core/mail/mail-store.ts";
 import type { Profile } from "../../src/core/profiles/profile.ts";
+import type { SavedSearchRecord } from "../../src/core/search/saved-search.ts";
 import type { PeerRecord, Store, StoredImage } from "../../src/core/store.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -25,6 +26,7 @@ export class MemoryStore implements Store, MailStore {
   private readonly deals = new Map<string, DealRecord>();
   private readonly messages = new Map<string, ChatRecord>();
   private readonly outbox = new Map<string, OutboxEntry>();
+  private readonly savedSearches = new Map<string, SavedSearchRecord>();
   /** When each (author, msgId) was marked seen. */
   private readonly seen = new Map<string, number>();
 
@@ -141,6 +143,18 @@ export class MemoryStore implements Store, MailStore {
 
   async listPeers(): Promise<PeerRecord[]> {
     return [...this.peers.values()].sort((a, b) => byKey(a.id, b.id)).map(clone);
+  }
+
+  async listSavedSearches(): Promise<SavedSearchRecord[]> {
+    return [...this.savedSearches.values()].sort((a, b) => a.createdAt - b.createdAt || byKey(a.id, b.id)).map(clone);
+  }
+
+  async putSavedSearch(search: SavedSearchRecord): Promise<void> {
+    this.savedSearches.set(search.id, clone(search));
+  }
+
+  async deleteSavedSearch(id: string): Promise<boolean> {
+    return this.savedSearches.delete(id);
   }
 
   async getDeal(id: string): Promise<DealRecord | undefined> {

@@ -53,26 +53,18 @@ export class SearchIndex {
     return this.entries.size;
   }
 
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /** Adds or replaces the entry for a listing (the caller passes only versions it stored). */
   add(listing: Listing): void {
     this.remove(listing.id);
     this.orders.clear();
     // A tombstone has nothing to find.
     if (listing.deleted) return;
-    const tokens = [...new Set(tokenize(`${listing.title} ${listing.description}`))];
-    const ordinal = this.freeOrdinals.pop() ?? this.byOrdinal.length;
-    const entry: Entry = {
-      id: listing.id,
-      ordinal,
-      tokens,
-      category: listing.category,
-      kind: listing.kind,
-      price: listing.pricing === "free" ? 0 : listing.pricing === "swap" ? null : listing.price,
-      currency: listing.pricing === "amount" && listing.price ? listing.currency : null,
-      updatedAt: listing.updatedAt,
-      expiresAt: listing.expiresAt,
-      hasPhoto: listing.images.length > 0,
-    };
+    const entry = describeListing(listing, this.freeOrdinals.pop() ?? this.byOrdinal.length);
+    const { tokens, ordinal } = entry;
     this.entries.set(listing.id, entry);
     this.byOrdinal[ordinal] = entry;
     for (const token of tokens) {
@@ -107,22 +99,7 @@ export class SearchIndex {
   query(query: SearchQuery, now: number): { ids: string[]; total: number } {
     const matched = this.matchText(tokenize(query.text ?? ""));
     const sort = query.sort ?? "newest";
-    const { category, kind, hasPhoto, currency } = query;
-    const min = query.minPrice ?? null;
-    const max = query.maxPrice ?? null;
-    const passes = (e: Entry) => {
-      // Expiry is checked at query time: each peer hides expired listings by its own clock.
-      if (e.expiresAt <= now) return false;
-      if (category && e.category !== category) return false;
-      if (kind && e.kind !== kind) return false;
-      if (hasPhoto && !e.hasPhoto) return false;
-      // Amounts in another currency are not comparable; free listings cost nothing in any.
-      if (currency && e.currency !== null && e.currency !== currency) return false;
-      if ((min !== null || max !== null) && e.price === null) return false;
-      if (min !== null && (e.price as number) < min) return false;
-      if (max !== null && (e.price as number) > max) return false;
-      return true;
-    };
+    const passes = (e: Entry) => passesFilters(e, query, now);
     const hits: Entry[] = [];
     if (matched && matched.list.length <= this.sortDirectly) {
       for (const e of matched.list) if (passes(e)) hits.push(e);
@@ -199,6 +176,67 @@ export class SearchIndex {
     }
     return found;
   }
+}
+
+/** An index entry for `listing` at `ordinal`: its words and the fields filters and sorts read. */
+function describeListing(listing: Listing, ordinal: number): Entry {
+  return {
+    id: listing.id,
+    ordinal,
+    tokens: [...new Set(tokenize(`${listing.title} ${listing.description}`))],
+    category: listing.category,
+    kind: listing.kind,
+    price: listing.pricing === "free" ? 0 : listing.pricing === "swap" ? null : listing.price,
+    currency: listing.pricing === "amount" && listing.price ? listing.currency : null,
+    updatedAt: listing.updatedAt,
+    expiresAt: listing.expiresAt,
+    hasPhoto: listing.images.length > 0,
+  };
+}
+
+/** The query's filters (not its words) on one entry. */
+function passesFilters(e: Entry, query: SearchQuery, now: number): boolean {
+  const { category, kind, hasPhoto, currency } = query;
+  const min = query.minPrice ?? null;
+  const max = query.maxPrice ?? null;
+  // Expiry is checked at query time: each peer hides expired listings by its own clock.
+  if (e.expiresAt <= now) return false;
+  if (category && e.category !== category) return false;
+  if (kind && e.kind !== kind) return false;
+  if (hasPhoto && !e.hasPhoto) return false;
+  // Amounts in another currency are not comparable; free listings cost nothing in any.
+  if (currency && e.currency !== null && e.currency !== currency) return false;
+  if ((min !== null || max !== null) && e.price === null) return false;
+  if (min !== null && (e.price as number) < min) return false;
+  if (max !== null && (e.price as number) > max) return false;
+  return true;
+}
+
+/**
+ * Whether one listing matches a query exactly as `SearchIndex.query` would find it: every query
+ * word starts one of its words, and it passes the filters. Saved searches match arrivals with it;
+ * the listing's words are read once for all the queries it is checked against.
+ */
+export function listingMatcher(listing: Listing): (query: SearchQuery, now: number) => boolean {
+  if (listing.deleted) return () => false;
+  const entry = describeListing(listing, 0);
+  return (query, now) =>
+    queryWords(query).every((w) => entry.tokens.some((t) => t.startsWith(w))) && passesFilters(entry, query, now);
+}
+
+/** A kept query's words, tokenized once: a sync checks thousands of listings against the same queries. */
+const wordsOfQuery = new WeakMap<SearchQuery, string[]>();
+function queryWords(query: SearchQuery): string[] {
+  let words = wordsOfQuery.get(query);
+  if (!words) {
+    words = tokenize(query.text ?? "");
+    wordsOfQuery.set(query, words);
+  }
+  return words;
+}
+
+export function matchesQuery(listing: Listing, query: SearchQuery, now: number): boolean {
+  return listingMatcher(listing)(query, now);
 }
 
 function comparator(sort: SearchSort): (a: Entry, b: Entry) => number {

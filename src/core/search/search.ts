@@ -31,6 +31,14 @@ export class Search {
     this.index.add(listing);
   }
 
+  /**
+   * Whether the index holds a listing with this id. Until the stored listings are read (the
+   * first moments of a start) only those that arrived since count.
+   */
+  has(id: string): boolean {
+    return this.index.has(id);
+  }
+
   remove(id: string): void {
     this.seen.add(id);
     this.index.remove(id);

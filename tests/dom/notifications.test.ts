@@ -1,0 +1,163 @@
+// "Notify me" asks for permission on its click only, and the notifier raises the hub's alerts
+// through the service worker registration and keeps the app badge. The browser's Notification,
+// service worker and Web Locks are stand-ins here (happy-dom has none); the views and the hub
+// double are real. The real browser path is tests/e2e/saved-search.test.ts.
+
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
+import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
+import { startNotifier } from "../../src/ui/notifier.ts";
+import { routes } from "../../src/ui/routes.ts";
+import { mountShell } from "../../src/ui/shell.ts";
+import { ListingsDouble } from "./listings-double.ts";
+
+class Hub extends ListingsDouble implements HubApi {
+  async connect() {
+    return { ok: false as const, message: "offline" };
+  }
+  async network(): Promise<NetworkReport> {
+    throw new Error("not used in these tests");
+  }
+}
+
+let alice: Identity;
+let bob: Identity;
+const cleanups: (() => void)[] = [];
+let permission: NotificationPermission;
+let answer: NotificationPermission;
+const requestPermission = vi.fn(async () => {
+  permission = answer;
+  return answer;
+});
+const showNotification = vi.fn(async (_title: string, _options: NotificationOptions) => undefined);
+const setAppBadge = vi.fn(async (_count?: number) => undefined);
+const clearAppBadge = vi.fn(async () => undefined);
+
+beforeAll(async () => {
+  [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+});
+beforeEach(() => {
+  document.body.replaceChildren();
+  permission = "default";
+  answer = "granted";
+  for (const fn of [requestPermission, showNotification, setAppBadge, clearAppBadge]) fn.mockClear();
+  vi.stubGlobal("Notification", {
+    get permission() {
+      return permission;
+    },
+    requestPermission,
+  });
+  const registration = { showNotification };
+  const fakeNavigator = Object.create(navigator, {
+    serviceWorker: {
+      value: { ready: Promise.resolve(registration), addEventListener() {}, removeEventListener() {} },
+    },
+    // One tab: the lock is granted at once and held until released.
+    locks: { value: { request: (_name: string, fn: () => Promise<void>) => fn() } },
+    setAppBadge: { value: setAppBadge },
+    clearAppBadge: { value: clearAppBadge },
+  });
+  vi.stubGlobal("navigator", fakeNavigator);
+});
+afterEach(() => {
+  for (const fn of cleanups.splice(0)) fn();
+  vi.unstubAllGlobals();
+});
+
+async function open(hub: Hub, hash: string): Promise<HTMLElement> {
+  location.hash = hash;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const root = document.body.appendChild(document.createElement("div"));
+  cleanups.push(await mountShell(root, hub, (fn) => fn, routes));
+  return root;
+}
+
+const notifyButton = (root: HTMLElement) =>
+  [...root.querySelectorAll("button")].find((b) => b.textContent === "Notify me") as HTMLButtonElement;
+const status = (root: HTMLElement) =>
+  root.querySelector('[role=status][aria-label="Saved searches status"]')?.textContent;
+
+describe("Notify me", () => {
+  it("asks for permission on its click, never on load, then turns notifications on", async () => {
+    const hub = new Hub(alice);
+    await hub.saveSearch({ text: "bike" });
+    const root = await open(hub, "#/saved");
+    await vi.waitFor(() => expect(notifyButton(root)).toBeDefined());
+    expect(notifyButton(root).getAttribute("aria-label")).toBe("Notify me of new matches for “bike”");
+    expect(requestPermission).not.toHaveBeenCalled();
+    notifyButton(root).click();
+    await vi.waitFor(() => expect(status(root)).toBe("You will be notified of new matches for “bike”."));
+    expect(requestPermission).toHaveBeenCalledTimes(1);
+    expect((await hub.savedSearches())[0]?.notify).toBe(true);
+    await vi.waitFor(() => expect(root.querySelector(".saved-search button")?.textContent).toBe("Stop notifications"));
+  });
+
+  it("when the user blocks notifications, says how to allow them and leaves them off", async () => {
+    answer = "denied";
+    const hub = new Hub(alice);
+    await hub.saveSearch({ text: "bike" });
+    const root = await open(hub, "#/saved");
+    await vi.waitFor(() => expect(notifyButton(root)).toBeDefined());
+    notifyButton(root).click();
+    await vi.waitFor(() => expect(status(root)).toMatch(/blocked for this site/));
+    expect((await hub.savedSearches())[0]?.notify).toBe(false);
+  });
+});
+
+describe("the notifier", () => {
+  it("raises each alert through the service worker registration, with its tag and link", async () => {
+    permission = "granted";
+    const hub = new Hub(alice);
+    cleanups.push(await startNotifier(hub, (fn) => fn));
+    hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
+    await vi.waitFor(() => expect(showNotification).toHaveBeenCalledTimes(1));
+    expect(showNotification).toHaveBeenCalledWith("Blue bike", {
+      body: "New",
+      tag: "listing-abc",
+      icon: "/icons/icon-192.png",
+      data: { url: "/#/listing/abc" },
+    });
+  });
+
+  it("raises nothing before the user allowed notifications", async () => {
+    const hub = new Hub(alice);
+    cleanups.push(await startNotifier(hub, (fn) => fn));
+    hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(showNotification).not.toHaveBeenCalled();
+    expect(requestPermission).not.toHaveBeenCalled();
+  });
+
+  it("tells the hub whether this tab is on screen, and that it is not once it goes", async () => {
+    let state: DocumentVisibilityState = "visible";
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+    cleanups.push(() => Reflect.deleteProperty(document, "visibilityState"));
+    const hub = new Hub(alice);
+    cleanups.push(await startNotifier(hub, (fn) => fn));
+    await vi.waitFor(() => expect(hub.visibleTabs.size).toBe(1));
+    state = "hidden";
+    document.dispatchEvent(new Event("visibilitychange"));
+    await vi.waitFor(() => expect(hub.visibleTabs.size).toBe(0));
+    state = "visible";
+    document.dispatchEvent(new Event("visibilitychange"));
+    await vi.waitFor(() => expect(hub.visibleTabs.size).toBe(1));
+    dispatchEvent(new Event("pagehide"));
+    await vi.waitFor(() => expect(hub.visibleTabs.size).toBe(0));
+  });
+
+  it("shows new saved-search matches on the app badge and clears it once they are seen", async () => {
+    const hub = new Hub(alice);
+    const saved = await hub.saveSearch({ text: "bike" });
+    if (!saved.ok) throw new Error(saved.message);
+    cleanups.push(await startNotifier(hub, (fn) => fn));
+    await vi.waitFor(() => expect(clearAppBadge).toHaveBeenCalled());
+    await hub.arrive(
+      await createListing(bob, { title: "Blue bike", description: "", price: "", currency: "EUR" }, Date.now()),
+    );
+    await vi.waitFor(() => expect(setAppBadge).toHaveBeenLastCalledWith(1));
+    clearAppBadge.mockClear();
+    await hub.openSavedSearch(saved.search.id);
+    await vi.waitFor(() => expect(clearAppBadge).toHaveBeenCalled());
+  });
+});
