@@ -108,7 +108,8 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       results.element.dataset.query = JSON.stringify(current);
     },
   });
-  const save = saveSearchControl(hub, () => current ?? undefined);
+  // What is typed now, not the last valid query: a bad price must not save the previous one.
+  const save = saveSearchControl(hub, () => query() ?? undefined);
   outlet.replaceChildren(
     h(
       "div",
