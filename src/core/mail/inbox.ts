@@ -10,7 +10,7 @@ import { type AckStatus, signAck } from "./ack.ts";
 import type { MailStore, OutboxKind } from "./mail-store.ts";
 import { relayedAck } from "./relay.ts";
 import type { RelayHandoff } from "./relay-handoff.ts";
-import { checkAgreementCard, open, SealError, type Sealed } from "./seal.ts";
+import { checkAgreementCard, open, SealError, type Sealed, UnpaddedError } from "./seal.ts";
 
 /**
  * Seen ids are kept this long (mail-store.ts forgetSeenBefore): relays hold mail for far less,
@@ -97,6 +97,8 @@ export class Inbox {
     } catch (error) {
       if (!(error instanceof SealError)) throw error;
       host.log.warn(error.message);
+      // Authentic but from an older version: "refused", so its author stops sending it.
+      if (error instanceof UnpaddedError) return this.answer(sealed.from, sealed.msgId, "refused", via);
       host.strike(via, "bad-record");
       return;
     }

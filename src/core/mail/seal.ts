@@ -29,6 +29,34 @@ export class SealError extends PeerboardError {
   override name = "SealError";
 }
 
+/**
+ * A message that opened but was not padded: its author runs a Peerboard from before padding, so
+ * every relay on the way could read its length. Refused (its author hears "refused" and stops
+ * resending), not held against whoever carried it.
+ */
+export class UnpaddedError extends SealError {
+  override name = "UnpaddedError";
+}
+
+/**
+ * The plaintext sizes a body is padded to (with spaces, which JSON.parse ignores, so peers from
+ * before padding still read padded mail): a relay sees which bucket, not the length. Powers of two
+ * up to the largest chat message, then the largest a relay carries (MAX_RELAYED_CIPHERTEXT as bytes,
+ * less AES-GCM's tag) and the largest a frame carries (60,000 base64url characters).
+ */
+export const PAD_BUCKETS = [256, 512, 1024, 2048, 4096, 8192, 16_384, 18_416, 32_768, 44_984] as const;
+const SPACE = 0x20;
+
+/** `body` as JSON, padded with spaces to the smallest bucket that holds it. */
+export function padBody(body: unknown): Uint8Array {
+  const json = utf8(JSON.stringify(body));
+  const size = PAD_BUCKETS.find((bucket) => bucket >= json.byteLength);
+  if (size === undefined) throw new SealError("This message is too long to send: shorten it.");
+  const padded = new Uint8Array(size).fill(SPACE);
+  padded.set(json);
+  return padded;
+}
+
 function cardText(peerId: PeerId, agreementKey: string): string {
   return `peerboard-agreement-v1\n${peerId}\n${agreementKey}`;
 }
@@ -118,7 +146,7 @@ export async function seal(
       additionalData: utf8(headerText(kind, me.peerId, to, msgId)) as BufferSource,
     },
     key,
-    utf8(JSON.stringify(body)) as BufferSource,
+    padBody(body) as BufferSource,
   );
   const unsigned = {
     from: me.peerId,
@@ -169,6 +197,11 @@ export async function open(
     // AES-GCM's tag check failed: the ciphertext, nonce or header was altered, or the key is wrong.
     throw new SealError(`A message from ${sealed.from} could not be decrypted: it was altered or not meant for us.`);
   }
+  // JSON.stringify never ends in a space: an unpadded body almost never lands on a bucket.
+  if (!(PAD_BUCKETS as readonly number[]).includes(plain.byteLength))
+    throw new UnpaddedError(
+      `A message from ${sealed.from} was refused: their Peerboard is older and does not pad messages, so relays could read its length. They need to update.`,
+    );
   try {
     return JSON.parse(new TextDecoder().decode(plain));
   } catch {
