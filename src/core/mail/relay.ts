@@ -14,7 +14,7 @@ import { keyMatchesPeerId, type PeerId } from "../crypto.ts";
 import type { SessionHost } from "../session/extension.ts";
 import { frame } from "../wire.ts";
 import type { Ack } from "./ack.ts";
-import { verifyAck } from "./ack.ts";
+import { ackVariant, isSealedAck, verifyAck } from "./ack.ts";
 import type { HeldMail, RelayFrame, RelayStore } from "./relay-store.ts";
 import { checkAgreementCard, verifySealed } from "./seal.ts";
 
@@ -74,7 +74,7 @@ export interface RelayOptions {
 export function relayRoute(relayed: RelayFrame): { from: PeerId; to: PeerId; key: string } {
   const { mail } = relayed;
   if (mail.type === "ACK")
-    return { from: mail.ack.from, to: mail.ack.to, key: `ACK:${mail.ack.msgId}:${mail.ack.status}` };
+    return { from: mail.ack.from, to: mail.ack.to, key: `ACK:${mail.ack.msgId}:${ackVariant(mail.ack)}` };
   return { from: mail.sealed.from, to: mail.sealed.to, key: `${mail.type}:${mail.sealed.msgId}` };
 }
 
@@ -146,7 +146,8 @@ export class Relay {
     this.expire();
     const { mail } = relayed;
     const msgId = mail.type === "ACK" ? mail.ack.msgId : mail.sealed.msgId;
-    if (mail.type === "ACK" && mail.ack.status !== "read") this.settle(mail.ack.from, mail.ack.to, msgId);
+    // Any receipt shows the recipient has the message (a sealed one may be "read": that too).
+    if (mail.type === "ACK" && ackVariant(mail.ack) !== "read") this.settle(mail.ack.from, mail.ack.to, msgId);
     if (mail.type !== "ACK" && this.settled.has(msgId)) {
       // Its recipient has it and answered through us; the author missed the answer: repeat that.
       for (const held of this.held.values())
@@ -204,6 +205,9 @@ export class Relay {
   }
 
   private pass(held: Held): void {
+    const { mail } = held.frame;
+    // An older recipient would refuse a sealed receipt as malformed, and strike us for it.
+    if (mail.type === "ACK" && isSealedAck(mail.ack) && !this.host.readsSealedReceipts(held.to)) return;
     if (!held.sent) {
       this.forwarded += 1;
       held.sent = true;

@@ -213,3 +213,55 @@ export async function open(
 export function newMessageId(): string {
   return base64urlEncode(crypto.getRandomValues(new Uint8Array(16)));
 }
+
+/** A receipt's status is padded to this before sealing, so all three seal to the same length. */
+const STATUS_BYTES = 16;
+
+function statusHeader(msgId: string, from: PeerId, to: PeerId): string {
+  return `peerboard-ack-status-v1\n${msgId}\n${from}\n${to}`;
+}
+
+/** Seals a receipt's status for `to` (the message's author): base64url of nonce and ciphertext. */
+export async function sealStatus(
+  me: Identity,
+  to: PeerId,
+  theirAgreementKey: string,
+  msgId: string,
+  status: string,
+): Promise<string> {
+  const key = await sharedKey(me, to, theirAgreementKey);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = new Uint8Array(STATUS_BYTES).fill(SPACE);
+  plain.set(utf8(status));
+  const additionalData = utf8(statusHeader(msgId, me.peerId, to)) as BufferSource;
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, plain));
+  const out = new Uint8Array(iv.length + ciphertext.length);
+  out.set(iv);
+  out.set(ciphertext, iv.length);
+  return base64urlEncode(out);
+}
+
+/** The status `from` sealed for us about message `msgId`, or undefined if it does not open. */
+export async function openStatus(
+  me: Identity,
+  from: PeerId,
+  theirAgreementKey: string,
+  msgId: string,
+  sealedStatus: string,
+): Promise<string | undefined> {
+  const bytes = base64urlDecode(sealedStatus);
+  if (bytes?.length !== 12 + STATUS_BYTES + 16) return undefined;
+  try {
+    const key = await sharedKey(me, from, theirAgreementKey);
+    const additionalData = utf8(statusHeader(msgId, from, me.peerId)) as BufferSource;
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.subarray(0, 12) as BufferSource, additionalData },
+      key,
+      bytes.subarray(12) as BufferSource,
+    );
+    return new TextDecoder().decode(plain).trimEnd();
+  } catch {
+    // Altered on the way, sealed for someone else, or a malformed key: not a status we can read.
+    return undefined;
+  }
+}

@@ -9,7 +9,15 @@ import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
 import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
-import { answerRechallenge, challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
+import {
+  answerRechallenge,
+  challengeFrame,
+  checkChallenge,
+  checkProof,
+  newNonce,
+  proofFrame,
+  readsSealedReceipts,
+} from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
 import { type ConnectedPeer, describeSession, type PeerSession } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
@@ -145,6 +153,11 @@ export class Session implements SessionHost {
     const session = this.sessions.get(peer);
     if (!session?.verified || !session.theirKey) return undefined;
     return { publicKey: session.theirKey, ...(session.theirCard ?? {}) };
+  }
+
+  readsSealedReceipts(peer: PeerId): boolean {
+    const session = this.sessions.get(peer);
+    return session?.verified === true && readsSealedReceipts(session.theirNonce);
   }
 
   isConnected(peer: PeerId): boolean {
