@@ -15,7 +15,7 @@ const PEERJS_SHIM =
   encodeURIComponent(
     `import { createRequire } from "node:module";\n` +
       `const peerjs = createRequire(${JSON.stringify(PEERJS_MAIN)})(${JSON.stringify(PEERJS_MAIN)});\n` +
-      "export const { Peer, PeerError, DataConnection, MediaConnection, util } = peerjs;\n" +
+      "export const { Peer, PeerError, DataConnection, BufferedConnection, MediaConnection, util } = peerjs;\n" +
       "export default peerjs;\n",
   );
 
