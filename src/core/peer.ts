@@ -45,6 +45,8 @@ export interface PeerOptions {
   relayLimits?: Partial<typeof RELAY_LIMITS>;
   /** How long peers asked for a listing by id have to answer (lookups.ts, 8 s). */
   lookupTimeoutMs?: number;
+  /** What one other person may leave with us (counterparty-quota.ts), unless a test says otherwise. */
+  perPerson?: { messages?: number; deals?: number };
   /** Peers the dialer keeps (6). */
   maxPeers?: number;
   /** Channels past this many, dialled or accepted, are hung up at once (8). */
@@ -171,6 +173,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     store,
     mailbox,
     now,
+    ...(options.perPerson?.deals ? { dealsPerPerson: options.perPerson.deals } : {}),
     getListing: (id) => store.getListing(id),
     onDeal: (deal) => emit({ type: "deal", deal }),
     // Countersigned completions are the reputation our profile shows everyone.
@@ -185,7 +188,14 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
       if (!result.ok) log.warn(`could not mark ${listingId} ${status}: ${result.message}`);
     },
   });
-  const chat = new Chat({ identity, store, mailbox, now, onMessage: (message) => emit({ type: "message", message }) });
+  const chat = new Chat({
+    identity,
+    store,
+    mailbox,
+    now,
+    onMessage: (message) => emit({ type: "message", message }),
+    ...(options.perPerson?.messages ? { messagesPerPerson: options.perPerson.messages } : {}),
+  });
   dialer.addCandidates(await mailbox.waitingFor());
 
   const search = new Search(store, now);

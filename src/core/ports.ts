@@ -34,8 +34,11 @@ export type DialFailure = "not-registered" | "no-route";
 export interface Link {
   /** Sends one frame to a connected peer; frames to a peer that is not connected are dropped. */
   send(peer: PeerId, frame: unknown): void;
-  /** Every frame as received, unvalidated: the core validates it. */
-  onFrame(fn: (peer: PeerId, frame: unknown) => void): void;
+  /**
+   * Every frame as received, unvalidated: the core validates it. `bytes`, when the transport
+   * knows it, is what the frame took on the wire; byte limits count the larger of it and the JSON.
+   */
+  onFrame(fn: (peer: PeerId, frame: unknown, bytes?: number) => void): void;
   /** A data channel to `peer` opened (`up`) or closed. */
   onPeer(fn: (peer: PeerId, up: boolean) => void): void;
   /** Asks the transport to open a channel to `peer`; success arrives as onPeer(peer, true). */

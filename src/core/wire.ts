@@ -66,15 +66,23 @@ const DealProposal = v.strictObject({ ...header("DEAL_PROPOSAL"), sealed: Sealed
 const DealResponse = v.strictObject({ ...header("DEAL_RESPONSE"), sealed: Sealed });
 const ChatMessage = v.strictObject({ ...header("CHAT_MESSAGE"), sealed: Sealed });
 
-/** Delivery (or read) receipt for a sealed message, signed by its recipient (see src/core/mail/ack.ts). */
-const AckBody = v.strictObject({
+/**
+ * Delivery (or read) receipt for a sealed message, signed by its recipient (see src/core/mail/ack.ts).
+ * The status is sealed to the message's author, so relays cannot tell "read" from "refused"; in
+ * clear only for peers from before that (they say which they are in HELLO, handshake.ts).
+ */
+const ackHeader = {
   msgId: MessageId,
   /** Who received it (signs) and who sent it. */
   from: PeerIdSchema,
   to: PeerIdSchema,
-  status: v.picklist(["delivered", "read", "refused"]),
   signature: v.pipe(Base64url(86), v.length(86)),
-});
+};
+const AckBody = v.union([
+  v.strictObject({ ...ackHeader, status: v.picklist(["delivered", "read", "refused"]) }),
+  /** AES-GCM nonce and ciphertext of the status padded to 16 bytes: always 59 characters. */
+  v.strictObject({ ...ackHeader, sealedStatus: v.pipe(Base64url(59), v.length(59)) }),
+]);
 
 const Ack = v.strictObject({ ...header("ACK"), ack: AckBody });
 

@@ -35,6 +35,7 @@ export type RadioToHub =
   | { t: "down"; peer: PeerId }
   /** A dial found nobody: the peer is not registered at the signaling server or did not answer. */
   | { t: "dial-failed"; peer: PeerId; reason: DialFailure }
-  | { t: "frame"; peer: PeerId; data: unknown }
+  /** `bytes`: what the frame took on the data channel, for the hub's byte limits. */
+  | { t: "frame"; peer: PeerId; data: unknown; bytes: number }
   /** The radio tab is going away (pagehide): every channel is about to close. */
   | { t: "closing" };

@@ -2,8 +2,9 @@
 // have no RTCPeerConnection in workers) and moves bytes between data channels and the hub. It
 // makes no decisions beyond transport mechanics. The only file that imports PeerJS.
 
-import { type DataConnection, Peer, type PeerError } from "peerjs";
+import { Peer, type PeerError } from "peerjs";
 import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
+import { FrameChannel } from "./frame-channel.ts";
 
 type StartMessage = Extract<HubToRadio, { t: "start" }>;
 
@@ -15,18 +16,29 @@ type StartMessage = Extract<HubToRadio, { t: "start" }>;
 const SILENT_ACCEPT_MS = 2_000;
 /** A dialled channel that has not opened by then has no route (Chromium's ICE gives up ~30 s). */
 const NO_ROUTE_MS = 20_000;
+/**
+ * Every serialization a remote may ask for gets our bounded channel, never PeerJS's own decoders
+ * (unbounded reassembly, binary values); channels asking for anything but "binary" are refused.
+ */
+const SERIALIZERS = {
+  binary: FrameChannel,
+  "binary-utf8": FrameChannel,
+  default: FrameChannel,
+  json: FrameChannel,
+  raw: FrameChannel,
+};
 
 export class Radio {
   private peer: Peer | undefined;
   private selfId = "";
   /** The one channel per remote peer that carries frames. */
-  private readonly channels = new Map<string, DataConnection>();
+  private readonly channels = new Map<string, FrameChannel>();
   /** When each channel was dialled or offered to us, and when it became the peer's channel. */
-  private readonly createdAt = new WeakMap<DataConnection, number>();
-  private readonly adoptedAt = new WeakMap<DataConnection, number>();
+  private readonly createdAt = new WeakMap<FrameChannel, number>();
+  private readonly adoptedAt = new WeakMap<FrameChannel, number>();
   private acceptTimer: ReturnType<typeof setTimeout> | undefined;
   /** Dialled channels already reported as having no route. */
-  private readonly gaveUp = new WeakSet<DataConnection>();
+  private readonly gaveUp = new WeakSet<FrameChannel>();
   /** We told the hub this Peer is unusable; PeerJS's follow-up events say nothing new. */
   private reportedDown = false;
 
@@ -95,6 +107,7 @@ export class Radio {
       token: message.token,
       config: { iceServers: signaling.iceServers, iceTransportPolicy: signaling.iceTransportPolicy },
       debug: 1,
+      serializers: SERIALIZERS,
     });
     this.peer = peer;
     this.reportedDown = false;
@@ -103,7 +116,12 @@ export class Radio {
       clearTimeout(this.acceptTimer);
       this.post({ t: "registered" });
     });
-    peer.on("connection", (channel) => this.watch(channel, false));
+    peer.on("connection", (channel) => {
+      // Our peers dial reliable binary channels (dial below); anything else is not one of them.
+      if (channel instanceof FrameChannel && channel.serialization === "binary" && channel.reliable)
+        this.watch(channel, false);
+      else channel.close();
+    });
     peer.on("disconnected", () => this.down(peer, { t: "offline", reason: "Lost the signaling server" }));
     peer.on("error", (error: PeerError<string>) => this.failed(peer, error));
     this.expectAcceptance(peer);
@@ -152,7 +170,7 @@ export class Radio {
     // Binary (BinaryPack) serialization chunks large messages; JSON does not (docs/architecture.md,
     // "Facts checked in the libraries").
     const channel = peer.connect(remote, { reliable: true, serialization: "binary" });
-    if (!channel) {
+    if (!(channel instanceof FrameChannel)) {
       this.post({ t: "dial-failed", peer: remote, reason: "not-registered" });
       return;
     }
@@ -165,21 +183,22 @@ export class Radio {
   }
 
   /** A channel we dialled found no network path: say so once, and give up on it. */
-  private noRoute(channel: DataConnection): void {
+  private noRoute(channel: FrameChannel): void {
     if (this.gaveUp.has(channel)) return;
     this.gaveUp.add(channel);
     channel.close();
     this.post({ t: "dial-failed", peer: channel.peer, reason: "no-route" });
   }
 
-  private watch(channel: DataConnection, outgoing: boolean): void {
+  private watch(channel: FrameChannel, outgoing: boolean): void {
     const remote = channel.peer;
     this.createdAt.set(channel, performance.now());
+    channel.onRefused = (reason) => console.warn(`Peerboard radio: closed the channel from ${remote}: ${reason}`);
     channel.on("open", () => this.adopt(channel, outgoing));
     channel.on("data", (data) => {
       // Data can beat our "open" handler; a channel that carries data is open.
       if (this.channels.get(remote) !== channel && !this.adopt(channel, outgoing)) return;
-      this.post({ t: "frame", peer: remote, data });
+      this.post({ t: "frame", peer: remote, data, bytes: channel.wireBytes });
     });
     channel.on("close", () => {
       if (this.channels.get(remote) !== channel) return;
@@ -203,7 +222,7 @@ export class Radio {
    * again after our channel was established: its end of that channel is gone (its radio tab
    * crashed or was replaced), ours just has not noticed yet, so the new channel wins.
    */
-  private adopt(channel: DataConnection, outgoing: boolean): boolean {
+  private adopt(channel: FrameChannel, outgoing: boolean): boolean {
     const remote = channel.peer;
     const current = this.channels.get(remote);
     if (current === channel) return true;

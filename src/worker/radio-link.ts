@@ -13,7 +13,7 @@ const RETRY_MAX_MS = 30_000;
 export class RadioLink implements Link {
   private port: MessagePort | undefined;
   private readonly up = new Set<PeerId>();
-  private readonly frameListeners = new Set<(peer: PeerId, frame: unknown) => void>();
+  private readonly frameListeners = new Set<(peer: PeerId, frame: unknown, bytes?: number) => void>();
   private readonly peerListeners = new Set<(peer: PeerId, up: boolean) => void>();
   private readonly stateListeners = new Set<(state: RadioState) => void>();
   private readonly dialFailureListeners = new Set<(peer: PeerId, reason: DialFailure) => void>();
@@ -39,7 +39,7 @@ export class RadioLink implements Link {
     if (this.up.has(peer)) this.post({ t: "send", peer, frame });
   }
 
-  onFrame(fn: (peer: PeerId, frame: unknown) => void): void {
+  onFrame(fn: (peer: PeerId, frame: unknown, bytes?: number) => void): void {
     this.frameListeners.add(fn);
   }
 
@@ -112,7 +112,8 @@ export class RadioLink implements Link {
         for (const fn of this.dialFailureListeners) fn(message.peer, message.reason);
         return;
       case "frame":
-        if (this.up.has(message.peer)) for (const fn of this.frameListeners) fn(message.peer, message.data);
+        if (this.up.has(message.peer))
+          for (const fn of this.frameListeners) fn(message.peer, message.data, message.bytes);
         return;
       case "closing":
         this.port = undefined;

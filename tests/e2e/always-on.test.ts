@@ -114,8 +114,10 @@ it("Bob writes to Alice while she is away; she reads it later, and her read rece
   await conversations.getByRole("link").first().click();
   await alice.getByRole("form", { name: "Write a message" }).waitFor();
   await line(alice).waitFor();
-  // Her receipts wait in the peer's store for Bob.
-  await expect.poll(() => heldReceipts(storeFile(data)), { timeout: 20_000 }).toContain("read");
+  // Her receipts (delivered, read) wait in the peer's store for Bob, their status sealed to him.
+  const sealed = () => heldReceipts(storeFile(data)).filter((status) => status === "sealed").length;
+  await expect.poll(sealed, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  expect(heldReceipts(storeFile(data)).every((status) => status === "sealed")).toBe(true);
   await alice.close();
   await gone(aliceId);
 

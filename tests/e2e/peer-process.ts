@@ -78,14 +78,15 @@ export function storedCounts(file: string): { listings: number; profiles: number
   }
 }
 
-/** Receipts the peer holds for their authors, by status ("delivered", "read"). */
+/** Receipts the peer holds for their authors, by status ("sealed" when only the author can read it). */
 export function heldReceipts(file: string): string[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare("SELECT record FROM relay_held ORDER BY rowid").pluck().all() as string[];
     return rows.flatMap((text) => {
-      const mail = (JSON.parse(text) as { frame: { mail: { type: string; ack?: { status: string } } } }).frame.mail;
-      return mail.type === "ACK" && mail.ack ? [mail.ack.status] : [];
+      const mail = (JSON.parse(text) as { frame: { mail: { type: string; ack?: { status?: string } } } }).frame.mail;
+      // A receipt's status is sealed to the message's author: the peer holding it cannot read it.
+      return mail.type === "ACK" && mail.ack ? [mail.ack.status ?? "sealed"] : [];
     });
   } finally {
     db.close();

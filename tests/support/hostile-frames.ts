@@ -171,6 +171,14 @@ export function hostileFrames(material: FuzzMaterial): fc.Arbitrary<unknown> {
     id: "a",
     ack: { msgId, from: stranger.peerId, to: author.peerId, status, signature: "s".repeat(86) },
   }));
+  // Receipts whose status is sealed, direct and relayed: well-formed, but signed by nobody.
+  const sealedStatus = fc.stringMatching(/^[A-Za-z0-9_-]{59}$/);
+  const sealedAck = fc.tuple(anyId, sealedStatus, fc.boolean()).map(([msgId, sealed, relayed]) => {
+    const ack = { msgId, from: stranger.peerId, to: author.peerId, sealedStatus: sealed, signature: "s".repeat(86) };
+    return relayed
+      ? { v: 1, type: "RELAY", id: "r", publicKey: stranger.publicKey, mail: { type: "ACK", ack } }
+      : { v: 1, type: "ACK", id: "a", ack };
+  });
 
   return fc.oneof(
     repeatedRequest,
@@ -179,6 +187,7 @@ export function hostileFrames(material: FuzzMaterial): fc.Arbitrary<unknown> {
     imageRequest,
     imageChunk,
     ack,
+    sealedAck,
     randomJson,
     wrongHeader,
     wrongFields,

@@ -13,14 +13,14 @@ export function isChallenge(frame: unknown): frame is HelloChallengeFrame {
 export class InjectLink implements Link {
   readonly sent: { peer: PeerId; frame: unknown }[] = [];
   readonly hungUp: PeerId[] = [];
-  private readonly frameListeners: ((peer: PeerId, frame: unknown) => void)[] = [];
+  private readonly frameListeners: ((peer: PeerId, frame: unknown, bytes?: number) => void)[] = [];
   private readonly peerListeners: ((peer: PeerId, up: boolean) => void)[] = [];
   private readonly open = new Set<PeerId>();
 
   send(peer: PeerId, frame: unknown): void {
     if (this.open.has(peer)) this.sent.push({ peer, frame: structuredClone(frame) });
   }
-  onFrame(fn: (peer: PeerId, frame: unknown) => void): void {
+  onFrame(fn: (peer: PeerId, frame: unknown, bytes?: number) => void): void {
     this.frameListeners.push(fn);
   }
   onPeer(fn: (peer: PeerId, up: boolean) => void): void {
@@ -47,8 +47,9 @@ export class InjectLink implements Link {
     if (!this.open.delete(peer)) return;
     for (const fn of this.peerListeners) fn(peer, false);
   }
-  inject(peer: PeerId, frame: unknown): void {
-    if (this.open.has(peer)) for (const fn of this.frameListeners) fn(peer, frame);
+  /** `bytes`: what the frame took on the wire, as a transport that knows it reports. */
+  inject(peer: PeerId, frame: unknown, bytes?: number): void {
+    if (this.open.has(peer)) for (const fn of this.frameListeners) fn(peer, frame, bytes);
   }
   /** The first frame sent to `peer` since index `from` that `match` accepts, once it is sent. */
   async nextTo<T>(peer: PeerId, from: number, match: (frame: unknown) => frame is T, ms = 5_000): Promise<T> {

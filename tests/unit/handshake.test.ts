@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import { challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "../../src/core/session/handshake.ts";
+import {
+  challengeFrame,
+  checkChallenge,
+  checkProof,
+  newNonce,
+  proofFrame,
+  readsSealedReceipts,
+} from "../../src/core/session/handshake.ts";
 import { parseFrame } from "../../src/core/wire.ts";
 
 const [alice, bob, mallory] = (await Promise.all([generateIdentity(1), generateIdentity(2), generateIdentity(3)])) as [
@@ -22,7 +29,16 @@ describe("HELLO frames", () => {
   it("nonces are fresh and long enough to be unguessable", () => {
     const nonces = new Set(Array.from({ length: 100 }, newNonce));
     expect(nonces.size).toBe(100);
-    for (const nonce of nonces) expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // 43 random characters (256 bits), then what this version reads that older ones do not.
+    for (const nonce of nonces) expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}_r2$/);
+  });
+
+  it("a nonce says whether its peer reads sealed receipts; an older peer's never does", () => {
+    expect(readsSealedReceipts(newNonce())).toBe(true);
+    // Older peers' nonces: 32 random bytes, 43 characters, whatever they end with.
+    expect(readsSealedReceipts("A".repeat(40) + "_r2")).toBe(false);
+    expect(readsSealedReceipts("A".repeat(43))).toBe(false);
+    expect(readsSealedReceipts(undefined)).toBe(false);
   });
 });
 

@@ -27,6 +27,7 @@ export interface MailNodeOptions {
   /** Reuse a database, to test a reload. */
   dbName?: string;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  perPerson?: TestPeerOptions["perPerson"];
   /** A store to use instead of IndexedDB (the always-on peer's SQLite), and ports to add. */
   store?: TestPeerOptions["store"];
   ports?: TestPeerOptions["ports"];
@@ -58,6 +59,7 @@ export function useMailNodes(): {
       identity: options.identity ?? (await generateIdentity(Date.now())),
       ...(options.dbName ? { dbName: options.dbName } : {}),
       ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
+      ...(options.perPerson ? { perPerson: options.perPerson } : {}),
       ...(options.store ? { store: options.store } : {}),
       ...(options.ports ? { ports: options.ports } : {}),
       clock: { ...systemClock, now: () => Date.now() + offset.now },

@@ -4,7 +4,10 @@ import { generateIdentity, type Identity, type PeerId } from "../../src/core/cry
 import { dealState } from "../../src/core/deals/deal.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
+import { readAck } from "../../src/core/mail/ack.ts";
 import type { DealRecord } from "../../src/core/mail/mail-store.ts";
+import { agreementCard } from "../../src/core/mail/seal.ts";
+import type { FrameOf } from "../../src/core/wire.ts";
 import type { OfferInput } from "../../src/shared/api.ts";
 import type { MemoryNetwork } from "../support/memory-link.ts";
 import { draft } from "./fixtures.ts";
@@ -151,12 +154,12 @@ describe("deals and chat over the mailbox", () => {
     const eventsBefore = [seller.dealEvents.length, seller.messageEvents.length];
     const acksBefore = network.sent.filter((s) => s.from === seller.id && (s.frame as { type: string }).type === "ACK");
     for (const f of captured) network.deliver(buyer.id, seller.id, f);
-    await vi.waitFor(() => {
-      const acks = network.sent.filter((s) => s.from === seller.id && (s.frame as { type: string }).type === "ACK");
-      expect(acks).toHaveLength(acksBefore.length + captured.length);
-      for (const ack of acks.slice(acksBefore.length))
-        expect((ack.frame as { ack: { status: string } }).ack.status).toBe("delivered");
-    }, WAIT);
+    const acks = () => network.sent.filter((s) => s.from === seller.id && (s.frame as { type: string }).type === "ACK");
+    await vi.waitFor(() => expect(acks()).toHaveLength(acksBefore.length + captured.length), WAIT);
+    // Sealed for the buyer: only its keys open the status.
+    const sellerKey = (await agreementCard(seller.identity)).agreementKey;
+    for (const sent of acks().slice(acksBefore.length))
+      expect(await readAck(buyer.identity, (sent.frame as FrameOf<"ACK">).ack, sellerKey)).toBe("delivered");
     expect([seller.dealEvents.length, seller.messageEvents.length]).toEqual(eventsBefore);
     expect((await seller.store.getDeal(deal.id))?.steps).toHaveLength(1);
     expect((await seller.store.listMessages()).filter((m) => m.text === "Only once")).toHaveLength(1);

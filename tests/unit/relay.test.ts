@@ -2,6 +2,7 @@ import "fake-indexeddb/auto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
+import { readAck } from "../../src/core/mail/ack.ts";
 import type { RELAY_LIMITS, RelayFrame } from "../../src/core/mail/relay.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/core/wire.ts";
@@ -316,7 +317,10 @@ describe("relay through a third peer", () => {
     network.deliver(a.id, r.id, framesOf("RELAY").find((s) => s.from === a.id)?.frame);
     await vi.waitFor(() => expect(toA()).toHaveLength(2), WAIT);
     expect(framesOf("RELAY").filter((s) => s.from === r.id && s.to === b.id)).toHaveLength(1);
-    expect(toA()[1]?.frame).toMatchObject({ mail: { type: "ACK", ack: { msgId: sent.id, status: "delivered" } } });
+    const repeated = (toA()[1]?.frame as RelayFrame | undefined)?.mail;
+    expect(repeated).toMatchObject({ type: "ACK", ack: { msgId: sent.id } });
+    const bKey = (await agreementCard(b.identity)).agreementKey;
+    if (repeated?.type === "ACK") expect(await readAck(a.identity, repeated.ack, bKey)).toBe("delivered");
   });
 
   it("R passes on again at the next HELLO what went out on a connection that was already dead", async () => {
@@ -367,7 +371,13 @@ describe("relay through a third peer", () => {
   });
 
   it("R's hold is bounded: per author, in total, and in time", async () => {
-    const [a, r, b] = await triangle({ maxHeld: 3, maxHeldPerAuthor: 2, ttlMs: 60_000 });
+    const [a, r, b] = await triangle({
+      maxHeld: 3,
+      maxHeldPerAuthor: 2,
+      maxHeldPerRecipient: 3,
+      newcomerShare: 1,
+      ttlMs: 60_000,
+    });
     const c = await node();
     await knows(c, b);
     await connect(a, r);

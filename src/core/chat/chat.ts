@@ -6,6 +6,7 @@ import * as v from "valibot";
 import type { Identity, PeerId } from "../crypto.ts";
 import { PeerboardError, ValidationError } from "../errors.ts";
 import { LIMITS } from "../listings/records.ts";
+import { CounterpartyQuota, MESSAGES_PER_PERSON } from "../mail/counterparty-quota.ts";
 import { SEEN_TTL_MS } from "../mail/inbox.ts";
 import type { ChatRecord, MailStore, MessageStatus } from "../mail/mail-store.ts";
 import type { Mailbox } from "../mail/mailbox.ts";
@@ -30,6 +31,8 @@ export interface ChatOptions {
   mailbox: Mailbox;
   onMessage: (message: ChatRecord) => void;
   now: () => number;
+  /** MESSAGES_PER_PERSON unless a test says otherwise. */
+  messagesPerPerson?: number;
 }
 
 /** Later states win: an ACK that arrives after the read receipt does not undo "read". */
@@ -37,9 +40,16 @@ const RANK: Record<MessageStatus, number> = { sent: 0, delivered: 1, read: 2, re
 
 export class Chat {
   private readonly now: () => number;
+  /** Messages each other person left with us. */
+  private readonly quota: CounterpartyQuota;
 
   constructor(private readonly options: ChatOptions) {
     this.now = options.now;
+    const me = options.identity.peerId;
+    this.quota = new CounterpartyQuota(
+      async () => (await options.store.listMessages()).filter((m) => m.author !== me).map((m) => m.author),
+      options.messagesPerPerson ?? MESSAGES_PER_PERSON,
+    );
     options.mailbox.handle("CHAT_MESSAGE", (from, body, msgId) => this.receive(from, body, msgId));
     options.mailbox.onPeerReady((peer) => this.sendPendingReceipts(peer));
     options.mailbox.onAck(async (_entry, msgId, status, from) => {
@@ -116,8 +126,11 @@ export class Chat {
     if (parsed.output.createdAt < this.now() - SEEN_TTL_MS) throw new ChatError("A chat message is too old to accept.");
     // A copy we already hold stays as it is (its read state included).
     if (await this.options.store.getMessage(from, msgId)) return;
+    if (!(await this.quota.admits(from)))
+      throw new ChatError(`${from} has left ${this.quota.limit} messages already, as many as one person may.`);
     const message: ChatRecord = { id: msgId, peer: from, author: from, status: "delivered", ...parsed.output };
     await this.options.store.putMessage(message);
+    await this.quota.added(from);
     this.options.onMessage(message);
   }
 }

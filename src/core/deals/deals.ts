@@ -8,6 +8,7 @@ import type { Identity, PeerId } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
 import { parsePrice } from "../listings/draft.ts";
 import { CURRENCIES, type Listing } from "../listings/records.ts";
+import { CounterpartyQuota, DEALS_PER_PERSON } from "../mail/counterparty-quota.ts";
 import type { DealRecord, MailStore, OutboxEntry } from "../mail/mail-store.ts";
 import type { Mailbox } from "../mail/mailbox.ts";
 import { newMessageId } from "../mail/seal.ts";
@@ -37,6 +38,8 @@ export interface DealsOptions {
   /** A completed deal got the other party's signature: our receipts (reputation) changed. */
   onReceipt?: () => Promise<void> | void;
   now: () => number;
+  /** DEALS_PER_PERSON unless a test says otherwise. */
+  dealsPerPerson?: number;
 }
 
 /** Checks what the user typed for an offer; throws ValidationError naming the field. */
@@ -77,9 +80,16 @@ function wins(a: DealStep, b: DealStep): boolean {
 
 export class Deals {
   private readonly now: () => number;
+  /** Deals each other person has with us. */
+  private readonly quota: CounterpartyQuota;
 
   constructor(private readonly options: DealsOptions) {
     this.now = options.now;
+    const me = options.identity.peerId;
+    this.quota = new CounterpartyQuota(
+      async () => (await options.store.listDeals()).map((d) => (d.buyer === me ? d.seller : d.buyer)),
+      options.dealsPerPerson ?? DEALS_PER_PERSON,
+    );
     const receive = (from: PeerId, body: unknown) => this.receive(from, body);
     options.mailbox.handle("DEAL_PROPOSAL", receive);
     options.mailbox.handle("DEAL_RESPONSE", receive);
@@ -218,6 +228,9 @@ export class Deals {
         receipt: { dealId: step.dealId, signature },
       });
     }
+    const fresh = !(await this.options.store.getDeal(step.dealId));
+    if (fresh && !(await this.quota.admits(from)))
+      throw new DealError(`${from} has ${this.quota.limit} deals with us already, as many as one person may.`);
     const now = this.now();
     // Our steps the other side has not acknowledged yet: only those can have crossed theirs.
     const unacknowledged = new Set(
@@ -252,6 +265,7 @@ export class Deals {
       answer,
     );
     const record = stored as DealRecord;
+    if (fresh) await this.quota.added(from);
     this.options.onDeal(record);
     await this.settleListing(record);
     if (answer) {

@@ -10,7 +10,7 @@ import { type AckStatus, signAck } from "./ack.ts";
 import type { MailStore, OutboxKind } from "./mail-store.ts";
 import { relayedAck } from "./relay.ts";
 import type { RelayHandoff } from "./relay-handoff.ts";
-import { checkAgreementCard, open, SealError, type Sealed } from "./seal.ts";
+import { checkAgreementCard, open, SealError, type Sealed, UnpaddedError } from "./seal.ts";
 
 /**
  * Seen ids are kept this long (mail-store.ts forgetSeenBefore): relays hold mail for far less,
@@ -97,6 +97,8 @@ export class Inbox {
     } catch (error) {
       if (!(error instanceof SealError)) throw error;
       host.log.warn(error.message);
+      // Authentic but from an older version: "refused", so its author stops sending it.
+      if (error instanceof UnpaddedError) return this.answer(sealed.from, sealed.msgId, "refused", via, undefined);
       host.strike(via, "bad-record");
       return;
     }
@@ -106,7 +108,8 @@ export class Inbox {
     await this.once(`${author}\n${sealed.msgId}`, async () => {
       // A replay (or a resend whose ACK was lost, or a second copy by another path) is answered
       // again but changes nothing.
-      if (await store.wasSeen(author, sealed.msgId)) return this.answer(author, sealed.msgId, "delivered", via);
+      if (await store.wasSeen(author, sealed.msgId))
+        return this.answer(author, sealed.msgId, "delivered", via, authorAgreementKey);
       let status: AckStatus = "delivered";
       try {
         await this.handlers.get(kind)?.(author, body, sealed.msgId);
@@ -118,7 +121,7 @@ export class Inbox {
       }
       // Marked only once its effects are stored: a crash in between means a retry, not a loss.
       await store.markSeen(author, sealed.msgId);
-      await this.answer(author, sealed.msgId, status, via);
+      await this.answer(author, sealed.msgId, status, via, authorAgreementKey);
     });
   }
 
@@ -133,12 +136,26 @@ export class Inbox {
     return next;
   }
 
-  /** Our ACK goes straight to the author when connected, else back through the relay it came by. */
-  private async answer(author: PeerId, msgId: string, status: AckStatus, via: PeerId): Promise<void> {
+  /**
+   * Our ACK goes straight to the author when connected, else back through the relay it came by.
+   * Its status is sealed with `authorKey` (their mail was padded: they are current) for whoever
+   * reads sealed receipts; an older author gets it in clear. An older relay gets no sealed receipt
+   * (it would refuse it); the author's next resend finds another way.
+   */
+  private async answer(
+    author: PeerId,
+    msgId: string,
+    status: AckStatus,
+    via: PeerId,
+    authorKey: string | undefined,
+  ): Promise<void> {
     const { identity, host } = this.options;
-    const ack = await signAck(identity, author, msgId, status);
     const ready = host.readyPeers();
-    if (ready.includes(author)) host.send(author, frame({ type: "ACK", ack }));
-    else if (ready.includes(via)) host.send(via, relayedAck(identity.publicKey, ack));
+    const target = ready.includes(author) ? author : ready.includes(via) ? via : undefined;
+    if (!target) return;
+    const sealedFor = authorKey && host.readsSealedReceipts(target) ? authorKey : undefined;
+    if (authorKey && !sealedFor && target !== author) return;
+    const ack = await signAck(identity, author, msgId, status, sealedFor);
+    host.send(target, target === author ? frame({ type: "ACK", ack }) : relayedAck(identity.publicKey, ack));
   }
 }

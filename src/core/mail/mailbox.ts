@@ -9,7 +9,7 @@ import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Store } from "../store.ts";
 import type { Frame, FrameType } from "../wire.ts";
-import type { AckStatus } from "./ack.ts";
+import { type AckStatus, readAck } from "./ack.ts";
 import { Inbox, type MailHandler } from "./inbox.ts";
 import type { MailStore, OutboxEntry, OutboxKind } from "./mail-store.ts";
 import { type AckListener, Outbox } from "./outbox.ts";
@@ -170,7 +170,12 @@ export class Mailbox implements ProtocolExtension {
         this.host.strike(peer, "bad-record");
         return;
       }
-      return this.outbox.retire(mail.ack);
+      // A relay cannot check that a sealed status opens: one that does not is dropped, not struck.
+      const keys = await this.handoff.keysFor(mail.ack.from);
+      const status = await readAck(this.identity, mail.ack, keys?.agreementKey);
+      if (status) return this.outbox.retire(mail.ack, status);
+      this.host.log.warn(`a receipt from ${mail.ack.from} relayed by ${peer} did not open`);
+      return;
     }
     if (incoming.type === "DEAL_PROPOSAL" || incoming.type === "DEAL_RESPONSE" || incoming.type === "CHAT_MESSAGE")
       return this.inbox.direct(peer, incoming);

@@ -7,7 +7,7 @@ import type { Identity, PeerId } from "../crypto.ts";
 import type { Clock, TimerId } from "../ports.ts";
 import type { SessionHost } from "../session/extension.ts";
 import { type FrameOf, frame } from "../wire.ts";
-import { type Ack, type AckStatus, signAck, verifyAck } from "./ack.ts";
+import { type Ack, type AckStatus, readAck, signAck, verifyAck } from "./ack.ts";
 import type { MailStore, OutboxEntry, OutboxKind } from "./mail-store.ts";
 import type { RelayHandoff } from "./relay-handoff.ts";
 import { seal } from "./seal.ts";
@@ -73,12 +73,15 @@ export class Outbox {
 
   async receipt(to: PeerId, msgId: string, status: AckStatus): Promise<boolean> {
     const { identity, host, handoff } = this.options;
-    const ack = await signAck(identity, to, msgId, status);
     if (host.readyPeers().includes(to)) {
-      host.send(to, frame({ type: "ACK", ack }));
+      // Sealed for a peer that says it reads that; in clear for one from before.
+      const key = host.readsSealedReceipts(to) ? host.verifiedPeer(to)?.agreementKey : undefined;
+      host.send(to, frame({ type: "ACK", ack: await signAck(identity, to, msgId, status, key) }));
       return true;
     }
-    handoff.handAck(ack);
+    // Through relays only sealed: a relay must not learn that a message was read.
+    const keys = await handoff.keysFor(to);
+    if (keys) handoff.handAck(await signAck(identity, to, msgId, status, keys.agreementKey));
     return false;
   }
 
@@ -126,15 +129,16 @@ export class Outbox {
     const keys = host.verifiedPeer(peer);
     const valid =
       ack.from === peer && ack.to === identity.peerId && keys !== undefined && (await verifyAck(keys.publicKey, ack));
-    if (!valid) {
+    const status = valid ? await readAck(identity, ack, keys.agreementKey) : undefined;
+    if (!status) {
       host.strike(peer, "bad-record");
       return;
     }
-    await this.retire(ack);
+    await this.retire(ack, status);
   }
 
-  /** A receipt whose signature by `ack.from` was checked, direct or relayed. */
-  async retire(ack: Ack): Promise<void> {
+  /** A receipt whose signature by `ack.from` was checked and whose status opened, direct or relayed. */
+  async retire(ack: Ack, status: AckStatus): Promise<void> {
     const { store, identity, handoff } = this.options;
     if (ack.to !== identity.peerId) return;
     const waiting = (await store.listOutbox()).find((e) => e.msgId === ack.msgId);
@@ -143,8 +147,8 @@ export class Outbox {
     this.sentThisSession.get(ack.from)?.delete(ack.msgId);
     // Someone else's receipt for our message does not stop relays carrying it.
     if (!waiting || entry) handoff.retired(ack.msgId);
-    if (!entry && ack.status === "delivered") return;
-    for (const fn of this.ackListeners) await fn(entry, ack.msgId, ack.status, ack.from);
+    if (!entry && status === "delivered") return;
+    for (const fn of this.ackListeners) await fn(entry, ack.msgId, status, ack.from);
   }
 
   /** Sends `only` these entries, or everything waiting for `peer`; `again` repeats sent ones. */

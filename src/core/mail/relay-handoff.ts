@@ -6,7 +6,7 @@ import type { Identity, PeerId } from "../crypto.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { PeerRecord } from "../store.ts";
 import { type Frame, type FrameType, MAX_RELAYED_CIPHERTEXT } from "../wire.ts";
-import type { Ack } from "./ack.ts";
+import { type Ack, isSealedAck } from "./ack.ts";
 import type { OutboxEntry } from "./mail-store.ts";
 import { relayedAck, relayFrame } from "./relay.ts";
 import { agreementCard, checkAgreementCard, seal } from "./seal.ts";
@@ -53,10 +53,15 @@ export class RelayHandoff {
     return next;
   }
 
-  /** A receipt for an author who is not connected, to whichever relays we have. */
+  /**
+   * A receipt for an author who is not connected, to whichever relays we have; a sealed one only
+   * to relays that take sealed receipts (older ones would refuse it as malformed).
+   */
   handAck(ack: Ack): void {
-    const relayed = relayedAck(this.options.identity.publicKey, ack);
-    for (const relay of this.relays().slice(0, MAX_RELAYS_PER_MESSAGE)) this.options.host.send(relay, relayed);
+    const { host, identity } = this.options;
+    const relayed = relayedAck(identity.publicKey, ack);
+    const relays = this.relays().filter((relay) => !isSealedAck(ack) || host.readsSealedReceipts(relay));
+    for (const relay of relays.slice(0, MAX_RELAYS_PER_MESSAGE)) host.send(relay, relayed);
   }
 
   /** Keys that came with relayed mail whose signature and card checked out. */
@@ -111,7 +116,7 @@ export class RelayHandoff {
   }
 
   /** Keys to seal to a peer: its HELLO, what the resolver knows, what its relayed mail carried. */
-  private async keysFor(peer: PeerId): Promise<{ publicKey: string; agreementKey: string } | undefined> {
+  async keysFor(peer: PeerId): Promise<{ publicKey: string; agreementKey: string } | undefined> {
     const known =
       this.options.host.verifiedPeer(peer) ?? (await this.options.resolveKeys(peer)) ?? this.learntKeys.get(peer);
     const { publicKey, agreementKey, agreementSignature } = known ?? {};

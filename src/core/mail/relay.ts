@@ -14,7 +14,7 @@ import { keyMatchesPeerId, type PeerId } from "../crypto.ts";
 import type { SessionHost } from "../session/extension.ts";
 import { frame } from "../wire.ts";
 import type { Ack } from "./ack.ts";
-import { verifyAck } from "./ack.ts";
+import { ackVariant, isSealedAck, verifyAck } from "./ack.ts";
 import type { HeldMail, RelayFrame, RelayStore } from "./relay-store.ts";
 import { checkAgreementCard, verifySealed } from "./seal.ts";
 
@@ -23,24 +23,27 @@ export type { HeldMail, RelayFrame, RelayStore } from "./relay-store.ts";
 /**
  * What a browser relay keeps for others, in memory only. At most 200 frames of at most ~25 KB
  * (MAX_RELAYED_CIPHERTEXT plus the header) ≈ 5 MB; a chat message is ~1 KB. Frames waiting for
- * a recipient that is away: at most 20 per author, so no author takes more than a tenth of the
- * room. Copies already passed on fill the rest and make way first. Ten minutes covers a reload,
- * the radio moving to another tab or a short trip out of coverage; for longer absences the
- * author's outbox keeps the message and hands it out again.
+ * a recipient that is away: at most 20 per author (and so per connection: only authors hand us
+ * frames), 50 per recipient. Copies already passed on fill the rest and make way first. Ten
+ * minutes covers a reload, the radio moving to another tab or a short trip out of coverage; for
+ * longer absences the author's outbox keeps the message and hands it out again.
  *
  * `maxHeldPerRecipient` bounds what waits for one person; `newcomerShare` is the part of the
  * room (in all, and for each recipient) that authors this relay has not seen before may fill:
  * the rest is kept for authors whose mail already reached its recipient through it, so a relay
- * filled by throwaway identities still takes honest people's mail. Browsers keep no such memory
- * and use all of their small room for anyone.
+ * filled by throwaway identities (ten of them filled all 200 frames) still takes honest people's
+ * mail. A browser remembers those authors while it runs (up to KNOWN_AUTHORS_MAX).
  */
 export const RELAY_LIMITS = {
   maxHeld: 200,
   maxHeldPerAuthor: 20,
-  maxHeldPerRecipient: 200,
-  newcomerShare: 1,
+  maxHeldPerRecipient: 50,
+  newcomerShare: 0.5,
   ttlMs: 10 * 60_000,
 };
+
+/** Authors seen delivering through us that are remembered; the least recent is forgotten first. */
+export const KNOWN_AUTHORS_MAX = 10_000;
 
 /**
  * What the always-on peer holds, in its SQLite store (a RelayStore), until the recipient's ACK or
@@ -74,7 +77,7 @@ export interface RelayOptions {
 export function relayRoute(relayed: RelayFrame): { from: PeerId; to: PeerId; key: string } {
   const { mail } = relayed;
   if (mail.type === "ACK")
-    return { from: mail.ack.from, to: mail.ack.to, key: `ACK:${mail.ack.msgId}:${mail.ack.status}` };
+    return { from: mail.ack.from, to: mail.ack.to, key: `ACK:${mail.ack.msgId}:${ackVariant(mail.ack)}` };
   return { from: mail.sealed.from, to: mail.sealed.to, key: `${mail.type}:${mail.sealed.msgId}` };
 }
 
@@ -146,7 +149,8 @@ export class Relay {
     this.expire();
     const { mail } = relayed;
     const msgId = mail.type === "ACK" ? mail.ack.msgId : mail.sealed.msgId;
-    if (mail.type === "ACK" && mail.ack.status !== "read") this.settle(mail.ack.from, mail.ack.to, msgId);
+    // Any receipt shows the recipient has the message (a sealed one may be "read": that too).
+    if (mail.type === "ACK" && ackVariant(mail.ack) !== "read") this.settle(mail.ack.from, mail.ack.to, msgId);
     if (mail.type !== "ACK" && this.settled.has(msgId)) {
       // Its recipient has it and answered through us; the author missed the answer: repeat that.
       for (const held of this.held.values())
@@ -204,6 +208,9 @@ export class Relay {
   }
 
   private pass(held: Held): void {
+    const { mail } = held.frame;
+    // An older recipient would refuse a sealed receipt as malformed, and strike us for it.
+    if (mail.type === "ACK" && isSealedAck(mail.ack) && !this.host.readsSealedReceipts(held.to)) return;
     if (!held.sent) {
       this.forwarded += 1;
       held.sent = true;
@@ -240,6 +247,7 @@ export class Relay {
     // It reached its recipient through us: an author seen before, whose mail keeps its room.
     if (gone.length && !this.known.has(author)) {
       this.known.add(author);
+      if (this.known.size > KNOWN_AUTHORS_MAX) this.known.delete(this.known.values().next().value as PeerId);
       this.write((store) => store.addRelayAuthor(author));
     }
   }

@@ -30,6 +30,34 @@ export class SealError extends PeerboardError {
   override name = "SealError";
 }
 
+/**
+ * A message that opened but was not padded: its author runs a Peerboard from before padding, so
+ * every relay on the way could read its length. Refused (its author hears "refused" and stops
+ * resending), not held against whoever carried it.
+ */
+export class UnpaddedError extends SealError {
+  override name = "UnpaddedError";
+}
+
+/**
+ * The plaintext sizes a body is padded to (with spaces, which JSON.parse ignores, so peers from
+ * before padding still read padded mail): a relay sees which bucket, not the length. Powers of two
+ * up to the largest chat message, then the largest a relay carries (MAX_RELAYED_CIPHERTEXT as bytes,
+ * less AES-GCM's tag) and the largest a frame carries (60,000 base64url characters).
+ */
+export const PAD_BUCKETS = [256, 512, 1024, 2048, 4096, 8192, 16_384, 18_416, 32_768, 44_984] as const;
+const SPACE = 0x20;
+
+/** `body` as JSON, padded with spaces to the smallest bucket that holds it. */
+export function padBody(body: unknown): Uint8Array {
+  const json = utf8(JSON.stringify(body));
+  const size = PAD_BUCKETS.find((bucket) => bucket >= json.byteLength);
+  if (size === undefined) throw new SealError("This message is too long to send: shorten it.");
+  const padded = new Uint8Array(size).fill(SPACE);
+  padded.set(json);
+  return padded;
+}
+
 function cardText(peerId: PeerId, agreementKey: string): string {
   return `peerboard-agreement-v1\n${peerId}\n${agreementKey}`;
 }
@@ -119,7 +147,7 @@ export async function seal(
       additionalData: utf8(headerText(kind, me.peerId, to, msgId)) as BufferSource,
     },
     key,
-    utf8(JSON.stringify(body)) as BufferSource,
+    padBody(body) as BufferSource,
   );
   const unsigned = {
     from: me.peerId,
@@ -170,6 +198,11 @@ export async function open(
     // AES-GCM's tag check failed: the ciphertext, nonce or header was altered, or the key is wrong.
     throw new SealError(`A message from ${sealed.from} could not be decrypted: it was altered or not meant for us.`);
   }
+  // JSON.stringify never ends in a space: an unpadded body almost never lands on a bucket.
+  if (!(PAD_BUCKETS as readonly number[]).includes(plain.byteLength))
+    throw new UnpaddedError(
+      `A message from ${sealed.from} was refused: their Peerboard is older and does not pad messages, so relays could read its length. They need to update.`,
+    );
   try {
     return JSON.parse(new TextDecoder().decode(plain));
   } catch {
@@ -180,4 +213,56 @@ export async function open(
 
 export function newMessageId(): string {
   return base64urlEncode(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** A receipt's status is padded to this before sealing, so all three seal to the same length. */
+const STATUS_BYTES = 16;
+
+function statusHeader(msgId: string, from: PeerId, to: PeerId): string {
+  return `peerboard-ack-status-v1\n${msgId}\n${from}\n${to}`;
+}
+
+/** Seals a receipt's status for `to` (the message's author): base64url of nonce and ciphertext. */
+export async function sealStatus(
+  me: Identity,
+  to: PeerId,
+  theirAgreementKey: string,
+  msgId: string,
+  status: string,
+): Promise<string> {
+  const key = await sharedKey(me, to, theirAgreementKey);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = new Uint8Array(STATUS_BYTES).fill(SPACE);
+  plain.set(utf8(status));
+  const additionalData = utf8(statusHeader(msgId, me.peerId, to)) as BufferSource;
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, plain));
+  const out = new Uint8Array(iv.length + ciphertext.length);
+  out.set(iv);
+  out.set(ciphertext, iv.length);
+  return base64urlEncode(out);
+}
+
+/** The status `from` sealed for us about message `msgId`, or undefined if it does not open. */
+export async function openStatus(
+  me: Identity,
+  from: PeerId,
+  theirAgreementKey: string,
+  msgId: string,
+  sealedStatus: string,
+): Promise<string | undefined> {
+  const bytes = base64urlDecode(sealedStatus);
+  if (bytes?.length !== 12 + STATUS_BYTES + 16) return undefined;
+  try {
+    const key = await sharedKey(me, from, theirAgreementKey);
+    const additionalData = utf8(statusHeader(msgId, from, me.peerId)) as BufferSource;
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.subarray(0, 12) as BufferSource, additionalData },
+      key,
+      bytes.subarray(12) as BufferSource,
+    );
+    return new TextDecoder().decode(plain).trimEnd();
+  } catch {
+    // Altered on the way, sealed for someone else, or a malformed key: not a status we can read.
+    return undefined;
+  }
 }

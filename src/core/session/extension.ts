@@ -40,4 +40,6 @@ export interface SessionHost {
   isBlocked(peer: PeerId): boolean;
   /** What a peer proved in HELLO: its identity key and, when it sent one, its ECDH key. */
   verifiedPeer(peer: PeerId): Pick<PeerRecord, "publicKey" | "agreementKey" | "agreementSignature"> | undefined;
+  /** Whether a connected peer said in its HELLO that it reads receipts with a sealed status. */
+  readsSealedReceipts(peer: PeerId): boolean;
 }

@@ -13,8 +13,21 @@ function proofText(signer: PeerId, verifier: PeerId, verifierNonce: string): str
   return `peerboard-hello-v1\n${signer}\n${verifier}\n${verifierNonce}`;
 }
 
+/**
+ * Our nonce also says what this version reads that older ones do not: the nonce is the one HELLO
+ * field an older peer takes as it comes (its own are always 43 characters), and every frame
+ * schema is strict, so a new field would be refused. Today the one feature is receipts whose
+ * status is sealed (mail/ack.ts).
+ */
+const SEALED_RECEIPTS_MARK = "_r2";
+
 export function newNonce(): string {
-  return base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
+  return base64urlEncode(crypto.getRandomValues(new Uint8Array(32))) + SEALED_RECEIPTS_MARK;
+}
+
+/** Whether a peer whose HELLO carried `nonce` reads receipts with a sealed status. */
+export function readsSealedReceipts(nonce: string | undefined): boolean {
+  return nonce?.length === 43 + SEALED_RECEIPTS_MARK.length && nonce.endsWith(SEALED_RECEIPTS_MARK);
 }
 
 export function challengeFrame(me: Identity, nonce: string, name?: string, card?: AgreementCard): HelloChallengeFrame {

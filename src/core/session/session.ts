@@ -10,7 +10,15 @@ import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from 
 import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
-import { answerRechallenge, challengeFrame, checkChallenge, checkProof, newNonce, proofFrame } from "./handshake.ts";
+import {
+  answerRechallenge,
+  challengeFrame,
+  checkChallenge,
+  checkProof,
+  newNonce,
+  proofFrame,
+  readsSealedReceipts,
+} from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
 import { type ConnectedPeer, describeSession, type PeerSession } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
@@ -75,7 +83,7 @@ export class Session implements SessionHost {
     this.pacer = new AnswerPacer(this.clock, this.policy.settings, (peer, outgoing) => this.transmit(peer, outgoing));
     this.card = agreementCard(this.identity);
     this.link.onPeer((peer, up) => (up ? this.open(peer) : this.close(peer)));
-    this.link.onFrame((peer, raw) => this.receive(peer, raw));
+    this.link.onFrame((peer, raw, bytes) => this.receive(peer, raw, bytes));
   }
 
   get peerId(): PeerId {
@@ -151,6 +159,11 @@ export class Session implements SessionHost {
     return { publicKey: session.theirKey, ...(session.theirCard ?? {}) };
   }
 
+  readsSealedReceipts(peer: PeerId): boolean {
+    const session = this.sessions.get(peer);
+    return session?.verified === true && readsSealedReceipts(session.theirNonce);
+  }
+
   isConnected(peer: PeerId): boolean {
     return this.sessions.has(peer);
   }
@@ -207,17 +220,19 @@ export class Session implements SessionHost {
     this.link.hangUp(peer);
   }
 
-  private receive(peer: PeerId, raw: unknown): void {
+  private receive(peer: PeerId, raw: unknown, wireBytes = 0): void {
     const session = this.sessions.get(peer);
     if (!session) {
       this.strike(peer, "unauthenticated");
       return;
     }
     const size = frameSize(raw);
+    // JSON measures binary values as `{}`: the bytes the transport saw count when they are more.
+    const cost = Math.max(size, wireBytes);
     session.framesIn += 1;
-    session.bytesIn += Number.isFinite(size) ? size : 0;
+    session.bytesIn += Number.isFinite(cost) ? cost : 0;
     // Rate limits apply before any work is queued: a flood costs us one size check per frame.
-    if (!this.policy.admit(peer, size, session.verified)) return;
+    if (!this.policy.admit(peer, cost, session.verified)) return;
     session.queue = session.queue
       .then(() => (this.sessions.get(peer) === session ? this.handle(session, raw, size) : undefined))
       .catch((error: unknown) => this.log.error(`frame from ${peer} failed`, error));
