@@ -118,7 +118,7 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
       // the first page's main thread must not delay the measurement itself.
       // Not before the hub has opened (and created) its database: opening it first from here
       // would create it empty at version 1 and the hub's upgrade would skip its first step.
-      await page.getByLabel("Your peer id").filter({ hasText: /^pb-/ }).waitFor();
+      await page.locator('#app[data-peer-id^="pb-"]').waitFor();
       const probe = await context.newPage();
       await probe.goto(new URL("/peerjs/peerjs/peers", env.server.url).href);
       let count = 0;
@@ -129,7 +129,14 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
       }
       const elapsed = performance.now() - started;
       // The board's count follows the store within its refresh interval.
-      await page.locator(".listing-count", { hasText: `${totalText} listings` }).waitFor({ timeout: 120_000 });
+      await page
+        .locator(".listing-count", { hasText: `${totalText} listings` })
+        .waitFor({ timeout: 120_000 })
+        .catch(async (error: unknown) => {
+          const shown = await page.locator(".listing-count").textContent();
+          const searched = await page.evaluate(() => document.querySelectorAll("article").length);
+          throw new Error(`${mode}: ${TOTAL} stored, the board says "${shown}" (${searched} cards): ${String(error)}`);
+        });
       const phases = await page.evaluate(() => (window as unknown as { __phases: Record<string, number> }).__phases);
       const ready = phases["peer ready"] ?? Number.NaN;
       const since = (name: string) => (((phases[name] ?? Number.NaN) - ready) / 1000).toFixed(2);

@@ -17,6 +17,7 @@ import type { DealSettings, HubApi } from "../shared/api.ts";
 import { h, uniqueId } from "./dom.ts";
 import { formatOffer, offerFields } from "./offer-fields.ts";
 import { reputationLine } from "./person-view.ts";
+import { avatarImage } from "./photos.ts";
 import type { ViewContext } from "./shell.ts";
 
 const BUTTONS: Record<Exclude<DealAction, "propose" | "counter">, string> = {
@@ -162,6 +163,7 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
         "p",
         { className: "meta" },
         "With ",
+        avatarImage(hub, names[other]),
         h("a", { href: `#/people/${other}`, textContent: names[other]?.name || other }),
       ),
       h(
