@@ -49,6 +49,9 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   const [welcome, known, stored] = await Promise.all([nameWelcome(hub), hub.profileNames(), hub.listingCount()]);
   let names: Record<string, AuthorSummary> = known;
   countLine.textContent = listingCountText(stored);
+  // Shown from the first paint when the board is empty: appearing later it pushed the list down.
+  listingsEmpty.hidden = stored > 0;
+  listingsEmpty.textContent = "No listings yet. Post one, or wait for peers to share theirs.";
   const query = (): SearchQuery => ({ text: searchInput.value, category: chips.value(), sort: "newest" });
   const list = windowedList<Listing>({
     fetch: async (offset, limit) => {
