@@ -29,6 +29,9 @@ beforeAll(async () => {
 
 afterEach(() => document.body.replaceChildren());
 
+/** The hash of Bob's avatar, as his profile names it. */
+const BOB_AVATAR = "a".repeat(43);
+
 class MailDouble implements Partial<HubApi> {
   readonly read: string[] = [];
   constructor(
@@ -59,7 +62,10 @@ class MailDouble implements Partial<HubApi> {
     return { ...this.settings };
   }
   async profileNames() {
-    return { [buyer.peerId]: { name: "Bob" } };
+    return { [buyer.peerId]: { name: "Bob", avatar: BOB_AVATAR } };
+  }
+  async image(hash: string) {
+    return hash === BOB_AVATAR ? new Blob([new Uint8Array([1, 2, 3])], { type: "image/webp" }) : undefined;
   }
   async respondToDeal(id: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>> {
     const deal = this.stored.find((d) => d.id === id) as DealRecord;
@@ -137,6 +143,9 @@ describe("deals view", () => {
     const link = root.querySelector("article.deal .meta a") as HTMLAnchorElement;
     expect(link.textContent).toBe("Bob");
     expect(link.getAttribute("href")).toBe(`#/people/${buyer.peerId}`);
+    // His avatar beside his name, as on listings and in messages.
+    const avatar = root.querySelector("article.deal .meta img.avatar");
+    expect(avatar?.getAttribute("alt")).toBe("Avatar of Bob");
   });
 
   it("lets the seller turn off reserving on accept and selling on completion, each saved at once", async () => {
