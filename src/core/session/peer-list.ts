@@ -8,10 +8,17 @@ import { type Frame, frame } from "../wire.ts";
 /** Peers per PEER_LIST (the schema's cap). */
 const PEER_LIST_MAX = 100;
 
-/** The newest peers we met, leaving out the one it goes to. */
-export async function peerListFrame(store: Store, to: PeerId): Promise<Frame> {
+/**
+ * The newest peers we met, leaving out the one it goes to and those `withheld` says we would not
+ * talk to ourselves (blocked or banned): we do not introduce anyone to them.
+ */
+export async function peerListFrame(
+  store: Store,
+  to: PeerId,
+  withheld: (peer: PeerId) => boolean = () => false,
+): Promise<Frame> {
   const known = (await store.listPeers())
-    .filter((p) => p.id !== to)
+    .filter((p) => p.id !== to && !withheld(p.id))
     .sort((a, b) => b.lastSeen - a.lastSeen)
     .slice(0, PEER_LIST_MAX)
     .map((p) => ({ id: p.id, lastSeen: p.lastSeen }));

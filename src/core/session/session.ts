@@ -306,7 +306,8 @@ export class Session implements SessionHost {
       ...(session.theirName ? { name: session.theirName } : {}),
       ...(session.theirCard ?? {}),
     });
-    this.transmit(peer, await peerListFrame(this.store, peer));
+    const withheld = (other: PeerId) => this.blocked(other) || this.policy.isBanned(other);
+    this.transmit(peer, await peerListFrame(this.store, peer, withheld));
     for (const extension of this.extensions) await extension.onReady?.(peer);
   }
 
