@@ -1,8 +1,8 @@
-// Runs in the page (bundled by bench/search.bench.ts): creates the app's real IndexedDB schema
-// with openIdbStore, then writes `count` synthetic listings in one transaction. Records carry a
-// dummy signature: the store and the search index never verify, and no peer is connected.
+// Runs in the page (bundled by bench/search-timing.ts): writes `count` synthetic listings through
+// the app's real IndexedDB store (openIdbStore, so whatever the store keeps beside a listing is
+// kept), in batches of one transaction each. Records carry a dummy signature: the store and the
+// search index never verify, and no peer is connected.
 
-import { openDB } from "idb";
 import { DAY_MS, type Listing } from "../src/core/listings/records.ts";
 import { openIdbStore } from "../src/worker/idb-store.ts";
 
@@ -20,12 +20,12 @@ function random(seed: number): () => number {
 }
 
 export async function seed(count: number): Promise<number> {
-  (await openIdbStore()).close();
-  const db = await openDB("peerboard");
+  const store = await openIdbStore();
   const next = random(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const now = Date.now();
-  const tx = db.transaction("listings", "readwrite");
+  let batch: Listing[] = [];
+  let stored = 0;
   for (let i = 0; i < count; i++) {
     // 2,000 filler words, so the vocabulary is realistically large and most words are rare.
     const words = Array.from({ length: 25 }, () => `w${Math.floor(next() * 2000)}`);
@@ -52,10 +52,12 @@ export async function seed(count: number): Promise<number> {
       deleted: false,
       signature: "s".repeat(86),
     };
-    void tx.store.put(listing);
+    batch.push(listing);
+    if (batch.length === 2_000 || i === count - 1) {
+      stored += (await store.putListingsIf(batch, () => true)).length;
+      batch = [];
+    }
   }
-  await tx.done;
-  const stored = await db.count("listings");
-  db.close();
+  store.close();
   return stored;
 }

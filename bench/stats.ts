@@ -16,7 +16,7 @@ export function report(title: string, rows: Record<string, number[]>, unit = "ms
   const lines = [`\n${title}`, `| measure | n | median | p95 | min | max |`, `| --- | --- | --- | --- | --- | --- |`];
   for (const [name, samples] of Object.entries(rows)) {
     const s = summarize(samples);
-    const f = (x: number) => `${Math.round(x)} ${unit}`;
+    const f = (x: number) => `${unit === "MiB" ? x.toFixed(1) : Math.round(x)} ${unit}`;
     lines.push(`| ${name} | ${s.n} | ${f(s.median)} | ${f(s.p95)} | ${f(s.min)} | ${f(s.max)} |`);
   }
   console.log(lines.join("\n"));

@@ -84,5 +84,19 @@ export interface Store {
   /** Deletes a saved search; returns whether one was stored under `id`. */
   deleteSavedSearch(id: string): Promise<boolean>;
 
+  // The listing change log: every write and delete of a listing, numbered in commit order in
+  // the same transaction as the change itself, so the search index kept in meta can replay
+  // exactly what happened since it was saved, even across a crash between the two.
+  /** Changes numbered after `seq`, oldest first, at most `limit` of them. */
+  listListingChangesAfter(seq: number, limit: number): Promise<ListingChange[]>;
+  /** Forgets the changes numbered up to and including `seq` (a saved index covers them). */
+  forgetListingChangesThrough(seq: number): Promise<void>;
+
   close(): void;
+}
+
+/** A listing written or deleted: `seq` grows with every change, `id` is the listing's. */
+export interface ListingChange {
+  seq: number;
+  id: string;
 }

@@ -123,6 +123,15 @@ const STEPS: readonly string[] = [
   ) STRICT;
   CREATE INDEX saved_searches_by_created_at ON saved_searches (created_at, id);
   `,
+  // 5: the listing change log the search index replays after the copy of it kept in meta
+  // (Store.listListingChangesAfter). Listings kept before it count as changed once.
+  `
+  CREATE TABLE listing_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO listing_changes (id) SELECT id FROM listings ORDER BY updated_at, id;
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -15,7 +15,7 @@ import type { MailStore } from "../core/mail/mail-store.ts";
 import type { RelayStore } from "../core/mail/relay-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../core/search/saved-search.ts";
-import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
+import type { ListingChange, PeerRecord, Store, StoredImage } from "../core/store.ts";
 import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
 import { SqliteMailStore } from "./sqlite-mail-store.ts";
@@ -55,6 +55,9 @@ class SqliteStore extends SqliteMailStore implements Store {
         "INSERT OR REPLACE INTO listings (id, updated_at, expires_at, record) VALUES (?, ?, ?, ?)",
       ),
       deleteListing: prepare<[string]>("DELETE FROM listings WHERE id = ?"),
+      addChange: prepare<[string]>("INSERT INTO listing_changes (id) VALUES (?)"),
+      changesAfter: prepare<[number, number]>("SELECT seq, id FROM listing_changes WHERE seq > ? ORDER BY seq LIMIT ?"),
+      forgetChanges: prepare<[number]>("DELETE FROM listing_changes WHERE seq <= ?"),
       listings: prepare("SELECT record FROM listings ORDER BY updated_at DESC, id DESC").pluck(),
       expired: prepare<[number]>("SELECT record FROM listings WHERE expires_at < ? ORDER BY expires_at").pluck(),
       profile: prepare<[string]>("SELECT record FROM profiles WHERE peer_id = ?").pluck(),
@@ -150,9 +153,18 @@ class SqliteStore extends SqliteMailStore implements Store {
         const stored = this.readListing(id);
         if (!stored || !accept(stored)) return false;
         this.sql.deleteListing.run(id);
+        this.sql.addChange.run(id);
         return true;
       })
       .immediate();
+  }
+
+  async listListingChangesAfter(seq: number, limit: number): Promise<ListingChange[]> {
+    return this.sql.changesAfter.all(seq, limit) as ListingChange[];
+  }
+
+  async forgetListingChangesThrough(seq: number): Promise<void> {
+    this.sql.forgetChanges.run(seq);
   }
 
   async listExpiredBefore(time: number): Promise<Listing[]> {
@@ -238,6 +250,7 @@ class SqliteStore extends SqliteMailStore implements Store {
 
   private writeListing(listing: Listing): void {
     this.sql.putListing.run(listing.id, listing.updatedAt, listing.expiresAt, JSON.stringify(listing));
+    this.sql.addChange.run(listing.id);
   }
 }
 

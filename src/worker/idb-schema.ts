@@ -24,9 +24,11 @@ export interface PeerboardDB extends DBSchema {
   profiles: { key: string; value: Profile };
   images: { key: string; value: Blob };
   savedSearches: { key: string; value: SavedSearchRecord };
+  // The listing change log (Store.listListingChangesAfter): auto-numbered keys, listing ids.
+  listingChanges: { key: number; value: string };
 }
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export async function upgrade(
   db: IDBPDatabase<PeerboardDB>,
@@ -72,4 +74,10 @@ export async function upgrade(
   }
   // A new store only: everything kept before stays as it is.
   if (oldVersion < 6) db.createObjectStore("savedSearches", { keyPath: "id" });
+  if (oldVersion < 7) {
+    // Every listing kept before the log existed counts as changed once: an index saved by no
+    // one yet replays them all, and afterwards only what changed since it was saved.
+    const changes = db.createObjectStore("listingChanges", { autoIncrement: true });
+    for (const id of await tx.objectStore("listings").getAllKeys()) await changes.add(id);
+  }
 }

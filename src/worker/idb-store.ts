@@ -7,7 +7,7 @@ import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../core/search/saved-search.ts";
-import type { PeerRecord, Store, StoredImage } from "../core/store.ts";
+import type { ListingChange, PeerRecord, Store, StoredImage } from "../core/store.ts";
 import { type PeerboardDB, SCHEMA_VERSION, upgrade } from "./idb-schema.ts";
 
 const SELF = "self";
@@ -59,11 +59,12 @@ class IdbStore implements Store, MailStore {
     images: StoredImage[] = [],
   ): Promise<boolean> {
     // One transaction for the listing and its photos: a crash leaves both or neither.
-    const tx = this.db.transaction(["listings", "images"], "readwrite");
+    const tx = this.db.transaction(["listings", "images", "listingChanges"], "readwrite");
     const listings = tx.objectStore("listings");
     const write = accept(await listings.get(listing.id));
     if (write) {
       await listings.put(listing);
+      await tx.objectStore("listingChanges").add(listing.id);
       const store = tx.objectStore("images");
       for (const image of images) await store.put(image.blob, image.hash);
     }
@@ -76,13 +77,16 @@ class IdbStore implements Store, MailStore {
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
   ): Promise<Listing[]> {
     if (!listings.length) return [];
-    const tx = this.db.transaction("listings", "readwrite");
+    const tx = this.db.transaction(["listings", "listingChanges"], "readwrite");
+    const store = tx.objectStore("listings");
+    const changes = tx.objectStore("listingChanges");
     const written: Listing[] = [];
     try {
       for (const listing of listings) {
         // Later listings of the batch see the earlier ones' writes: same transaction.
-        if (!accept(listing, await tx.store.get(listing.id))) continue;
-        await tx.store.put(listing);
+        if (!accept(listing, await store.get(listing.id))) continue;
+        await store.put(listing);
+        await changes.add(listing.id);
         written.push(listing);
       }
     } catch (error) {
@@ -101,10 +105,13 @@ class IdbStore implements Store, MailStore {
   }
 
   async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
-    const tx = this.db.transaction("listings", "readwrite");
-    const stored = await tx.store.get(id);
+    const tx = this.db.transaction(["listings", "listingChanges"], "readwrite");
+    const stored = await tx.objectStore("listings").get(id);
     const remove = stored !== undefined && accept(stored);
-    if (remove) await tx.store.delete(id);
+    if (remove) {
+      await tx.objectStore("listings").delete(id);
+      await tx.objectStore("listingChanges").add(id);
+    }
     await tx.done;
     return remove;
   }
@@ -176,6 +183,18 @@ class IdbStore implements Store, MailStore {
     if (found) await tx.store.delete(id);
     await tx.done;
     return found;
+  }
+
+  async listListingChangesAfter(seq: number, limit: number): Promise<ListingChange[]> {
+    const tx = this.db.transaction("listingChanges");
+    const range = IDBKeyRange.lowerBound(seq, true);
+    const [keys, ids] = await Promise.all([tx.store.getAllKeys(range, limit), tx.store.getAll(range, limit)]);
+    await tx.done;
+    return keys.map((key, i) => ({ seq: key, id: ids[i] as string }));
+  }
+
+  async forgetListingChangesThrough(seq: number): Promise<void> {
+    await this.db.delete("listingChanges", IDBKeyRange.upperBound(seq));
   }
 
   getDeal(id: string): Promise<DealRecord | undefined> {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
+import { runListingChangeStoreContract } from "./listing-change-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -24,6 +25,7 @@ async function setup(): Promise<StoreFixture<Awaited<ReturnType<typeof openIdbSt
 runStoreContract("IndexedDB (fake-indexeddb)", setup);
 runSavedSearchStoreContract("IndexedDB (fake-indexeddb)", setup);
 runMailStoreContract("IndexedDB (fake-indexeddb)", setup);
+runListingChangeStoreContract("IndexedDB (fake-indexeddb)", setup);
 
 describe("IndexedDB store", () => {
   it("a different database name is a different, empty store", async () => {
@@ -149,6 +151,52 @@ describe("IndexedDB schema step 6 (saved searches)", () => {
       expect(await store.listListings()).toEqual([listing]);
       expect(await store.getMeta("radio-token")).toBe("t0k3n");
       expect(await store.listSavedSearches()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe("IndexedDB schema step 7 (the listing change log)", () => {
+  it("upgrading a version-6 database keeps its listings and counts each as changed once", async () => {
+    const { openDB } = await import("idb");
+    const name = uniqueName();
+    const identity = await generateIdentity(1);
+    const old = await openDB(name, 6, {
+      upgrade(db) {
+        db.createObjectStore("identity");
+        const listings = db.createObjectStore("listings", { keyPath: "id" });
+        listings.createIndex("byUpdatedAt", "updatedAt");
+        listings.createIndex("byExpiresAt", "expiresAt");
+        db.createObjectStore("meta");
+        db.createObjectStore("peers", { keyPath: "id" });
+        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+        db.createObjectStore("messages", { keyPath: ["author", "id"] }).createIndex("byCreatedAt", "createdAt");
+        db.createObjectStore("outbox", { keyPath: "msgId" });
+        db.createObjectStore("seen");
+        db.createObjectStore("profiles", { keyPath: "peerId" });
+        db.createObjectStore("images");
+        db.createObjectStore("savedSearches", { keyPath: "id" });
+      },
+    });
+    const kept = await Promise.all(
+      ["First", "Second"].map((title, i) =>
+        createListing(identity, { title, description: "", price: "", currency: "EUR" }, 2 + i),
+      ),
+    );
+    for (const listing of kept) await old.put("listings", listing);
+    expect(old.objectStoreNames.contains("listingChanges")).toBe(false);
+    old.close();
+
+    const store = await openIdbStore(name);
+    try {
+      expect(await store.listListings()).toEqual([...kept].reverse());
+      const changes = await store.listListingChangesAfter(0, 10);
+      expect(changes.map((c) => c.id).sort()).toEqual(kept.map((l) => l.id).sort());
+      await store.deleteListingIf(kept[0]?.id ?? "", () => true);
+      expect((await store.listListingChangesAfter(changes.at(-1)?.seq ?? 0, 10)).map((c) => c.id)).toEqual([
+        kept[0]?.id,
+      ]);
     } finally {
       store.close();
     }

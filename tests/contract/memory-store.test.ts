@@ -1,4 +1,5 @@
 import { MemoryStore } from "../support/memory-store.ts";
+import { runListingChangeStoreContract } from "./listing-change-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -9,3 +10,4 @@ const setup = async () => ({ store: new MemoryStore() });
 runStoreContract("MemoryStore", setup);
 runSavedSearchStoreContract("MemoryStore", setup);
 runMailStoreContract("MemoryStore", setup);
+runListingChangeStoreContract("MemoryStore", setup);

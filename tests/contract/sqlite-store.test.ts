@@ -10,6 +10,7 @@ import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
+import { runListingChangeStoreContract } from "./listing-change-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -30,6 +31,7 @@ async function setup(): Promise<StoreFixture<SqliteStore>> {
 runStoreContract("SQLite (better-sqlite3)", setup);
 runSavedSearchStoreContract("SQLite (better-sqlite3)", setup);
 runMailStoreContract("SQLite (better-sqlite3)", setup);
+runListingChangeStoreContract("SQLite (better-sqlite3)", setup);
 
 describe("SQLite store file", () => {
   const dirs: string[] = [];
@@ -136,7 +138,7 @@ describe("SQLite schema step 2 (message ids per author)", () => {
     const db = new Database(file);
     // Back to what step 1 made: later steps' tables go too.
     db.exec(
-      "DROP TABLE messages; DROP TABLE seen; DROP TABLE relay_held; DROP TABLE relay_authors; DROP TABLE saved_searches;",
+      "DROP TABLE messages; DROP TABLE seen; DROP TABLE relay_held; DROP TABLE relay_authors; DROP TABLE saved_searches; DROP TABLE listing_changes;",
     );
     db.exec(`CREATE TABLE messages (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
       record TEXT NOT NULL CHECK (json_valid(record))) STRICT;
@@ -176,7 +178,7 @@ describe("SQLite schema step 2 (message ids per author)", () => {
     await first.putListingIf(listing, () => true);
     first.close();
     const db = new Database(file);
-    db.exec("DROP TABLE saved_searches;");
+    db.exec("DROP TABLE saved_searches; DROP TABLE listing_changes;");
     db.pragma("user_version = 3");
     db.close();
 
@@ -184,6 +186,32 @@ describe("SQLite schema step 2 (message ids per author)", () => {
     try {
       expect(await store.listListings()).toEqual([listing]);
       expect(await store.listSavedSearches()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("upgrading a step-4 database counts every listing it kept as changed once, for the search index to replay", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-migrate-"));
+    dirs.push(dir);
+    const file = join(dir, "peer.db");
+    const identity = await generateIdentity(1);
+    const older = await createListing(identity, { title: "Older", description: "", price: "", currency: "EUR" }, 2);
+    const newer = await createListing(identity, { title: "Newer", description: "", price: "", currency: "EUR" }, 3);
+    const first = await openSqliteStore(file);
+    await first.putListingsIf([newer, older], () => true);
+    first.close();
+    const db = new Database(file);
+    db.exec("DROP TABLE listing_changes;");
+    db.pragma("user_version = 4");
+    db.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      expect(await store.listListings()).toEqual([newer, older]);
+      expect((await store.listListingChangesAfter(0, 10)).map((c) => c.id)).toEqual([older.id, newer.id]);
+      await store.deleteListingIf(older.id, () => true);
+      expect((await store.listListingChangesAfter(0, 10)).map((c) => c.id)).toEqual([older.id, newer.id, older.id]);
     } finally {
       store.close();
     }

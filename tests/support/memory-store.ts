@@ -11,7 +11,7 @@ import type { Listing } from "../../src/core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../../src/core/mail/mail-store.ts";
 import type { Profile } from "../../src/core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../../src/core/search/saved-search.ts";
-import type { PeerRecord, Store, StoredImage } from "../../src/core/store.ts";
+import type { ListingChange, PeerRecord, Store, StoredImage } from "../../src/core/store.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -29,6 +29,9 @@ export class MemoryStore implements Store, MailStore {
   private readonly savedSearches = new Map<string, SavedSearchRecord>();
   /** When each (author, msgId) was marked seen. */
   private readonly seen = new Map<string, number>();
+  /** The listing change log, oldest first, and the number the next change gets. */
+  private changes: ListingChange[] = [];
+  private nextChange = 1;
 
   async loadIdentity(): Promise<Identity | undefined> {
     return this.identity && copyIdentity(this.identity);
@@ -58,6 +61,7 @@ export class MemoryStore implements Store, MailStore {
     const stored = this.listings.get(id);
     if (!stored || !accept(clone(stored))) return false;
     this.listings.delete(id);
+    this.changed(id);
     return true;
   }
 
@@ -72,6 +76,7 @@ export class MemoryStore implements Store, MailStore {
   ): Promise<boolean> {
     if (!accept(clone(this.listings.get(listing.id)))) return false;
     this.listings.set(listing.id, clone(listing));
+    this.changed(listing.id);
     for (const image of images) this.images.set(image.hash, image.blob);
     return true;
   }
@@ -90,6 +95,7 @@ export class MemoryStore implements Store, MailStore {
       written.push(listing);
     }
     for (const [id, listing] of staged) this.listings.set(id, listing);
+    for (const listing of written) this.changed(listing.id);
     return written;
   }
 
@@ -216,6 +222,21 @@ export class MemoryStore implements Store, MailStore {
 
   async forgetSeenBefore(time: number): Promise<void> {
     for (const [key, at] of this.seen) if (at < time) this.seen.delete(key);
+  }
+
+  async listListingChangesAfter(seq: number, limit: number): Promise<ListingChange[]> {
+    return this.changes
+      .filter((c) => c.seq > seq)
+      .slice(0, limit)
+      .map(clone);
+  }
+
+  async forgetListingChangesThrough(seq: number): Promise<void> {
+    this.changes = this.changes.filter((c) => c.seq > seq);
+  }
+
+  private changed(id: string): void {
+    this.changes.push({ seq: this.nextChange++, id });
   }
 
   close(): void {

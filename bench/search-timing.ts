@@ -1,0 +1,119 @@
+// What the search benches share: the seed bundle served on the app's origin, and timing a query
+// from the input event to its results on screen.
+
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { build } from "vite";
+
+/** bench/search-seed.ts as one ES module, served on the app's origin so it writes the app's IndexedDB. */
+async function seedBundle(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    logLevel: "silent",
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: fileURLToPath(new URL("./search-seed.ts", import.meta.url)), formats: ["es"], fileName: "seed" },
+    },
+  });
+  const outputs = Array.isArray(output) ? output : [output];
+  for (const o of outputs)
+    for (const chunk of "output" in o ? o.output : []) if (chunk.type === "chunk" && chunk.isEntry) return chunk.code;
+  throw new Error("vite produced no entry chunk for the seed");
+}
+
+/** Writes `count` synthetic listings into the context's IndexedDB, with no hub running; returns how many it stored. */
+export async function seedSearchListings(context: BrowserContext, origin: string, count: number): Promise<number> {
+  const code = await seedBundle();
+  await context.route("**/__bench/seed.js", (route) => route.fulfill({ contentType: "text/javascript", body: code }));
+  await context.route("**/__bench/seed.html", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>seed</title>" }),
+  );
+  const seeder = await context.newPage();
+  await seeder.goto(new URL("/__bench/seed.html", origin).href);
+  // A string, not a function: Vitest would rewrite import() inside a function it serialises.
+  const stored = await seeder.evaluate<number>(`import("/__bench/seed.js").then((m) => m.seed(${count}))`);
+  await seeder.close();
+  return stored;
+}
+
+export interface QueryStep {
+  text?: string;
+  select?: [string, string];
+  field?: [string, string];
+}
+
+/** Types `text` into the Search box (as one input event) and times until its results are on screen. */
+export function timeQueries(page: Page, steps: QueryStep[]): Promise<number[]> {
+  return page.evaluate(async (steps) => {
+    const results = document.querySelector(".search-results .listings") as HTMLElement;
+    const control = (label: string) => {
+      const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
+      return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
+    };
+    const times: number[] = [];
+    for (const step of steps) {
+      const before = results.dataset.query;
+      const done = new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (results.dataset.query !== before) {
+            observer.disconnect();
+            resolve();
+          }
+        });
+        observer.observe(results, { attributes: true, attributeFilter: ["data-query"] });
+      });
+      const started = performance.now();
+      if (step.text !== undefined) {
+        const box = control("Search");
+        box.value = step.text;
+        box.dispatchEvent(new Event("input"));
+      } else if (step.select) {
+        const select = control(step.select[0]);
+        select.value = step.select[1];
+        select.dispatchEvent(new Event("change"));
+      } else if (step.field) {
+        const input = control(step.field[0]);
+        input.value = step.field[1];
+        input.dispatchEvent(new Event("input"));
+      }
+      await done;
+      times.push(performance.now() - started);
+    }
+    return times;
+  }, steps);
+}
+
+/** The fixed mix: a word typed letter by letter, words of the seed's filler, and every filter and sort. */
+export const TYPING: QueryStep[] = [
+  "b",
+  "bi",
+  "bic",
+  "bicy",
+  "bicycle",
+  "bicycle r",
+  "bicycle red",
+  "w1",
+  "w12",
+  "w123",
+  "w123 w7",
+  "lamp w5",
+  "zzz",
+  "",
+].map((text) => ({ text }));
+
+export const FILTERS: QueryStep[] = [
+  { select: ["Category", "housing"] },
+  { select: ["Kind", "wanted"] },
+  { field: ["Lowest price", "100"] },
+  { field: ["Highest price", "500"] },
+  { select: ["Sort by", "price-asc"] },
+  { text: "chair" },
+  { select: ["Sort by", "price-desc"] },
+  { select: ["Category", ""] },
+  { select: ["Kind", ""] },
+  { field: ["Lowest price", ""] },
+  { field: ["Highest price", ""] },
+  { select: ["Sort by", "newest"] },
+  { text: "" },
+];
