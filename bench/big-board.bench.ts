@@ -84,9 +84,11 @@ it(`${STORED.toLocaleString("en")} listings stored: cold start, first search ans
     const page = await coldPage(context, "/#/search");
     const at = await shownAt(page, ".result-count", COUNT_TEXT);
     const pageOrigin = await page.evaluate(() => performance.timeOrigin);
-    const hubOrigin = (await attachHub(browser))?.timeOrigin();
+    const hub = await attachHub(browser);
+    const hubOrigin = (await hub?.timeOrigin()) ?? Number.NaN;
+    await hub?.detach();
     answerFromNavigation.push(at);
-    answer.push(pageOrigin + at - ((await hubOrigin) ?? Number.NaN));
+    answer.push(pageOrigin + at - hubOrigin);
   }
   report(`Cold start with ${STORED.toLocaleString("en")} listings stored, tab CPU ×4`, {
     [`first board paint (first cards and "${COUNT_TEXT}")`]: board,
@@ -95,6 +97,7 @@ it(`${STORED.toLocaleString("en")} listings stored: cold start, first search ans
   });
 
   const page = context.pages()[0] as Page;
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
   const samples: Record<string, number[]> = { "type a word (each keystroke)": [], "change a filter or sort": [] };
   for (let round = 0; round < ROUNDS; round++) {
     samples["type a word (each keystroke)"]?.push(...(await timeQueries(page, TYPING)));
@@ -112,7 +115,9 @@ it(`${STORED.toLocaleString("en")} listings stored: cold start, first search ans
   const tabCdp = await context.newCDPSession(boardPage);
   await tabCdp.send("HeapProfiler.collectGarbage");
   const tab = Number(((await tabCdp.send("Runtime.getHeapUsage")) as { usedSize: number }).usedSize);
-  const hub = (await (await attachHub(browser))?.heapUsed()) ?? Number.NaN;
+  const hubTarget = await attachHub(browser);
+  const hub = (await hubTarget?.heapUsed()) ?? Number.NaN;
+  await hubTarget?.detach();
   report(
     `JS heap after GC with ${STORED.toLocaleString("en")} listings stored (board open)`,
     { "hub (SharedWorker)": [hub / 2 ** 20], "one tab": [tab / 2 ** 20] },

@@ -9,6 +9,8 @@ export interface HubTarget {
   heapUsed(): Promise<number>;
   /** performance.timeOrigin in the hub: when it started. */
   timeOrigin(): Promise<number>;
+  /** Lets go of the hub (a debugger left attached can hold its messages). */
+  detach(): Promise<void>;
 }
 
 export async function attachHub(browser: Browser): Promise<HubTarget | undefined> {
@@ -46,6 +48,10 @@ export async function attachHub(browser: Browser): Promise<HubTarget | undefined
     async timeOrigin() {
       const reply = await ask("Runtime.evaluate", { expression: "performance.timeOrigin", returnByValue: true });
       return Number((reply.result as { value?: number } | undefined)?.value);
+    },
+    async detach() {
+      await root.send("Target.detachFromTarget", { sessionId });
+      await root.detach();
     },
   };
 }

@@ -46,13 +46,15 @@ export interface QueryStep {
 /** Types `text` into the Search box (as one input event) and times until its results are on screen. */
 export function timeQueries(page: Page, steps: QueryStep[]): Promise<number[]> {
   return page.evaluate(async (steps) => {
-    const results = document.querySelector(".search-results .listings") as HTMLElement;
     const control = (label: string) => {
       const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
       return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
     };
     const times: number[] = [];
     for (const step of steps) {
+      // The windowed list (.window) carries the query it shows; looked up each time, as the
+      // shell may have drawn the view again since the last step.
+      const results = document.querySelector(".search-results .window") as HTMLElement;
       const before = results.dataset.query;
       const done = new Promise<void>((resolve) => {
         const observer = new MutationObserver(() => {

@@ -125,7 +125,7 @@ export function createPeerApi(
       return (await actions.visible()).filter((l) => !blocked.has(l.author));
     },
     async listingCount() {
-      // The index holds what shows (blocked authors' listings are kept out of it); one record read.
+      // The index answers with what shows (blocked authors' listings hidden); one record read.
       return (await search.search({ limit: 1 })).total;
     },
     async block(peerIdText) {
@@ -134,13 +134,11 @@ export function createPeerApi(
       const peer = parsed.peer;
       if (peer === me) return { ok: false, message: "You cannot block yourself." };
       await blocked.add(peer);
-      for (const listing of await store.listListings()) if (listing.author === peer) search.remove(listing.id);
       if (session.isConnected(peer)) link.hangUp(peer);
       return { ok: true, peer };
     },
     async unblock(peer) {
       await blocked.remove(peer);
-      for (const listing of await store.listListings()) if (listing.author === peer) search.update(listing);
     },
     async blockedPeers() {
       return blocked.list();

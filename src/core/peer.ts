@@ -198,7 +198,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   });
   dialer.addCandidates(await mailbox.waitingFor());
 
-  const search = new Search(store, now);
+  const search = new Search(store, now, { hidden: isBlocked, warn: (message) => log.warn(message) });
   const savedSearches = new SavedSearches(store, { me: identity.peerId, now, log });
   const images = new Images(store, session, now);
   session.use(images);
@@ -218,11 +218,12 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   // Blocked authors' listings stay stored but out of the search index and the board.
   listings.onListing((listing) => {
     void images.fetchMissing(listing);
-    if (isBlocked(listing.author)) return;
-    lookups.arrived(listing);
     // New to this device (not an edit of one it holds): matched against the saved searches.
     const known = search.has(listing.id);
+    // The index mirrors the store; it hides blocked authors when it answers.
     search.update(listing);
+    if (isBlocked(listing.author)) return;
+    lookups.arrived(listing);
     emit({ type: "listing", listing });
     if (!known) void matchSaved(listing);
   });
@@ -232,7 +233,6 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     for (const record of matched) emit({ type: "match", search: summarize(record), listing });
     emit({ type: "saved-searches", searches: await savedSearches.list() });
   };
-  for (const listing of await store.listListings()) if (isBlocked(listing.author)) search.remove(listing.id);
   afterPrune = async (ids) => {
     for (const id of ids) search.remove(id);
     const referenced = new Set<string>();

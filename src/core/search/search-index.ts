@@ -1,251 +1,310 @@
-// The hub's in-memory search index: a token → ids map over title and description, plus the few
-// fields filters and sorts need. Records stay in IndexedDB; a query yields ids, and the hub
-// fetches only the page it returns. Pure: no idb, no DOM.
+// The hub's search index over 100,000 listings in a few tens of MB: entries are columns of typed
+// arrays by ordinal, words are postings (search-postings.ts). Records stay in the store; a query
+// yields ids and the hub fetches only the page it returns. The whole index is one plain value
+// (SearchSnapshot) the hub keeps in the store's meta, so a start reads it instead of every listing.
 
-import type { Category, Listing } from "../listings/records.ts";
+import type { Listing } from "../listings/records.ts";
+import { type Columns, emptyColumns, Names, NUMERIC } from "./search-columns.ts";
+import { type FilterFields, fieldsOf, filterOf, tokenize, wordsOf } from "./search-match.ts";
+import { Postings, type PostingsSnapshot } from "./search-postings.ts";
 import type { SearchQuery, SearchSort } from "./search-query.ts";
 
-interface Entry {
-  id: string;
-  /** Position in `byOrdinal`: postings hold these small integers, so a match set is a byte array. */
-  ordinal: number;
-  tokens: string[];
-  category: Category;
-  kind: "offer" | "wanted";
-  /** Comparable price: 0 for free, null for swaps and listings without a price. */
-  price: number | null;
-  /** The currency of a price above 0; null for free, swaps and listings without a price. */
-  currency: string | null;
-  updatedAt: number;
-  expiresAt: number;
-  hasPhoto: boolean;
-}
+export { listingMatcher, matchesQuery, tokenize } from "./search-match.ts";
 
 export const MAX_PAGE = 100;
 /** Up to this many text matches are sorted directly; more are picked from a cached order. */
 const SORT_DIRECTLY = 2_000;
+const SORTS: SearchSort[] = ["newest", "price-asc", "price-desc"];
+export const SNAPSHOT_FORMAT = 1;
 
-/** Lower-cased words without diacritics: "Café-Bike" → ["cafe", "bike"]. */
-export function tokenize(text: string): string[] {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 0);
+/** The index as one structured-clonable value; every array holds `count` entries, all live. */
+export interface SearchSnapshot extends PostingsSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  /** The number of the last store change (Store.listListingChangesAfter) the snapshot reflects. */
+  mark: number;
+  count: number;
+  ids: string[];
+  updatedAt: Float64Array;
+  expiresAt: Float64Array;
+  price: Float64Array;
+  category: Uint32Array;
+  kind: Uint32Array;
+  currency: Uint32Array;
+  author: Uint32Array;
+  hasPhoto: Uint8Array;
+  names: { category: string[]; kind: string[]; currency: string[]; author: string[] };
+  /** Ordinals in each sort order, so the first query after a start sorts nothing. */
+  orders: Partial<Record<SearchSort, Uint32Array>>;
 }
 
 export class SearchIndex {
-  private readonly entries = new Map<string, Entry>();
-  private readonly byOrdinal: (Entry | undefined)[] = [];
-  private readonly freeOrdinals: number[] = [];
-  private readonly postings = new Map<string, Set<number>>();
-  /** Sorted vocabulary for prefix lookups; rebuilt lazily after new words arrive. */
-  private vocabulary: string[] = [];
-  private vocabularyDirty = false;
-  /** Every entry in each sort order, rebuilt lazily after a change. */
-  private readonly orders = new Map<SearchSort, Entry[]>();
+  /** Listing id by ordinal; undefined once removed (its ordinal is never reused until compaction). */
+  private ids: (string | undefined)[] = [];
+  private readonly byId = new Map<string, number>();
+  private columns: Columns = emptyColumns(1024);
+  private names = { category: new Names(), kind: new Names(), currency: new Names(), author: new Names() };
+  private postings = new Postings();
+  /** Each cached sort order, and the ordinals added since it was sorted. */
+  private orders = new Map<SearchSort, { list: Uint32Array; added: number[]; stale: boolean }>();
 
   /** `sortDirectly`: how many text matches are sorted directly rather than picked from a cached order. */
   constructor(private readonly sortDirectly = SORT_DIRECTLY) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.byId.size;
   }
 
   has(id: string): boolean {
-    return this.entries.has(id);
+    return this.byId.has(id);
   }
 
   /** Adds or replaces the entry for a listing (the caller passes only versions it stored). */
   add(listing: Listing): void {
     this.remove(listing.id);
-    this.orders.clear();
     // A tombstone has nothing to find.
     if (listing.deleted) return;
-    const entry = describeListing(listing, this.freeOrdinals.pop() ?? this.byOrdinal.length);
-    const { tokens, ordinal } = entry;
-    this.entries.set(listing.id, entry);
-    this.byOrdinal[ordinal] = entry;
-    for (const token of tokens) {
-      let ids = this.postings.get(token);
-      if (!ids) {
-        ids = new Set();
-        this.postings.set(token, ids);
-        this.vocabularyDirty = true;
-      }
-      ids.add(ordinal);
+    const ordinal = this.ids.length;
+    if (ordinal === this.columns.updatedAt.length) this.grow(ordinal * 2);
+    const fields = fieldsOf(listing);
+    const c = this.columns;
+    c.updatedAt[ordinal] = listing.updatedAt;
+    c.expiresAt[ordinal] = fields.expiresAt;
+    c.price[ordinal] = fields.price;
+    c.category[ordinal] = this.names.category.id(fields.category);
+    c.kind[ordinal] = this.names.kind.id(fields.kind);
+    c.currency[ordinal] = this.names.currency.id(fields.currency);
+    c.author[ordinal] = this.names.author.id(listing.author);
+    c.hasPhoto[ordinal] = fields.hasPhoto ? 1 : 0;
+    this.ids.push(listing.id);
+    this.byId.set(listing.id, ordinal);
+    for (const word of wordsOf(listing)) this.postings.add(word, ordinal);
+    for (const [sort, order] of this.orders) {
+      order.added.push(ordinal);
+      // Past this many, sorting everything again is about as cheap as merging them in.
+      if (order.added.length > 4_096) this.orders.delete(sort);
     }
   }
 
   remove(id: string): void {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    this.entries.delete(id);
-    this.byOrdinal[entry.ordinal] = undefined;
-    this.freeOrdinals.push(entry.ordinal);
-    this.orders.clear();
-    for (const token of entry.tokens) {
-      const ids = this.postings.get(token);
-      ids?.delete(entry.ordinal);
-      if (ids?.size === 0) {
-        this.postings.delete(token);
-        this.vocabularyDirty = true;
-      }
-    }
-  }
-
-  /** Ids of the visible listings that match, in the requested order, one page of them. */
-  query(query: SearchQuery, now: number): { ids: string[]; total: number } {
-    const matched = this.matchText(tokenize(query.text ?? ""));
-    const sort = query.sort ?? "newest";
-    const passes = (e: Entry) => passesFilters(e, query, now);
-    const hits: Entry[] = [];
-    if (matched && matched.list.length <= this.sortDirectly) {
-      for (const e of matched.list) if (passes(e)) hits.push(e);
-      hits.sort(comparator(sort));
-    } else {
-      // Many candidates: walk the cached order instead of sorting tens of thousands per keystroke.
-      const marks = matched?.marks;
-      for (const e of this.ordered(sort)) if ((!marks || marks[e.ordinal] === 1) && passes(e)) hits.push(e);
-    }
-    const offset = Math.max(0, query.offset ?? 0);
-    const limit = Math.min(MAX_PAGE, Math.max(1, query.limit ?? 50));
-    return { ids: hits.slice(offset, offset + limit).map((e) => e.id), total: hits.length };
+    const ordinal = this.byId.get(id);
+    if (ordinal === undefined) return;
+    this.byId.delete(id);
+    this.ids[ordinal] = undefined;
+    for (const order of this.orders.values()) order.stale = true;
   }
 
   /**
-   * Entries whose words start with every query word, or undefined for no words. Walks the
-   * postings of the rarest query word only and checks the others against each entry's words.
+   * Ids of the visible listings that match, in the requested order, one page of them.
+   * `hidden`: authors whose listings are kept but not shown (the user blocked them).
    */
-  private matchText(words: string[]): { marks: Uint8Array; list: Entry[] } | undefined {
-    if (!words.length) return undefined;
-    let rarest = 0;
-    let rarestWords: string[] = [];
-    let rarestCount = Number.POSITIVE_INFINITY;
-    words.forEach((word, i) => {
-      const found = this.wordsWithPrefix(word);
-      let count = 0;
-      for (const w of found) count += this.postings.get(w)?.size ?? 0;
-      if (count < rarestCount) [rarest, rarestWords, rarestCount] = [i, found, count];
+  query(query: SearchQuery, now: number, hidden?: (author: string) => boolean): { ids: string[]; total: number } {
+    if (this.ids.length - this.byId.size > Math.max(10_000, this.byId.size)) this.compact();
+    const passes = this.passes(query, now, hidden);
+    const sort = query.sort ?? "newest";
+    const matched = this.matchText(tokenizeQuery(query));
+    let hits: number[] = [];
+    if (matched && matched.list.length <= this.sortDirectly) {
+      hits = matched.list.filter(passes).sort(this.comparator(sort));
+    } else {
+      // Many candidates: walk the cached order instead of sorting tens of thousands per keystroke.
+      const marks = matched?.marks;
+      for (const o of this.ordered(sort)) if ((!marks || marks[o] === 1) && passes(o)) hits.push(o);
+    }
+    const offset = Math.max(0, query.offset ?? 0);
+    const limit = Math.min(MAX_PAGE, Math.max(1, query.limit ?? 50));
+    return { ids: hits.slice(offset, offset + limit).map((o) => this.ids[o] as string), total: hits.length };
+  }
+
+  /** The whole index as one value; `mark` is the store's change number it reflects. */
+  snapshot(): Omit<SearchSnapshot, "mark"> {
+    this.compact();
+    const count = this.ids.length;
+    const columns = Object.fromEntries(NUMERIC.map((k) => [k, this.columns[k].slice(0, count)])) as Columns;
+    const orders: SearchSnapshot["orders"] = {};
+    for (const sort of SORTS) orders[sort] = this.ordered(sort).slice();
+    const names = {
+      category: [...this.names.category.list],
+      kind: [...this.names.kind.list],
+      currency: [...this.names.currency.list],
+      author: [...this.names.author.list],
+    };
+    return {
+      format: SNAPSHOT_FORMAT,
+      count,
+      ids: [...(this.ids as string[])],
+      ...columns,
+      names,
+      orders,
+      ...this.postings.snapshot(),
+    };
+  }
+
+  /** The index a snapshot describes, or undefined when it is not one this code wrote. */
+  static restore(snapshot: unknown, sortDirectly = SORT_DIRECTLY): SearchIndex | undefined {
+    const s = snapshot as Partial<SearchSnapshot> | undefined;
+    if (s?.format !== SNAPSHOT_FORMAT || !Array.isArray(s.ids) || s.ids.length !== s.count) return undefined;
+    const count = s.count;
+    if (NUMERIC.some((k) => !ArrayBuffer.isView(s[k]) || (s[k] as Uint8Array).length !== count)) return undefined;
+    const index = new SearchIndex(sortDirectly);
+    index.ids = s.ids;
+    s.ids.forEach((id, ordinal) => {
+      index.byId.set(id, ordinal);
     });
-    const others = words.filter((_, i) => i !== rarest);
-    // 1 = matched, 2 = seen and rejected; a short prefix can reach one entry through many words.
-    const marks = new Uint8Array(this.byOrdinal.length);
-    const list: Entry[] = [];
-    for (const word of rarestWords) {
-      for (const ordinal of this.postings.get(word) ?? []) {
-        if (marks[ordinal] !== 0) continue;
-        const entry = this.byOrdinal[ordinal] as Entry;
-        const ok = others.every((o) => entry.tokens.some((t) => t.startsWith(o)));
-        marks[ordinal] = ok ? 1 : 2;
-        if (ok) list.push(entry);
+    index.columns = Object.fromEntries(NUMERIC.map((k) => [k, s[k]])) as Columns;
+    if (count === 0) index.columns = emptyColumns(1024);
+    const names = s.names as SearchSnapshot["names"];
+    index.names = {
+      category: new Names(names.category),
+      kind: new Names(names.kind),
+      currency: new Names(names.currency),
+      author: new Names(names.author),
+    };
+    index.postings = Postings.restore(s as SearchSnapshot);
+    for (const [sort, list] of Object.entries(s.orders ?? {}))
+      if (list.length === count) index.orders.set(sort as SearchSort, { list, added: [], stale: false });
+    return index;
+  }
+
+  private grow(capacity: number): void {
+    const next = emptyColumns(capacity);
+    for (const k of NUMERIC) next[k].set(this.columns[k].subarray(0, Math.min(capacity, this.ids.length)));
+    this.columns = next;
+  }
+
+  /** Renumbers the live entries 0…n-1, in the order they were added, dropping removed ones. */
+  private compact(): void {
+    if (this.ids.length === this.byId.size) return;
+    const remap = new Int32Array(this.ids.length).fill(-1);
+    const ids: string[] = [];
+    this.ids.forEach((id, ordinal) => {
+      if (id === undefined) return;
+      remap[ordinal] = ids.length;
+      ids.push(id);
+    });
+    const next = emptyColumns(Math.max(1024, ids.length * 2));
+    for (const k of NUMERIC) {
+      const from = this.columns[k];
+      for (let o = 0; o < this.ids.length; o++)
+        if ((remap[o] as number) >= 0) next[k][remap[o] as number] = from[o] as number;
+    }
+    this.columns = next;
+    this.ids = ids;
+    this.byId.clear();
+    ids.forEach((id, ordinal) => {
+      this.byId.set(id, ordinal);
+    });
+    this.postings.remap(remap);
+    // Renumbered, the cached orders stay sorted: nothing to sort again after a compaction.
+    for (const order of this.orders.values()) {
+      const list: number[] = [];
+      for (const o of order.list) if ((remap[o] as number) >= 0) list.push(remap[o] as number);
+      order.list = Uint32Array.from(list);
+      order.added = order.added.filter((o) => (remap[o] as number) >= 0).map((o) => remap[o] as number);
+      order.stale = false;
+    }
+  }
+
+  /** The query's filters and the hidden authors, as one test of an ordinal. */
+  private passes(query: SearchQuery, now: number, hidden?: (author: string) => boolean): (o: number) => boolean {
+    const filter = filterOf(query, now);
+    const { columns: c, names } = this;
+    // 0: not asked yet, 1: shown, 2: hidden; asked once per author and query.
+    const authors = new Uint8Array(names.author.list.length);
+    const fields: FilterFields = { category: "", kind: "", price: 0, currency: "", expiresAt: 0, hasPhoto: false };
+    return (o) => {
+      if (this.ids[o] === undefined) return false;
+      if (hidden) {
+        const a = c.author[o] as number;
+        if (authors[a] === 0) authors[a] = hidden(names.author.list[a] as string) ? 2 : 1;
+        if (authors[a] === 2) return false;
       }
+      fields.category = names.category.list[c.category[o] as number] as string;
+      fields.kind = names.kind.list[c.kind[o] as number] as string;
+      fields.price = c.price[o] as number;
+      fields.currency = names.currency.list[c.currency[o] as number] as string;
+      fields.expiresAt = c.expiresAt[o] as number;
+      fields.hasPhoto = c.hasPhoto[o] === 1;
+      return filter(fields);
+    };
+  }
+
+  /**
+   * Ordinals whose words start with every query word, or undefined for no words: the rarest
+   * word's postings, narrowed by each other word's (a word matches through any word it prefixes).
+   */
+  private matchText(words: string[]): { marks: Uint8Array; list: number[] } | undefined {
+    if (!words.length) return undefined;
+    const found = words.map((w) => this.postings.withPrefix(w)).sort((a, b) => a.count - b.count);
+    const size = this.ids.length;
+    let marks = new Uint8Array(size);
+    let list: number[] = [];
+    for (const posting of (found[0] as { lists: Uint32Array[] }).lists)
+      for (const o of posting)
+        if (marks[o] === 0 && this.ids[o] !== undefined) {
+          marks[o] = 1;
+          list.push(o);
+        }
+    for (const other of found.slice(1)) {
+      const next = new Uint8Array(size);
+      for (const posting of other.lists) for (const o of posting) next[o] = marks[o] as number;
+      marks = next;
+      list = list.filter((o) => marks[o] === 1);
     }
     return { marks, list };
   }
 
-  private ordered(sort: SearchSort): Entry[] {
-    let list = this.orders.get(sort);
-    if (!list) {
-      list = [...this.entries.values()].sort(comparator(sort));
-      this.orders.set(sort, list);
+  private ordered(sort: SearchSort): Uint32Array {
+    const compare = this.comparator(sort);
+    let order = this.orders.get(sort);
+    if (!order) {
+      const live: number[] = [];
+      for (let o = 0; o < this.ids.length; o++) if (this.ids[o] !== undefined) live.push(o);
+      order = { list: Uint32Array.from(live.sort(compare)), added: [], stale: false };
+      this.orders.set(sort, order);
+    } else if (order.stale || order.added.length) {
+      order.list = merge(order.list, order.added.sort(compare), compare, (o) => this.ids[o] !== undefined);
+      order.added = [];
+      order.stale = false;
     }
-    return list;
+    return order.list;
   }
 
-  /** Vocabulary words that start with `prefix`. */
-  private wordsWithPrefix(prefix: string): string[] {
-    if (this.vocabularyDirty) {
-      this.vocabulary = [...this.postings.keys()].sort();
-      this.vocabularyDirty = false;
-    }
-    // Binary search for the first word >= prefix, then walk while words start with it.
-    let low = 0;
-    let high = this.vocabulary.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if ((this.vocabulary[mid] as string) < prefix) low = mid + 1;
-      else high = mid;
-    }
-    const found: string[] = [];
-    for (let i = low; i < this.vocabulary.length; i++) {
-      const word = this.vocabulary[i] as string;
-      if (!word.startsWith(prefix)) break;
-      found.push(word);
-    }
-    return found;
+  private comparator(sort: SearchSort): (a: number, b: number) => number {
+    const { updatedAt, price } = this.columns;
+    const ids = this.ids as string[];
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const newest = (a: number, b: number) =>
+      (updatedAt[b] as number) - (updatedAt[a] as number) || byId(ids[a] as string, ids[b] as string);
+    if (sort === "newest") return newest;
+    const sign = sort === "price-asc" ? 1 : -1;
+    // Listings without a comparable price go last in either direction.
+    return (a, b) => {
+      const pa = price[a] as number;
+      const pb = price[b] as number;
+      if (Number.isNaN(pa) || Number.isNaN(pb))
+        return Number.isNaN(pa) && Number.isNaN(pb) ? newest(a, b) : Number.isNaN(pa) ? 1 : -1;
+      return sign * (pa - pb) || newest(a, b);
+    };
   }
 }
 
-/** An index entry for `listing` at `ordinal`: its words and the fields filters and sorts read. */
-function describeListing(listing: Listing, ordinal: number): Entry {
-  return {
-    id: listing.id,
-    ordinal,
-    tokens: [...new Set(tokenize(`${listing.title} ${listing.description}`))],
-    category: listing.category,
-    kind: listing.kind,
-    price: listing.pricing === "free" ? 0 : listing.pricing === "swap" ? null : listing.price,
-    currency: listing.pricing === "amount" && listing.price ? listing.currency : null,
-    updatedAt: listing.updatedAt,
-    expiresAt: listing.expiresAt,
-    hasPhoto: listing.images.length > 0,
-  };
-}
+const tokenizeQuery = (query: SearchQuery) => tokenize(query.text ?? "");
 
-/** The query's filters (not its words) on one entry. */
-function passesFilters(e: Entry, query: SearchQuery, now: number): boolean {
-  const { category, kind, hasPhoto, currency } = query;
-  const min = query.minPrice ?? null;
-  const max = query.maxPrice ?? null;
-  // Expiry is checked at query time: each peer hides expired listings by its own clock.
-  if (e.expiresAt <= now) return false;
-  if (category && e.category !== category) return false;
-  if (kind && e.kind !== kind) return false;
-  if (hasPhoto && !e.hasPhoto) return false;
-  // Amounts in another currency are not comparable; free listings cost nothing in any.
-  if (currency && e.currency !== null && e.currency !== currency) return false;
-  if ((min !== null || max !== null) && e.price === null) return false;
-  if (min !== null && (e.price as number) < min) return false;
-  if (max !== null && (e.price as number) > max) return false;
-  return true;
-}
-
-/**
- * Whether one listing matches a query exactly as `SearchIndex.query` would find it: every query
- * word starts one of its words, and it passes the filters. Saved searches match arrivals with it;
- * the listing's words are read once for all the queries it is checked against.
- */
-export function listingMatcher(listing: Listing): (query: SearchQuery, now: number) => boolean {
-  if (listing.deleted) return () => false;
-  const entry = describeListing(listing, 0);
-  return (query, now) =>
-    queryWords(query).every((w) => entry.tokens.some((t) => t.startsWith(w))) && passesFilters(entry, query, now);
-}
-
-/** A kept query's words, tokenized once: a sync checks thousands of listings against the same queries. */
-const wordsOfQuery = new WeakMap<SearchQuery, string[]>();
-function queryWords(query: SearchQuery): string[] {
-  let words = wordsOfQuery.get(query);
-  if (!words) {
-    words = tokenize(query.text ?? "");
-    wordsOfQuery.set(query, words);
+/** Two sorted lists as one, keeping only the live ordinals. */
+function merge(
+  a: Uint32Array,
+  b: number[],
+  compare: (x: number, y: number) => number,
+  live: (o: number) => boolean,
+): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const takeA = j >= b.length || (i < a.length && compare(a[i] as number, b[j] as number) <= 0);
+    const o = (takeA ? a[i++] : b[j++]) as number;
+    if (live(o)) out[n++] = o;
   }
-  return words;
-}
-
-export function matchesQuery(listing: Listing, query: SearchQuery, now: number): boolean {
-  return listingMatcher(listing)(query, now);
-}
-
-function comparator(sort: SearchSort): (a: Entry, b: Entry) => number {
-  const newest = (a: Entry, b: Entry) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  if (sort === "newest") return newest;
-  const sign = sort === "price-asc" ? 1 : -1;
-  // Listings without a comparable price go last in either direction.
-  return (a, b) => {
-    if (a.price === null || b.price === null) return a.price === b.price ? newest(a, b) : a.price === null ? 1 : -1;
-    return sign * (a.price - b.price) || newest(a, b);
-  };
+  return out.slice(0, n);
 }

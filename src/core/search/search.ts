@@ -1,52 +1,185 @@
-// Search in the hub: the in-memory SearchIndex decides which ids match, IndexedDB supplies the
-// records of the one page asked for. Views never receive more than a page of listings.
+// Search in the hub: the SearchIndex decides which ids match, the store supplies the records of
+// the one page asked for. Views never receive more than a page of listings.
+//
+// The index is kept in the store's meta (a SearchSnapshot and the number of the last listing
+// change it reflects). A start reads that copy and replays the store's listing change log after
+// it, so it never reads every listing; the copy is saved again every SAVE_AFTER changes. A crash
+// between a listing write and the index leaves the write in the log (same transaction), so the
+// next start replays it: the index never misses or keeps a listing the store does not.
 
 import type { SearchResult } from "../api.ts";
 import type { Listing } from "../listings/records.ts";
 import type { Store } from "../store.ts";
-import { SearchIndex } from "./search-index.ts";
+import { SearchIndex, type SearchSnapshot } from "./search-index.ts";
 import type { SearchQuery } from "./search-query.ts";
 
+export const SEARCH_SNAPSHOT_KEY = "search-index";
+/** Changes read from the log, and listings read from the store, at a time. */
+const PAGE = 500;
+/** Changes since the saved copy that make it worth saving again (a start replays at most about this many). */
+export const SAVE_AFTER = 2_000;
+
+export interface SearchOptions {
+  /** Authors whose listings stay stored and indexed but are not shown (the user blocked them). */
+  hidden?: (author: string) => boolean;
+  /** Overrides SAVE_AFTER (tests). */
+  saveAfter?: number;
+  /** Where a failed save goes (the index stays usable; the next start replays more of the log). */
+  warn?: (message: string) => void;
+}
+
 export class Search {
-  private readonly index = new SearchIndex();
-  private readonly loaded: Promise<void>;
+  private index = new SearchIndex();
+  /** The number of the last change in the store's log the index reflects. */
+  private mark = 0;
+  private changesSinceSave = 0;
+  /** While the log is replayed, changes told to us wait here and are read from the store after. */
+  private pending: Set<string> | undefined = new Set();
+  private replaying: Promise<void>;
+  private saving: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly options: SearchOptions = {},
   ) {
-    // Listings that arrive while the store is read are indexed by `update`; the stored copy
-    // of the same id read afterwards is never newer, so loading first and updating later agree.
-    this.loaded = store.listListings().then((all) => {
-      for (const listing of all) if (!this.seen.has(listing.id)) this.index.add(listing);
-      this.seen.clear();
-    });
+    this.replaying = this.load();
   }
 
-  private readonly seen = new Set<string>();
+  /** Resolves once the index reflects the store (the saved copy read and the log after it replayed). */
+  get ready(): Promise<void> {
+    return this.replaying;
+  }
 
   /** A version the store accepted (new, edited, or a tombstone). */
   update(listing: Listing): void {
-    this.seen.add(listing.id);
-    this.index.add(listing);
+    if (this.pending) this.pending.add(listing.id);
+    else this.index.add(listing);
+    this.changed();
+  }
+
+  /** A listing the store no longer holds (pruned). */
+  remove(id: string): void {
+    if (this.pending) this.pending.add(id);
+    else this.index.remove(id);
+    this.changed();
   }
 
   /**
-   * Whether the index holds a listing with this id. Until the stored listings are read (the
-   * first moments of a start) only those that arrived since count.
+   * Whether the index holds a listing with this id. Until the saved copy is read and the log
+   * replayed (the first moments of a start) only what the copy held counts.
    */
   has(id: string): boolean {
     return this.index.has(id);
   }
 
-  remove(id: string): void {
-    this.seen.add(id);
-    this.index.remove(id);
+  async search(query: SearchQuery): Promise<SearchResult> {
+    await this.replaying;
+    const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
+    return { listings: await this.store.getListings(ids), total };
   }
 
-  async search(query: SearchQuery): Promise<SearchResult> {
-    await this.loaded;
-    const { ids, total } = this.index.query(query, this.now());
-    return { listings: await this.store.getListings(ids), total };
+  /** Saves the index now (after replaying the log), so the next start replays nothing before it. */
+  save(): Promise<void> {
+    this.saving ??= this.saveNow().finally(() => {
+      this.saving = undefined;
+    });
+    return this.saving;
+  }
+
+  private async load(): Promise<void> {
+    const saved = await this.store.getMeta<SearchSnapshot>(SEARCH_SNAPSHOT_KEY);
+    const restored = SearchIndex.restore(saved);
+    if (restored && saved) {
+      this.index = restored;
+      this.mark = saved.mark;
+    } else if (saved !== undefined) {
+      // A copy this code cannot read (another format): its log is gone, so read every listing once.
+      await this.rebuild();
+    }
+    await this.replay();
+  }
+
+  /** The whole index from every stored listing, at the log's end (only when the saved copy is unusable). */
+  private async rebuild(): Promise<void> {
+    let mark = this.mark;
+    for (let page = await this.changesAfter(mark); page.length; page = await this.changesAfter(mark))
+      mark = page.at(-1)?.seq ?? mark;
+    this.index = new SearchIndex();
+    for (const listing of await this.store.listListings()) this.index.add(listing);
+    this.mark = mark;
+    this.changesSinceSave = Number.POSITIVE_INFINITY;
+  }
+
+  private changesAfter(mark: number) {
+    return this.store.listListingChangesAfter(mark, PAGE);
+  }
+
+  /**
+   * Applies every change in the log after the mark, reading each changed id's stored version,
+   * then whatever was told to us meanwhile, until nothing is left; only then are changes applied
+   * as they are told (a version read before a later write must not land after it).
+   */
+  private async replay(): Promise<void> {
+    this.pending ??= new Set();
+    try {
+      await this.replayLog(this.pending);
+    } finally {
+      // On a failure too: changes told from now on apply at once, the next replay reads the rest.
+      this.pending = undefined;
+    }
+    this.saveIfDue();
+  }
+
+  private async replayLog(pending: Set<string>): Promise<void> {
+    for (;;) {
+      const changes = await this.changesAfter(this.mark);
+      if (changes.length) {
+        await this.apply(changes.map((c) => c.id));
+        this.mark = changes.at(-1)?.seq ?? this.mark;
+        this.changesSinceSave += changes.length;
+        continue;
+      }
+      const told = [...pending];
+      if (!told.length) return;
+      pending.clear();
+      await this.apply(told);
+    }
+  }
+
+  private saveIfDue(): void {
+    if (this.pending || this.changesSinceSave < (this.options.saveAfter ?? SAVE_AFTER)) return;
+    this.save().catch((error: unknown) => this.options.warn?.(`could not save the search index: ${String(error)}`));
+  }
+
+  private async apply(ids: string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += PAGE) {
+      const chunk = unique.slice(i, i + PAGE);
+      const stored = new Map((await this.store.getListings(chunk)).map((l) => [l.id, l]));
+      for (const id of chunk) {
+        const listing = stored.get(id);
+        if (listing) this.index.add(listing);
+        else this.index.remove(id);
+      }
+    }
+  }
+
+  private changed(): void {
+    this.changesSinceSave++;
+    this.saveIfDue();
+  }
+
+  private async saveNow(): Promise<void> {
+    await this.replaying;
+    // Catch up with the log first: the copy then reflects every change up to its mark. A failed
+    // catch-up must not fail every later search: those answer from the index as it is.
+    const replay = this.replay();
+    this.replaying = replay.catch(() => undefined);
+    await replay;
+    const snapshot: SearchSnapshot = { ...this.index.snapshot(), mark: this.mark };
+    this.changesSinceSave = 0;
+    await this.store.setMeta(SEARCH_SNAPSHOT_KEY, snapshot);
+    await this.store.forgetListingChangesThrough(snapshot.mark);
   }
 }
