@@ -233,8 +233,13 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     for (const record of matched) emit({ type: "match", search: summarize(record), listing });
     emit({ type: "saved-searches", searches: await savedSearches.list() });
   };
+  const startedAt = now();
   afterPrune = async (ids) => {
     for (const id of ids) search.remove(id);
+    // The pass at start with nothing pruned skips collecting images: it reads every listing,
+    // seconds of the hub's time at 100,000 just when the first board and search ask. The hourly
+    // passes still collect.
+    if (!ids.length && now() - startedAt < 60_000) return;
     const referenced = new Set<string>();
     for (const listing of await store.listListings()) for (const ref of listing.images) referenced.add(ref.hash);
     for (const profile of await store.listProfiles()) if (profile.avatar) referenced.add(profile.avatar.hash);
