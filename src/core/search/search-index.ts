@@ -6,41 +6,24 @@
 import type { Listing } from "../listings/records.ts";
 import { type Columns, emptyColumns, Names, NUMERIC } from "./search-columns.ts";
 import { type FilterFields, fieldsOf, filterOf, tokenize, wordsOf } from "./search-match.ts";
-import { Postings, type PostingsSnapshot } from "./search-postings.ts";
+import { Postings } from "./search-postings.ts";
 import type { SearchQuery, SearchSort } from "./search-query.ts";
+import { type SearchSnapshot, SNAPSHOT_FORMAT } from "./search-snapshot.ts";
 
 export { listingMatcher, matchesQuery, tokenize } from "./search-match.ts";
+export type { SearchSnapshot } from "./search-snapshot.ts";
 
 export const MAX_PAGE = 100;
 /** Up to this many text matches are sorted directly; more are picked from a cached order. */
 const SORT_DIRECTLY = 2_000;
 const SORTS: SearchSort[] = ["newest", "price-asc", "price-desc"];
-export const SNAPSHOT_FORMAT = 1;
-
-/** The index as one structured-clonable value; every array holds `count` entries, all live. */
-export interface SearchSnapshot extends PostingsSnapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  /** The number of the last store change (Store.listListingChangesAfter) the snapshot reflects. */
-  mark: number;
-  count: number;
-  ids: string[];
-  updatedAt: Float64Array;
-  expiresAt: Float64Array;
-  price: Float64Array;
-  category: Uint32Array;
-  kind: Uint32Array;
-  currency: Uint32Array;
-  author: Uint32Array;
-  hasPhoto: Uint8Array;
-  names: { category: string[]; kind: string[]; currency: string[]; author: string[] };
-  /** Ordinals in each sort order, so the first query after a start sorts nothing. */
-  orders: Partial<Record<SearchSort, Uint32Array>>;
-}
-
 export class SearchIndex {
   /** Listing id by ordinal; undefined once removed (its ordinal is never reused until compaction). */
   private ids: (string | undefined)[] = [];
-  private readonly byId = new Map<string, number>();
+  /** Ordinal by id, built when first needed: the first query after a restore does not need it. */
+  private ordinals: Map<string, number> | undefined = new Map();
+  /** How many entries are live. */
+  private live = 0;
   private columns: Columns = emptyColumns(1024);
   private names = { category: new Names(), kind: new Names(), currency: new Names(), author: new Names() };
   private postings = new Postings();
@@ -51,7 +34,18 @@ export class SearchIndex {
   constructor(private readonly sortDirectly = SORT_DIRECTLY) {}
 
   get size(): number {
-    return this.byId.size;
+    return this.live;
+  }
+
+  private get byId(): Map<string, number> {
+    if (!this.ordinals) {
+      this.ordinals = new Map();
+      for (let o = 0; o < this.ids.length; o++) {
+        const id = this.ids[o];
+        if (id !== undefined) this.ordinals.set(id, o);
+      }
+    }
+    return this.ordinals;
   }
 
   has(id: string): boolean {
@@ -77,6 +71,7 @@ export class SearchIndex {
     c.hasPhoto[ordinal] = fields.hasPhoto ? 1 : 0;
     this.ids.push(listing.id);
     this.byId.set(listing.id, ordinal);
+    this.live++;
     for (const word of wordsOf(listing)) this.postings.add(word, ordinal);
     for (const [sort, order] of this.orders) {
       order.added.push(ordinal);
@@ -90,6 +85,7 @@ export class SearchIndex {
     if (ordinal === undefined) return;
     this.byId.delete(id);
     this.ids[ordinal] = undefined;
+    this.live--;
     for (const order of this.orders.values()) order.stale = true;
   }
 
@@ -98,7 +94,7 @@ export class SearchIndex {
    * `hidden`: authors whose listings are kept but not shown (the user blocked them).
    */
   query(query: SearchQuery, now: number, hidden?: (author: string) => boolean): { ids: string[]; total: number } {
-    if (this.ids.length - this.byId.size > Math.max(10_000, this.byId.size)) this.compact();
+    if (this.ids.length - this.live > Math.max(10_000, this.live)) this.compact();
     const passes = this.passes(query, now, hidden);
     const sort = query.sort ?? "newest";
     const matched = this.matchText(tokenizeQuery(query));
@@ -131,7 +127,7 @@ export class SearchIndex {
     return {
       format: SNAPSHOT_FORMAT,
       count,
-      ids: [...(this.ids as string[])],
+      ids: (this.ids as string[]).join("\n"),
       ...columns,
       names,
       orders,
@@ -142,14 +138,15 @@ export class SearchIndex {
   /** The index a snapshot describes, or undefined when it is not one this code wrote. */
   static restore(snapshot: unknown, sortDirectly = SORT_DIRECTLY): SearchIndex | undefined {
     const s = snapshot as Partial<SearchSnapshot> | undefined;
-    if (s?.format !== SNAPSHOT_FORMAT || !Array.isArray(s.ids) || s.ids.length !== s.count) return undefined;
+    if (s?.format !== SNAPSHOT_FORMAT || typeof s.ids !== "string" || typeof s.count !== "number") return undefined;
+    const ids = s.count === 0 ? [] : s.ids.split("\n");
     const count = s.count;
+    if (ids.length !== count) return undefined;
     if (NUMERIC.some((k) => !ArrayBuffer.isView(s[k]) || (s[k] as Uint8Array).length !== count)) return undefined;
     const index = new SearchIndex(sortDirectly);
-    index.ids = s.ids;
-    s.ids.forEach((id, ordinal) => {
-      index.byId.set(id, ordinal);
-    });
+    index.ids = ids;
+    index.live = count;
+    index.ordinals = undefined;
     index.columns = Object.fromEntries(NUMERIC.map((k) => [k, s[k]])) as Columns;
     if (count === 0) index.columns = emptyColumns(1024);
     const names = s.names as SearchSnapshot["names"];
@@ -173,7 +170,7 @@ export class SearchIndex {
 
   /** Renumbers the live entries 0…n-1, in the order they were added, dropping removed ones. */
   private compact(): void {
-    if (this.ids.length === this.byId.size) return;
+    if (this.ids.length === this.live) return;
     const remap = new Int32Array(this.ids.length).fill(-1);
     const ids: string[] = [];
     this.ids.forEach((id, ordinal) => {
@@ -189,10 +186,7 @@ export class SearchIndex {
     }
     this.columns = next;
     this.ids = ids;
-    this.byId.clear();
-    ids.forEach((id, ordinal) => {
-      this.byId.set(id, ordinal);
-    });
+    this.ordinals = undefined;
     this.postings.remap(remap);
     // Renumbered, the cached orders stay sorted: nothing to sort again after a compaction.
     for (const order of this.orders.values()) {
