@@ -6,6 +6,7 @@ import type { PeerEvent, PolicySettings } from "./api.ts";
 import { BlockList } from "./block-list.ts";
 import { Chat } from "./chat/chat.ts";
 import { generateIdentity, type Identity, type PeerId } from "./crypto.ts";
+import { counterparty } from "./deals/deal.ts";
 import { DealSettingsStore } from "./deals/deal-settings.ts";
 import { Deals } from "./deals/deals.ts";
 import { Images } from "./listings/images.ts";
@@ -14,12 +15,14 @@ import { Listings } from "./listings/listings.ts";
 import { ListingLookups } from "./listings/lookups.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
 import type { Listing } from "./listings/records.ts";
+import { Correspondents } from "./mail/correspondents.ts";
 import { Mailbox } from "./mail/mailbox.ts";
 import type { RELAY_LIMITS } from "./mail/relay.ts";
 import { HeldNotices } from "./mail/relay-handoff.ts";
 import { createPeerApi, type PeerParts } from "./peer-api.ts";
 import { startPeerLoops } from "./peer-loops.ts";
 import type { Ports } from "./ports.ts";
+import { type ProfileLimits, ProfileQuota } from "./profiles/profile-quota.ts";
 import { Profiles } from "./profiles/profiles.ts";
 import { scopedClock } from "./scoped-clock.ts";
 import { SavedSearches, summarize } from "./search/saved-searches.ts";
@@ -47,6 +50,8 @@ export interface PeerOptions {
   lookupTimeoutMs?: number;
   /** What one other person may leave with us (counterparty-quota.ts), unless a test says otherwise. */
   perPerson?: { messages?: number; deals?: number };
+  /** Profiles held of people the user does not need (profile-quota.ts), unless a test says otherwise. */
+  otherProfiles?: Partial<ProfileLimits>;
   /** Peers the dialer keeps (6). */
   maxPeers?: number;
   /** Channels past this many, dialled or accepted, are hung up at once (8). */
@@ -167,6 +172,12 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
       },
     ),
   );
+  // Whose profiles stay whatever the profile cap: people with a deal or a conversation.
+  const correspondents = new Correspondents(store, identity.peerId);
+  listeners.add((event) => {
+    if (event.type === "deal") void correspondents.add(counterparty(event.deal, identity.peerId));
+    if (event.type === "message") void correspondents.add(event.message.peer);
+  });
   const dealSettings = await DealSettingsStore.open(store);
   const deals: Deals = new Deals({
     identity,
@@ -203,9 +214,17 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   const images = new Images(store, session, now);
   session.use(images);
   images.onImage((hash) => emit({ type: "image", hash }));
-  const profiles = new Profiles(identity, store, session, sync, now, ports.thumbnailer?.avatar, (refs) =>
+  const profileQuota = new ProfileQuota({
+    me: identity.peerId,
+    store,
+    listings,
+    correspondents,
+    limits: options.otherProfiles,
+  });
+  const profiles = new Profiles(identity, store, session, sync, now, profileQuota, ports.thumbnailer?.avatar, (refs) =>
     images.fetch(refs),
   );
+  profiles.onEvicted(async (gone) => (gone.some((p) => p.avatar) ? afterPrune([]) : undefined));
   session.use(profiles);
   profiles.onProfile((profile) => {
     emit({ type: "profile", profile });

@@ -129,6 +129,14 @@ class IdbStore implements Store, MailStore {
     return (await this.db.getAll("profiles")).sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
+  async deleteProfile(peerId: string): Promise<boolean> {
+    const tx = this.db.transaction("profiles", "readwrite");
+    const found = (await tx.store.getKey(peerId)) !== undefined;
+    if (found) await tx.store.delete(peerId);
+    await tx.done;
+    return found;
+  }
+
   getImage(hash: string): Promise<Blob | undefined> {
     return this.db.get("images", hash);
   }

@@ -107,6 +107,10 @@ export class MemoryStore implements Store, MailStore {
     return true;
   }
 
+  async deleteProfile(peerId: PeerId): Promise<boolean> {
+    return this.profiles.delete(peerId);
+  }
+
   async listProfiles(): Promise<Profile[]> {
     return [...this.profiles.values()]
       .sort((a, b) => b.updatedAt - a.updatedAt || byKey(a.peerId, b.peerId))

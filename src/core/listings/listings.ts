@@ -101,8 +101,7 @@ export class Listings implements ProtocolExtension {
       valid.push(checked.listing);
     }
     // One author's flood must not crowd out everyone else: its newest are kept, up to a cap.
-    this.quotaLoaded ??= store.listListings().then((all) => this.quota.load(all));
-    await this.quotaLoaded;
+    await this.counted();
     const { accepted, evicted } = this.quota.admit(valid);
     // One store transaction per frame, not per listing: a sync brings thousands.
     const fresh = await store.putListingsIf(accepted, (listing, stored) => supersedes(listing, stored));
@@ -121,6 +120,12 @@ export class Listings implements ProtocolExtension {
     for (const id of ids)
       if (await this.options.store.deleteListingIf(id, (stored) => stored.author !== me)) gone.push(id);
     if (gone.length) await this.options.evicted?.(gone);
+  }
+
+  /** Resolves once the stored listings are counted per author, for `heldOf`. */
+  counted(): Promise<void> {
+    this.quotaLoaded ??= this.options.store.listListings().then((all) => this.quota.load(all));
+    return this.quotaLoaded;
   }
 
   /** Live listings held of `author` (the per-author cap counts these). */

@@ -187,6 +187,15 @@ export class SyncExtension implements ProtocolExtension {
     return from ? [] : peers;
   }
 
+  /** Records that left the store (the profile cap): no longer offered, and fetched again if met again. */
+  forget(set: SetName, ids: string[]): void {
+    const state = this.sets.get(set);
+    if (!state) return;
+    const gone = new Set(ids);
+    for (const id of gone) state.known?.delete(id);
+    state.early = state.early.filter((record) => !gone.has(record.id));
+  }
+
   onClose(peer: PeerId): void {
     // What this peer still owed us will not come: ask another that announced it.
     for (const state of this.sets.values()) {
