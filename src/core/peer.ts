@@ -46,6 +46,8 @@ export interface PeerOptions {
   answerBudget?: Partial<AnswerBudgetSettings>;
   helloTimeoutMs?: number;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** Seen message ids kept (inbox.ts SEEN_MAX), unless a test says otherwise. */
+  seenMax?: number;
   /** How long peers asked for a listing by id have to answer (lookups.ts, 8 s). */
   lookupTimeoutMs?: number;
   /** What one other person may leave with us (counterparty-quota.ts), unless a test says otherwise. */
@@ -156,6 +158,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     blocked: isBlocked,
     ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
     ...(ports.relayStore ? { relayStore: ports.relayStore } : {}),
+    ...(options.seenMax ? { seenMax: options.seenMax } : {}),
   });
   session.use(mailbox);
   // A durable relay holds our chat message for someone away: the conversation says so until
@@ -175,8 +178,8 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   // Whose profiles stay whatever the profile cap: people with a deal or a conversation.
   const correspondents = new Correspondents(store, identity.peerId);
   listeners.add((event) => {
-    if (event.type === "deal") void correspondents.add(counterparty(event.deal, identity.peerId));
-    if (event.type === "message") void correspondents.add(event.message.peer);
+    if (event.type === "deal") correspondents.add(counterparty(event.deal, identity.peerId));
+    if (event.type === "message") correspondents.add(event.message.peer);
   });
   const dealSettings = await DealSettingsStore.open(store);
   const deals: Deals = new Deals({
@@ -214,13 +217,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   const images = new Images(store, session, now);
   session.use(images);
   images.onImage((hash) => emit({ type: "image", hash }));
-  const profileQuota = new ProfileQuota({
-    me: identity.peerId,
-    store,
-    listings,
-    correspondents,
-    limits: options.otherProfiles,
-  });
+  const profileQuota = new ProfileQuota(identity.peerId, store, listings, correspondents, options.otherProfiles);
   const profiles = new Profiles(identity, store, session, sync, now, profileQuota, ports.thumbnailer?.avatar, (refs) =>
     images.fetch(refs),
   );

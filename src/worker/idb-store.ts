@@ -269,6 +269,22 @@ class IdbStore implements Store, MailStore {
     await tx.done;
   }
 
+  async forgetSeenBeyond(count: number): Promise<void> {
+    const tx = this.db.transaction("seen", "readwrite");
+    const excess = (await tx.store.count()) - count;
+    if (excess > 0) {
+      // No index on the time (the values are the times): read them all once; this runs once per
+      // many marks (inbox.ts), over a set that it keeps bounded.
+      const [keys, times] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
+      const oldest = keys
+        .map((key, i) => ({ key, time: times[i] ?? 0 }))
+        .sort((a, b) => a.time - b.time)
+        .slice(0, excess);
+      await Promise.all(oldest.map(({ key }) => tx.store.delete(key)));
+    }
+    await tx.done;
+  }
+
   close(): void {
     this.db.close();
   }

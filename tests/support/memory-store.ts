@@ -222,6 +222,12 @@ export class MemoryStore implements Store, MailStore {
     for (const [key, at] of this.seen) if (at < time) this.seen.delete(key);
   }
 
+  async forgetSeenBeyond(count: number): Promise<void> {
+    // Sorted by time, ties in the order they were marked (the sort is stable).
+    const oldest = [...this.seen].sort((a, b) => a[1] - b[1]).slice(0, Math.max(0, this.seen.size - count));
+    for (const [key] of oldest) this.seen.delete(key);
+  }
+
   close(): void {
     // Nothing to release: the maps go with the object.
   }

@@ -164,6 +164,10 @@ export class Deals {
     if (step.author !== from) throw new DealError("A deal step was not sent by its author.");
     const me = this.options.identity.peerId;
     if (step.buyer !== me && step.seller !== me) throw new DealError("A deal step for someone else's deal.");
+    const held = await this.options.store.getDeal(step.dealId);
+    // A step we hold already: a resend whose ACK was lost, after its id left the seen ids (inbox.ts).
+    // Nothing changes, and it is not refused: a refusal would make its author take it back.
+    if (held?.steps.some((s) => s.signature === step.signature)) return;
     // A completion carries its author's receipt signature; ours goes back with it stored.
     let countersignature: string | undefined;
     let answer: OutboxEntry | undefined;
@@ -180,7 +184,7 @@ export class Deals {
         receipt: { dealId: step.dealId, signature },
       });
     }
-    const fresh = !(await this.options.store.getDeal(step.dealId));
+    const fresh = !held;
     if (fresh && !(await this.quota.admits(from)))
       throw new DealError(`${from} has ${this.quota.limit} deals with us already, as many as one person may.`);
     const now = this.now();

@@ -18,9 +18,10 @@ export class Correspondents {
     return this.read();
   }
 
-  /** A deal or message with `peer` was stored. */
-  async add(peer: PeerId): Promise<void> {
-    (await this.read()).add(peer);
+  /** A deal or message with `peer` was stored (if nothing was read yet, the first read finds it). */
+  add(peer: PeerId): void {
+    // A failed read is reported to whoever loads (the profile cap's admission); nothing to add to.
+    this.people?.then((people) => people.add(peer)).catch(() => undefined);
   }
 
   private read(): Promise<Set<PeerId>> {

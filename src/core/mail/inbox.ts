@@ -18,6 +18,13 @@ import { checkAgreementCard, open, SealError, type Sealed, UnpaddedError } from 
  * follow a sequence; a receipt is stored once).
  */
 export const SEEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Seen ids kept at most (and a hundredth more between trims): months of a busy user's mail, and a
+ * flood inside the rate limits cannot grow the set past it. What it pushes out is only judged
+ * again if replayed, and judging again stores nothing twice: a message is kept by author and id
+ * (chat.ts), a deal step by its signature (deals.ts).
+ */
+export const SEEN_MAX = 50_000;
 
 /** Handles one decrypted message; throwing a PeerboardError refuses it (ACK "refused", nothing stored). */
 export type MailHandler = (from: PeerId, body: unknown, msgId: string) => Promise<void>;
@@ -31,14 +38,24 @@ export interface InboxOptions {
   host: SessionHost;
   handoff: RelayHandoff;
   blocked: (peer: PeerId) => boolean;
+  /** SEEN_MAX unless a test says otherwise. */
+  seenMax?: number;
 }
 
 export class Inbox {
   private readonly handlers = new Map<OutboxKind, MailHandler>();
   /** Mail for one author and msgId is handled one copy at a time: a direct and a relayed copy may race. */
   private readonly handling = new Map<string, Promise<void>>();
+  private readonly seenMax: number;
+  /** Ids marked since the last trim; the first mark trims what a store from before holds. */
+  private marks: number;
+  private readonly trimEvery: number;
 
-  constructor(private readonly options: InboxOptions) {}
+  constructor(private readonly options: InboxOptions) {
+    this.seenMax = options.seenMax ?? SEEN_MAX;
+    this.trimEvery = Math.max(1, Math.floor(this.seenMax / 100));
+    this.marks = this.trimEvery - 1;
+  }
 
   handle(kind: OutboxKind, handler: MailHandler): void {
     this.handlers.set(kind, handler);
@@ -121,6 +138,10 @@ export class Inbox {
       }
       // Marked only once its effects are stored: a crash in between means a retry, not a loss.
       await store.markSeen(author, sealed.msgId);
+      if (++this.marks >= this.trimEvery) {
+        this.marks = 0;
+        await store.forgetSeenBeyond(this.seenMax);
+      }
       await this.answer(author, sealed.msgId, status, via, authorAgreementKey);
     });
   }

@@ -33,22 +33,20 @@ export interface ListingAuthors {
   heldOf(author: PeerId): number;
 }
 
-export interface ProfileQuotaOptions {
-  me: PeerId;
-  store: Pick<Store, "listProfiles">;
-  listings: ListingAuthors;
-  correspondents: Correspondents;
-  limits?: Partial<ProfileLimits> | undefined;
-}
-
 export class ProfileQuota {
   readonly limits: ProfileLimits;
   /** The cost of every stored profile but ours, least recently seen first (a Map keeps insertion order). */
   private held: Promise<Map<PeerId, number>> | undefined;
   private bytes = 0;
 
-  constructor(private readonly options: ProfileQuotaOptions) {
-    this.limits = { ...OTHER_PROFILES, ...options.limits };
+  constructor(
+    private readonly me: PeerId,
+    private readonly store: Pick<Store, "listProfiles">,
+    private readonly listings: ListingAuthors,
+    private readonly correspondents: Correspondents,
+    limits: Partial<ProfileLimits> = {},
+  ) {
+    this.limits = { ...OTHER_PROFILES, ...limits };
   }
 
   /**
@@ -60,8 +58,8 @@ export class ProfileQuota {
   async admit(incoming: readonly Profile[]): Promise<{ accepted: Profile[]; evicted: PeerId[] }> {
     const held = await this.load();
     const arriving = new Map<PeerId, Profile>();
-    for (const profile of incoming) if (profile.peerId !== this.options.me) arriving.set(profile.peerId, profile);
-    const own = incoming.filter((p) => p.peerId === this.options.me);
+    for (const profile of incoming) if (profile.peerId !== this.me) arriving.set(profile.peerId, profile);
+    const own = incoming.filter((p) => p.peerId === this.me);
     let count = held.size;
     let bytes = this.bytes;
     for (const [peer, profile] of arriving) {
@@ -92,7 +90,7 @@ export class ProfileQuota {
 
   /** A version was stored: its owner is the most recently seen. */
   async stored(profile: Profile): Promise<void> {
-    if (profile.peerId === this.options.me) return;
+    if (profile.peerId === this.me) return;
     const held = await this.load();
     this.bytes -= held.get(profile.peerId) ?? 0;
     held.delete(profile.peerId);
@@ -124,7 +122,7 @@ export class ProfileQuota {
 
   /** Whose profiles stay whatever the cap: authors of stored listings, people with a deal or a conversation. */
   private async needed(): Promise<(peer: PeerId) => boolean> {
-    const { listings, correspondents } = this.options;
+    const { listings, correspondents } = this;
     await listings.counted();
     const people = await correspondents.load();
     return (peer) => people.has(peer) || listings.heldOf(peer) > 0;
@@ -132,10 +130,10 @@ export class ProfileQuota {
 
   private load(): Promise<Map<PeerId, number>> {
     // Nothing says when a stored profile was last seen before this start: its date stands in.
-    this.held ??= this.options.store.listProfiles().then((profiles) => {
+    this.held ??= this.store.listProfiles().then((profiles) => {
       const held = new Map<PeerId, number>();
       for (const profile of [...profiles].reverse()) {
-        if (profile.peerId === this.options.me) continue;
+        if (profile.peerId === this.me) continue;
         const cost = profileCost(profile);
         held.set(profile.peerId, cost);
         this.bytes += cost;
