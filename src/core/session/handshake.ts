@@ -5,8 +5,9 @@
 
 import { type Identity, keyMatchesPeerId, type PeerId, sign, verify } from "../crypto.ts";
 import { base64urlEncode } from "../encoding.ts";
-import type { AgreementCard } from "../mail/seal.ts";
+import { type AgreementCard, checkAgreementCard } from "../mail/seal.ts";
 import { frame, type HelloChallengeFrame, type HelloProofFrame } from "../wire.ts";
+import type { PeerSession } from "./peer-session.ts";
 
 /** The text signed in a proof; binds both ids so a proof cannot be replayed to another peer. */
 function proofText(signer: PeerId, verifier: PeerId, verifierNonce: string): string {
@@ -88,4 +89,30 @@ export async function answerRechallenge(
   if (hello.publicKey !== session.theirKey || hello.nonce === session.theirNonce) return [];
   session.theirNonce = hello.nonce;
   return [challengeFrame(me, session.myNonce, undefined, card), await proofFrame(me, session.peer, hello.nonce)];
+}
+
+/**
+ * Answers the other side's challenge on `session`: the first one is checked and what it proves is
+ * recorded on the session (key, nonce, name, a signed ECDH key that verifies); a later one is a
+ * rechallenge. Returns the frames to send, or why the challenge was refused.
+ */
+export async function answerChallenge(
+  me: Identity,
+  session: PeerSession,
+  hello: HelloChallengeFrame,
+  card: Promise<AgreementCard>,
+): Promise<HelloFailure | (HelloChallengeFrame | HelloProofFrame)[]> {
+  if (session.theirKey) return answerRechallenge(me, session, hello, await card);
+  const failure = await checkChallenge(session.peer, hello);
+  if (failure) return failure;
+  session.theirKey = hello.publicKey;
+  session.theirNonce = hello.nonce;
+  if (hello.name) session.theirName = hello.name;
+  if (hello.agreementKey && hello.agreementSignature) {
+    const theirCard = { agreementKey: hello.agreementKey, agreementSignature: hello.agreementSignature };
+    // A card that does not verify is left out (no encrypted messages), not punished: the
+    // identity itself is proven by the proof step.
+    if (await checkAgreementCard(session.peer, hello.publicKey, theirCard)) session.theirCard = theirCard;
+  }
+  return [await proofFrame(me, session.peer, hello.nonce)];
 }

@@ -6,12 +6,9 @@
 // baseline.
 
 import type { PeerId } from "../crypto.ts";
-import { LIMITS } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame } from "../wire.ts";
-import { DeadlineTimer } from "./deadline-timer.ts";
-import { PendingFetches } from "./pending-fetches.ts";
 import {
   hashKey,
   initiate,
@@ -22,14 +19,11 @@ import {
   type SyncMessage,
   SyncSet,
 } from "./reconcile.ts";
+import { RecordFetcher, type SyncProgress } from "./record-fetcher.ts";
 import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
 import { syncFrame } from "./sync-frame.ts";
 
-/** Listings asked for during reconciliation, and how many of them have arrived. */
-export interface SyncProgress {
-  received: number;
-  total: number;
-}
+export type { SyncProgress } from "./record-fetcher.ts";
 
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
@@ -50,39 +44,26 @@ interface SetState {
   hashes: Map<string, Uint8Array>;
   /** Records stored while `loading` ran, which its read may have missed. */
   early: RecordKey[];
-  /** Ids asked for and not yet arrived. */
-  readonly pending: PendingFetches;
 }
 
 export class SyncExtension implements ProtocolExtension {
   readonly types = ["SYNC"] as const;
   private readonly sets = new Map<SetName, SetState>();
-  private progress: SyncProgress = { received: 0, total: 0 };
-  private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
-  /** Sweeps timed-out requests: one timer for all of them. */
-  private readonly sweep: DeadlineTimer;
+  /** Asks for what reconciliation and announcements say we lack. */
+  private readonly fetcher: RecordFetcher;
 
   constructor(
     private readonly host: SessionHost,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
-    this.sweep = new DeadlineTimer(clock, () => {
-      this.expire();
-      this.wake();
-    });
+    this.fetcher = new RecordFetcher(host, clock);
   }
 
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
-    this.sets.set(records.name, {
-      records,
-      sessions: new Map(),
-      told: new Map(),
-      early: [],
-      pending: new PendingFetches(),
-      hashes: new Map(),
-    });
+    this.sets.set(records.name, { records, sessions: new Map(), told: new Map(), early: [], hashes: new Map() });
+    this.fetcher.addSet(records);
   }
 
   /** Key hashes cached for a set: those of its last snapshot, no more. */
@@ -92,19 +73,16 @@ export class SyncExtension implements ProtocolExtension {
 
   /** Records of a set (or of all) asked for and not arrived yet; bounded per peer (pending-fetches.ts). */
   outstanding(set?: SetName): number {
-    let count = 0;
-    for (const [name, state] of this.sets) if (!set || name === set) count += state.pending.size;
-    return count;
+    return this.fetcher.outstanding(set);
   }
 
   /** Progress of the listings requested so far; resets once all have arrived or were given up. */
   onProgress(fn: (progress: SyncProgress) => void): () => void {
-    this.progressListeners.add(fn);
-    return () => this.progressListeners.delete(fn);
+    return this.fetcher.onProgress(fn);
   }
 
   currentProgress(): SyncProgress {
-    return { ...this.progress };
+    return this.fetcher.currentProgress();
   }
 
   async onReady(peer: PeerId): Promise<void> {
@@ -183,7 +161,7 @@ export class SyncExtension implements ProtocolExtension {
     for (const [peer, keys] of announce)
       for (let i = 0; i < keys.length; i += ANNOUNCE_BATCH)
         this.sendMessage(peer, set, { from: [0, ""], ranges: [], have: keys.slice(i, i + ANNOUNCE_BATCH) });
-    this.settle();
+    this.fetcher.settle();
     return from ? [] : peers;
   }
 
@@ -201,9 +179,8 @@ export class SyncExtension implements ProtocolExtension {
     for (const state of this.sets.values()) {
       state.sessions.delete(peer);
       state.told.delete(peer);
-      this.reassign(state, peer);
     }
-    this.settle();
+    this.fetcher.gone(peer);
   }
 
   private session(state: SetState, peer: PeerId): Promise<SyncSet> {
@@ -244,73 +221,14 @@ export class SyncExtension implements ProtocolExtension {
 
   /** Asks `peer` for the keys we lack and nobody is fetching yet. */
   private async request(state: SetState, peer: PeerId, need: SyncKey[]): Promise<void> {
-    if (!need.length) return;
-    const known = await this.known(state);
-    this.expire();
-    const now = this.clock.now();
-    const ids: string[] = [];
-    for (const [updatedAt, id] of need) {
-      // No honest peer holds a record dated past the skew (verify refuses them): such a key is
-      // made up, and would otherwise look newer than every real version.
-      if (updatedAt > now + LIMITS.clockSkewMs) continue;
-      // An older copy than ours is not worth the bytes; one already on its way, not twice.
-      if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
-      if (!state.pending.want(peer, id, updatedAt, now)) continue;
-      if (state.records.progress) this.progress.total++;
-      ids.push(id);
-    }
-    if (!ids.length) return;
-    state.records.request(peer, ids);
-    if (state.records.progress) this.emitProgress();
-    this.wake();
+    if (need.length) this.fetcher.request(state.records.name, peer, need, await this.known(state));
   }
 
   /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
   private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
     if (state.known) remember(state.known, record);
     else state.early.push(record);
-    const arrived = state.pending.arrived(record.id, record.updatedAt);
-    if (arrived && state.records.progress) {
-      this.progress.received += arrived.settled;
-      this.emitProgress();
-    }
-    return arrived?.holders;
-  }
-
-  private expire(): void {
-    for (const state of this.sets.values()) this.reassign(state);
-    this.settle();
-  }
-
-  /** Pending records that timed out, or that `gone` owed us, go to another announcer or are given up. */
-  private reassign(state: SetState, gone?: PeerId): void {
-    const retry = state.pending.reassign(new Set(this.host.readyPeers()), this.clock.now(), gone);
-    // Not before what the peer already sent us is handled: a busy hub (a newcomer verifying a
-    // whole board) would otherwise ask again for answers that sit in its own queue.
-    for (const [peer, ids] of retry)
-      void this.host.whenIdle(peer).then(() => {
-        const still = ids.filter((id) => state.pending.asked(peer, id));
-        if (still.length && this.host.readyPeers().includes(peer)) state.records.request(peer, still);
-      });
-    if (retry.size) this.wake();
-  }
-
-  /** Sweeps again at the earliest deadline of any pending record. */
-  private wake(): void {
-    for (const state of this.sets.values()) this.sweep.set(state.pending.nextDeadline());
-  }
-
-  /** Once no listing is outstanding, the next sync counts from zero again. */
-  private settle(): void {
-    if (!this.progress.total) return;
-    for (const state of this.sets.values()) if (state.records.progress && state.pending.size) return;
-    this.progress = { received: 0, total: 0 };
-    this.emitProgress();
-  }
-
-  private emitProgress(): void {
-    const progress = this.currentProgress();
-    for (const fn of this.progressListeners) fn(progress);
+    return this.fetcher.arrived(state.records.name, record);
   }
 
   private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
