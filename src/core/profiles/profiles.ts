@@ -13,9 +13,10 @@ import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Store } from "../store.ts";
 import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
 import type { SyncExtension } from "../sync/sync.ts";
-import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_PROFILES_PER_FRAME } from "../wire.ts";
+import { type Frame, type FrameOf, frame } from "../wire.ts";
 import {
   authorSummary,
+  batchProfiles,
   createProfile,
   type Profile,
   type ProfileDraft,
@@ -31,8 +32,6 @@ import { MAX_RECEIPTS, type Receipt } from "./receipt.ts";
  * reconciliation replaces this.
  */
 const PROFILES_ON_CONNECT = 200;
-/** Bytes per PROFILE_BROADCAST we aim for, leaving headroom under MAX_FRAME_BYTES. */
-const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
 
 const profileKey = (profile: Profile): RecordKey => ({
   id: profile.peerId,
@@ -260,21 +259,8 @@ export class Profiles implements ProtocolExtension {
       send(frame({ type: "USER_INFO", profile: only }));
       return;
     }
-    const batches: Profile[][] = [];
-    let batch: Profile[] = [];
-    let bytes = 0;
-    for (const profile of profiles) {
-      const size = frameSize(profile) + 1;
-      if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
-        batches.push(batch);
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(profile);
-      bytes += size;
-    }
-    if (batch.length) batches.push(batch);
-    for (const profiles of batches) if (!send(frame({ type: "PROFILE_BROADCAST", profiles }))) return;
+    for (const batch of batchProfiles(profiles))
+      if (!send(frame({ type: "PROFILE_BROADCAST", profiles: batch }))) return;
   }
 
   /**
