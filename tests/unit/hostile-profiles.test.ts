@@ -105,6 +105,26 @@ describe("the profile store is bounded in total", () => {
     expect((await held(hub)).filter((id) => id !== alice.id && id !== bob.id)).toHaveLength(5);
   }, 30_000);
 
+  it("meeting someone again counts as seeing them: their profile is not the one to go", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const hub = await node({ otherProfiles: { count: 3 } });
+    const [dave, carol, mallory] = [await node(), await node(), await node()];
+    for (const peer of [dave, carol, mallory]) {
+      await meet(peer, hub);
+      network.disconnect(peer.id, hub.id);
+    }
+    // Dave, met first, comes back: his profile is the same, and he is seen now.
+    await connect(dave, hub);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await meet(mallory, hub);
+    const [sybil] = await sybils(1);
+    await flood(mallory, hub, [sybil as Profile]);
+    const kept = await held(hub);
+    expect(kept).toContain(dave.id);
+    expect(kept).not.toContain(carol.id);
+    expect(kept).toHaveLength(3);
+  }, 30_000);
+
   it("bounds the bytes too: long profiles fill the room sooner", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const hub = await node({ otherProfiles: { count: 1_000, bytes: 12 * 1024 } });
