@@ -24,6 +24,16 @@ const lookupLine = (root: HTMLElement) => root.querySelector('[role=status][aria
 const shareButton = (root: HTMLElement) => button(root, "Share");
 const shareStatus = (root: HTMLElement) => root.querySelector('[role=status][aria-label="Share status"]')?.textContent;
 
+/** Alice opens the link to Bob's listing, which her hub holds. */
+async function openBobsListing(): Promise<{ listing: Listing; root: HTMLElement }> {
+  const hub = new HubDouble(alice);
+  const listing = await bobs();
+  hub.put(listing);
+  const root = await mountAt(hub, `#/listing/${listing.id}`);
+  await vi.waitFor(() => expect(heading(root)).toBe("Blue bike"));
+  return { listing, root };
+}
+
 function stubNavigator(extra: PropertyDescriptorMap): void {
   vi.stubGlobal("navigator", Object.create(navigator, extra));
 }
@@ -32,11 +42,7 @@ describe("Share", () => {
   it("copies the listing's link and says so where there is no Web Share", async () => {
     const writeText = vi.fn(async (_text: string) => undefined);
     stubNavigator({ share: { value: undefined }, clipboard: { value: { writeText } } });
-    const hub = new HubDouble(alice);
-    const listing = await bobs();
-    hub.put(listing);
-    const root = await mountAt(hub, `#/listing/${listing.id}`);
-    await vi.waitFor(() => expect(heading(root)).toBe("Blue bike"));
+    const { listing, root } = await openBobsListing();
     shareButton(root).click();
     await vi.waitFor(() => expect(shareStatus(root)).toBe("Link copied"));
     expect(writeText).toHaveBeenCalledWith(
@@ -48,11 +54,7 @@ describe("Share", () => {
     const share = vi.fn(async (_data: ShareData) => undefined);
     const writeText = vi.fn(async (_text: string) => undefined);
     stubNavigator({ share: { value: share }, clipboard: { value: { writeText } } });
-    const hub = new HubDouble(alice);
-    const listing = await bobs();
-    hub.put(listing);
-    const root = await mountAt(hub, `#/listing/${listing.id}`);
-    await vi.waitFor(() => expect(heading(root)).toBe("Blue bike"));
+    const { listing, root } = await openBobsListing();
     shareButton(root).click();
     await vi.waitFor(() => expect(share).toHaveBeenCalledTimes(1));
     expect(share.mock.calls[0]?.[0]).toMatchObject({
