@@ -29,6 +29,14 @@ export function usePeers({ defaults = {}, quiet = false }: PeersOptions = {}) {
     if (quiet) vi.restoreAllMocks();
   });
 
+  async function connect(a: TestPeer, b: TestPeer): Promise<void> {
+    network.connect(a.id, b.id);
+    await vi.waitFor(() => {
+      expect(a.session.readyPeers()).toContain(b.id);
+      expect(b.session.readyPeers()).toContain(a.id);
+    }, PEER_WAIT);
+  }
+
   return {
     /** This test's network. */
     network: () => network,
@@ -43,12 +51,18 @@ export function usePeers({ defaults = {}, quiet = false }: PeersOptions = {}) {
       teardown.push(close);
       return { ...peer, close };
     },
-    async connect(a: TestPeer, b: TestPeer): Promise<void> {
-      network.connect(a.id, b.id);
-      await vi.waitFor(() => {
-        expect(a.session.readyPeers()).toContain(b.id);
-        expect(b.session.readyPeers()).toContain(a.id);
-      }, PEER_WAIT);
+    connect,
+    /** Four peers from `make`: A connected to B and C, D only to B and C, so D is two hops from A. */
+    async diamond(make: () => Promise<TestPeer>): Promise<[TestPeer, TestPeer, TestPeer, TestPeer]> {
+      const [a, b, c, d] = await Promise.all([make(), make(), make(), make()]);
+      for (const [x, y] of [
+        [a, b],
+        [a, c],
+        [b, d],
+        [c, d],
+      ] as const)
+        await connect(x, y);
+      return [a, b, c, d];
     },
   };
 }

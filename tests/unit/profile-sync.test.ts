@@ -124,14 +124,7 @@ describe("profiles on connect", () => {
 describe("profile gossip", () => {
   it("the author sends a new profile to its peers; a hub two hops away pulls it once though two peers announce it", async () => {
     // A is connected to B and C; D only to B and C.
-    const [a, b, c, d] = await Promise.all([node(), node(), node(), node()]);
-    for (const [x, y] of [
-      [a, b],
-      [a, c],
-      [b, d],
-      [c, d],
-    ] as const)
-      await connectReady(x, y);
+    const [a, b, c, d] = await peers.diamond(() => node());
     const before = network.sent.length;
     await a.profiles.save({ name: "Alice", about: "New here" });
     await vi.waitFor(async () => expect((await d.profiles.get(a.id))?.name).toBe("Alice"), WAIT);

@@ -99,14 +99,7 @@ describe("gossip: announce and pull", () => {
 
   it("a relay announces a listing rather than pushing it; a hub that hears of it from two peers pulls it once", async () => {
     // A is connected to B and C; D only to B and C.
-    const [a, b, c, d] = await Promise.all([node(), node(), node(), node()]);
-    for (const [x, y] of [
-      [a, b],
-      [a, c],
-      [b, d],
-      [c, d],
-    ] as const)
-      await connectReady(x, y);
+    const [a, b, c, d] = await peers.diamond(() => node());
     const posted = await post(a, draft({ title: "Diamond" }));
     await vi.waitFor(async () => expect(await d.store.getListing(posted.id)).toEqual(posted), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 50));
