@@ -1,17 +1,18 @@
 // Peers for mail tests (deals, chat, relay, reputation), built by createPeer on fake-indexeddb over
 // one in-memory network, with the dials they ask for and their deal and chat events recorded.
-// `useMailNodes()` gives each test a fresh network and closes its peers afterwards; `triangle()`
-// the relay tests' A, R and B, where A and B never meet.
+// `useMailNodes()` gives each test a fresh network and closes its peers afterwards (use-peers.ts);
+// `triangle()` the relay tests' A, R and B, where A and B never meet.
 
 import "fake-indexeddb/auto";
-import { afterEach, beforeEach, expect, vi } from "vitest";
+import { expect, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import type { RELAY_LIMITS } from "../../src/core/mail/relay.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { systemClock } from "../../src/shared/system.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
+import type { TestPeer, TestPeerOptions } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 
 export const WAIT = { timeout: 3_000, interval: 5 };
 
@@ -43,23 +44,12 @@ export function useMailNodes(): {
   triangle(options?: TriangleOptions): Promise<[MailNode, MailNode, MailNode]>;
   seenDelivering(author: MailNode, relay: MailNode, recipient: MailNode): Promise<void>;
 } {
-  let network = new MemoryNetwork();
-  let teardown: (() => Promise<void>)[] = [];
-
-  beforeEach(() => {
-    network = new MemoryNetwork();
-    teardown = [];
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  });
-
-  afterEach(async () => {
-    for (const fn of teardown.reverse()) await fn();
-    vi.restoreAllMocks();
-  });
+  const peers = usePeers({ quiet: true });
+  const { connect } = peers;
 
   async function node(options: MailNodeOptions = {}): Promise<MailNode> {
     const offset = { now: 0 };
-    const peer = await buildPeer(network, {
+    const peer = await peers.node({
       identity: options.identity ?? (await generateIdentity(Date.now())),
       ...(options.dbName ? { dbName: options.dbName } : {}),
       ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
@@ -78,15 +68,7 @@ export function useMailNodes(): {
       if (event.type === "deal") dealEvents.push(event.deal);
       if (event.type === "message") messageEvents.push(event.message);
     });
-    teardown.push(() => peer.close());
     return { ...peer, dialled, dealEvents, messageEvents, clock: offset };
-  }
-  async function connect(a: MailNode, b: MailNode): Promise<void> {
-    network.connect(a.id, b.id);
-    await vi.waitFor(() => {
-      expect(a.session.readyPeers()).toContain(b.id);
-      expect(b.session.readyPeers()).toContain(a.id);
-    }, WAIT);
   }
 
   async function disconnect(a: MailNode, b: MailNode): Promise<void> {
@@ -117,7 +99,7 @@ export function useMailNodes(): {
     await untilStatus(author, first, "delivered");
   }
 
-  return { node, connect, disconnect, network: () => network, triangle, seenDelivering };
+  return { node, connect, disconnect, network: peers.network, triangle, seenDelivering };
 }
 
 export interface TriangleOptions {
