@@ -1,4 +1,5 @@
-// A real PeerServer on loopback with Node WebRTC (node-datachannel) installed, for tests and
+// A real PeerServer on loopback with a Node WebRTC installed (node-datachannel, as the always-on
+// peer runs, unless a test asks for @roamhq/wrtc), for tests and
 // benches that need real data channels without a browser, and stock PeerJS peers registered on
 // it with their proof of key, as the product registers them.
 
@@ -9,7 +10,7 @@ import type { Peer as PeerType } from "peerjs";
 import { startServer } from "../../server/server.js";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { registrationToken } from "../../src/core/session/registration.ts";
-import { installWebRtc, shutdownWebRtc } from "../../src/node/webrtc.ts";
+import { installWebRtc, shutdownWebRtc, type WebRtcImplementation } from "../../src/node/webrtc.ts";
 
 export interface NodeSignaling {
   /** Where the radio's `signaling` settings point (no ICE servers: loopback only). */
@@ -23,11 +24,14 @@ export interface NodeSignaling {
 }
 
 /** Starts the server (serving a stub app: it insists on one) and the Node WebRTC. */
-export async function startNodeSignaling(name: string): Promise<NodeSignaling> {
+export async function startNodeSignaling(
+  name: string,
+  implementation: WebRtcImplementation = "node-datachannel",
+): Promise<NodeSignaling> {
   const dist = mkdtempSync(join(tmpdir(), `peerboard-${name}-`));
   writeFileSync(join(dist, "index.html"), "<!doctype html><title>test</title>");
   const server = await startServer({ port: 0, host: "127.0.0.1", dist });
-  await installWebRtc("node-datachannel");
+  await installWebRtc(implementation);
   // Only now: PeerJS probes for RTCPeerConnection while its module is evaluated.
   const { Peer } = await import("peerjs");
   const signaling = { host: "127.0.0.1", port: server.port, path: "/peerjs", secure: false };
