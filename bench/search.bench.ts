@@ -2,11 +2,10 @@
 // event in the Search box to the results rendered (hub index query, one page read from
 // IndexedDB, Comlink both ways, DOM). Run: npm run bench (or BENCH_LISTINGS=… for another size).
 
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { build } from "vite";
 import { expect, it } from "vitest";
 import { newUser, openBoard, useServerAndBrowser } from "../tests/e2e/harness.ts";
+import { bundleModule, openModulePage } from "./page-module.ts";
 import { report } from "./stats.ts";
 
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 50_000);
@@ -14,27 +13,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 
 const env = useServerAndBrowser();
 
-/** bench/search-seed.ts as one ES module, served on the app's origin so it writes the app's IndexedDB. */
-async function seedBundle(): Promise<string> {
-  const output = await build({
-    configFile: false,
-    logLevel: "silent",
-    build: {
-      write: false,
-      minify: false,
-      lib: { entry: fileURLToPath(new URL("./search-seed.ts", import.meta.url)), formats: ["es"], fileName: "seed" },
-    },
-  });
-  const outputs = Array.isArray(output) ? output : [output];
-  for (const o of outputs)
-    for (const chunk of "output" in o ? o.output : []) if (chunk.type === "chunk" && chunk.isEntry) return chunk.code;
-  throw new Error("vite produced no entry chunk for the seed");
-}
-
 /** Types `text` into the Search box (as one input event) and times until its results are on screen. */
 function timeQueries(page: Page, steps: { text?: string; select?: [string, string]; field?: [string, string] }[]) {
   return page.evaluate(async (steps) => {
-    const results = document.querySelector(".search-results .listings") as HTMLElement;
+    // The windowed list sets data-query on its outer element once the results of a query show.
+    const results = document.querySelector(".search-results .window") as HTMLElement;
     const control = (label: string) => {
       const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
       return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
@@ -73,17 +56,12 @@ function timeQueries(page: Page, steps: { text?: string; select?: [string, strin
 }
 
 it(`search over ${LISTINGS} listings in one browser`, async () => {
-  const code = await seedBundle();
+  // Served on the app's origin, so it writes the app's IndexedDB.
+  const code = await bundleModule(new URL("./search-seed.ts", import.meta.url), "seed");
   const context = await newUser(env.browser);
   context.setDefaultTimeout(120_000);
-  await context.route("**/__bench/seed.js", (route) => route.fulfill({ contentType: "text/javascript", body: code }));
-  await context.route("**/__bench/seed.html", (route) =>
-    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>seed</title>" }),
-  );
-  const seeder = await context.newPage();
-  await seeder.goto(new URL("/__bench/seed.html", env.server.url).href);
+  const seeder = await openModulePage(context, env.server.url, "seed", code);
   const seedStarted = performance.now();
-  // A string, not a function: Vitest would rewrite import() inside a function it serialises.
   const stored = await seeder.evaluate<number>(`import("/__bench/seed.js").then((m) => m.seed(${LISTINGS}))`);
   expect(stored).toBe(LISTINGS);
   console.log(`seeded ${stored} listings in ${Math.round(performance.now() - seedStarted)} ms`);
@@ -91,10 +69,10 @@ it(`search over ${LISTINGS} listings in one browser`, async () => {
 
   const page = await openBoard(context, new URL("#/search", env.server.url).href);
   const loadStarted = performance.now();
-  // The first answer waits for the hub to read every listing into its index.
+  // The first answer waits for the hub to read every listing into its index: the count says all.
   await page
     .getByRole("status", { name: "Result count" })
-    .filter({ hasText: /of [\d,]+ listings/ })
+    .filter({ hasText: `${LISTINGS.toLocaleString("en")} listings` })
     .waitFor();
   const firstAnswer = performance.now() - loadStarted;
 
