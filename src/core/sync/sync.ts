@@ -11,6 +11,8 @@ import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Frame } from "../wire.ts";
 import {
   hashKey,
+  holdsNothing,
+  ID_LIST_THRESHOLD,
   initiate,
   respond,
   SyncError,
@@ -27,6 +29,10 @@ export type { SyncProgress } from "./record-fetcher.ts";
 
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
+/** Records pushed to a peer that holds nothing, before the key lists: more than a first screen. */
+export const FIRST_SCREEN = 60;
+/** Key digests computed at once when a snapshot meets keys it has no hash for. */
+const HASH_BATCH = 1000;
 
 interface SetState {
   readonly records: RecordSet;
@@ -86,9 +92,12 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   async onReady(peer: PeerId): Promise<void> {
-    // One side opens, or both would run the same exchange twice.
-    if (this.host.peerId > peer) return;
     for (const state of this.sets.values()) {
+      // One side opens, or both would run the same exchange twice. But a side that holds almost
+      // nothing opens whatever the ids: its opening is its short key list, which a holder answers
+      // at once with its keys newest first, so a newcomer's first screen does not wait for
+      // fingerprint rounds. Both may then open; the second exchange lists no key twice (`told`).
+      if (this.host.peerId > peer && (await this.known(state)).size > ID_LIST_THRESHOLD) continue;
       const set = await this.session(state, peer);
       for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
     }
@@ -101,6 +110,10 @@ export class SyncExtension implements ProtocolExtension {
     if (!state) return;
     // An announcement (keys only, no ranges) needs no snapshot and no answer: ask for news.
     if (!incoming.ranges.length) return this.request(state, peer, incoming.have ?? []);
+    // Replies come out of the peer's answer budget, and list a key once per exchange.
+    const told = state.told.get(peer) ?? new Set<string>();
+    state.told.set(peer, told);
+    if (holdsNothing(incoming)) await this.pushFirstScreen(state, peer, told);
     let step: Awaited<ReturnType<typeof respond>>;
     try {
       step = await respond(await this.session(state, peer), incoming);
@@ -110,9 +123,6 @@ export class SyncExtension implements ProtocolExtension {
       this.host.strike(peer, "malformed");
       return;
     }
-    // Replies come out of the peer's answer budget, and list a key once per exchange.
-    const told = state.told.get(peer) ?? new Set<string>();
-    state.told.set(peer, told);
     for (const message of step.replies) {
       const have = message.have?.filter((key) => !told.has(`${key[0]}:${key[1]}`));
       if (!message.ranges.length && !have?.length) continue;
@@ -174,6 +184,25 @@ export class SyncExtension implements ProtocolExtension {
     this.fetcher.gone(peer);
   }
 
+  /**
+   * A peer that holds nothing gets our newest records at once, before the key lists: its first
+   * screen then waits for one trip, not for the keys, its request and our answer (a first visit).
+   * They are listed as told, so the key lists that follow do not name them again.
+   */
+  private async pushFirstScreen(state: SetState, peer: PeerId, told: Set<string>): Promise<void> {
+    if (!state.records.serve) return;
+    const newest = [...(await this.known(state)).values()]
+      .filter((record) => !this.host.isBlocked(record.author))
+      .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1))
+      .slice(0, FIRST_SCREEN);
+    if (!newest.length) return;
+    for (const record of newest) told.add(`${record.updatedAt}:${record.id}`);
+    await state.records.serve(
+      peer,
+      newest.map((record) => record.id),
+    );
+  }
+
   private session(state: SetState, peer: PeerId): Promise<SyncSet> {
     let set = state.sessions.get(peer);
     if (!set) {
@@ -186,13 +215,27 @@ export class SyncExtension implements ProtocolExtension {
   private async snapshot(state: SetState): Promise<SyncSet> {
     const items: SyncItem[] = [];
     const hashes = new Map<string, Uint8Array>();
+    const missing: SyncKey[] = [];
     for (const { id, updatedAt, author } of (await this.known(state)).values()) {
       // What we would not serve must not look like something we hold.
       if (this.host.isBlocked(author)) continue;
       const text = `${updatedAt}:${id}`;
-      const hash = state.hashes.get(text) ?? (await hashKey([updatedAt, id]));
-      hashes.set(text, hash);
-      items.push({ key: [updatedAt, id], hash });
+      const hash = state.hashes.get(text);
+      if (hash) {
+        hashes.set(text, hash);
+        items.push({ key: [updatedAt, id], hash });
+      } else missing.push([updatedAt, id]);
+    }
+    // Digests in parallel: one after the other, 10,000 keys took 1.7 s in Node here (0.4 s so),
+    // and a hub's first snapshot is what a newcomer's first screen waits for.
+    for (let i = 0; i < missing.length; i += HASH_BATCH) {
+      const batch = missing.slice(i, i + HASH_BATCH);
+      const digests = await Promise.all(batch.map(hashKey));
+      batch.forEach((key, j) => {
+        const hash = digests[j] as Uint8Array;
+        hashes.set(`${key[0]}:${key[1]}`, hash);
+        items.push({ key, hash });
+      });
     }
     // Versions since replaced are not carried over: the cache holds what the set holds.
     state.hashes = hashes;
