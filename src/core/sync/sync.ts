@@ -98,7 +98,8 @@ export class SyncExtension implements ProtocolExtension {
       // at once with its keys newest first, so a newcomer's first screen does not wait for
       // fingerprint rounds. Both may then open; the second exchange lists no key twice (`told`).
       const small = (await state.held.load()).size <= ID_LIST_THRESHOLD;
-      if (this.host.peerId > peer && !small) continue;
+      // Nor when the peer's own opening by ranges came first (a newcomer's): that settles it.
+      if ((this.host.peerId > peer && !small) || state.told.has(peer)) continue;
       const set = await this.session(state, peer);
       // A peer that reads coded symbols gets them: a reconnect's bytes then follow the difference.
       if (!small && this.host.readsCodedSync(peer))
