@@ -8,6 +8,7 @@ import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { ASKS_MAX, PENDING_TTL_MS, PendingFetches } from "../../src/core/sync/pending-fetches.ts";
 import { FIRST_SCREEN } from "../../src/core/sync/sync.ts";
+import { frame } from "../../src/core/wire.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
@@ -121,6 +122,31 @@ describe("the order a first sync asks in", () => {
     const opening = network.sent.find((s) => s.from === fresh.id && (s.frame as { type: string }).type === "SYNC")
       ?.frame as { set: string; ranges: unknown[] } | undefined;
     expect(opening?.ranges).toEqual([{ b: [Number.MAX_SAFE_INTEGER, ""], ids: [] }]);
+  }, 30_000);
+});
+
+describe("a peer that says it holds nothing", () => {
+  it("gets the newest records unasked once, however often it says so", async () => {
+    const network = new MemoryNetwork();
+    const { hub, fresh } = await holderAndNewcomer(await board(200), {}, {}, network);
+    await vi.waitFor(async () => expect(await held(fresh)).toBe(200), { timeout: 15_000 });
+    const carried = () =>
+      network.sent
+        .filter((s) => s.from === hub.id && (s.frame as { type: string }).type === "LISTING_BROADCAST")
+        .reduce((n, s) => n + (s.frame as { listings: unknown[] }).listings.length, 0);
+    const before = carried();
+    const opening = frame({
+      type: "SYNC",
+      set: "listings",
+      from: [0, ""],
+      ranges: [{ b: [Number.MAX_SAFE_INTEGER, ""], ids: [] }],
+    });
+    const framesIn = () => hub.session.connectedPeers().find((p) => p.id === fresh.id)?.framesIn ?? 0;
+    const received = framesIn();
+    for (let i = 0; i < 3; i++) fresh.session.send(hub.id, { ...opening, id: `again-${i}` });
+    await vi.waitFor(() => expect(framesIn()).toBeGreaterThanOrEqual(received + 3));
+    await hub.session.whenIdle(fresh.id);
+    expect(carried()).toBe(before);
   }, 30_000);
 });
 

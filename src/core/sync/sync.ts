@@ -200,7 +200,8 @@ export class SyncExtension implements ProtocolExtension {
    */
   private async pushFirstScreen(state: SetState, peer: PeerId, told: Set<string>): Promise<void> {
     if (!state.records.serve) return;
-    const newest = await state.held.newest(FIRST_SCREEN);
+    // Once per peer: an opening said again (by a peer that does so on purpose) is not served twice.
+    const newest = (await state.held.newest(FIRST_SCREEN)).filter((r) => !told.has(`${r.updatedAt}:${r.id}`));
     if (!newest.length) return;
     for (const record of newest) told.add(`${record.updatedAt}:${record.id}`);
     await state.records.serve(
