@@ -91,16 +91,23 @@ export class SyncExtension implements ProtocolExtension {
     return this.fetcher.currentProgress();
   }
 
-  async onReady(peer: PeerId): Promise<void> {
+  onReady(peer: PeerId): void {
+    // Not awaited: the session handles the peer's frames meanwhile, so a newcomer's opening is
+    // answered (its first screen pushed) while our first snapshot of a big set is still hashing.
+    void this.open(peer).catch((error: unknown) => this.host.log.error(`sync with ${peer} did not open`, error));
+  }
+
+  private async open(peer: PeerId): Promise<void> {
     for (const state of this.sets.values()) {
       // One side opens, or both would run the same exchange twice. But a side that holds almost
       // nothing opens whatever the ids: its opening is its short key list, which a holder answers
       // at once with its keys newest first, so a newcomer's first screen does not wait for
       // fingerprint rounds. Both may then open; the second exchange lists no key twice (`told`).
       const small = (await state.held.load()).size <= ID_LIST_THRESHOLD;
-      // Nor when the peer's own opening by ranges came first (a newcomer's): that settles it.
-      if ((this.host.peerId > peer && !small) || state.told.has(peer)) continue;
+      if (this.host.peerId > peer && !small) continue;
       const set = await this.session(state, peer);
+      // Nor when the peer's own opening by ranges came first (a newcomer's): that settles it.
+      if (state.told.has(peer) || !this.host.readyPeers().includes(peer)) continue;
       // A peer that reads coded symbols gets them: a reconnect's bytes then follow the difference.
       if (!small && this.host.readsCodedSync(peer))
         this.host.send(peer, this.coded.open(peer, state.records.name, set));
