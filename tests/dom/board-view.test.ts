@@ -86,6 +86,24 @@ describe("board view", () => {
     location.hash = "#/";
   });
 
+  it("an empty board shows the first listing from a peer at once, not after its refresh interval", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub);
+    const draft = { title: "First from a peer", description: "", price: "", currency: "EUR" };
+    const listing = await createListing(other, draft, Date.now());
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      hub.put(listing);
+      hub.emit({ type: "listing", listing });
+      // Time moves only by zero-delay turns: a 250 ms wait would never end here.
+      for (let turn = 0; turn < 50 && !root.querySelector("article h3"); turn++) await vi.advanceTimersByTimeAsync(0);
+      expect(root.querySelector("article h3")?.textContent).toBe("First from a peer");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
     const root = document.body.appendChild(document.createElement("div"));
     const hub = new HubDouble(identity);

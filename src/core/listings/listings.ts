@@ -134,9 +134,14 @@ export class Listings implements ProtocolExtension {
   }
 
   private async answer(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
+    await this.serve(from, request.ids);
+  }
+
+  /** Sends the listings we hold of `ids` to `from`, out of its answer budget. */
+  private async serve(from: PeerId, ids: readonly string[]): Promise<void> {
     const found: Listing[] = [];
     // An id asked twice is answered once.
-    for (const id of new Set(request.ids)) {
+    for (const id of new Set(ids)) {
       const listing = await this.options.store.getListing(id);
       if (listing && !this.options.host.isBlocked(listing.author)) found.push(listing);
     }
@@ -173,6 +178,7 @@ export class Listings implements ProtocolExtension {
         for (let i = 0; i < ids.length; i += REQUEST_BATCH)
           host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
       },
+      serve: (peer, ids) => this.serve(peer, ids),
     };
   }
 

@@ -22,13 +22,26 @@ function proofText(signer: PeerId, verifier: PeerId, verifierNonce: string): str
  */
 const SEALED_RECEIPTS_MARK = "_r2";
 
+/**
+ * A second feature, coded set reconciliation (sync/coded-sync.ts), is said at the nonce's start,
+ * where an older peer's check (the length and the end) does not look: the nonce keeps its 46
+ * characters and its end. Eight characters, so an older peer's random nonce starts so once in 2^48.
+ */
+const CODED_SYNC_MARK = "RIBLTv1_";
+
 export function newNonce(): string {
-  return base64urlEncode(crypto.getRandomValues(new Uint8Array(32))) + SEALED_RECEIPTS_MARK;
+  const random = base64urlEncode(crypto.getRandomValues(new Uint8Array(32))).slice(CODED_SYNC_MARK.length);
+  return CODED_SYNC_MARK + random + SEALED_RECEIPTS_MARK;
 }
 
 /** Whether a peer whose HELLO carried `nonce` reads receipts with a sealed status. */
 export function readsSealedReceipts(nonce: string | undefined): boolean {
   return nonce?.length === 43 + SEALED_RECEIPTS_MARK.length && nonce.endsWith(SEALED_RECEIPTS_MARK);
+}
+
+/** Whether a peer whose HELLO carried `nonce` reconciles with coded symbols (SYNC_CODED). */
+export function readsCodedSync(nonce: string | undefined): boolean {
+  return readsSealedReceipts(nonce) && nonce?.startsWith(CODED_SYNC_MARK) === true;
 }
 
 export function challengeFrame(me: Identity, nonce: string, name?: string, card?: AgreementCard): HelloChallengeFrame {

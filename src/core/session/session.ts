@@ -10,7 +10,7 @@ import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from 
 import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
-import { answerChallenge, challengeFrame, checkProof, newNonce, readsSealedReceipts } from "./handshake.ts";
+import * as handshake from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
 import { type ConnectedPeer, describeSession, type PeerSession, provenPeer } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
@@ -148,7 +148,12 @@ export class Session implements SessionHost {
 
   readsSealedReceipts(peer: PeerId): boolean {
     const session = this.sessions.get(peer);
-    return session?.verified === true && readsSealedReceipts(session.theirNonce);
+    return session?.verified === true && handshake.readsSealedReceipts(session.theirNonce);
+  }
+
+  readsCodedSync(peer: PeerId): boolean {
+    const session = this.sessions.get(peer);
+    return session?.verified === true && handshake.readsCodedSync(session.theirNonce);
   }
 
   isConnected(peer: PeerId): boolean {
@@ -164,7 +169,7 @@ export class Session implements SessionHost {
     const session: PeerSession = {
       peer,
       since: this.clock.now(),
-      myNonce: newNonce(),
+      myNonce: handshake.newNonce(),
       verified: false,
       queue: Promise.resolve(),
       framesIn: 0,
@@ -178,7 +183,7 @@ export class Session implements SessionHost {
     this.emitPeers();
     void this.card.then((card) => {
       if (this.sessions.get(peer) === session)
-        this.transmit(peer, challengeFrame(this.identity, session.myNonce, undefined, card));
+        this.transmit(peer, handshake.challengeFrame(this.identity, session.myNonce, undefined, card));
     });
   }
 
@@ -251,7 +256,7 @@ export class Session implements SessionHost {
   private async handleHello(session: PeerSession, hello: FrameOf<"HELLO">): Promise<void> {
     const peer = session.peer;
     if (hello.step === "challenge") {
-      const answers = await answerChallenge(this.identity, session, hello, this.card);
+      const answers = await handshake.answerChallenge(this.identity, session, hello, this.card);
       if (typeof answers === "string") {
         this.log.warn(`HELLO from ${peer} failed (${answers})`);
         this.strike(peer, "hello-failed");
@@ -264,7 +269,10 @@ export class Session implements SessionHost {
     // A proof before any challenge, just after our session with this peer started again: the
     // answer to our previous nonce, still on its way, not an attack.
     if (!session.theirKey && this.recentCloses.recently(peer)) return;
-    if (!session.theirKey || !(await checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))) {
+    if (
+      !session.theirKey ||
+      !(await handshake.checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))
+    ) {
       this.log.warn(`HELLO proof from ${peer} failed`);
       this.strike(peer, "hello-failed");
       return;

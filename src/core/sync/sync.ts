@@ -1,32 +1,40 @@
 // Sync on connect and gossip (docs/architecture.md, "Frames"), for every record set (record-set.ts:
-// listings, profiles). Once HELLO is done, the peer with the smaller id opens a set
-// reconciliation (reconcile.ts) per set over SYNC frames; each side asks for the records it lacks
-// (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New records then spread by key: see
-// `spread`. Replaces send-all, which the core keeps behind `syncMode: "send-all"` as the benchmark
-// baseline.
+// listings, profiles). Once HELLO is done, the peer with the smaller id opens a reconciliation per
+// set: with coded symbols (coded-sync.ts, SYNC_CODED) when the other's HELLO says it reads them,
+// whose bytes follow the difference; by ranges (reconcile.ts, SYNC) with older peers, and when the
+// difference turns out large. A side that holds almost nothing opens by ranges itself. Each side
+// asks for the records it lacks (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New
+// records then spread by key: see `spread`. Replaces send-all, which the core keeps behind
+// `syncMode: "send-all"` as the benchmark baseline.
 
 import type { PeerId } from "../crypto.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
-import type { Frame } from "../wire.ts";
+import type { Frame, FrameOf } from "../wire.ts";
+import { CodedExchanges, type CodedStep } from "./coded-sync.ts";
+import { HeldRecords } from "./held-records.ts";
 import {
-  hashKey,
+  holdsNothing,
+  ID_LIST_THRESHOLD,
   initiate,
+  LOWEST,
   respond,
   SyncError,
-  type SyncItem,
   type SyncKey,
   type SyncMessage,
-  SyncSet,
+  type SyncSet,
 } from "./reconcile.ts";
 import { RecordFetcher, type SyncProgress } from "./record-fetcher.ts";
 import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
+import { CodedSyncError } from "./riblt.ts";
 import { syncFrame } from "./sync-frame.ts";
 
 export type { SyncProgress } from "./record-fetcher.ts";
 
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
+/** Records pushed to a peer that holds nothing, before the key lists: more than a first screen. */
+export const FIRST_SCREEN = 60;
 
 interface SetState {
   readonly records: RecordSet;
@@ -37,20 +45,17 @@ interface SetState {
    * fixed, so listing one again tells it nothing (and a range of no keys, repeated, asks for all).
    */
   readonly told: Map<PeerId, Set<string>>;
-  /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
-  known?: Map<string, RecordKey>;
-  loading?: Promise<Map<string, RecordKey>>;
-  /** SHA-256 of the keys of the last snapshot, reused by the next; only those, so it stays bounded. */
-  hashes: Map<string, Uint8Array>;
-  /** Records stored while `loading` ran, which its read may have missed. */
-  early: RecordKey[];
+  /** What we hold of the set, kept current by `spread`. */
+  readonly held: HeldRecords;
 }
 
 export class SyncExtension implements ProtocolExtension {
-  readonly types = ["SYNC"] as const;
+  readonly types = ["SYNC", "SYNC_CODED"] as const;
   private readonly sets = new Map<SetName, SetState>();
   /** Asks for what reconciliation and announcements say we lack. */
   private readonly fetcher: RecordFetcher;
+  /** Coded exchanges for small differences, with peers that read them. */
+  private readonly coded = new CodedExchanges();
 
   constructor(
     private readonly host: SessionHost,
@@ -62,13 +67,14 @@ export class SyncExtension implements ProtocolExtension {
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
-    this.sets.set(records.name, { records, sessions: new Map(), told: new Map(), early: [], hashes: new Map() });
+    const held = new HeldRecords(records, (author) => this.host.isBlocked(author));
+    this.sets.set(records.name, { records, sessions: new Map(), told: new Map(), held });
     this.fetcher.addSet(records);
   }
 
   /** Key hashes cached for a set: those of its last snapshot, no more. */
   cachedHashes(set: SetName): number {
-    return this.sets.get(set)?.hashes.size ?? 0;
+    return this.sets.get(set)?.held.cachedHashes ?? 0;
   }
 
   /** Records of a set (or of all) asked for and not arrived yet; bounded per peer (pending-fetches.ts). */
@@ -85,22 +91,44 @@ export class SyncExtension implements ProtocolExtension {
     return this.fetcher.currentProgress();
   }
 
-  async onReady(peer: PeerId): Promise<void> {
-    // One side opens, or both would run the same exchange twice.
-    if (this.host.peerId > peer) return;
+  onReady(peer: PeerId): void {
+    // Not awaited: the session handles the peer's frames meanwhile, so a newcomer's opening is
+    // answered (its first screen pushed) while our first snapshot of a big set is still hashing.
+    void this.open(peer).catch((error: unknown) => this.host.log.error(`sync with ${peer} did not open`, error));
+  }
+
+  private async open(peer: PeerId): Promise<void> {
     for (const state of this.sets.values()) {
+      // One side opens, or both would run the same exchange twice. But a side that holds almost
+      // nothing opens whatever the ids: its opening is its short key list, which a holder answers
+      // at once with its keys newest first, so a newcomer's first screen does not wait for
+      // fingerprint rounds. Both may then open; the second exchange lists no key twice (`told`).
+      const small = (await state.held.load()).size <= ID_LIST_THRESHOLD;
+      if (this.host.peerId > peer && !small) continue;
       const set = await this.session(state, peer);
-      for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
+      // Nor when the peer's own opening by ranges came first (a newcomer's): that settles it.
+      if (state.told.has(peer) || !this.host.readyPeers().includes(peer)) continue;
+      // A peer that reads coded symbols gets them: a reconnect's bytes then follow the difference.
+      if (!small && this.host.readsCodedSync(peer))
+        this.host.send(peer, this.coded.open(peer, state.records.name, set));
+      else await this.openRanges(state, peer);
     }
   }
 
   async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
+    if (incoming.type === "SYNC_CODED") return this.onCoded(peer, incoming);
     if (incoming.type !== "SYNC") return;
     // A set of a newer version, or one this hub does not keep: valid, so not punished.
     const state = this.sets.get(incoming.set);
     if (!state) return;
     // An announcement (keys only, no ranges) needs no snapshot and no answer: ask for news.
     if (!incoming.ranges.length) return this.request(state, peer, incoming.have ?? []);
+    // The peer reconciles this set by ranges: symbols we opened with will not be asked for.
+    this.coded.stop(peer, incoming.set);
+    // Replies come out of the peer's answer budget, and list a key once per exchange.
+    const told = state.told.get(peer) ?? new Set<string>();
+    state.told.set(peer, told);
+    if (holdsNothing(incoming)) await this.pushFirstScreen(state, peer, told);
     let step: Awaited<ReturnType<typeof respond>>;
     try {
       step = await respond(await this.session(state, peer), incoming);
@@ -110,9 +138,6 @@ export class SyncExtension implements ProtocolExtension {
       this.host.strike(peer, "malformed");
       return;
     }
-    // Replies come out of the peer's answer budget, and list a key once per exchange.
-    const told = state.told.get(peer) ?? new Set<string>();
-    state.told.set(peer, told);
     for (const message of step.replies) {
       const have = message.have?.filter((key) => !told.has(`${key[0]}:${key[1]}`));
       if (!message.ranges.length && !have?.length) continue;
@@ -175,6 +200,7 @@ export class SyncExtension implements ProtocolExtension {
   }
 
   onClose(peer: PeerId): void {
+    this.coded.forget(peer);
     // What this peer still owed us will not come: ask another that announced it.
     for (const state of this.sets.values()) {
       state.sessions.delete(peer);
@@ -183,59 +209,71 @@ export class SyncExtension implements ProtocolExtension {
     this.fetcher.gone(peer);
   }
 
+  /**
+   * A peer that holds nothing gets our newest records at once, before the key lists: its first
+   * screen then waits for one trip, not for the keys, its request and our answer (a first visit).
+   * They are listed as told, so the key lists that follow do not name them again.
+   */
+  private async pushFirstScreen(state: SetState, peer: PeerId, told: Set<string>): Promise<void> {
+    if (!state.records.serve) return;
+    // Once per peer: an opening said again (by a peer that does so on purpose) is not served twice.
+    const newest = (await state.held.newest(FIRST_SCREEN)).filter((r) => !told.has(`${r.updatedAt}:${r.id}`));
+    if (!newest.length) return;
+    for (const record of newest) told.add(`${record.updatedAt}:${record.id}`);
+    await state.records.serve(
+      peer,
+      newest.map((record) => record.id),
+    );
+  }
+
+  private async onCoded(peer: PeerId, incoming: FrameOf<"SYNC_CODED">): Promise<void> {
+    const state = this.sets.get(incoming.set);
+    if (!state) return;
+    let step: CodedStep;
+    try {
+      step = this.coded.handle(peer, incoming, await this.session(state, peer));
+    } catch (error) {
+      if (!(error instanceof CodedSyncError)) throw error;
+      this.host.log.warn(`SYNC_CODED from ${peer} dropped (${error.message})`);
+      // Still reconciled, by ranges, unless that strike was one too many.
+      if (!this.host.strike(peer, "malformed")) await this.openRanges(state, peer);
+      return;
+    }
+    if (step.replies.length && !this.host.answer(peer, ...step.replies)) return;
+    for (let i = 0; i < step.have.length; i += ANNOUNCE_BATCH)
+      this.host.answer(
+        peer,
+        syncFrame(incoming.set, { from: LOWEST, ranges: [], have: step.have.slice(i, i + ANNOUNCE_BATCH) }),
+      );
+    if (step.fallback) await this.openRanges(state, peer);
+  }
+
+  private async openRanges(state: SetState, peer: PeerId): Promise<void> {
+    const set = await this.session(state, peer);
+    for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
+  }
+
   private session(state: SetState, peer: PeerId): Promise<SyncSet> {
     let set = state.sessions.get(peer);
     if (!set) {
-      set = this.snapshot(state);
+      set = state.held.snapshot();
       state.sessions.set(peer, set);
     }
     return set;
   }
 
-  private async snapshot(state: SetState): Promise<SyncSet> {
-    const items: SyncItem[] = [];
-    const hashes = new Map<string, Uint8Array>();
-    for (const { id, updatedAt, author } of (await this.known(state)).values()) {
-      // What we would not serve must not look like something we hold.
-      if (this.host.isBlocked(author)) continue;
-      const text = `${updatedAt}:${id}`;
-      const hash = state.hashes.get(text) ?? (await hashKey([updatedAt, id]));
-      hashes.set(text, hash);
-      items.push({ key: [updatedAt, id], hash });
-    }
-    // Versions since replaced are not carried over: the cache holds what the set holds.
-    state.hashes = hashes;
-    return SyncSet.fromItems(items);
-  }
-
-  private known(state: SetState): Promise<Map<string, RecordKey>> {
-    state.loading ??= state.records.load().then((records) => {
-      const known = new Map<string, RecordKey>();
-      for (const record of [...records, ...state.early]) remember(known, record);
-      state.early = [];
-      state.known = known;
-      return known;
-    });
-    return state.loading;
-  }
-
   /** Asks `peer` for the keys we lack and nobody is fetching yet. */
   private async request(state: SetState, peer: PeerId, need: SyncKey[]): Promise<void> {
-    if (need.length) this.fetcher.request(state.records.name, peer, need, await this.known(state));
+    if (need.length) this.fetcher.request(state.records.name, peer, need, await state.held.load());
   }
 
   /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
   private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
-    if (state.known) remember(state.known, record);
-    else state.early.push(record);
+    state.held.stored(record);
     return this.fetcher.arrived(state.records.name, record);
   }
 
   private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
     this.host.send(peer, syncFrame(set, message));
   }
-}
-
-function remember(known: Map<string, RecordKey>, record: RecordKey): void {
-  if ((known.get(record.id)?.updatedAt ?? -1) < record.updatedAt) known.set(record.id, record);
 }
