@@ -46,6 +46,13 @@ export class HeldRecords {
     else this.early.push(record);
   }
 
+  /** Records that left the store: no longer held, so no longer offered. */
+  forget(ids: string[]): void {
+    const gone = new Set(ids);
+    for (const id of gone) this.known?.delete(id);
+    this.early = this.early.filter((record) => !gone.has(record.id));
+  }
+
   /** The set as one exchange compares it: what we would not serve must not look held. */
   async snapshot(): Promise<SyncSet> {
     const items: SyncItem[] = [];

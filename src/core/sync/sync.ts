@@ -194,9 +194,7 @@ export class SyncExtension implements ProtocolExtension {
   forget(set: SetName, ids: string[]): void {
     const state = this.sets.get(set);
     if (!state) return;
-    const gone = new Set(ids);
-    for (const id of gone) state.known?.delete(id);
-    state.early = state.early.filter((record) => !gone.has(record.id));
+    state.held.forget(ids);
   }
 
   onClose(peer: PeerId): void {
