@@ -250,6 +250,8 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   };
   for (const listing of await store.listListings()) if (isBlocked(listing.author)) search.remove(listing.id);
   afterPrune = async (ids) => {
+    // Gone for good at this version: not offered to peers, and not fetched back from them.
+    sync?.forget("listings", ids, true);
     for (const id of ids) search.remove(id);
     const referenced = new Set<string>();
     for (const listing of await store.listListings()) for (const ref of listing.images) referenced.add(ref.hash);

@@ -8,6 +8,8 @@ import type { RecordKey, RecordSet } from "./record-set.ts";
 
 /** Key digests computed at once when a snapshot meets keys it has no hash for. */
 const HASH_BATCH = 1000;
+/** Versions remembered as declined: a flood's evictions beyond this may be fetched once more. */
+export const DECLINED_MAX = 10_000;
 
 export class HeldRecords {
   /** Newest version we hold of every record, by id; read once, then kept by `stored`. */
@@ -42,15 +44,47 @@ export class HeldRecords {
 
   /** A record was stored. */
   stored(record: RecordKey): void {
+    this.declined.delete(record.id);
     if (this.known) remember(this.known, record);
     else this.early.push(record);
   }
 
-  /** Records that left the store: no longer held, so no longer offered. */
-  forget(ids: string[]): void {
+  /**
+   * Versions the store let go of and would refuse again (the per-author cap, storage pruning),
+   * newest last: not asked for again when a peer offers them, or every reconciliation would
+   * fetch what the cap then throws away. Bounded; a newer version is never declined.
+   */
+  private readonly declined = new Map<string, number>();
+
+  /**
+   * Records that left the store: no longer held, so no longer offered. With `decline`, the
+   * versions we held are not fetched again either; without, they may come back once there is room.
+   */
+  forget(ids: string[], decline = false): void {
     const gone = new Set(ids);
-    for (const id of gone) this.known?.delete(id);
+    for (const id of gone) {
+      const held = this.known?.get(id);
+      if (decline && held) {
+        this.declined.delete(id);
+        this.declined.set(id, held.updatedAt);
+      }
+      this.known?.delete(id);
+    }
+    for (const oldest of this.declined.keys()) {
+      if (this.declined.size <= DECLINED_MAX) break;
+      this.declined.delete(oldest);
+    }
     this.early = this.early.filter((record) => !gone.has(record.id));
+  }
+
+  /** Whether this version of `id` is one we let go of and would refuse again. */
+  declines(id: string, updatedAt: number): boolean {
+    return (this.declined.get(id) ?? -1) >= updatedAt;
+  }
+
+  /** Records held now (what a snapshot starts from). */
+  async size(): Promise<number> {
+    return (await this.load()).size;
   }
 
   /** The set as one exchange compares it: what we would not serve must not look held. */

@@ -190,11 +190,18 @@ export class SyncExtension implements ProtocolExtension {
     return from ? [] : peers;
   }
 
-  /** Records that left the store (the profile cap): no longer offered, and fetched again if met again. */
-  forget(set: SetName, ids: string[]): void {
-    const state = this.sets.get(set);
-    if (!state) return;
-    state.held.forget(ids);
+  /**
+   * Records that left the store: no longer offered. Profiles the cap pushed out may be fetched
+   * again if met again; with `decline` (listings the per-author cap or pruning let go), the
+   * versions held are not asked for again.
+   */
+  forget(set: SetName, ids: string[], decline = false): void {
+    this.sets.get(set)?.held.forget(ids, decline);
+  }
+
+  /** Records of a set held now, as reconciliation offers them. */
+  held(set: SetName): Promise<number> {
+    return this.sets.get(set)?.held.size() ?? Promise.resolve(0);
   }
 
   onClose(peer: PeerId): void {
@@ -262,7 +269,8 @@ export class SyncExtension implements ProtocolExtension {
 
   /** Asks `peer` for the keys we lack and nobody is fetching yet. */
   private async request(state: SetState, peer: PeerId, need: SyncKey[]): Promise<void> {
-    if (need.length) this.fetcher.request(state.records.name, peer, need, await state.held.load());
+    const wanted = need.filter(([updatedAt, id]) => !state.held.declines(id, updatedAt));
+    if (wanted.length) this.fetcher.request(state.records.name, peer, wanted, await state.held.load());
   }
 
   /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
