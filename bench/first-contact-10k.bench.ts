@@ -7,12 +7,11 @@
 // on screen, the board saying "10,000 listings".
 // Run: npx vite build && npx vitest run --config bench/vitest.config.ts bench/first-contact-10k.bench.ts
 
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { build } from "vite";
 import { it } from "vitest";
 import { newUser, useServerAndBrowser } from "../tests/e2e/harness.ts";
 import { manyListings, startNodeHub } from "../tests/e2e/node-hub.ts";
+import { bundleModule, openModulePage } from "./page-module.ts";
 
 const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -21,42 +20,15 @@ const env = useServerAndBrowser();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** bench/first-contact-floor.ts as one ES module, served on the app's origin. */
-async function floorBundle(): Promise<string> {
-  const output = await build({
-    configFile: false,
-    logLevel: "silent",
-    build: {
-      write: false,
-      minify: false,
-      lib: {
-        entry: fileURLToPath(new URL("./first-contact-floor.ts", import.meta.url)),
-        formats: ["es"],
-        fileName: "floor",
-      },
-    },
-  });
-  const outputs = Array.isArray(output) ? output : [output];
-  for (const o of outputs)
-    for (const chunk of "output" in o ? o.output : []) if (chunk.type === "chunk" && chunk.isEntry) return chunk.code;
-  throw new Error("vite produced no entry chunk for the floor");
-}
-
 /** Verify and store times of the same listings in a page of the same browser. */
 async function measureFloor(listings: unknown[]): Promise<{ verifyMs: number; storeMs: number }> {
-  const code = await floorBundle();
+  const code = await bundleModule(new URL("./first-contact-floor.ts", import.meta.url), "floor");
   const context = await newUser(env.browser);
   context.setDefaultTimeout(120_000);
-  await context.route("**/__bench/floor.js", (route) => route.fulfill({ contentType: "text/javascript", body: code }));
-  await context.route("**/__bench/floor.html", (route) =>
-    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>floor</title>" }),
-  );
-  const page = await context.newPage();
-  await page.goto(new URL("/__bench/floor.html", env.server.url).href);
+  const page = await openModulePage(context, env.server.url, "floor", code);
   await page.evaluate((all) => {
     (window as unknown as { __listings: unknown[] }).__listings = all;
   }, listings);
-  // A string, not a function: Vitest would rewrite import() inside a function it serialises.
   const result = await page.evaluate<{ verifyMs: number; storeMs: number }>(
     `import("/__bench/floor.js").then((m) => m.floor(window.__listings))`,
   );

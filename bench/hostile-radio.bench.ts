@@ -5,20 +5,16 @@
 // the same process. Run: npx vitest run --config bench/vitest.config.ts bench/hostile-radio.bench.ts
 
 import "fake-indexeddb/auto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { DataConnection, Peer as PeerType } from "peerjs";
+import type { DataConnection } from "peerjs";
 import { pack } from "peerjs-js-binarypack";
 import { it, vi } from "vitest";
-import { startServer } from "../server/server.js";
 import { generateIdentity } from "../src/core/crypto.ts";
 import { base64urlDecode } from "../src/core/encoding.ts";
 import { agreementCard, newMessageId, seal } from "../src/core/mail/seal.ts";
 import { registrationToken } from "../src/core/session/registration.ts";
-import { installWebRtc, shutdownWebRtc } from "../src/node/webrtc.ts";
 import type { RadioToHub } from "../src/shared/radio-messages.ts";
 import { MemoryNetwork } from "../tests/support/memory-link.ts";
+import { startNodeSignaling } from "../tests/support/node-signaling.ts";
 import { sealUnpadded } from "../tests/support/older-seal.ts";
 import { buildPeer, type TestPeer } from "../tests/support/peers.ts";
 
@@ -41,28 +37,10 @@ async function until(condition: () => boolean, ms = 60_000): Promise<boolean> {
 
 it("the radio, per-person caps, a browser relay and what relays see", async () => {
   vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  const dist = mkdtempSync(join(tmpdir(), "peerboard-bench-radio-"));
-  writeFileSync(join(dist, "index.html"), "<!doctype html><title>bench</title>");
-  const server = await startServer({ port: 0, host: "127.0.0.1", dist });
-  await installWebRtc("node-datachannel");
-  const { Peer } = await import("peerjs");
+  const nodes = await startNodeSignaling("bench-radio");
   const { Radio } = await import("../src/ui/radio.ts");
   const { heldBytes } = await import("../src/ui/frame-channel.ts");
-  const signaling = { host: "127.0.0.1", port: server.port, path: "/peerjs", secure: false };
-  const register = async (): Promise<PeerType> => {
-    const identity = await generateIdentity(Date.now());
-    const peer = new Peer(identity.peerId, {
-      ...signaling,
-      token: await registrationToken(identity),
-      config: { iceServers: [] },
-      debug: 0,
-    });
-    await new Promise((resolve, reject) => {
-      peer.once("open", resolve);
-      peer.once("error", reject);
-    });
-    return peer;
-  };
+  const { signaling, register } = nodes;
   const raw = (channel: DataConnection, bytes: ArrayBuffer) =>
     (channel as unknown as { dataChannel: RTCDataChannel }).dataChannel.send(bytes);
 
@@ -153,9 +131,7 @@ it("the radio, per-person caps, a browser relay and what relays see", async () =
   );
   radio.shutdown();
   stock.destroy();
-  await shutdownWebRtc();
-  await server.close();
-  rmSync(dist, { recursive: true, force: true });
+  await nodes.close();
 
   // 9. One identity writes 2,200 chat messages to the user.
   const FLOOD = 2_200;

@@ -1,37 +1,14 @@
 // What the search benches share: the seed bundle served on the app's origin, and timing a query
 // from the input event to its results on screen.
 
-import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
-import { build } from "vite";
-
-/** bench/search-seed.ts as one ES module, served on the app's origin so it writes the app's IndexedDB. */
-async function seedBundle(): Promise<string> {
-  const output = await build({
-    configFile: false,
-    logLevel: "silent",
-    build: {
-      write: false,
-      minify: false,
-      lib: { entry: fileURLToPath(new URL("./search-seed.ts", import.meta.url)), formats: ["es"], fileName: "seed" },
-    },
-  });
-  const outputs = Array.isArray(output) ? output : [output];
-  for (const o of outputs)
-    for (const chunk of "output" in o ? o.output : []) if (chunk.type === "chunk" && chunk.isEntry) return chunk.code;
-  throw new Error("vite produced no entry chunk for the seed");
-}
+import { bundleModule, openModulePage } from "./page-module.ts";
 
 /** Writes `count` synthetic listings into the context's IndexedDB, with no hub running; returns how many it stored. */
 export async function seedSearchListings(context: BrowserContext, origin: string, count: number): Promise<number> {
-  const code = await seedBundle();
-  await context.route("**/__bench/seed.js", (route) => route.fulfill({ contentType: "text/javascript", body: code }));
-  await context.route("**/__bench/seed.html", (route) =>
-    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>seed</title>" }),
-  );
-  const seeder = await context.newPage();
-  await seeder.goto(new URL("/__bench/seed.html", origin).href);
-  // A string, not a function: Vitest would rewrite import() inside a function it serialises.
+  // Served on the app's origin, so it writes the app's IndexedDB.
+  const code = await bundleModule(new URL("./search-seed.ts", import.meta.url), "seed");
+  const seeder = await openModulePage(context, origin, "seed", code);
   const stored = await seeder.evaluate<number>(`import("/__bench/seed.js").then((m) => m.seed(${count}))`);
   await seeder.close();
   return stored;

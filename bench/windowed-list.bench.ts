@@ -44,10 +44,37 @@ async function observedBoard(viewport: { width: number; height: number }): Promi
       hadRecentInput: boolean;
       sources: { node?: Node | null }[];
     };
-    const marks = window as unknown as { shift: number; longTasks: [number, number][]; shifts: string[] };
+    type Frame = PerformanceEntry & {
+      blockingDuration: number;
+      scripts: { duration: number; invoker: string; sourceURL: string; sourceFunctionName: string }[];
+    };
+    const marks = window as unknown as {
+      shift: number;
+      longTasks: [number, number][];
+      shifts: string[];
+      longFrames: [number, string][];
+    };
     marks.shift = 0;
     marks.longTasks = [];
     marks.shifts = [];
+    marks.longFrames = [];
+    // Long animation frames name the scripts that ran in them: what a long task was spent on.
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Frame[]) {
+        if (entry.duration <= 50) continue;
+        const scripts = [...entry.scripts]
+          .sort((a, b) => b.duration - a.duration)
+          .slice(0, 3)
+          .map(
+            (x) =>
+              `${Math.round(x.duration)} ms ${x.invoker} ${x.sourceFunctionName || "?"} ${x.sourceURL.split("/").pop()}`,
+          );
+        marks.longFrames.push([
+          entry.startTime,
+          `${Math.round(entry.duration)} ms frame, ${Math.round(entry.blockingDuration)} ms blocking: ${scripts.join("; ") || "no script (style, layout, paint)"}`,
+        ]);
+      }
+    }).observe({ type: "long-animation-frame", buffered: true });
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as Shift[]) {
         if (entry.hadRecentInput) continue;
@@ -98,7 +125,7 @@ it(`scrolling through ${STORED} listings: long tasks and articles in the DOM`, a
   ]) {
     const page = await observedBoard(viewport);
     const result = await page.evaluate(async (step) => {
-      const marks = window as unknown as { longTasks: [number, number][] };
+      const marks = window as unknown as { longTasks: [number, number][]; longFrames: [number, string][] };
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       let most = 0;
       let frames = 0;
@@ -121,9 +148,12 @@ it(`scrolling through ${STORED} listings: long tasks and articles in the DOM`, a
         reachedOldest: titles().includes("Seeded listing 0"),
         // Only tasks that began while scrolling: the board's own start is not what is measured.
         longTasks: marks.longTasks.filter(([start]) => start >= started).map(([, duration]) => duration),
+        longFrames: marks.longFrames.filter(([start]) => start >= started).map(([, what]) => what),
       };
     }, STEP);
     const over50 = result.longTasks.filter((d) => d > 50);
+    // Every long frame while scrolling, with the scripts it ran: what to look at when one shows.
+    for (const what of result.longFrames) console.log(`${viewport.width} px: ${what}`);
     rows.push(
       `| ${viewport.width}×${viewport.height} | ${result.frames} | ${result.seconds.toFixed(1)} s | ${result.most} | ` +
         `${over50.length} | ${Math.round(Math.max(0, ...result.longTasks))} ms | ${result.reachedOldest ? "yes" : "no"} |`,

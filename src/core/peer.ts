@@ -6,6 +6,7 @@ import type { PeerEvent, PolicySettings } from "./api.ts";
 import { BlockList } from "./block-list.ts";
 import { Chat } from "./chat/chat.ts";
 import { generateIdentity, type Identity, type PeerId } from "./crypto.ts";
+import { counterparty } from "./deals/deal.ts";
 import { DealSettingsStore } from "./deals/deal-settings.ts";
 import { Deals } from "./deals/deals.ts";
 import { Images } from "./listings/images.ts";
@@ -14,12 +15,14 @@ import { Listings } from "./listings/listings.ts";
 import { ListingLookups } from "./listings/lookups.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
 import type { Listing } from "./listings/records.ts";
+import { Correspondents } from "./mail/correspondents.ts";
 import { Mailbox } from "./mail/mailbox.ts";
 import type { RELAY_LIMITS } from "./mail/relay.ts";
 import { HeldNotices } from "./mail/relay-handoff.ts";
 import { createPeerApi, type PeerParts } from "./peer-api.ts";
 import { startPeerLoops } from "./peer-loops.ts";
 import type { Ports } from "./ports.ts";
+import { type ProfileLimits, ProfileQuota } from "./profiles/profile-quota.ts";
 import { Profiles } from "./profiles/profiles.ts";
 import { scopedClock } from "./scoped-clock.ts";
 import { SavedSearches, summarize } from "./search/saved-searches.ts";
@@ -43,10 +46,14 @@ export interface PeerOptions {
   answerBudget?: Partial<AnswerBudgetSettings>;
   helloTimeoutMs?: number;
   relayLimits?: Partial<typeof RELAY_LIMITS>;
+  /** Seen message ids kept (inbox.ts SEEN_MAX), unless a test says otherwise. */
+  seenMax?: number;
   /** How long peers asked for a listing by id have to answer (lookups.ts, 8 s). */
   lookupTimeoutMs?: number;
   /** What one other person may leave with us (counterparty-quota.ts), unless a test says otherwise. */
   perPerson?: { messages?: number; deals?: number };
+  /** Profiles held of people the user does not need (profile-quota.ts), unless a test says otherwise. */
+  otherProfiles?: Partial<ProfileLimits>;
   /** Peers the dialer keeps (6). */
   maxPeers?: number;
   /** Channels past this many, dialled or accepted, are hung up at once (8). */
@@ -151,6 +158,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     blocked: isBlocked,
     ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
     ...(ports.relayStore ? { relayStore: ports.relayStore } : {}),
+    ...(options.seenMax ? { seenMax: options.seenMax } : {}),
   });
   session.use(mailbox);
   // A durable relay holds our chat message for someone away: the conversation says so until
@@ -167,6 +175,12 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
       },
     ),
   );
+  // Whose profiles stay whatever the profile cap: people with a deal or a conversation.
+  const correspondents = new Correspondents(store, identity.peerId);
+  listeners.add((event) => {
+    if (event.type === "deal") correspondents.add(counterparty(event.deal, identity.peerId));
+    if (event.type === "message") correspondents.add(event.message.peer);
+  });
   const dealSettings = await DealSettingsStore.open(store);
   const deals: Deals = new Deals({
     identity,
@@ -203,9 +217,11 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   const images = new Images(store, session, now);
   session.use(images);
   images.onImage((hash) => emit({ type: "image", hash }));
-  const profiles = new Profiles(identity, store, session, sync, now, ports.thumbnailer?.avatar, (refs) =>
+  const profileQuota = new ProfileQuota(identity.peerId, store, listings, correspondents, options.otherProfiles);
+  const profiles = new Profiles(identity, store, session, sync, now, profileQuota, ports.thumbnailer?.avatar, (refs) =>
     images.fetch(refs),
   );
+  profiles.onEvicted(async (gone) => (gone.some((p) => p.avatar) ? afterPrune([]) : undefined));
   session.use(profiles);
   profiles.onProfile((profile) => {
     emit({ type: "profile", profile });
@@ -235,6 +251,8 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   };
   const startedAt = now();
   afterPrune = async (ids) => {
+    // Gone for good at this version: not offered to peers, and not fetched back from them.
+    sync?.forget("listings", ids, true);
     for (const id of ids) search.remove(id);
     // The pass at start with nothing pruned skips collecting images: it reads every listing,
     // seconds of the hub's time at 100,000 just when the first board and search ask. The hourly

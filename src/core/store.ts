@@ -63,6 +63,8 @@ export interface Store {
   putProfileIf(profile: Profile, accept: (stored: Profile | undefined) => boolean): Promise<boolean>;
   /** Every profile we know, most recently updated first. */
   listProfiles(): Promise<Profile[]>;
+  /** Deletes the profile of `peerId` (the profile cap evicts it); returns whether one was stored. */
+  deleteProfile(peerId: PeerId): Promise<boolean>;
 
   /** Image thumbnails by the SHA-256 (base64url) of their bytes. */
   getImage(hash: string): Promise<Blob | undefined>;

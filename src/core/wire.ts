@@ -168,6 +168,34 @@ const Sync = v.strictObject({
   have: v.optional(v.pipe(v.array(SyncKey), v.minLength(1), v.maxLength(MAX_SYNC_ITEMS))),
 });
 
+/** Coded symbols (14 bytes each) per SYNC_CODED frame, and 8-byte hashes per "done", at most. */
+export const MAX_CODED_PER_FRAME = 2048;
+const SyncSetName = Sync.entries.set;
+const SyncCount = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(1_000_000_000));
+/**
+ * Rateless coded set reconciliation for small differences (src/core/sync/riblt.ts), for peers
+ * whose HELLO says they read it: the next symbols of the sender's set, a request for more, or
+ * the receiver done (with the hashes of the items it lacks, whose keys it wants).
+ */
+const SyncCoded = v.variant("step", [
+  v.strictObject({
+    ...header("SYNC_CODED"),
+    set: SyncSetName,
+    step: v.literal("symbols"),
+    /** Items the sender holds: a size far from the receiver's says the difference is large. */
+    size: SyncCount,
+    start: SyncCount,
+    data: v.pipe(Base64url(Math.ceil((MAX_CODED_PER_FRAME * 14 * 4) / 3)), v.minLength(1)),
+  }),
+  v.strictObject({ ...header("SYNC_CODED"), set: SyncSetName, step: v.literal("more"), start: SyncCount }),
+  v.strictObject({
+    ...header("SYNC_CODED"),
+    set: SyncSetName,
+    step: v.literal("done"),
+    want: v.optional(v.pipe(Base64url(Math.ceil((MAX_CODED_PER_FRAME * 8 * 4) / 3)), v.minLength(1))),
+  }),
+]);
+
 /** Profile ids per PROFILE_REQUEST at most, as for LISTING_REQUEST. */
 export const MAX_PROFILE_REQUEST = 1000;
 /** Profiles per PROFILE_BROADCAST at most; the sender also keeps each frame under the byte cap. */
@@ -228,6 +256,7 @@ export const FrameSchema = v.variant("type", [
   UserInfo,
   PeerList,
   Sync,
+  SyncCoded,
   ProfileRequest,
   ProfileBroadcast,
   ImageRequest,

@@ -35,6 +35,9 @@ export class SqliteMailStore implements MailStore {
         "INSERT INTO seen (author, msg_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
       ),
       forgetSeen: prepare<[number]>("DELETE FROM seen WHERE seen_at < ?"),
+      forgetSeenBeyond: prepare<[number]>(
+        "DELETE FROM seen WHERE rowid IN (SELECT rowid FROM seen ORDER BY seen_at, rowid LIMIT max(0, (SELECT count(*) FROM seen) - ?))",
+      ),
     };
   }
 
@@ -111,6 +114,10 @@ export class SqliteMailStore implements MailStore {
 
   async forgetSeenBefore(time: number): Promise<void> {
     this.mailSql.forgetSeen.run(time);
+  }
+
+  async forgetSeenBeyond(count: number): Promise<void> {
+    this.mailSql.forgetSeenBeyond.run(count);
   }
 
   private readDeal(id: string): DealRecord | undefined {

@@ -65,6 +65,7 @@ class SqliteStore extends SqliteMailStore implements Store {
         "INSERT OR REPLACE INTO profiles (peer_id, updated_at, record) VALUES (?, ?, ?)",
       ),
       profiles: prepare("SELECT record FROM profiles ORDER BY updated_at DESC, peer_id").pluck(),
+      deleteProfile: prepare<[string]>("DELETE FROM profiles WHERE peer_id = ?"),
       image: prepare<[string]>("SELECT type, bytes FROM images WHERE hash = ?"),
       putImage: prepare<[string, string, Uint8Array]>(
         "INSERT OR REPLACE INTO images (hash, type, bytes) VALUES (?, ?, ?)",
@@ -189,6 +190,10 @@ class SqliteStore extends SqliteMailStore implements Store {
 
   async listProfiles(): Promise<Profile[]> {
     return (this.sql.profiles.all() as string[]).map(parse<Profile>);
+  }
+
+  async deleteProfile(peerId: string): Promise<boolean> {
+    return this.sql.deleteProfile.run(peerId).changes > 0;
   }
 
   async getImage(hash: string): Promise<Blob | undefined> {

@@ -100,14 +100,18 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
     ),
   );
 
-  // A sync delivers thousands of listings one event each: ask again at most every REFRESH_MS.
+  // A sync delivers thousands of listings one event each: ask again at most every REFRESH_MS;
+  // but an empty board shows its first listings at once (a first visit's first screen).
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
     if (refreshTimer) return;
-    refreshTimer = setTimeout(() => {
-      refreshTimer = undefined;
-      void list.refresh();
-    }, REFRESH_MS);
+    refreshTimer = setTimeout(
+      () => {
+        refreshTimer = undefined;
+        void list.refresh();
+      },
+      listingsEmpty.hidden ? REFRESH_MS : 0,
+    );
   };
   searchInput.addEventListener("input", () => void list.reset());
   searchForm.addEventListener("submit", (event) => event.preventDefault());

@@ -14,7 +14,11 @@ import { mountStorageFooter } from "./storage-footer.ts";
 import { applyTheme } from "./theme.ts";
 import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
-import "./styles.css";
+import "./theme.css";
+import "./base.css";
+import "./listings.css";
+import "./deals-chat.css";
+import "./network.css";
 import "./cards.css";
 import "./shell.css";
 

@@ -18,6 +18,8 @@ import { windowedList } from "./windowed-list.ts";
 
 /** New listings arrive in bursts on connect: re-run the query at most this often for them. */
 const REFRESH_MS = 250;
+/** The width below which the tab bar shows (shell.css): filters start folded there. */
+const NARROW = "(max-width: 48rem)";
 
 function select(name: string, pairs: [string, string][]): HTMLSelectElement {
   return h("select", { name }, ...pairs.map(([value, label]) => h("option", { value, textContent: label })));
@@ -108,6 +110,24 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       results.element.dataset.query = JSON.stringify(current);
     },
   });
+  // On a phone the filters fold under "Filters", so results start on the first screen; the
+  // summary says how many are set, so a folded filter never hides why results are few.
+  const summary = h("summary", { textContent: "Filters" });
+  const filters = h(
+    "details",
+    { className: "search-more" },
+    summary,
+    h("div", { className: "row even" }, category.wrapper, kind.wrapper),
+    h("div", { className: "row even" }, minPrice.wrapper, maxPrice.wrapper, currency.wrapper),
+    hasPhotoField,
+    sort.wrapper,
+  );
+  filters.open = !matchMedia(NARROW).matches;
+  const showFilterCount = () => {
+    const set = [category, kind, currency, minPrice, maxPrice].filter((f) => f.control.value !== "").length;
+    const on = set + (hasPhoto.checked ? 1 : 0) + (sort.control.value === "newest" ? 0 : 1);
+    summary.textContent = on === 0 ? "Filters" : `Filters (${on} set)`;
+  };
   // What is typed now, not the last valid query: a bad price must not save the previous one.
   const save = saveSearchControl(hub, () => query() ?? undefined);
   outlet.replaceChildren(
@@ -122,10 +142,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
           "form",
           { noValidate: true, onsubmit: (event: Event) => event.preventDefault(), "aria-label": "Search listings" },
           text.wrapper,
-          h("div", { className: "row even" }, category.wrapper, kind.wrapper),
-          h("div", { className: "row even" }, minPrice.wrapper, maxPrice.wrapper, currency.wrapper),
-          hasPhotoField,
-          sort.wrapper,
+          filters,
         ),
         save.element,
       ),
@@ -144,6 +161,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   };
   const rerun = () => void results.refresh().catch(fail);
   const restart = () => {
+    showFilterCount();
     const next = query();
     if (!next) return;
     current = next;

@@ -1,4 +1,4 @@
-// Light or dark: the system's choice (prefers-color-scheme, in styles.css) unless the user picked
+// Light or dark: the system's choice (prefers-color-scheme, in theme.css) unless the user picked
 // one in Profile. A display preference of this browser, not of the identity, so it stays in
 // localStorage and applies before the hub has even answered.
 

@@ -95,6 +95,10 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     }
     rowHeight = g.rowHeight;
     const [start, end] = range(g);
+    // Nodes are reused by item key, so a listing arriving at the top shifts the window without
+    // building every card again.
+    const byKey = new Map<string, HTMLElement>();
+    for (const entry of rendered.values()) byKey.set(entry.key, entry.node);
     const next = new Map<number, { key: string; node: HTMLElement }>();
     const nodes: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
@@ -102,16 +106,16 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
       // Not fetched yet (or left out by the caller): drawn once its page arrives.
       if (item === undefined) continue;
       const key = options.key(item);
-      const known = rendered.get(i);
-      const entry = known && known.key === key ? known : { key, node: options.render(item) };
-      next.set(i, entry);
-      nodes.push(entry.node);
+      const node = byKey.get(key) ?? options.render(item);
+      byKey.delete(key);
+      next.set(i, { key, node });
+      nodes.push(node);
     }
     rendered = next;
     // The whole list's height is reserved, so the page never jumps as pages come in.
     element.style.height = `${Math.ceil(total / g.columns) * g.rowHeight}px`;
     grid.style.transform = `translateY(${Math.floor(start / g.columns) * g.rowHeight}px)`;
-    grid.replaceChildren(...nodes);
+    place(nodes, byKey.values());
     // Pages far from the window go: scrolling through 100,000 must not keep them all.
     for (const page of pages.keys()) {
       if (page < Math.floor(start / pageSize) - KEEP_PAGES || page > Math.floor(end / pageSize) + KEEP_PAGES) {
@@ -120,6 +124,24 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     }
     options.onRender?.(total, nodes.length);
     return [start, end] as const;
+  };
+
+  /**
+   * Puts `nodes` in the grid in order, touching only what changed: while scrolling most cards
+   * stay, and taking every one out and back in each frame made the browser lay out them all.
+   */
+  const place = (nodes: HTMLElement[], gone: Iterable<HTMLElement>) => {
+    for (const node of gone) node.remove();
+    let cursor = grid.firstElementChild;
+    for (const node of nodes) {
+      if (node === cursor) cursor = cursor.nextElementSibling;
+      else grid.insertBefore(node, cursor);
+    }
+    while (cursor) {
+      const after = cursor.nextElementSibling;
+      cursor.remove();
+      cursor = after;
+    }
   };
 
   /** Fetches the pages a range needs that are not held; true when anything new came. */

@@ -136,6 +136,14 @@ class IdbStore implements Store, MailStore {
     return (await this.db.getAll("profiles")).sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
+  async deleteProfile(peerId: string): Promise<boolean> {
+    const tx = this.db.transaction("profiles", "readwrite");
+    const found = (await tx.store.getKey(peerId)) !== undefined;
+    if (found) await tx.store.delete(peerId);
+    await tx.done;
+    return found;
+  }
+
   getImage(hash: string): Promise<Blob | undefined> {
     return this.db.get("images", hash);
   }
@@ -277,6 +285,22 @@ class IdbStore implements Store, MailStore {
     // No index on the time: this runs once an hour over a set that this keeps small.
     for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue())
       if (cursor.value < time) await cursor.delete();
+    await tx.done;
+  }
+
+  async forgetSeenBeyond(count: number): Promise<void> {
+    const tx = this.db.transaction("seen", "readwrite");
+    const excess = (await tx.store.count()) - count;
+    if (excess > 0) {
+      // No index on the time (the values are the times): read them all once; this runs once per
+      // many marks (inbox.ts), over a set that it keeps bounded.
+      const [keys, times] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll()]);
+      const oldest = keys
+        .map((key, i) => ({ key, time: times[i] ?? 0 }))
+        .sort((a, b) => a.time - b.time)
+        .slice(0, excess);
+      await Promise.all(oldest.map(({ key }) => tx.store.delete(key)));
+    }
     await tx.done;
   }
 

@@ -13,6 +13,14 @@ import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 import type { StoreFixture } from "./store-fixture.ts";
+import {
+  afterUpgrade,
+  expectNoSavedSearchesYet,
+  expectOlderMessagesKept,
+  olderListing,
+  olderMessage,
+  olderSeen,
+} from "./store-upgrades.ts";
 
 let counter = 0;
 const uniqueName = () => `peerboard-store-test-${++counter}-${Math.random().toString(36).slice(2)}`;
@@ -92,29 +100,11 @@ describe("IndexedDB schema step 5 (message ids per author)", () => {
         db.createObjectStore("images");
       },
     });
-    const message = {
-      id: "msg-old-000001",
-      peer: "pb-sellersellersellersellers",
-      topic: "listing-0001",
-      author: "pb-buyerbuyerbuyerbuyerbuye",
-      text: "Written before the upgrade",
-      createdAt: 5,
-      status: "delivered",
-    };
-    await old.put("messages", message);
-    await old.put("seen", 7, "msg-old-000002");
+    await old.put("messages", olderMessage);
+    await old.put("seen", olderSeen.seenAt, olderSeen.msgId);
     old.close();
 
-    const store = await openIdbStore(name);
-    try {
-      expect(await store.getMessage(message.author, message.id)).toEqual(message);
-      expect(await store.listMessages()).toEqual([message]);
-      // An id seen before the upgrade has no author: it stays seen, for anyone.
-      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000002")).toBe(true);
-      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000003")).toBe(false);
-    } finally {
-      store.close();
-    }
+    await afterUpgrade(() => openIdbStore(name), expectOlderMessagesKept);
   });
 });
 
@@ -139,21 +129,20 @@ describe("IndexedDB schema step 6 (saved searches)", () => {
         db.createObjectStore("images");
       },
     });
-    const listing = await createListing(identity, { title: "Kept", description: "", price: "", currency: "EUR" }, 2);
+    const listing = await olderListing(identity);
     await old.put("identity", identity, "self");
     await old.put("listings", listing);
     await old.put("meta", "t0k3n", "radio-token");
     old.close();
 
-    const store = await openIdbStore(name);
-    try {
-      expect((await store.loadIdentity())?.peerId).toBe(identity.peerId);
-      expect(await store.listListings()).toEqual([listing]);
-      expect(await store.getMeta("radio-token")).toBe("t0k3n");
-      expect(await store.listSavedSearches()).toEqual([]);
-    } finally {
-      store.close();
-    }
+    await afterUpgrade(
+      () => openIdbStore(name),
+      async (store) => {
+        expect((await store.loadIdentity())?.peerId).toBe(identity.peerId);
+        expect(await store.getMeta("radio-token")).toBe("t0k3n");
+        await expectNoSavedSearchesYet(store, listing);
+      },
+    );
   });
 });
 

@@ -371,6 +371,26 @@ export function runMailStoreContract(name: string, setup: StoreSetup<MailStore &
         });
       });
 
+      it("forgetSeenBeyond keeps the newest ids marked and forgets the ones marked longest ago", async () => {
+        const opened = await open();
+        for (const id of ["msg-1", "msg-2", "msg-3", "msg-4", "msg-5"]) {
+          await opened.store.markSeen(id === "msg-3" ? BUYER : SELLER, id);
+          await new Promise((resolve) => setTimeout(resolve, 3));
+        }
+        await opened.store.forgetSeenBeyond(10);
+        expect(await opened.store.wasSeen(SELLER, "msg-1")).toBe(true);
+        await opened.store.forgetSeenBeyond(2);
+        await opened.survives(async (store) => {
+          expect(await store.wasSeen(SELLER, "msg-1")).toBe(false);
+          expect(await store.wasSeen(SELLER, "msg-2")).toBe(false);
+          expect(await store.wasSeen(BUYER, "msg-3")).toBe(false);
+          expect(await store.wasSeen(SELLER, "msg-4")).toBe(true);
+          expect(await store.wasSeen(SELLER, "msg-5")).toBe(true);
+        });
+        await opened.store.forgetSeenBeyond(0);
+        expect(await opened.store.wasSeen(SELLER, "msg-5")).toBe(false);
+      });
+
       it("a message id is seen per author: another author's same id is not", async () => {
         const opened = await open();
         await opened.store.markSeen(SELLER, "msg-1");

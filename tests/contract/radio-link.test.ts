@@ -1,49 +1,29 @@
 // The hub↔radio link runs the Link contract for real: RadioLink in "the hub", the Radio with
 // PeerJS on a MessagePort, WebRTC from @roamhq/wrtc, and the project's PeerServer on loopback.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import wrtc from "@roamhq/wrtc";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { WebSocket } from "ws";
-import { startServer } from "../../server/server.js";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { registrationToken } from "../../src/core/session/registration.ts";
 import type { RadioState } from "../../src/shared/api.ts";
 import type { SignalingConfig } from "../../src/shared/radio-messages.ts";
 import { RadioLink } from "../../src/worker/radio-link.ts";
+import { type NodeSignaling, startNodeSignaling } from "../support/node-signaling.ts";
 import { runLinkContract } from "./link.ts";
 
-// What PeerJS finds on window in a browser.
-Object.assign(globalThis, {
-  RTCPeerConnection: wrtc.RTCPeerConnection,
-  RTCSessionDescription: wrtc.RTCSessionDescription,
-  RTCIceCandidate: wrtc.RTCIceCandidate,
-  WebSocket,
-});
-const { Radio } = await import("../../src/ui/radio.ts");
-
-let server: Awaited<ReturnType<typeof startServer>>;
+let nodes: NodeSignaling;
 let signaling: SignalingConfig;
+let Radio: typeof import("../../src/ui/radio.ts").Radio;
 
 beforeAll(async () => {
   // The contract needs PeerServer only; a one-file app stands in for the build.
-  const dist = mkdtempSync(join(tmpdir(), "peerboard-contract-"));
-  writeFileSync(join(dist, "index.html"), "<!doctype html><title>contract</title>");
-  server = await startServer({ port: 0, dist });
-  signaling = {
-    host: "127.0.0.1",
-    port: server.port,
-    path: "/peerjs",
-    secure: false,
-    iceServers: [],
-    iceTransportPolicy: "all" as const,
-  };
+  nodes = await startNodeSignaling("contract", "wrtc");
+  // Only now: PeerJS, which the radio loads, probes for RTCPeerConnection as it is evaluated.
+  ({ Radio } = await import("../../src/ui/radio.ts"));
+  signaling = { ...nodes.signaling, iceServers: [], iceTransportPolicy: "all" as const };
 });
 
 afterAll(async () => {
-  await server?.close();
+  await nodes?.close();
 });
 
 /** A new identity; the server lets only its holder register its id (proof of key). */

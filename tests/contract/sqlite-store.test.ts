@@ -15,6 +15,14 @@ import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 import type { StoreFixture } from "./store-fixture.ts";
+import {
+  afterUpgrade,
+  expectNoSavedSearchesYet,
+  expectOlderMessagesKept,
+  olderListing,
+  olderMessage,
+  olderSeen,
+} from "./store-upgrades.ts";
 
 type SqliteStore = Awaited<ReturnType<typeof openSqliteStore>>;
 
@@ -126,15 +134,6 @@ describe("SQLite schema step 2 (message ids per author)", () => {
     const file = join(dir, "peer.db");
     // A database as the first release left it: step 1 only.
     (await openSqliteStore(file)).close();
-    const message = {
-      id: "msg-old-000001",
-      peer: "pb-sellersellersellersellers",
-      topic: "listing-0001",
-      author: "pb-buyerbuyerbuyerbuyerbuye",
-      text: "Written before the upgrade",
-      createdAt: 5,
-      status: "delivered",
-    };
     const db = new Database(file);
     // Back to what step 1 made: later steps' tables go too.
     db.exec(
@@ -145,35 +144,22 @@ describe("SQLite schema step 2 (message ids per author)", () => {
       CREATE INDEX messages_by_created_at ON messages (created_at, id);
       CREATE TABLE seen (msg_id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) STRICT;`);
     db.prepare("INSERT INTO messages (id, created_at, record) VALUES (?, ?, ?)").run(
-      message.id,
-      message.createdAt,
-      JSON.stringify(message),
+      olderMessage.id,
+      olderMessage.createdAt,
+      JSON.stringify(olderMessage),
     );
-    db.prepare("INSERT INTO seen (msg_id, seen_at) VALUES (?, ?)").run("msg-old-000002", 7);
+    db.prepare("INSERT INTO seen (msg_id, seen_at) VALUES (?, ?)").run(olderSeen.msgId, olderSeen.seenAt);
     db.pragma("user_version = 1");
     db.close();
 
-    const store = await openSqliteStore(file);
-    try {
-      expect(await store.getMessage(message.author, message.id)).toEqual(message);
-      expect(await store.listMessages()).toEqual([message]);
-      // An id seen before the upgrade has no author: it stays seen, for anyone.
-      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000002")).toBe(true);
-      expect(await store.wasSeen("pb-sellersellersellersellers", "msg-old-000003")).toBe(false);
-    } finally {
-      store.close();
-    }
+    await afterUpgrade(() => openSqliteStore(file), expectOlderMessagesKept);
   });
 
   it("upgrading a step-3 database keeps its listings and starts with no saved search", async () => {
     const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-migrate-"));
     dirs.push(dir);
     const file = join(dir, "peer.db");
-    const listing = await createListing(
-      await generateIdentity(1),
-      { title: "Kept", description: "", price: "", currency: "EUR" },
-      2,
-    );
+    const listing = await olderListing(await generateIdentity(1));
     const first = await openSqliteStore(file);
     await first.putListingIf(listing, () => true);
     first.close();
@@ -182,13 +168,10 @@ describe("SQLite schema step 2 (message ids per author)", () => {
     db.pragma("user_version = 3");
     db.close();
 
-    const store = await openSqliteStore(file);
-    try {
-      expect(await store.listListings()).toEqual([listing]);
-      expect(await store.listSavedSearches()).toEqual([]);
-    } finally {
-      store.close();
-    }
+    await afterUpgrade(
+      () => openSqliteStore(file),
+      (store) => expectNoSavedSearchesYet(store, listing),
+    );
   });
 
   it("upgrading a step-4 database counts every listing it kept as changed once, for the search index to replay", async () => {

@@ -527,6 +527,23 @@ export function runStoreContract(name: string, setup: StoreSetup<Store>): void {
         });
       });
 
+      it("deleteProfile removes one peer's profile, durably, and says whether there was one", async () => {
+        const opened = await open();
+        const a = await profileOf(alice, "Alice", NOW);
+        const b = await profileOf(bob, "Bob", NOW + 1);
+        for (const profile of [a, b]) await opened.store.putProfileIf(profile, () => true);
+        expect(await opened.store.deleteProfile(alice.peerId)).toBe(true);
+        expect(await opened.store.deleteProfile(alice.peerId)).toBe(false);
+        expect(await opened.store.deleteProfile(carol.peerId)).toBe(false);
+        await opened.survives(async (store) => {
+          expect(await store.getProfile(alice.peerId)).toBeUndefined();
+          expect(await store.listProfiles()).toEqual([b]);
+        });
+        // Gone means gone: the same peer's profile can be stored again afterwards.
+        expect(await opened.store.putProfileIf(a, (stored) => stored === undefined)).toBe(true);
+        expect(await opened.store.getProfile(alice.peerId)).toEqual(a);
+      });
+
       it("profiles read back are copies", async () => {
         const store = await fresh();
         const profile = await profileOf(alice, "Alice", NOW);

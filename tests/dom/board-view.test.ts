@@ -22,7 +22,6 @@ let other: Identity;
 beforeEach(async () => {
   identity ??= await generateIdentity(Date.now());
   other ??= await generateIdentity(Date.now());
-  document.body.replaceChildren();
 });
 
 describe("board view", () => {
@@ -33,7 +32,7 @@ describe("board view", () => {
     const count = () => root.querySelector(".listing-count")?.textContent;
     expect(count()).toBe("0 listings");
     await openPostView(root);
-    (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
+    byLabel(root, "Title").value = "Red kayak";
     button(root, "Post").click();
     await vi.waitFor(() => expect(count()).toBe("1 listing"), { timeout: 2_000 });
     expect(listingCountText(10_000)).toBe("10,000 listings");
@@ -46,9 +45,9 @@ describe("board view", () => {
     await openPostView(root);
     expect(document.title).toBe("Post a listing · Peerboard");
     expect(root.querySelector("article")).toBeNull();
-    (byLabel(root, "Title") as HTMLInputElement).value = "Red kayak";
-    (byLabel(root, "Description") as HTMLTextAreaElement).value = "With paddle";
-    (byLabel(root, "Price") as HTMLInputElement).value = "150";
+    byLabel(root, "Title").value = "Red kayak";
+    byLabel<HTMLTextAreaElement>(root, "Description").value = "With paddle";
+    byLabel(root, "Price").value = "150";
     button(root, "Post").click();
     await vi.waitFor(() => expect(location.hash).toBe("#/"));
     expect(hub.stored).toHaveLength(1);
@@ -73,7 +72,7 @@ describe("board view", () => {
     );
 
     (title as HTMLInputElement).value = "Lamp";
-    (byLabel(root, "Price") as HTMLInputElement).value = "-4";
+    byLabel(root, "Price").value = "-4";
     button(root, "Post").click();
     await settle();
     const price = byLabel(root, "Price");
@@ -85,6 +84,24 @@ describe("board view", () => {
     expect(hub.stored).toHaveLength(0);
     expect(location.hash).toBe("#/post");
     location.hash = "#/";
+  });
+
+  it("an empty board shows the first listing from a peer at once, not after its refresh interval", async () => {
+    const root = document.body.appendChild(document.createElement("div"));
+    const hub = new HubDouble(identity);
+    await mountBoard(root, hub);
+    const draft = { title: "First from a peer", description: "", price: "", currency: "EUR" };
+    const listing = await createListing(other, draft, Date.now());
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      hub.put(listing);
+      hub.emit({ type: "listing", listing });
+      // Time moves only by zero-delay turns: a 250 ms wait would never end here.
+      for (let turn = 0; turn < 50 && !root.querySelector("article h3"); turn++) await vi.advanceTimersByTimeAsync(0);
+      expect(root.querySelector("article h3")?.textContent).toBe("First from a peer");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
@@ -129,7 +146,7 @@ describe("board view", () => {
     expect(chip("All").getAttribute("aria-pressed")).toBe("false");
     chip("All").click();
     await boardTitles(root, ["Room to let", "Blue bike"]);
-    const box = byLabel(root, "Search") as HTMLInputElement;
+    const box = byLabel(root, "Search");
     box.value = "bike";
     box.dispatchEvent(new Event("input"));
     await boardTitles(root, ["Blue bike"]);

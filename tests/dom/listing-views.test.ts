@@ -1,69 +1,33 @@
 // The listing form's fields and messages, "My listings" with its owner actions, and the detail
 // view, against a hub double that applies the real record rules.
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing, type ListingDraft } from "../../src/core/listings/draft.ts";
 import { LIMITS } from "../../src/core/listings/records.ts";
 import { signProfile } from "../../src/core/profiles/profile.ts";
 import { signReceipt } from "../../src/core/profiles/receipt.ts";
-import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
-import { routes } from "../../src/ui/routes.ts";
-import { mountShell } from "../../src/ui/shell.ts";
-import { ListingsDouble } from "./listings-double.ts";
+import { button, byLabel, HubDouble, mountAt, useShellHooks } from "./shell-support.ts";
 
-class Hub extends ListingsDouble implements HubApi {
-  async connect() {
-    return { ok: false as const, message: "offline" };
-  }
-  async network(): Promise<NetworkReport> {
-    throw new Error("not used in these tests");
-  }
-}
+useShellHooks();
 
-const unmounts: (() => void)[] = [];
 let alice: Identity;
 let bob: Identity;
 
 beforeAll(async () => {
   [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
 });
-beforeEach(() => document.body.replaceChildren());
-afterEach(() => {
-  for (const unmount of unmounts.splice(0)) unmount();
-});
-
-async function open(hub: Hub, hash: string): Promise<HTMLElement> {
-  location.hash = hash;
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const root = document.body.appendChild(document.createElement("div"));
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
-  return root;
-}
-
-function byLabel<T extends HTMLElement = HTMLInputElement>(root: HTMLElement, label: string): T {
-  const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
-  const control = labelElement && root.querySelector<T>(`#${labelElement.htmlFor}`);
-  if (!control) throw new Error(`no control labelled ${label}`);
-  return control;
-}
 
 function errorOf(root: HTMLElement, label: string): string | null | undefined {
   return document.getElementById(byLabel(root, label).getAttribute("aria-describedby") ?? "")?.textContent;
-}
-
-function button(root: HTMLElement, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll("button")].find((b) => b.textContent === name && !b.closest("[hidden]"));
-  if (!found) throw new Error(`no button ${name}`);
-  return found;
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe("the New listing form", () => {
   it("posts every field: kind, category, pricing, location and expiry", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/post");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/post");
     byLabel<HTMLSelectElement>(root, "Kind").value = "wanted";
     byLabel<HTMLSelectElement>(root, "Category").value = "services";
     byLabel(root, "Title").value = "Someone to fix a bike";
@@ -99,8 +63,8 @@ describe("the New listing form", () => {
     ["Location", "Location", "l".repeat(LIMITS.locationMax + 1), /120 characters/],
     ["Price", "Price", "-1", /cannot be negative/],
   ])("a bad %s is explained next to it and nothing is posted", async (_, label, value, message) => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/post");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/post");
     byLabel(root, "Title").value = "Fine title";
     const control = byLabel<HTMLInputElement | HTMLTextAreaElement>(root, label);
     // maxLength stops typing, not a paste or a script: the hub's check is what holds.
@@ -116,7 +80,7 @@ describe("the New listing form", () => {
 
 describe("My listings", () => {
   it("lists only my listings and edits one through the Edit form", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     const mine = await createListing(
       alice,
       { title: "Lamp", description: "", price: "5", currency: "EUR" },
@@ -124,7 +88,7 @@ describe("My listings", () => {
     );
     hub.put(mine);
     hub.put(await createListing(bob, { title: "Bob's", description: "", price: "", currency: "EUR" }, Date.now()));
-    const root = await open(hub, "#/mine");
+    const root = await mountAt(hub, "#/mine");
     expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(["Lamp"]);
 
     button(root, "Edit").click();
@@ -145,9 +109,9 @@ describe("My listings", () => {
   });
 
   it("marks reserved, then sold, renews, and deletes after a confirmation", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     hub.put(await createListing(alice, { title: "Desk", description: "", price: "30", currency: "EUR" }, Date.now()));
-    const root = await open(hub, "#/mine");
+    const root = await mountAt(hub, "#/mine");
     button(root, "Mark reserved").click();
     await vi.waitFor(() => expect(root.querySelector("article .status")?.textContent).toBe("Reserved"));
     expect(hub.stored[0]?.status).toBe("reserved");
@@ -166,7 +130,7 @@ describe("My listings", () => {
 
 describe("listing detail", () => {
   it("shows every field, the author and an actions container; only the author gets owner actions", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     const theirs = await createListing(
       bob,
       {
@@ -198,7 +162,7 @@ describe("listing detail", () => {
     };
     const { buyer: _b, seller: _s, ...receipt } = sold;
     hub.profiles.set(bob.peerId, await signProfile(bob, { name: "Bob", about: "", completed: [receipt] }, Date.now()));
-    const root = await open(hub, `#/listing/${theirs.id}`);
+    const root = await mountAt(hub, `#/listing/${theirs.id}`);
     await vi.waitFor(() => expect(root.querySelector("h2")?.textContent).toBe("Sofa"));
     const text = root.querySelector("article")?.textContent ?? "";
     for (const expected of ["<b>comfy</b>", "Housing", "Harbour", "Available", bob.peerId, "Expires"])
@@ -219,14 +183,14 @@ describe("listing detail", () => {
 
 describe("search", () => {
   it("results follow typing and filters; a bad price bound is explained; new listings show up", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     const make = (title: string, extra: Partial<ListingDraft> = {}) =>
       createListing(bob, { title, description: "", price: "10", currency: "EUR", ...extra }, Date.now());
     hub.put(await make("Red bicycle", { price: "40" }));
     hub.put(await make("Blue bicycle", { price: "90" }));
     hub.put(await make("Bicycle pump wanted", { kind: "wanted", price: "" }));
     hub.put(await make("Oak table", { category: "other" }));
-    const root = await open(hub, "#/search");
+    const root = await mountAt(hub, "#/search");
     const titles = () => [...root.querySelectorAll("article h3")].map((h) => h.textContent).sort();
     await vi.waitFor(() => expect(titles()).toHaveLength(4));
 
@@ -256,13 +220,13 @@ describe("search", () => {
   });
 
   it("a price bound with a currency compares like with like", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     const make = (title: string, extra: Partial<ListingDraft>) =>
       createListing(bob, { title, description: "", price: "", currency: "EUR", ...extra }, Date.now());
     hub.put(await make("Lamp in euros", { price: "30" }));
     hub.put(await make("Lamp in dollars", { price: "30", currency: "USD" }));
     hub.put(await make("Lamp for free", { pricing: "free" }));
-    const root = await open(hub, "#/search");
+    const root = await mountAt(hub, "#/search");
     const titles = () => [...root.querySelectorAll("article h3")].map((h) => h.textContent).sort();
     await vi.waitFor(() => expect(titles()).toHaveLength(3));
     byLabel(root, "Highest price").value = "35";
@@ -273,7 +237,7 @@ describe("search", () => {
   });
 
   it("shows the results as a window, newest first; a listing arriving or a new query updates the count", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     for (let i = 0; i < 120; i++)
       hub.put(
         await createListing(
@@ -282,7 +246,7 @@ describe("search", () => {
           Date.now() - 1000 + i,
         ),
       );
-    const root = await open(hub, "#/search");
+    const root = await mountAt(hub, "#/search");
     const count = () => root.querySelector('[role="status"][aria-label="Result count"]')?.textContent;
     const titles = () => [...root.querySelectorAll("article h3")].map((h) => h.textContent);
     await vi.waitFor(() => expect(count()).toBe("120 listings"));
@@ -319,8 +283,8 @@ describe("search", () => {
 
 describe("profile", () => {
   it("saves a display name and about; an empty or overlong name is explained next to the field", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/profile");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/profile");
     const save = () => [...root.querySelectorAll("button")].find((b) => b.textContent === "Save profile")?.click();
     save();
     await settle();

@@ -2,19 +2,17 @@
 
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
-import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
+import type { NetworkReport } from "../../src/shared/api.ts";
 import { mountNetworkView } from "../../src/ui/network-view.ts";
-import { ListingsDouble, networkReport } from "./listings-double.ts";
+import { networkReport } from "./listings-double.ts";
+import { HubDouble } from "./shell-support.ts";
 
 const unreachablePeer = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";
 const offlinePeer = "pb-bbbbbbbbbbbbbbbbbbbbbbbbbb";
 
-class NetworkDouble extends ListingsDouble implements HubApi {
+class NetworkDouble extends HubDouble {
   unreachable: NetworkReport["unreachable"] = [];
-  async connect() {
-    return { ok: false as const, message: "offline" };
-  }
-  async network(): Promise<NetworkReport> {
+  override async network(): Promise<NetworkReport> {
     return networkReport(this.unreachable);
   }
   override async profileNames() {

@@ -6,20 +6,10 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
 import { startNotifier } from "../../src/ui/notifier.ts";
-import { routes } from "../../src/ui/routes.ts";
-import { mountShell } from "../../src/ui/shell.ts";
-import { ListingsDouble } from "./listings-double.ts";
+import { HubDouble, mountAt, useShellHooks } from "./shell-support.ts";
 
-class Hub extends ListingsDouble implements HubApi {
-  async connect() {
-    return { ok: false as const, message: "offline" };
-  }
-  async network(): Promise<NetworkReport> {
-    throw new Error("not used in these tests");
-  }
-}
+useShellHooks();
 
 let alice: Identity;
 let bob: Identity;
@@ -38,7 +28,6 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
 });
 beforeEach(() => {
-  document.body.replaceChildren();
   permission = "default";
   answer = "granted";
   for (const fn of [requestPermission, showNotification, setAppBadge, clearAppBadge]) fn.mockClear();
@@ -65,14 +54,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-async function open(hub: Hub, hash: string): Promise<HTMLElement> {
-  location.hash = hash;
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const root = document.body.appendChild(document.createElement("div"));
-  cleanups.push(await mountShell(root, hub, (fn) => fn, routes));
-  return root;
-}
-
 const notifyButton = (root: HTMLElement) =>
   [...root.querySelectorAll("button")].find((b) => b.textContent === "Notify me") as HTMLButtonElement;
 const status = (root: HTMLElement) =>
@@ -80,9 +61,9 @@ const status = (root: HTMLElement) =>
 
 describe("Notify me", () => {
   it("asks for permission on its click, never on load, then turns notifications on", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     await hub.saveSearch({ text: "bike" });
-    const root = await open(hub, "#/saved");
+    const root = await mountAt(hub, "#/saved");
     await vi.waitFor(() => expect(notifyButton(root)).toBeDefined());
     expect(notifyButton(root).getAttribute("aria-label")).toBe("Notify me of new matches for “bike”");
     expect(requestPermission).not.toHaveBeenCalled();
@@ -95,9 +76,9 @@ describe("Notify me", () => {
 
   it("when the user blocks notifications, says how to allow them and leaves them off", async () => {
     answer = "denied";
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     await hub.saveSearch({ text: "bike" });
-    const root = await open(hub, "#/saved");
+    const root = await mountAt(hub, "#/saved");
     await vi.waitFor(() => expect(notifyButton(root)).toBeDefined());
     notifyButton(root).click();
     await vi.waitFor(() => expect(status(root)).toMatch(/blocked for this site/));
@@ -108,7 +89,7 @@ describe("Notify me", () => {
 describe("the notifier", () => {
   it("raises each alert through the service worker registration, with its tag and link", async () => {
     permission = "granted";
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     cleanups.push(await startNotifier(hub, (fn) => fn));
     hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
     await vi.waitFor(() => expect(showNotification).toHaveBeenCalledTimes(1));
@@ -121,7 +102,7 @@ describe("the notifier", () => {
   });
 
   it("raises nothing before the user allowed notifications", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     cleanups.push(await startNotifier(hub, (fn) => fn));
     hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -133,7 +114,7 @@ describe("the notifier", () => {
     let state: DocumentVisibilityState = "visible";
     Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
     cleanups.push(() => Reflect.deleteProperty(document, "visibilityState"));
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     cleanups.push(await startNotifier(hub, (fn) => fn));
     await vi.waitFor(() => expect(hub.visibleTabs.size).toBe(1));
     state = "hidden";
@@ -147,7 +128,7 @@ describe("the notifier", () => {
   });
 
   it("shows new saved-search matches on the app badge and clears it once they are seen", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     const saved = await hub.saveSearch({ text: "bike" });
     if (!saved.ok) throw new Error(saved.message);
     cleanups.push(await startNotifier(hub, (fn) => fn));

@@ -1,60 +1,22 @@
 // "Save this search" on Search and the "Saved searches" view, against the hub double, whose saved
 // searches are the core's own (SavedSearches over a MemoryStore) and match what `arrive` brings.
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
-import { routes } from "../../src/ui/routes.ts";
-import { mountShell } from "../../src/ui/shell.ts";
-import { ListingsDouble } from "./listings-double.ts";
+import { button, byLabel, HubDouble, mountAt, useShellHooks } from "./shell-support.ts";
 
-class Hub extends ListingsDouble implements HubApi {
-  async connect() {
-    return { ok: false as const, message: "offline" };
-  }
-  async network(): Promise<NetworkReport> {
-    throw new Error("not used in these tests");
-  }
-}
+useShellHooks();
 
-const unmounts: (() => void)[] = [];
 let alice: Identity;
 let bob: Identity;
 beforeAll(async () => {
   [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
 });
-beforeEach(() => document.body.replaceChildren());
-afterEach(() => {
-  for (const unmount of unmounts.splice(0)) unmount();
-});
-
-async function open(hub: Hub, hash: string): Promise<HTMLElement> {
-  location.hash = hash;
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const root = document.body.appendChild(document.createElement("div"));
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
-  return root;
-}
 
 async function go(hash: string): Promise<void> {
   location.hash = hash;
   await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
-function byLabel<T extends HTMLElement = HTMLInputElement>(root: HTMLElement, label: string): T {
-  const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
-  const control = labelElement && root.querySelector<T>(`#${labelElement.htmlFor}`);
-  if (!control) throw new Error(`no control labelled ${label}`);
-  return control;
-}
-
-function button(root: HTMLElement, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll("button")].find(
-    (b) => (b.getAttribute("aria-label") ?? b.textContent) === name && !b.closest("[hidden]"),
-  );
-  if (!found) throw new Error(`no button ${name}`);
-  return found;
 }
 
 const statusText = (root: HTMLElement, label: string) =>
@@ -73,8 +35,8 @@ async function typeSearch(root: HTMLElement, words: string, maxPrice = ""): Prom
 
 describe("Save this search", () => {
   it("keeps the words and filters typed on Search, and says so", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/search");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/search");
     await typeSearch(root, "bike", "50");
     button(root, "Save this search").click();
     await vi.waitFor(() => expect(statusText(root, "Saved search status")).toMatch(/^Saved\./));
@@ -84,8 +46,8 @@ describe("Save this search", () => {
   });
 
   it("with nothing to look for, says what to do and saves nothing", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/search");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/search");
     await typeSearch(root, "");
     button(root, "Save this search").click();
     await vi.waitFor(() => expect(statusText(root, "Saved search status")).toMatch(/Type some words/));
@@ -93,8 +55,8 @@ describe("Save this search", () => {
   });
 
   it("with a bad price, says to fix it and saves nothing", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/search");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/search");
     await typeSearch(root, "bike", "-5");
     button(root, "Save this search").click();
     await vi.waitFor(() => expect(statusText(root, "Saved search status")).toBe("Fix the price fields first."));
@@ -104,9 +66,9 @@ describe("Save this search", () => {
 
 describe("Saved searches", () => {
   it("counts new matches, opens the results, and then none is new", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     await hub.saveSearch({ text: "bike" });
-    const root = await open(hub, "#/search");
+    const root = await mountAt(hub, "#/search");
     const link = () => [...root.querySelectorAll("a")].find((a) => a.getAttribute("href") === "#/saved");
     await hub.arrive(await bobsListing("Blue bike"));
     await hub.arrive(await bobsListing("Lamp"));
@@ -130,10 +92,10 @@ describe("Saved searches", () => {
   });
 
   it("deletes a saved search and says so", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     await hub.saveSearch({ text: "bike" });
     await hub.saveSearch({ text: "lamp", maxPrice: 2000, currency: "EUR" });
-    const root = await open(hub, "#/saved");
+    const root = await mountAt(hub, "#/saved");
     await vi.waitFor(() => expect(root.querySelectorAll(".saved-search")).toHaveLength(2));
     expect(root.querySelectorAll(".saved-search a")[1]?.textContent).toBe("“lamp” · up to €20.00");
     button(root, "Delete saved search “bike”").click();
@@ -143,8 +105,8 @@ describe("Saved searches", () => {
   });
 
   it("a saved search that is gone says so instead of showing results", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/saved/no-such-search");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/saved/no-such-search");
     await vi.waitFor(() => expect(root.querySelector("h2")?.textContent).toBe("Saved search not found"));
   });
 });

@@ -2,51 +2,37 @@
 // listing this device does not hold yet, looked for through the hub. The hub double is real
 // record rules; navigator.share and the clipboard are stand-ins (happy-dom has neither).
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import type { HubApi, NetworkReport } from "../../src/shared/api.ts";
-import { routes } from "../../src/ui/routes.ts";
-import { mountShell } from "../../src/ui/shell.ts";
-import { ListingsDouble } from "./listings-double.ts";
+import { button, HubDouble, mountAt, useShellHooks } from "./shell-support.ts";
 
-class Hub extends ListingsDouble implements HubApi {
-  async connect() {
-    return { ok: false as const, message: "offline" };
-  }
-  async network(): Promise<NetworkReport> {
-    throw new Error("not used in these tests");
-  }
-}
+useShellHooks();
 
 let alice: Identity;
 let bob: Identity;
-const unmounts: (() => void)[] = [];
 beforeAll(async () => {
   [alice, bob] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
 });
-beforeEach(() => document.body.replaceChildren());
-afterEach(() => {
-  for (const unmount of unmounts.splice(0)) unmount();
-  vi.unstubAllGlobals();
-});
-
-async function open(hub: Hub, hash: string): Promise<HTMLElement> {
-  location.hash = hash;
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const root = document.body.appendChild(document.createElement("div"));
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
-  return root;
-}
+afterEach(() => vi.unstubAllGlobals());
 
 const bobs = (): Promise<Listing> =>
   createListing(bob, { title: "Blue bike", description: "", price: "40", currency: "EUR" }, Date.now());
 const heading = (root: HTMLElement) => root.querySelector("#view h2")?.textContent;
 const lookupLine = (root: HTMLElement) => root.querySelector('[role=status][aria-label="Listing search"]')?.textContent;
-const shareButton = (root: HTMLElement) =>
-  [...root.querySelectorAll("button")].find((b) => b.textContent === "Share") as HTMLButtonElement;
+const shareButton = (root: HTMLElement) => button(root, "Share");
 const shareStatus = (root: HTMLElement) => root.querySelector('[role=status][aria-label="Share status"]')?.textContent;
+
+/** Alice opens the link to Bob's listing, which her hub holds. */
+async function openBobsListing(): Promise<{ listing: Listing; root: HTMLElement }> {
+  const hub = new HubDouble(alice);
+  const listing = await bobs();
+  hub.put(listing);
+  const root = await mountAt(hub, `#/listing/${listing.id}`);
+  await vi.waitFor(() => expect(heading(root)).toBe("Blue bike"));
+  return { listing, root };
+}
 
 function stubNavigator(extra: PropertyDescriptorMap): void {
   vi.stubGlobal("navigator", Object.create(navigator, extra));
@@ -56,11 +42,7 @@ describe("Share", () => {
   it("copies the listing's link and says so where there is no Web Share", async () => {
     const writeText = vi.fn(async (_text: string) => undefined);
     stubNavigator({ share: { value: undefined }, clipboard: { value: { writeText } } });
-    const hub = new Hub(alice);
-    const listing = await bobs();
-    hub.put(listing);
-    const root = await open(hub, `#/listing/${listing.id}`);
-    await vi.waitFor(() => expect(heading(root)).toBe("Blue bike"));
+    const { listing, root } = await openBobsListing();
     shareButton(root).click();
     await vi.waitFor(() => expect(shareStatus(root)).toBe("Link copied"));
     expect(writeText).toHaveBeenCalledWith(
@@ -72,11 +54,7 @@ describe("Share", () => {
     const share = vi.fn(async (_data: ShareData) => undefined);
     const writeText = vi.fn(async (_text: string) => undefined);
     stubNavigator({ share: { value: share }, clipboard: { value: { writeText } } });
-    const hub = new Hub(alice);
-    const listing = await bobs();
-    hub.put(listing);
-    const root = await open(hub, `#/listing/${listing.id}`);
-    await vi.waitFor(() => expect(heading(root)).toBe("Blue bike"));
+    const { listing, root } = await openBobsListing();
     shareButton(root).click();
     await vi.waitFor(() => expect(share).toHaveBeenCalledTimes(1));
     expect(share.mock.calls[0]?.[0]).toMatchObject({
@@ -89,10 +67,10 @@ describe("Share", () => {
 
 describe("a link to a listing this device does not hold", () => {
   it("says it is looking, then shows the listing when it arrives", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     hub.peersConnected = 2;
     const listing = await bobs();
-    const root = await open(hub, `#/listing/${listing.id}`);
+    const root = await mountAt(hub, `#/listing/${listing.id}`);
     await vi.waitFor(() => expect(heading(root)).toBe("Looking for this listing…"));
     expect(lookupLine(root)).toBe("Asking 2 connected peers for it.");
     await hub.arrive(listing);
@@ -101,10 +79,10 @@ describe("a link to a listing this device does not hold", () => {
   });
 
   it("says it could not be found once every peer was asked, and looks again when a peer connects", async () => {
-    const hub = new Hub(alice);
+    const hub = new HubDouble(alice);
     hub.peersConnected = 1;
     const listing = await bobs();
-    const root = await open(hub, `#/listing/${listing.id}`);
+    const root = await mountAt(hub, `#/listing/${listing.id}`);
     await vi.waitFor(() => expect(heading(root)).toBe("Looking for this listing…"));
     hub.emit({ type: "lookup", id: listing.id, lookup: { state: "not-found", asked: 1 } });
     await vi.waitFor(() => expect(heading(root)).toBe("Listing not found"));
@@ -118,8 +96,8 @@ describe("a link to a listing this device does not hold", () => {
   });
 
   it("with nobody connected, says it asks as soon as someone connects", async () => {
-    const hub = new Hub(alice);
-    const root = await open(hub, "#/listing/notheld-00001");
+    const hub = new HubDouble(alice);
+    const root = await mountAt(hub, "#/listing/notheld-00001");
     await vi.waitFor(() =>
       expect(lookupLine(root)).toBe("Nobody is connected yet. Peerboard asks for it as soon as someone connects."),
     );

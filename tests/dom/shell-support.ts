@@ -1,7 +1,7 @@
-// What the board and shell DOM tests share: a hub double with the status and network a shell
-// asks for, the app shell mounted on its real routes, and helpers that act as a user would.
+// What the DOM tests of views inside the shell share: a hub double with the status and network a
+// shell asks for, the app shell mounted on its real routes, and helpers that act as a user would.
 
-import { afterEach, beforeAll, expect, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import type { Identity } from "../../src/core/crypto.ts";
 import type { HubApi, HubStatus } from "../../src/shared/api.ts";
 import { routes } from "../../src/ui/routes.ts";
@@ -15,13 +15,24 @@ export async function mountBoard(root: HTMLElement, hub: HubApi) {
   unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
 }
 
-/** Registers the hooks every board and shell test file needs. */
+/** Mounts the app shell in a fresh element on `hash`, as a user arriving by that link. */
+export async function mountAt(hub: HubApi, hash: string): Promise<HTMLElement> {
+  location.hash = hash;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const root = document.body.appendChild(document.createElement("div"));
+  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+  return root;
+}
+
+/** Registers the hooks every test file of a view in the shell needs. */
 export function useShellHooks(): void {
   beforeAll(async () => {
     // Set before any shell listens, so no late hashchange remounts a view mid-test.
     location.hash = "#/";
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
+
+  beforeEach(() => document.body.replaceChildren());
 
   afterEach(async () => {
     for (const unmount of unmounts.splice(0)) unmount();
@@ -51,15 +62,19 @@ export class HubDouble extends ListingsDouble implements HubApi {
   }
 }
 
-export function byLabel(root: HTMLElement, label: string): HTMLElement {
+/** The control whose label reads `label` (an input unless the caller names another kind). */
+export function byLabel<T extends HTMLElement = HTMLInputElement>(root: HTMLElement, label: string): T {
   const labelElement = [...root.querySelectorAll("label")].find((l) => l.textContent === label);
-  const control = labelElement && root.querySelector<HTMLElement>(`#${labelElement.htmlFor}`);
+  const control = labelElement && root.querySelector<T>(`#${labelElement.htmlFor}`);
   if (!control) throw new Error(`no control labelled ${label}`);
   return control;
 }
 
+/** The shown button whose accessible name (its aria-label, else its text) is `name`. */
 export function button(root: HTMLElement, name: string): HTMLButtonElement {
-  const found = [...root.querySelectorAll("button")].find((b) => b.textContent === name);
+  const found = [...root.querySelectorAll("button")].find(
+    (b) => (b.getAttribute("aria-label") ?? b.textContent) === name && !b.closest("[hidden]"),
+  );
   if (!found) throw new Error(`no button ${name}`);
   return found;
 }

@@ -14,7 +14,6 @@ let other: Identity;
 beforeEach(async () => {
   identity ??= await generateIdentity(Date.now());
   other ??= await generateIdentity(Date.now());
-  document.body.replaceChildren();
 });
 
 describe("header and navigation", () => {
@@ -47,7 +46,7 @@ describe("header and navigation", () => {
     // An empty name is explained and nothing is saved.
     expect(byLabel(root, "Display name").getAttribute("aria-invalid")).toBe("true");
     expect(await hub.myProfile()).toBeUndefined();
-    (byLabel(root, "Display name") as HTMLInputElement).value = "Robin";
+    byLabel(root, "Display name").value = "Robin";
     button(root, "Use this name").click();
     await vi.waitFor(() => expect(root.querySelector('form[aria-label="Welcome"]')).toBeNull());
     expect((await hub.myProfile())?.name).toBe("Robin");

@@ -107,4 +107,25 @@ describe("windowed list", () => {
     expect(shown()).toEqual([]);
     expect(list.element.style.height).toBe("0px");
   });
+
+  it("a small scroll keeps the cards that stay on screen and moves none of them: only the edges change", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 1, rowHeight: ROW };
+    const { list } = mount(10_000, geometry);
+    await list.reset();
+    const before = new Map([...list.element.querySelectorAll("article")].map((a) => [a.textContent, a]));
+    const moved: Node[] = [];
+    const watcher = new MutationObserver((records) => {
+      for (const record of records) moved.push(...record.removedNodes);
+    });
+    watcher.observe(list.element, { childList: true, subtree: true });
+    await scroll(geometry, -2 * ROW);
+    watcher.disconnect();
+    const after = [...list.element.querySelectorAll("article")];
+    const kept = after.filter((a) => before.get(a.textContent) === a);
+    expect(kept.length).toBeGreaterThan(5);
+    const first = Number(after[0]?.textContent?.split(" ")[1]);
+    expect(after.map((a) => a.textContent)).toEqual(after.map((_, i) => `item ${first + i}`));
+    // Only cards that left the window were taken out; the ones that stay were not re-inserted.
+    for (const node of moved) expect(after).not.toContain(node);
+  });
 });

@@ -1,23 +1,15 @@
 // Kill the browser (SIGKILL, no shutdown) while it syncs, start it again on the same profile:
 // IndexedDB holds only whole, valid records, and nothing of the user's own is lost.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, expect, it } from "vitest";
 import { verifyListing } from "../../src/core/listings/records.ts";
-import {
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
-  listingHeading,
-  newUser,
-  openBoard,
-  peerIdOf,
-  post,
-  useServerAndBrowser,
-} from "./harness.ts";
+import { spawnWithDevTools } from "../support/devtools-chromium.ts";
+import { listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
 
 const env = useServerAndBrowser();
 const profile = mkdtempSync(join(tmpdir(), "peerboard-crash-"));
@@ -30,22 +22,9 @@ afterAll(async () => {
 
 /** Chromium on a persistent profile, driven over CDP, so the test can SIGKILL the process. */
 async function startChromium(): Promise<{ process: ChildProcess; browser: Browser }> {
-  const child = spawn(
-    CHROMIUM_PATH,
-    [...CHROMIUM_ARGS, "--headless", `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const { child, endpoint } = spawnWithDevTools(profile);
   started.add(child);
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let text = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`Chromium exited (${code}) before it listened: ${text}`)));
-  });
-  return { process: child, browser: await chromium.connectOverCDP(endpoint) };
+  return { process: child, browser: await chromium.connectOverCDP(await endpoint) };
 }
 
 async function kill(process: ChildProcess): Promise<void> {

@@ -6,10 +6,10 @@ import { expect, it } from "vitest";
 import {
   listingArticle,
   listingHeading,
-  networkStatus,
   newUser,
   openBoard,
   openPostForm,
+  peersConnected,
   post,
   shownPeerId,
   useServerAndBrowser,
@@ -43,7 +43,7 @@ it("the built app runs under the CSP: shell, service worker, hub, radio and phot
   expect(response?.headers()["content-security-policy"]).toContain("default-src 'self'");
   await shownPeerId(alice).waitFor();
   const bob = await openBoard(bobContext, env.server.url);
-  await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
+  await peersConnected(alice);
   await expect(alice.evaluate(async () => Boolean(await navigator.serviceWorker.ready))).resolves.toBe(true);
 
   await openPostForm(alice);

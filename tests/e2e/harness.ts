@@ -88,8 +88,12 @@ export async function newUser(browser: Browser): Promise<BrowserContext> {
 export async function openBoard(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
+  const lines: string[] = [];
+  consoleLines.set(page, lines);
   page.on("console", (message) => {
     if (message.type() === "error") console.error(`[console] ${message.text()}`);
+    lines.push(`${new Date().toISOString()} ${message.type()} ${message.text()}`);
+    if (lines.length > 200) lines.shift();
   });
   await page.goto(url);
   await shownPeerId(page).waitFor();
@@ -141,6 +145,28 @@ export function listingArticle(page: Page, title: string) {
 /** The page whose tab holds the Web Lock "radio" (it marks itself when it attached). */
 export async function isRadio(page: Page): Promise<boolean> {
   return (await page.evaluate(() => document.documentElement.dataset.radio)) === "held";
+}
+
+/** Each page's latest console lines, printed when a wait for peers times out. */
+const consoleLines = new WeakMap<Page, string[]>();
+
+/**
+ * Waits until the network line says `count` peers are connected; when it never does, the error
+ * carries what the page showed and logged, so a failure in CI says why the peers did not meet.
+ */
+export async function peersConnected(page: Page, count = 1, timeout = 15_000): Promise<void> {
+  const text = count === 1 ? "1 peer connected" : `${count} peers connected`;
+  try {
+    await networkStatus(page).filter({ hasText: text }).waitFor({ timeout });
+  } catch (error) {
+    const status = await networkStatus(page)
+      .textContent({ timeout: 1_000 })
+      .catch(() => "(no network line)");
+    const log = (consoleLines.get(page) ?? []).join("\n");
+    throw new Error(`${text} not shown in ${timeout} ms; the line says "${status}". Console:\n${log}`, {
+      cause: error,
+    });
+  }
 }
 
 /** The live network line ("Online · 1 peer connected"). */

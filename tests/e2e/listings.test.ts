@@ -7,19 +7,17 @@ import {
   goTo,
   listingArticle,
   listingHeading,
-  networkStatus,
   newUser,
   openBoard,
   openPostForm,
+  peersConnected,
   post,
   useServerAndBrowser,
 } from "./harness.ts";
 
 const env = useServerAndBrowser();
 
-async function connected(page: Page): Promise<void> {
-  await networkStatus(page).filter({ hasText: "1 peer connected" }).waitFor();
-}
+const connected = (page: Page) => peersConnected(page);
 
 function myListing(page: Page, title: string) {
   return listingArticle(page, title);

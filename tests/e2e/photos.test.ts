@@ -5,10 +5,10 @@ import { expect, it } from "vitest";
 import {
   listingArticle,
   listingHeading,
-  networkStatus,
   newUser,
   openBoard,
   openPostForm,
+  peersConnected,
   post,
   useServerAndBrowser,
 } from "./harness.ts";
@@ -19,7 +19,7 @@ const env = useServerAndBrowser();
 it("photos are shrunk to thumbnails, reach the other browser and show there; a text file and a huge one are refused", async () => {
   const alice = await openBoard(await newUser(env.browser), env.server.url);
   const bob = await openBoard(await newUser(env.browser), env.server.url);
-  await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
+  await peersConnected(alice);
   await post(alice, { title: "Footstool", price: "10" });
 
   await openPostForm(alice);

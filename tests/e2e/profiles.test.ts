@@ -5,10 +5,10 @@ import { expect, it } from "vitest";
 import {
   listingArticle,
   listingHeading,
-  networkStatus,
   newUser,
   openBoard,
   peerIdOf,
+  peersConnected,
   post,
   useServerAndBrowser,
 } from "./harness.ts";
@@ -20,7 +20,7 @@ it("a profile name reaches the other browser and shows on listings; an edit repl
   const alice = await openBoard(await newUser(env.browser), env.server.url);
   const bob = await openBoard(await newUser(env.browser), env.server.url);
   const aliceId = await peerIdOf(alice);
-  await networkStatus(alice).filter({ hasText: "1 peer connected" }).waitFor();
+  await peersConnected(alice);
   await post(alice, { title: "Sewing machine", price: "60" });
   await listingHeading(bob, "Sewing machine").waitFor();
 

@@ -7,10 +7,10 @@ import { expect, it } from "vitest";
 import {
   goTo,
   listingHeading,
-  networkStatus,
   newUser,
   openBoard,
   peerIdOf,
+  peersConnected,
   post,
   useServerAndBrowser,
 } from "./harness.ts";
@@ -73,7 +73,7 @@ it("a message from Alice reaches Bob through Rita and shows delivered, though Al
   let bob = await openBoard(bobContext, env.server.url);
   const bobId = await peerIdOf(bob);
   await post(bob, { title: "Walnut desk", price: "80" });
-  await networkStatus(bob).filter({ hasText: "1 peer connected" }).waitFor();
+  await peersConnected(bob);
   // Rita has his signed profile (his ECDH card) before he goes: the one way others can seal to him.
   await expect.poll(() => profileOwners(rita), { timeout: 15_000 }).toContain(bobId);
   await leaves(bob, bobId, rita);

@@ -26,6 +26,7 @@ const TYPES = [
   "USER_INFO",
   "PEER_LIST",
   "SYNC",
+  "SYNC_CODED",
   "PROFILE_REQUEST",
   "PROFILE_BROADCAST",
   "ACK",
@@ -145,6 +146,21 @@ export function hostileFrames(material: FuzzMaterial): fc.Arbitrary<unknown> {
     from: [0, ""],
     ranges: [{ b: [Number.MAX_SAFE_INTEGER, ""], ids: [] }],
   }));
+  // Coded reconciliation: symbols, requests for more and answers, in and out of turn, any bytes.
+  const coded = fc
+    .tuple(fc.constantFrom("listings", "profiles"), fc.constantFrom("symbols", "more", "done"), fc.nat(5000))
+    .chain(([set, step, n]) =>
+      fc.uint8Array({ maxLength: 4000 }).map((bytes) => {
+        const data = Buffer.from(bytes).toString("base64url") || "AA";
+        const body =
+          step === "symbols"
+            ? { size: n, start: n % 2 ? n : 0, data }
+            : step === "more"
+              ? { start: n }
+              : { want: data };
+        return { v: 1, type: "SYNC_CODED", id: "k", set, step, ...body };
+      }),
+    );
   const imageRequest = fc
     .array(
       fc.oneof(
@@ -184,6 +200,7 @@ export function hostileFrames(material: FuzzMaterial): fc.Arbitrary<unknown> {
     repeatedRequest,
     announcements,
     emptyRange,
+    coded,
     imageRequest,
     imageChunk,
     ack,

@@ -3,13 +3,13 @@
 // can first put the app in the state to audit (a listing posted, 1,000 stored) and Lighthouse
 // then audits that profile with its storage kept.
 
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import lighthouse, { type Flags, type RunnerResult } from "lighthouse";
 import { type Browser, chromium } from "playwright-core";
-import { assertChromium, CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/harness.ts";
+import { assertChromium } from "../e2e/harness.ts";
+import { spawnWithDevTools } from "./devtools-chromium.ts";
 
 export interface DebuggableChromium {
   /** The DevTools port Lighthouse talks to. */
@@ -23,20 +23,8 @@ export interface DebuggableChromium {
 export async function startDebuggableChromium(): Promise<DebuggableChromium> {
   assertChromium();
   const profile = mkdtempSync(join(tmpdir(), "peerboard-lighthouse-"));
-  const child: ChildProcess = spawn(
-    CHROMIUM_PATH,
-    [...CHROMIUM_ARGS, "--headless", `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let text = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`Chromium exited (${code}) before it listened: ${text}`)));
-  });
+  const { child, endpoint: listening } = spawnWithDevTools(profile);
+  const endpoint = await listening;
   const port = Number(new URL(endpoint).port);
   const browser = await chromium.connectOverCDP(endpoint);
   return {

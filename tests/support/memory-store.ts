@@ -113,6 +113,10 @@ export class MemoryStore implements Store, MailStore {
     return true;
   }
 
+  async deleteProfile(peerId: PeerId): Promise<boolean> {
+    return this.profiles.delete(peerId);
+  }
+
   async listProfiles(): Promise<Profile[]> {
     return [...this.profiles.values()]
       .sort((a, b) => b.updatedAt - a.updatedAt || byKey(a.peerId, b.peerId))
@@ -222,6 +226,12 @@ export class MemoryStore implements Store, MailStore {
 
   async forgetSeenBefore(time: number): Promise<void> {
     for (const [key, at] of this.seen) if (at < time) this.seen.delete(key);
+  }
+
+  async forgetSeenBeyond(count: number): Promise<void> {
+    // Sorted by time, ties in the order they were marked (the sort is stable).
+    const oldest = [...this.seen].sort((a, b) => a[1] - b[1]).slice(0, Math.max(0, this.seen.size - count));
+    for (const [key] of oldest) this.seen.delete(key);
   }
 
   async listListingChangesAfter(seq: number, limit: number): Promise<ListingChange[]> {

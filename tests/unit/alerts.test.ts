@@ -1,30 +1,17 @@
 // Alerts: which hub events raise a system notification, through the HubApi the SharedWorker
 // exposes (hub-api.ts) on peers built by createPeer, talking over the in-memory network.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ListingDraft } from "../../src/core/listings/draft.ts";
 import type { Alert, HubApi, HubEvent } from "../../src/shared/api.ts";
 import { hubApi } from "../../src/worker/hub-api.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, post, type TestPeer } from "../support/peers.ts";
+import { post, type TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
 const draft = (title: string): ListingDraft => ({ title, description: "", price: "40", currency: "EUR" });
 
-let network: MemoryNetwork;
-const teardown: (() => Promise<void>)[] = [];
-beforeEach(() => {
-  network = new MemoryNetwork();
-});
-afterEach(async () => {
-  for (const fn of teardown.splice(0).reverse()) await fn();
-});
-
-async function node(): Promise<TestPeer> {
-  const peer = await buildPeer(network);
-  teardown.push(() => peer.close());
-  return peer;
-}
+const { node, connect } = usePeers();
 
 /** The peer as its tabs see it, and the alerts one tab hears. */
 async function tab(peer: TestPeer): Promise<{ hub: HubApi; key: number; alerts: Alert[] }> {
@@ -34,11 +21,6 @@ async function tab(peer: TestPeer): Promise<{ hub: HubApi; key: number; alerts: 
     for (const event of events) if (event.type === "alert") alerts.push(event.alert);
   });
   return { hub, key, alerts };
-}
-
-async function connect(a: TestPeer, b: TestPeer): Promise<void> {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => expect(b.session.readyPeers()).toContain(a.id), WAIT);
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));

@@ -7,6 +7,8 @@ import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { ASKS_MAX, PENDING_TTL_MS, PendingFetches } from "../../src/core/sync/pending-fetches.ts";
+import { FIRST_SCREEN } from "../../src/core/sync/sync.ts";
+import { frame } from "../../src/core/wire.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { MemoryNetwork } from "../support/memory-link.ts";
 import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
@@ -87,19 +89,64 @@ describe("a newcomer's first sync of a big board", () => {
 });
 
 describe("the order a first sync asks in", () => {
-  it("asks for the newest listings first, so the board (newest first) fills from the top", async () => {
+  it("a newcomer gets the newest listings at once, then asks for the rest newest first, so the board fills from the top", async () => {
     const network = new MemoryNetwork();
     const listings = await board(1200);
-    const { fresh } = await holderAndNewcomer(listings, {}, {}, network);
+    const { hub, fresh } = await holderAndNewcomer(listings, {}, {}, network);
     await vi.waitFor(async () => expect(await held(fresh)).toBe(1200), { timeout: 15_000 });
-    const asked = network.sent
-      .filter((s) => s.from === fresh.id && (s.frame as { type: string }).type === "LISTING_REQUEST")
-      .flatMap((s) => (s.frame as { ids: string[] }).ids);
+    const type = (s: { frame: unknown }) => (s.frame as { type: string }).type;
+    const requests = network.sent.filter((s) => s.from === fresh.id && type(s) === "LISTING_REQUEST");
+    const asked = requests.flatMap((s) => (s.frame as { ids: string[] }).ids);
+    const beforeAsking = network.sent.slice(0, network.sent.indexOf(requests[0] as (typeof network.sent)[0]));
+    const pushed = beforeAsking
+      .filter((s) => s.from === hub.id && type(s) === "LISTING_BROADCAST")
+      .flatMap((s) => (s.frame as { listings: Listing[] }).listings.map((l) => l.id));
     const newest = [...listings].sort((a, b) => b.updatedAt - a.updatedAt).map((l) => l.id);
-    expect(asked).toHaveLength(1200);
-    // The first request frame holds the newest 500, and so on down.
-    expect(new Set(asked.slice(0, 500))).toEqual(new Set(newest.slice(0, 500)));
-    expect(new Set(asked.slice(500, 1000))).toEqual(new Set(newest.slice(500, 1000)));
+    // The holder sends the newest screenful unasked, before any key list, and lists it no more.
+    expect(new Set(pushed)).toEqual(new Set(newest.slice(0, FIRST_SCREEN)));
+    expect(asked).toHaveLength(1200 - FIRST_SCREEN);
+    // The first request frame holds the newest 500 of the rest, and so on down.
+    expect(new Set(asked.slice(0, 500))).toEqual(new Set(newest.slice(FIRST_SCREEN, FIRST_SCREEN + 500)));
+    expect(new Set(asked.slice(500, 1000))).toEqual(new Set(newest.slice(FIRST_SCREEN + 500, FIRST_SCREEN + 1000)));
+  }, 30_000);
+
+  it("a newcomer opens the exchange even when the holder's id is the smaller, so its answer needs no fingerprint round", async () => {
+    const network = new MemoryNetwork();
+    const hub = await node(network);
+    await hub.store.putListingsIf(await board(100), () => true);
+    // Ids are random: the rule that the smaller id opens would leave this newcomer waiting.
+    let fresh = await node(network);
+    while (fresh.id < hub.id) fresh = await node(network);
+    network.connect(fresh.id, hub.id);
+    await vi.waitFor(async () => expect(await held(fresh)).toBe(100), { timeout: 15_000 });
+    const opening = network.sent.find((s) => s.from === fresh.id && (s.frame as { type: string }).type === "SYNC")
+      ?.frame as { set: string; ranges: unknown[] } | undefined;
+    expect(opening?.ranges).toEqual([{ b: [Number.MAX_SAFE_INTEGER, ""], ids: [] }]);
+  }, 30_000);
+});
+
+describe("a peer that says it holds nothing", () => {
+  it("gets the newest records unasked once, however often it says so", async () => {
+    const network = new MemoryNetwork();
+    const { hub, fresh } = await holderAndNewcomer(await board(200), {}, {}, network);
+    await vi.waitFor(async () => expect(await held(fresh)).toBe(200), { timeout: 15_000 });
+    const carried = () =>
+      network.sent
+        .filter((s) => s.from === hub.id && (s.frame as { type: string }).type === "LISTING_BROADCAST")
+        .reduce((n, s) => n + (s.frame as { listings: unknown[] }).listings.length, 0);
+    const before = carried();
+    const opening = frame({
+      type: "SYNC",
+      set: "listings",
+      from: [0, ""],
+      ranges: [{ b: [Number.MAX_SAFE_INTEGER, ""], ids: [] }],
+    });
+    const framesIn = () => hub.session.connectedPeers().find((p) => p.id === fresh.id)?.framesIn ?? 0;
+    const received = framesIn();
+    for (let i = 0; i < 3; i++) fresh.session.send(hub.id, { ...opening, id: `again-${i}` });
+    await vi.waitFor(() => expect(framesIn()).toBeGreaterThanOrEqual(received + 3));
+    await hub.session.whenIdle(fresh.id);
+    expect(carried()).toBe(before);
   }, 30_000);
 });
 

@@ -6,6 +6,7 @@ import {
   checkProof,
   newNonce,
   proofFrame,
+  readsCodedSync,
   readsSealedReceipts,
 } from "../../src/core/session/handshake.ts";
 import { parseFrame } from "../../src/core/wire.ts";
@@ -39,6 +40,17 @@ describe("HELLO frames", () => {
     expect(readsSealedReceipts("A".repeat(40) + "_r2")).toBe(false);
     expect(readsSealedReceipts("A".repeat(43))).toBe(false);
     expect(readsSealedReceipts(undefined)).toBe(false);
+  });
+
+  it("a nonce says whether its peer reconciles with coded symbols, and older peers still read it as before", () => {
+    const nonce = newNonce();
+    expect(readsCodedSync(nonce)).toBe(true);
+    // An older peer checks only the length and the end: it still sees a peer reading sealed receipts.
+    expect(nonce.length === 46 && nonce.endsWith("_r2")).toBe(true);
+    // Older peers' nonces: 43 random characters, then the receipts mark.
+    expect(readsCodedSync(`${"A".repeat(43)}_r2`)).toBe(false);
+    expect(readsCodedSync(`RIBLTv1_${"A".repeat(35)}`)).toBe(false);
+    expect(readsCodedSync(undefined)).toBe(false);
   });
 });
 

@@ -4,31 +4,14 @@
 
 import { describe, expect, it, vi } from "vitest";
 import { RELAY_LIMITS } from "../../src/core/mail/relay.ts";
-import { agreementCard } from "../../src/core/mail/seal.ts";
-import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
+import { knows, useMailNodes, WAIT } from "./mail-nodes.ts";
 
-const { node, connect, disconnect } = useMailNodes();
-
-async function knows(who: MailNode, other: MailNode): Promise<void> {
-  await who.store.rememberPeer({
-    id: other.id,
-    publicKey: other.identity.publicKey,
-    lastSeen: 0,
-    ...(await agreementCard(other.identity)),
-  });
-}
+const { node, connect, disconnect, seenDelivering } = useMailNodes();
 
 describe("a browser relay against sybils", () => {
   it("ten sybils do not fill the room: an author seen before still gets its mail held", async () => {
     const [r, known, b, c] = [await node(), await node(), await node(), await node()];
-    await knows(known, b);
-    await connect(known, r);
-    await connect(r, b);
-    const first = await known.chat.send(b.id, "listing-topic-1", "hello");
-    await vi.waitFor(
-      async () => expect((await known.store.getMessage(first.author, first.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await seenDelivering(known, r, b);
     await disconnect(r, b);
     await disconnect(known, r);
 

@@ -1,57 +1,11 @@
 import "fake-indexeddb/auto";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Identity } from "../../src/core/crypto.ts";
-import { base64urlEncode } from "../../src/core/encoding.ts";
-import type { ThumbnailMaker } from "../../src/core/listings/listing-actions.ts";
-import type { Thumbnail } from "../../src/core/ports.ts";
+import { describe, expect, it, vi } from "vitest";
 import { frame, IMAGE_CHUNK_BYTES } from "../../src/core/wire.ts";
 import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
+import { randomBytes, usePhotoPeers } from "../support/photo-peers.ts";
 import { draft } from "./fixtures.ts";
 
-/** Stands in for thumbnails.ts (no OffscreenCanvas in Node): random bytes, real hash. */
-const fakeThumbnails: ThumbnailMaker = async (photos) =>
-  Promise.all(
-    photos.map(async (photo) => {
-      const bytes = new Uint8Array(await photo.arrayBuffer());
-      const hash = base64urlEncode(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
-      return {
-        ref: { hash, type: "image/webp" as const, bytes: bytes.length, width: 640, height: 480 },
-        blob: new Blob([bytes], { type: "image/webp" }),
-      };
-    }),
-  );
-
-function randomBytes(n: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(n, i + 65536)));
-  return bytes;
-}
-
-const stores: TestPeer[] = [];
-afterEach(async () => {
-  for (const peer of stores.splice(0)) await peer.close();
-  vi.restoreAllMocks();
-});
-
-async function node(network: MemoryNetwork, identity?: Identity, options: TestPeerOptions = {}) {
-  const peer = await buildPeer(network, {
-    ...options,
-    ...(identity ? { identity } : {}),
-    ports: {
-      thumbnailer: {
-        listingPhotos: fakeThumbnails,
-        avatar: async (photo) => (await fakeThumbnails([photo]))[0] as Thumbnail,
-      },
-    },
-  });
-  stores.push(peer);
-  return peer;
-}
-
-async function ready(a: TestPeer, peer: string) {
-  await vi.waitFor(() => expect(a.session.readyPeers()).toContain(peer), { timeout: 3000 });
-}
+const { node, ready } = usePhotoPeers();
 
 describe("photos between peers", () => {
   it("travel in chunks to a connected peer and on through a relay, checked against the signed hash", async () => {
@@ -114,7 +68,7 @@ describe("photos between peers", () => {
 
   it("a peer asking again and again gets at most its answer budget", async () => {
     const network = new MemoryNetwork();
-    const a = await node(network, undefined, { answerBudget: { burstBytes: 5 * 1024 * 1024, bytesPerMinute: 0 } });
+    const a = await node(network, { answerBudget: { burstBytes: 5 * 1024 * 1024, bytesPerMinute: 0 } });
     const b = await node(network);
     const posted = await a.actions.post({ ...draft(), photos: [new Blob([randomBytes(100 * 1024)])] });
     if (!posted.ok) throw new Error(posted.message);

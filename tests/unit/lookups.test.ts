@@ -2,40 +2,20 @@
 // network: connected peers are asked with LISTING_REQUEST, a holder's answer ends the lookup,
 // silence ends it as not found, and a peer that connects later is asked too.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PeerEvent } from "../../src/core/api.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { ListingLookup } from "../../src/core/listings/lookups.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, type TestPeer } from "../support/peers.ts";
+import type { TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
-let network: MemoryNetwork;
-const teardown: (() => Promise<void>)[] = [];
-beforeEach(() => {
-  network = new MemoryNetwork();
-});
-afterEach(async () => {
-  for (const fn of teardown.splice(0).reverse()) await fn();
-});
-
-async function node(): Promise<TestPeer> {
-  const peer = await buildPeer(network, { lookupTimeoutMs: 150 });
-  teardown.push(() => peer.close());
-  return peer;
-}
-
-async function connect(a: TestPeer, b: TestPeer): Promise<void> {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => {
-    expect(a.session.readyPeers()).toContain(b.id);
-    expect(b.session.readyPeers()).toContain(a.id);
-  }, WAIT);
-}
+const { node: peer, connect, network } = usePeers({ defaults: { lookupTimeoutMs: 150 } });
+const node = () => peer();
 
 /** LISTING_REQUEST frames `from` sent `to` that ask for exactly `id`. */
 const requestsFor = (from: TestPeer, to: TestPeer, id: string) =>
-  network.sent.filter((s) => {
+  network().sent.filter((s) => {
     const f = s.frame as { type?: string; ids?: string[] };
     return (
       s.from === from.id && s.to === to.id && f.type === "LISTING_REQUEST" && f.ids?.length === 1 && f.ids[0] === id
@@ -112,7 +92,7 @@ describe("looking for a listing by id", () => {
     expect(requestsFor(me, other, listing.id)).toEqual([]);
     expect(await me.api.lookForListing("bad id!")).toMatchObject({ state: "invalid" });
     expect(
-      network.sent.filter((s) => (s.frame as { type?: string }).type === "LISTING_REQUEST" && s.from === me.id),
+      network().sent.filter((s) => (s.frame as { type?: string }).type === "LISTING_REQUEST" && s.from === me.id),
     ).toEqual([]);
   });
 });

@@ -1,15 +1,18 @@
 // Peers for mail tests (deals, chat, relay, reputation), built by createPeer on fake-indexeddb over
 // one in-memory network, with the dials they ask for and their deal and chat events recorded.
-// `useMailNodes()` gives each test a fresh network and closes its peers afterwards.
+// `useMailNodes()` gives each test a fresh network and closes its peers afterwards (use-peers.ts);
+// `triangle()` the relay tests' A, R and B, where A and B never meet.
 
 import "fake-indexeddb/auto";
-import { afterEach, beforeEach, expect, vi } from "vitest";
+import { expect, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import type { RELAY_LIMITS } from "../../src/core/mail/relay.ts";
+import { agreementCard } from "../../src/core/mail/seal.ts";
 import type { ChatRecord, DealRecord } from "../../src/core/ports.ts";
 import { systemClock } from "../../src/shared/system.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
+import type { TestPeer, TestPeerOptions } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 
 export const WAIT = { timeout: 3_000, interval: 5 };
 
@@ -38,24 +41,15 @@ export function useMailNodes(): {
   connect(a: MailNode, b: MailNode): Promise<void>;
   disconnect(a: MailNode, b: MailNode): Promise<void>;
   network(): MemoryNetwork;
+  triangle(options?: TriangleOptions): Promise<[MailNode, MailNode, MailNode]>;
+  seenDelivering(author: MailNode, relay: MailNode, recipient: MailNode): Promise<void>;
 } {
-  let network = new MemoryNetwork();
-  let teardown: (() => Promise<void>)[] = [];
-
-  beforeEach(() => {
-    network = new MemoryNetwork();
-    teardown = [];
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  });
-
-  afterEach(async () => {
-    for (const fn of teardown.reverse()) await fn();
-    vi.restoreAllMocks();
-  });
+  const peers = usePeers({ quiet: true });
+  const { connect } = peers;
 
   async function node(options: MailNodeOptions = {}): Promise<MailNode> {
     const offset = { now: 0 };
-    const peer = await buildPeer(network, {
+    const peer = await peers.node({
       identity: options.identity ?? (await generateIdentity(Date.now())),
       ...(options.dbName ? { dbName: options.dbName } : {}),
       ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
@@ -74,15 +68,7 @@ export function useMailNodes(): {
       if (event.type === "deal") dealEvents.push(event.deal);
       if (event.type === "message") messageEvents.push(event.message);
     });
-    teardown.push(() => peer.close());
     return { ...peer, dialled, dealEvents, messageEvents, clock: offset };
-  }
-  async function connect(a: MailNode, b: MailNode): Promise<void> {
-    network.connect(a.id, b.id);
-    await vi.waitFor(() => {
-      expect(a.session.readyPeers()).toContain(b.id);
-      expect(b.session.readyPeers()).toContain(a.id);
-    }, WAIT);
   }
 
   async function disconnect(a: MailNode, b: MailNode): Promise<void> {
@@ -93,5 +79,54 @@ export function useMailNodes(): {
     }, WAIT);
   }
 
-  return { node, connect, disconnect, network: () => network };
+  async function triangle(options: TriangleOptions = {}): Promise<[MailNode, MailNode, MailNode]> {
+    const relayLimits = options.relayLimits ? { relayLimits: options.relayLimits } : {};
+    const [a, r, b] = [await node(), await node(relayLimits), await node()];
+    await knows(a, b);
+    if (options.connected ?? true) {
+      await connect(a, r);
+      await connect(r, b);
+    }
+    return [a, r, b];
+  }
+
+  /** `relay` sees `author` deliver: one message to `recipient` through it, answered. Stays connected. */
+  async function seenDelivering(author: MailNode, relay: MailNode, recipient: MailNode): Promise<void> {
+    await knows(author, recipient);
+    await connect(author, relay);
+    await connect(relay, recipient);
+    const first = await author.chat.send(recipient.id, "listing-topic-1", "hello");
+    await untilStatus(author, first, "delivered");
+  }
+
+  return { node, connect, disconnect, network: peers.network, triangle, seenDelivering };
+}
+
+export interface TriangleOptions {
+  /** The relay's limits. */
+  relayLimits?: MailNodeOptions["relayLimits"];
+  /** Connect A to R and R to B (the default); false leaves every connection to the test. */
+  connected?: boolean;
+}
+
+/** What `who` learns of `other` from a signed card (stored peer records, as from a profile). */
+export async function knows(who: MailNode, other: MailNode): Promise<void> {
+  await who.store.rememberPeer({
+    id: other.id,
+    publicKey: other.identity.publicKey,
+    lastSeen: 0,
+    ...(await agreementCard(other.identity)),
+  });
+}
+
+/** Waits until the author's copy of `sent` has `status` (its receipt came back). */
+export async function untilStatus(
+  author: MailNode,
+  sent: { author: PeerId; id: string },
+  status: ChatRecord["status"],
+): Promise<void> {
+  await vi.waitFor(
+    async () => expect((await author.store.getMessage(sent.author, sent.id))?.status).toBe(status),
+    WAIT,
+  );
 }

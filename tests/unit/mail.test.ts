@@ -11,7 +11,7 @@ import type { FrameOf } from "../../src/core/wire.ts";
 import type { OfferInput } from "../../src/shared/api.ts";
 import type { MemoryNetwork } from "../support/memory-link.ts";
 import { draft } from "./fixtures.ts";
-import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
+import { type MailNode, untilStatus, useMailNodes, WAIT } from "./mail-nodes.ts";
 
 const { node: mailNode, connect, network: useNetwork } = useMailNodes();
 let network: MemoryNetwork;
@@ -81,29 +81,23 @@ describe("deals and chat over the mailbox", () => {
     const [a, b] = [await node(), await node()];
     await connect(a, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Is it still available?");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("Is it still available?");
     await b.chat.markRead(a.id, "listing-topic-1");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
+    await untilStatus(a, sent, "read");
   });
 
   it("sends a read receipt the author missed when they come back", async () => {
     const [a, b] = [await node(), await node()];
     await connect(a, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Read me later");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     a.link.hangUp(b.id);
     await vi.waitFor(() => expect(b.session.readyPeers()).toEqual([]), WAIT);
     await b.chat.markRead(a.id, "listing-topic-1");
     expect((await b.store.getMessage(sent.author, sent.id))?.receiptPending).toBe(true);
     await connect(a, b);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
+    await untilStatus(a, sent, "read");
     expect((await b.store.getMessage(sent.author, sent.id))?.receiptPending).toBeUndefined();
   });
 
@@ -113,10 +107,7 @@ describe("deals and chat over the mailbox", () => {
     expect(a.dialled).toContain(b.id);
     expect((await a.store.listOutbox()).map((e) => e.msgId)).toEqual([sent.id]);
     await connect(a, b);
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     expect(await a.store.listOutbox()).toEqual([]);
   });
 
@@ -179,10 +170,7 @@ describe("deals and chat over the mailbox", () => {
     expect(await b.store.getMessage(sent.author, sent.id)).toBeUndefined();
     dropMail = false;
     await a.mailbox.retry(0);
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
   });
 
   it("drops a tampered frame: not stored, not acknowledged, counted against the sender", async () => {

@@ -1,54 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { DataConnection, Peer as PeerType } from "peerjs";
+import type { DataConnection } from "peerjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startServer } from "../../server/server.js";
-import { generateIdentity } from "../../src/core/crypto.ts";
-import { registrationToken } from "../../src/core/session/registration.ts";
-import { installWebRtc, shutdownWebRtc } from "../../src/node/webrtc.ts";
+import { type NodeSignaling, startNodeSignaling } from "../support/node-signaling.ts";
 
 // Two Node peers with node-datachannel, through the real PeerServer on loopback, with the radio's
 // PeerJS options (src/ui/radio.ts). Whether the process then exits by itself is measured in
 // bench/node-webrtc.bench.ts, in processes of its own.
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let dist: string;
-let Peer: typeof PeerType;
+let nodes: NodeSignaling;
 
 beforeAll(async () => {
-  // PeerServer is what is under test; the server insists on an app to serve, so give it a stub.
-  dist = mkdtempSync(join(tmpdir(), "peerboard-node-webrtc-"));
-  writeFileSync(join(dist, "index.html"), "<!doctype html><title>test</title>");
-  server = await startServer({ port: 0, host: "127.0.0.1", dist });
-  await installWebRtc("node-datachannel");
-  // Only now: PeerJS probes for RTCPeerConnection while its module is evaluated.
-  ({ Peer } = await import("peerjs"));
+  // PeerServer is what is under test, with the radio's PeerJS options.
+  nodes = await startNodeSignaling("node-webrtc");
 });
 
 afterAll(async () => {
-  await shutdownWebRtc();
-  await server?.close();
-  if (dist) rmSync(dist, { recursive: true, force: true });
+  await nodes?.close();
 });
 
 /** A Node peer with a real identity, registered with its proof of key as the product does. */
-async function register(): Promise<PeerType> {
-  const identity = await generateIdentity(Date.now());
-  const peer = new Peer(identity.peerId, {
-    token: await registrationToken(identity),
-    host: "127.0.0.1",
-    port: server.port,
-    path: "/peerjs",
-    secure: false,
-    config: { iceServers: [] },
-    debug: 1,
-  });
-  return new Promise((resolve, reject) => {
-    peer.once("open", () => resolve(peer));
-    peer.once("error", reject);
-  });
-}
+const register = () => nodes.register({ debug: 1 });
 
 const opened = (channel: DataConnection) => new Promise<void>((resolve) => channel.once("open", () => resolve()));
 const nextData = (channel: DataConnection) => new Promise<unknown>((resolve) => channel.once("data", resolve));

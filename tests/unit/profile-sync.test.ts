@@ -2,43 +2,27 @@
 // PROFILE_BROADCAST, over the in-memory link with real Protocols and Profiles.
 
 import fc from "fast-check";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import { createProfile, type Profile } from "../../src/core/profiles/profile.ts";
 import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, type TestPeer } from "../support/peers.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
+import type { TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
 const NOW = Date.now();
 
+const peers = usePeers({ quiet: true });
 let network: MemoryNetwork;
-const teardown: (() => Promise<void>)[] = [];
-
 beforeEach(() => {
-  network = new MemoryNetwork();
-  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  network = peers.network();
 });
-
-afterEach(async () => {
-  for (const fn of teardown.splice(0).reverse()) await fn();
-  vi.restoreAllMocks();
-});
-
+const connectReady = peers.connect;
 type Node = TestPeer;
 
 async function node(identity?: Identity, blocked: PeerId[] = []): Promise<Node> {
-  const peer = await buildPeer(network, { identity: identity ?? (await generateIdentity(NOW)), blocked });
-  teardown.push(() => peer.close());
-  return peer;
-}
-
-async function connectReady(a: Node, b: Node): Promise<void> {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => {
-    expect(a.session.readyPeers()).toContain(b.id);
-    expect(b.session.readyPeers()).toContain(a.id);
-  }, WAIT);
+  return peers.node({ identity: identity ?? (await generateIdentity(NOW)), blocked });
 }
 
 async function seed(n: Node, profiles: Profile[]): Promise<void> {
@@ -140,14 +124,7 @@ describe("profiles on connect", () => {
 describe("profile gossip", () => {
   it("the author sends a new profile to its peers; a hub two hops away pulls it once though two peers announce it", async () => {
     // A is connected to B and C; D only to B and C.
-    const [a, b, c, d] = await Promise.all([node(), node(), node(), node()]);
-    for (const [x, y] of [
-      [a, b],
-      [a, c],
-      [b, d],
-      [c, d],
-    ] as const)
-      await connectReady(x, y);
+    const [a, b, c, d] = await peers.diamond(() => node());
     const before = network.sent.length;
     await a.profiles.save({ name: "Alice", about: "New here" });
     await vi.waitFor(async () => expect((await d.profiles.get(a.id))?.name).toBe("Alice"), WAIT);

@@ -1,22 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { DataConnection, Peer as PeerType } from "peerjs";
 import { pack } from "peerjs-js-binarypack";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startServer } from "../../server/server.js";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { registrationToken } from "../../src/core/session/registration.ts";
-import { installWebRtc, shutdownWebRtc } from "../../src/node/webrtc.ts";
 import type { RadioToHub } from "../../src/shared/radio-messages.ts";
+import { type NodeSignaling, startNodeSignaling } from "../support/node-signaling.ts";
 
 // The radio (src/ui/radio.ts) as the Node peer runs it, on node-datachannel through the real
 // PeerServer, against a stranger who dials with stock PeerJS and writes what it likes on the
 // data channel, before any HELLO. The hub's side of the radio's port is this test.
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let dist: string;
-let Peer: typeof PeerType;
+let nodes: NodeSignaling;
 let channelModule: typeof import("../../src/ui/frame-channel.ts");
 let hub: MessagePort;
 let radio: import("../../src/ui/radio.ts").Radio;
@@ -24,12 +18,8 @@ let radioId: string;
 const fromRadio: RadioToHub[] = [];
 
 beforeAll(async () => {
-  dist = mkdtempSync(join(tmpdir(), "peerboard-radio-"));
-  writeFileSync(join(dist, "index.html"), "<!doctype html><title>test</title>");
-  server = await startServer({ port: 0, host: "127.0.0.1", dist });
-  await installWebRtc("node-datachannel");
-  // Only now: PeerJS probes for RTCPeerConnection while its module is evaluated.
-  ({ Peer } = await import("peerjs"));
+  nodes = await startNodeSignaling("radio");
+  // Only now, after the Node WebRTC: the radio's modules load PeerJS.
   channelModule = await import("../../src/ui/frame-channel.ts");
   const { Radio } = await import("../../src/ui/radio.ts");
   const identity = await generateIdentity(Date.now());
@@ -43,14 +33,7 @@ beforeAll(async () => {
     t: "start",
     peerId: radioId,
     token: await registrationToken(identity),
-    signaling: {
-      host: "127.0.0.1",
-      port: server.port,
-      path: "/peerjs",
-      secure: false,
-      iceServers: [],
-      iceTransportPolicy: "all",
-    },
+    signaling: { ...nodes.signaling, iceServers: [], iceTransportPolicy: "all" },
   });
   await until(() => fromRadio.some((m) => m.t === "registered"));
 }, 30_000);
@@ -58,9 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   radio?.shutdown();
   hub?.close();
-  await shutdownWebRtc();
-  await server?.close();
-  if (dist) rmSync(dist, { recursive: true, force: true });
+  await nodes?.close();
 });
 
 async function until(condition: () => boolean, ms = 10_000): Promise<void> {
@@ -73,28 +54,10 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 
 /** A stranger with a registered id and a stock PeerJS channel open to the radio. */
 async function stranger(): Promise<{ peer: PeerType; channel: DataConnection }> {
-  const peer = await registered();
+  const peer = await nodes.register();
   const channel = peer.connect(radioId, { reliable: true, serialization: "binary" });
   await new Promise<void>((resolve) => channel.once("open", () => resolve()));
   return { peer, channel };
-}
-
-async function registered(): Promise<PeerType> {
-  const identity = await generateIdentity(Date.now());
-  const peer = new Peer(identity.peerId, {
-    token: await registrationToken(identity),
-    host: "127.0.0.1",
-    port: server.port,
-    path: "/peerjs",
-    secure: false,
-    config: { iceServers: [] },
-    debug: 0,
-  });
-  await new Promise((resolve, reject) => {
-    peer.once("open", resolve);
-    peer.once("error", reject);
-  });
-  return peer;
 }
 
 /** Writes bytes on the data channel itself, under PeerJS's serialization. */
@@ -186,7 +149,7 @@ it("five bytes announcing a 2^32-element array, chunks out of order and binary i
 }, 60_000);
 
 it("a channel asking for JSON or unreliable delivery is refused before it opens", async () => {
-  const [json, unreliable] = await Promise.all([registered(), registered()]);
+  const [json, unreliable] = await Promise.all([nodes.register(), nodes.register()]);
   json.connect(radioId, { reliable: true, serialization: "json" });
   unreliable.connect(radioId, { reliable: false, serialization: "binary" });
   try {

@@ -11,28 +11,17 @@ import type { Identity } from "../../src/core/crypto.ts";
 import { isSealedAck } from "../../src/core/mail/ack.ts";
 import { DURABLE_RELAY_LIMITS, type RELAY_LIMITS } from "../../src/core/mail/relay.ts";
 import type { RelayStore } from "../../src/core/mail/relay-store.ts";
-import { agreementCard } from "../../src/core/mail/seal.ts";
 import { openSqliteStore } from "../../src/node/sqlite-store.ts";
 import type { MemoryNetwork } from "../support/memory-link.ts";
-import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
+import { knows, type MailNode, untilStatus, useMailNodes, WAIT } from "./mail-nodes.ts";
 
-const { node, connect, disconnect, network: useNetwork } = useMailNodes();
+const { node, connect, disconnect, network: useNetwork, seenDelivering } = useMailNodes();
 let network: MemoryNetwork;
 beforeEach(() => {
   network = useNetwork();
 });
 
 const DAY = 24 * 60 * 60_000;
-
-/** What `who` learns of `other` from a signed card (as from their profile). */
-async function knows(who: MailNode, other: MailNode): Promise<void> {
-  await who.store.rememberPeer({
-    id: other.id,
-    publicKey: other.identity.publicKey,
-    lastSeen: 0,
-    ...(await agreementCard(other.identity)),
-  });
-}
 
 /** The always-on peer: a relay on a SQLite file, started (again) on `file` with `identity`. */
 async function alwaysOn(
@@ -92,7 +81,7 @@ describe("the durable relay", () => {
     await r.close();
     r = await alwaysOn(file, identity);
     await connect(a, r);
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
+    await untilStatus(a, sent, "read");
     expect(await a.store.listOutbox()).toEqual([]);
     // Only ciphertext crossed: R cannot read what it carries.
     expect(JSON.stringify(network.sent)).not.toContain("kept-for-you");
@@ -121,15 +110,8 @@ describe("the durable relay", () => {
     const limits = { maxHeld: 100, maxHeldPerAuthor: 2, maxHeldPerRecipient: 4, newcomerShare: 0.5 };
     const r = await alwaysOn(file, undefined, limits);
     const [known, b] = [await node(), await node()];
-    await knows(known, b);
     // `known` wrote to B through R before, and B answered: an author R has seen deliver.
-    await connect(known, r);
-    await connect(r, b);
-    const first = await known.chat.send(b.id, "listing-topic-1", "hello");
-    await vi.waitFor(
-      async () => expect((await known.store.getMessage(first.author, first.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await seenDelivering(known, r, b);
     await disconnect(r, b);
 
     // Strangers fill the newcomers' half of B's room (2 of 4); one of them tries for more.

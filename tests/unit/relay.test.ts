@@ -3,47 +3,31 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { readAck } from "../../src/core/mail/ack.ts";
-import type { RELAY_LIMITS, RelayFrame } from "../../src/core/mail/relay.ts";
+import type { RelayFrame } from "../../src/core/mail/relay.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/core/wire.ts";
 import type { MemoryNetwork } from "../support/memory-link.ts";
 import { draft } from "./fixtures.ts";
-import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
+import { knows, type MailNode, untilStatus, useMailNodes, WAIT } from "./mail-nodes.ts";
 
-const { node: mailNode, connect, disconnect, network: useNetwork } = useMailNodes();
+// A, R and B where A and B are never connected; A knows B's signed ECDH card (mail-nodes.ts).
+const { node, connect, disconnect, network: useNetwork, triangle } = useMailNodes();
 let network: MemoryNetwork;
 beforeEach(() => {
   network = useNetwork();
 });
-type Node = MailNode;
-
-function node(relayLimits?: Partial<typeof RELAY_LIMITS>): Promise<Node> {
-  return mailNode(relayLimits ? { relayLimits } : {});
-}
-
-/** What `who` learns of `other` from a signed card (stored peer records; profiles later). */
-async function knows(who: Node, other: Node): Promise<void> {
-  await who.store.rememberPeer({
-    id: other.id,
-    publicKey: other.identity.publicKey,
-    lastSeen: 0,
-    ...(await agreementCard(other.identity)),
-  });
-}
-
-/** A, R and B where A and B are never connected; A knows B's signed ECDH card. */
-async function triangle(relayLimits?: Partial<typeof RELAY_LIMITS>): Promise<[Node, Node, Node]> {
-  const [a, r, b] = [await node(), await node(relayLimits), await node()];
-  await knows(a, b);
-  return [a, r, b];
-}
 
 const framesOf = (type: string) => network.sent.filter((s) => (s.frame as { type: string }).type === type);
-const between = (x: Node, y: Node) =>
+const between = (x: MailNode, y: MailNode) =>
   network.sent.filter((s) => (s.from === x.id && s.to === y.id) || (s.from === y.id && s.to === x.id));
 
 /** Rewrites frames of `type` on their way from `from` to `to`. */
-function intercept(from: Node, to: Node, type: string, change: (frame: Record<string, unknown>) => unknown): void {
+function intercept(
+  from: MailNode,
+  to: MailNode,
+  type: string,
+  change: (frame: Record<string, unknown>) => unknown,
+): void {
   const deliver = network.deliver.bind(network);
   network.deliver = (f, t, frame) => {
     const typed = frame as Record<string, unknown>;
@@ -63,17 +47,12 @@ function flip(text: string): string {
 describe("relay through a third peer", () => {
   it("a chat message reaches B through R, and B's ACK back through R retires A's entry", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "relay-secret-words");
     await vi.waitFor(
       async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("relay-secret-words"),
       WAIT,
     );
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     expect(await a.store.listOutbox()).toEqual([]);
     expect(between(a, b)).toEqual([]);
     // R carried ciphertext only, and forwarded both ways.
@@ -82,7 +61,7 @@ describe("relay through a third peer", () => {
   });
 
   it("carries a deal both ways: the seller answers a buyer it never met, by the keys the offer carried", async () => {
-    const [buyer, r, seller] = await triangle();
+    const [buyer, r, seller] = await triangle({ connected: false });
     const listing = await createListing(seller.identity, draft(), Date.now());
     await buyer.store.putListingIf(listing, () => true);
     await seller.store.putListingIf(listing, () => true);
@@ -100,7 +79,7 @@ describe("relay through a third peer", () => {
   });
 
   it("mail written before the recipient's profile arrived goes by relay as soon as it does", async () => {
-    const [a, r, b] = [await mailNode(), await mailNode(), await mailNode()];
+    const [a, r, b] = [await node(), await node(), await node()];
     await connect(a, r);
     // A knows nothing of B yet: the message waits in the outbox, with nothing to seal it to.
     const sent = await a.chat.send(b.id, "listing-topic-1", "Waiting for your key");
@@ -113,15 +92,12 @@ describe("relay through a third peer", () => {
       async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBe("Waiting for your key"),
       WAIT,
     );
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     expect(between(a, b)).toEqual([]);
   });
 
   it("R holds the mail until B connects, and B's ACK until A is back", async () => {
-    const [a, r, b] = await triangle();
+    const [a, r, b] = await triangle({ connected: false });
     await connect(a, r);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Held for you");
     await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(1), WAIT);
@@ -135,40 +111,27 @@ describe("relay through a third peer", () => {
     await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(1), WAIT);
     expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("sent");
     await connect(a, r);
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     expect(await a.store.listOutbox()).toEqual([]);
     expect(r.mailbox.relayStats().held).toBe(0);
     expect(between(a, b)).toEqual([]);
   });
 
   it("a read receipt travels by relay too", async () => {
-    const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
+    const [a, _r, b] = await triangle();
     const sent = await a.chat.send(b.id, "listing-topic-1", "Read me");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     await b.chat.markRead(a.id, "listing-topic-1");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
+    await untilStatus(a, sent, "read");
     // Kept for a direct meeting as well: a relay may not reach the author.
     expect((await b.store.getMessage(sent.author, sent.id))?.receiptPending).toBe(true);
   });
 
   it("prefers direct delivery when the recipient is connected", async () => {
-    const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
+    const [a, _r, b] = await triangle();
     await connect(a, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Straight to you");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     expect(framesOf("RELAY")).toEqual([]);
   });
 
@@ -199,8 +162,6 @@ describe("relay through a third peer", () => {
 
   it("R refuses and counts a tampered envelope; B gets nothing", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     intercept(a, r, "RELAY", (f) => {
       const mail = (f as unknown as RelayFrame).mail;
       if (mail.type !== "ACK") mail.sealed.ciphertext = flip(mail.sealed.ciphertext);
@@ -215,7 +176,7 @@ describe("relay through a third peer", () => {
   });
 
   it("R refuses a forgery: a key that is not the author's, or a frame relayed twice", async () => {
-    const [a, r, b] = await triangle();
+    const [a, r, b] = await triangle({ connected: false });
     const mallory = await node();
     await knows(mallory, b);
     await connect(a, r);
@@ -245,8 +206,6 @@ describe("relay through a third peer", () => {
 
   it("B refuses and counts what a dishonest relay changed on the way", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     const other = await node();
     const otherCard = await agreementCard(other.identity);
     let n = 0;
@@ -270,8 +229,6 @@ describe("relay through a third peer", () => {
 
   it("A does not retire an entry on an ACK that is not signed by the recipient", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     intercept(r, a, "RELAY", (f) => {
       const mail = (f as unknown as RelayFrame).mail;
       if (mail.type === "ACK") mail.ack.signature = flip(mail.ack.signature);
@@ -286,13 +243,8 @@ describe("relay through a third peer", () => {
 
   it("ignores a replay of relayed mail: nothing applied twice, ACKed again", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Once only");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     const relayed = between(r, b).filter((s) => s.from === r.id && (s.frame as { type: string }).type === "RELAY");
     expect(relayed).toHaveLength(1);
     const acks = () => framesOf("RELAY").filter((s) => s.from === b.id);
@@ -304,13 +256,8 @@ describe("relay through a third peer", () => {
 
   it("R does not carry a message again once its recipient answered: it repeats the answer", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Answered already");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     const toA = () => framesOf("RELAY").filter((s) => s.from === r.id && s.to === a.id);
     expect(toA()).toHaveLength(1);
     // A hands it again, as it would had the ACK been lost on the way.
@@ -325,8 +272,6 @@ describe("relay through a third peer", () => {
 
   it("R passes on again at the next HELLO what went out on a connection that was already dead", async () => {
     const [a, r, b] = await triangle();
-    await connect(a, r);
-    await connect(r, b);
     // A's end is gone but R has not noticed yet: what R sends A is lost.
     let dead = true;
     intercept(r, a, "RELAY", (f) => (dead ? undefined : f));
@@ -338,14 +283,11 @@ describe("relay through a third peer", () => {
     dead = false;
     expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("sent");
     await connect(a, r);
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
   });
 
   it("two copies arriving at once by different peers are applied once", async () => {
-    const [a, r, b] = await triangle();
+    const [a, r, b] = await triangle({ connected: false });
     const r2 = await node();
     await connect(a, r);
     await connect(r, b);
@@ -361,10 +303,7 @@ describe("relay through a third peer", () => {
     // The same envelope by two paths in the same tick: B's per-peer queues run side by side.
     network.deliver(r.id, b.id, captured);
     network.deliver(r2.id, b.id, captured);
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     await b.session.whenIdle(r.id);
     await b.session.whenIdle(r2.id);
     expect(b.messageEvents.filter((m) => m.id === sent.id)).toHaveLength(1);
@@ -372,11 +311,8 @@ describe("relay through a third peer", () => {
 
   it("R's hold is bounded: per author, in total, and in time", async () => {
     const [a, r, b] = await triangle({
-      maxHeld: 3,
-      maxHeldPerAuthor: 2,
-      maxHeldPerRecipient: 3,
-      newcomerShare: 1,
-      ttlMs: 60_000,
+      connected: false,
+      relayLimits: { maxHeld: 3, maxHeldPerAuthor: 2, maxHeldPerRecipient: 3, newcomerShare: 1, ttlMs: 60_000 },
     });
     const c = await node();
     await knows(c, b);
@@ -397,7 +333,7 @@ describe("relay through a third peer", () => {
   });
 
   it("does not relay for blocked users", async () => {
-    const [a, r, b] = await triangle();
+    const [a, r, b] = await triangle({ connected: false });
     await r.blocked.add(b.id);
     await connect(a, r);
     await a.chat.send(b.id, "listing-topic-1", "Not through R");
@@ -407,7 +343,7 @@ describe("relay through a third peer", () => {
   });
 
   it("the recipient drops relayed mail from a user it blocked, unanswered", async () => {
-    const [a, r, b] = await triangle();
+    const [a, r, b] = await triangle({ connected: false });
     await b.blocked.add(a.id);
     await connect(a, r);
     await connect(r, b);

@@ -2,7 +2,7 @@
 // new listings from other peers matched in a peer built by createPeer, over the in-memory network.
 
 import fc from "fast-check";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { PeerEvent } from "../../src/core/api.ts";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing, type ListingDraft } from "../../src/core/listings/draft.ts";
@@ -11,9 +11,9 @@ import { checkSavedQuery, MAX_MATCHES, MAX_SAVED_SEARCHES } from "../../src/core
 import { SavedSearches } from "../../src/core/search/saved-searches.ts";
 import { matchesQuery, SearchIndex } from "../../src/core/search/search-index.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
 import { MemoryStore } from "../support/memory-store.ts";
-import { buildPeer, post, type TestPeer } from "../support/peers.ts";
+import { post, type TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
 const NOW = Date.now();
@@ -120,23 +120,9 @@ describe("SavedSearches bounds", () => {
 });
 
 describe("new listings from other peers, matched in the hub", () => {
-  let network: MemoryNetwork;
-  const teardown: (() => Promise<void>)[] = [];
-  beforeEach(() => {
-    network = new MemoryNetwork();
-  });
-  afterEach(async () => {
-    for (const fn of teardown.splice(0).reverse()) await fn();
-  });
-  const node = async (dbName?: string): Promise<TestPeer> => {
-    const peer = await buildPeer(network, dbName ? { dbName } : {});
-    teardown.push(() => peer.close());
-    return peer;
-  };
-  const connect = async (a: TestPeer, b: TestPeer) => {
-    network.connect(a.id, b.id);
-    await vi.waitFor(() => expect(b.session.readyPeers()).toContain(a.id), WAIT);
-  };
+  const peers = usePeers();
+  const node = (dbName?: string): Promise<TestPeer> => peers.node(dbName ? { dbName } : {});
+  const { connect } = peers;
 
   it("a matching listing counts once as new, raises one match event, and opening the search sees it", async () => {
     const [seller, buyer] = [await node(), await node()];
@@ -186,7 +172,6 @@ describe("new listings from other peers, matched in the hub", () => {
     expect(await first.api.deleteSavedSearch(dropped.search.id)).toBe(true);
     expect(await first.api.deleteSavedSearch(dropped.search.id)).toBe(false);
     await first.close();
-    teardown.splice(teardown.length - 1, 1);
 
     const again = await node(dbName);
     expect(await again.api.savedSearches()).toEqual([

@@ -5,20 +5,10 @@
 
 import { describe, expect, it, vi } from "vitest";
 import { type Ack, isSealedAck } from "../../src/core/mail/ack.ts";
-import { agreementCard } from "../../src/core/mail/seal.ts";
 import type { FrameOf } from "../../src/core/wire.ts";
-import { type MailNode, useMailNodes, WAIT } from "./mail-nodes.ts";
+import { type MailNode, untilStatus, useMailNodes, WAIT } from "./mail-nodes.ts";
 
-const { node, connect, network } = useMailNodes();
-
-async function knows(who: MailNode, other: MailNode): Promise<void> {
-  await who.store.rememberPeer({
-    id: other.id,
-    publicKey: other.identity.publicKey,
-    lastSeen: 0,
-    ...(await agreementCard(other.identity)),
-  });
-}
+const { node, connect, network, triangle } = useMailNodes();
 
 /** Receipts as they went over the wire, direct (ACK) or in RELAY frames. */
 function receipts(from: MailNode, to: MailNode): Ack[] {
@@ -30,17 +20,11 @@ function receipts(from: MailNode, to: MailNode): Ack[] {
 
 describe("sealed receipts", () => {
   it("a relay carries 'delivered' and 'read' without telling them apart, and the author learns both", async () => {
-    const [a, r, b] = [await node(), await node(), await node()];
-    await knows(a, b);
-    await connect(a, r);
-    await connect(r, b);
+    const [a, r, b] = await triangle();
     const sent = await a.chat.send(b.id, "listing-topic-1", "Read me");
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
     await b.chat.markRead(a.id, "listing-topic-1");
-    await vi.waitFor(async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("read"), WAIT);
+    await untilStatus(a, sent, "read");
     const carried = receipts(b, r);
     expect(carried.length).toBeGreaterThanOrEqual(2);
     for (const ack of carried) {
@@ -56,27 +40,18 @@ describe("sealed receipts", () => {
     // What its HELLO said (handshake.ts readsSealedReceipts): a nonce of 43 characters only.
     vi.spyOn(me.session, "readsSealedReceipts").mockImplementation((peer) => peer !== older.id);
     const sent = await older.chat.send(me.id, "listing-topic-1", "Hello from an older version");
-    await vi.waitFor(
-      async () => expect((await older.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(older, sent, "delivered");
     expect(receipts(me, older).map((ack) => ("status" in ack ? ack.status : "sealed"))).toEqual(["delivered"]);
   });
 
   it("a relay from before sealed receipts is not handed one: the receipt waits for a direct meeting", async () => {
-    const [a, r, b] = [await node(), await node(), await node()];
-    await knows(a, b);
-    await connect(a, r);
-    await connect(r, b);
+    const [a, r, b] = await triangle();
     vi.spyOn(b.session, "readsSealedReceipts").mockImplementation((peer) => peer !== r.id);
     const sent = await a.chat.send(b.id, "listing-topic-1", "Through an older relay");
     await vi.waitFor(async () => expect((await b.store.getMessage(sent.author, sent.id))?.text).toBeDefined(), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(receipts(b, r)).toEqual([]);
     await connect(a, b);
-    await vi.waitFor(
-      async () => expect((await a.store.getMessage(sent.author, sent.id))?.status).toBe("delivered"),
-      WAIT,
-    );
+    await untilStatus(a, sent, "delivered");
   });
 });

@@ -1,37 +1,25 @@
 import "fake-indexeddb/auto";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import type { SyncProgress } from "../../src/core/sync/sync.ts";
 import { type Frame, frame, parseFrame } from "../../src/core/wire.ts";
-import { MemoryNetwork } from "../support/memory-link.ts";
-import { buildPeer, post, type TestPeer } from "../support/peers.ts";
+import type { MemoryNetwork } from "../support/memory-link.ts";
+import { post, type TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 import { draft, nextVersion } from "./fixtures.ts";
 
 const WAIT = { timeout: 5_000, interval: 5 };
 
+const peers = usePeers({ quiet: true });
 let network: MemoryNetwork;
-let teardown: (() => void | Promise<void>)[];
-
 beforeEach(() => {
-  network = new MemoryNetwork();
-  teardown = [];
-  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  network = peers.network();
 });
-
-afterEach(async () => {
-  for (const fn of teardown.reverse()) await fn();
-  vi.restoreAllMocks();
-});
-
+const node = () => peers.node();
+const connectReady = peers.connect;
 type Node = TestPeer;
-
-async function node(): Promise<Node> {
-  const peer = await buildPeer(network);
-  teardown.push(() => peer.close());
-  return peer;
-}
 
 /** Listings by a third author, as if learnt earlier from someone else. */
 async function foreignListings(count: number, prefix: string): Promise<Listing[]> {
@@ -52,14 +40,6 @@ function listingsCarried(from: PeerId, to: PeerId): number {
   return network.sent
     .filter((s) => s.from === from && s.to === to && (s.frame as Frame).type === "LISTING_BROADCAST")
     .reduce((sum, s) => sum + (s.frame as { listings: unknown[] }).listings.length, 0);
-}
-
-async function connectReady(a: Node, b: Node): Promise<void> {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => {
-    expect(a.session.readyPeers()).toContain(b.id);
-    expect(b.session.readyPeers()).toContain(a.id);
-  }, WAIT);
 }
 
 describe("sync on connect (reconcile)", () => {
@@ -119,14 +99,7 @@ describe("gossip: announce and pull", () => {
 
   it("a relay announces a listing rather than pushing it; a hub that hears of it from two peers pulls it once", async () => {
     // A is connected to B and C; D only to B and C.
-    const [a, b, c, d] = await Promise.all([node(), node(), node(), node()]);
-    for (const [x, y] of [
-      [a, b],
-      [a, c],
-      [b, d],
-      [c, d],
-    ] as const)
-      await connectReady(x, y);
+    const [a, b, c, d] = await peers.diamond(() => node());
     const posted = await post(a, draft({ title: "Diamond" }));
     await vi.waitFor(async () => expect(await d.store.getListing(posted.id)).toEqual(posted), WAIT);
     await new Promise((resolve) => setTimeout(resolve, 50));

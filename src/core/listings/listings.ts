@@ -101,8 +101,7 @@ export class Listings implements ProtocolExtension {
       valid.push(checked.listing);
     }
     // One author's flood must not crowd out everyone else: its newest are kept, up to a cap.
-    this.quotaLoaded ??= store.listListings().then((all) => this.quota.load(all));
-    await this.quotaLoaded;
+    await this.counted();
     const { accepted, evicted } = this.quota.admit(valid);
     // One store transaction per frame, not per listing: a sync brings thousands.
     const fresh = await store.putListingsIf(accepted, (listing, stored) => supersedes(listing, stored));
@@ -123,15 +122,26 @@ export class Listings implements ProtocolExtension {
     if (gone.length) await this.options.evicted?.(gone);
   }
 
+  /** Resolves once the stored listings are counted per author, for `heldOf`. */
+  counted(): Promise<void> {
+    this.quotaLoaded ??= this.options.store.listListings().then((all) => this.quota.load(all));
+    return this.quotaLoaded;
+  }
+
   /** Live listings held of `author` (the per-author cap counts these). */
   heldOf(author: PeerId): number {
     return this.quota.count(author);
   }
 
   private async answer(from: PeerId, request: FrameOf<"LISTING_REQUEST">): Promise<void> {
+    await this.serve(from, request.ids);
+  }
+
+  /** Sends the listings we hold of `ids` to `from`, out of its answer budget. */
+  private async serve(from: PeerId, ids: readonly string[]): Promise<void> {
     const found: Listing[] = [];
     // An id asked twice is answered once.
-    for (const id of new Set(request.ids)) {
+    for (const id of new Set(ids)) {
       const listing = await this.options.store.getListing(id);
       if (listing && !this.options.host.isBlocked(listing.author)) found.push(listing);
     }
@@ -168,6 +178,7 @@ export class Listings implements ProtocolExtension {
         for (let i = 0; i < ids.length; i += REQUEST_BATCH)
           host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
       },
+      serve: (peer, ids) => this.serve(peer, ids),
     };
   }
 

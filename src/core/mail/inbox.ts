@@ -18,6 +18,13 @@ import { checkAgreementCard, open, SealError, type Sealed, UnpaddedError } from 
  * follow a sequence; a receipt is stored once).
  */
 export const SEEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Seen ids kept at most (and a hundredth more between trims): months of a busy user's mail, and a
+ * flood inside the rate limits cannot grow the set past it. What it pushes out is only judged
+ * again if replayed, and judging again stores nothing twice: a message is kept by author and id
+ * (chat.ts), a deal step by its signature (deals.ts).
+ */
+export const SEEN_MAX = 50_000;
 
 /** Handles one decrypted message; throwing a PeerboardError refuses it (ACK "refused", nothing stored). */
 export type MailHandler = (from: PeerId, body: unknown, msgId: string) => Promise<void>;
@@ -31,14 +38,28 @@ export interface InboxOptions {
   host: SessionHost;
   handoff: RelayHandoff;
   blocked: (peer: PeerId) => boolean;
+  /** SEEN_MAX unless a test says otherwise. */
+  seenMax?: number;
 }
+
+/** Receipts handed to other relays that are remembered, so a replayed copy is not answered again. */
+const HANDED_RECEIPTS_MAX = 1_000;
 
 export class Inbox {
   private readonly handlers = new Map<OutboxKind, MailHandler>();
   /** Mail for one author and msgId is handled one copy at a time: a direct and a relayed copy may race. */
   private readonly handling = new Map<string, Promise<void>>();
+  private readonly handedReceipts = new Set<string>();
+  private readonly seenMax: number;
+  /** Ids marked since the last trim; the first mark trims what a store from before holds. */
+  private marks: number;
+  private readonly trimEvery: number;
 
-  constructor(private readonly options: InboxOptions) {}
+  constructor(private readonly options: InboxOptions) {
+    this.seenMax = options.seenMax ?? SEEN_MAX;
+    this.trimEvery = Math.max(1, Math.floor(this.seenMax / 100));
+    this.marks = this.trimEvery - 1;
+  }
 
   handle(kind: OutboxKind, handler: MailHandler): void {
     this.handlers.set(kind, handler);
@@ -121,6 +142,10 @@ export class Inbox {
       }
       // Marked only once its effects are stored: a crash in between means a retry, not a loss.
       await store.markSeen(author, sealed.msgId);
+      if (++this.marks >= this.trimEvery) {
+        this.marks = 0;
+        await store.forgetSeenBeyond(this.seenMax);
+      }
       await this.answer(author, sealed.msgId, status, via, authorAgreementKey);
     });
   }
@@ -137,10 +162,13 @@ export class Inbox {
   }
 
   /**
-   * Our ACK goes straight to the author when connected, else back through the relay it came by.
-   * Its status is sealed with `authorKey` (their mail was padded: they are current) for whoever
-   * reads sealed receipts; an older author gets it in clear. An older relay gets no sealed receipt
-   * (it would refuse it); the author's next resend finds another way.
+   * Our ACK goes straight to the author when connected. Otherwise only sealed, by relay
+   * (docs/architecture.md, "What a relay sees": no relay learns a status): back through the relay
+   * the mail came by when that one reads sealed receipts, else to the relays we have that do
+   * (an older relay would refuse a sealed one, and must not be handed one in clear). A receipt in
+   * clear (for an author from before sealed receipts) goes only directly. With no way back now it
+   * waits for a direct meeting: the author's outbox sends the message again then, and it is
+   * answered then.
    */
   private async answer(
     author: PeerId,
@@ -149,13 +177,26 @@ export class Inbox {
     via: PeerId,
     authorKey: string | undefined,
   ): Promise<void> {
-    const { identity, host } = this.options;
+    const { identity, host, handoff } = this.options;
     const ready = host.readyPeers();
-    const target = ready.includes(author) ? author : ready.includes(via) ? via : undefined;
-    if (!target) return;
-    const sealedFor = authorKey && host.readsSealedReceipts(target) ? authorKey : undefined;
-    if (authorKey && !sealedFor && target !== author) return;
-    const ack = await signAck(identity, author, msgId, status, sealedFor);
-    host.send(target, target === author ? frame({ type: "ACK", ack }) : relayedAck(identity.publicKey, ack));
+    if (ready.includes(author)) {
+      const sealedFor = authorKey && host.readsSealedReceipts(author) ? authorKey : undefined;
+      host.send(author, frame({ type: "ACK", ack: await signAck(identity, author, msgId, status, sealedFor) }));
+      return;
+    }
+    if (!authorKey) return;
+    const back = ready.includes(via) && host.readsSealedReceipts(via);
+    // Once per message and status: copies relayed again by an older relay are not answered again.
+    const handed = `${author}\n${msgId}\n${status}`;
+    if (!back && this.handedReceipts.has(handed)) return;
+    const ack = await signAck(identity, author, msgId, status, authorKey);
+    if (back) {
+      host.send(via, relayedAck(identity.publicKey, ack));
+      return;
+    }
+    if (!handoff.handAck(ack)) return;
+    this.handedReceipts.add(handed);
+    if (this.handedReceipts.size > HANDED_RECEIPTS_MAX)
+      this.handedReceipts.delete(this.handedReceipts.values().next().value as string);
   }
 }

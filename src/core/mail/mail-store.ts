@@ -90,4 +90,9 @@ export interface MailStore {
    * replay older than that is refused by its date instead (see SEEN_TTL_MS in inbox.ts).
    */
   forgetSeenBefore(time: number): Promise<void>;
+  /**
+   * Forgets the ids marked seen longest ago beyond the newest `count`: a flood inside the rate
+   * limits marks ids faster than 30 days forget them (inbox.ts SEEN_MAX).
+   */
+  forgetSeenBeyond(count: number): Promise<void>;
 }

@@ -39,6 +39,8 @@ export interface MailboxOptions {
   relayLimits?: Partial<typeof RELAY_LIMITS>;
   /** Keeps what we hold for others across restarts (the always-on peer); else memory only. */
   relayStore?: RelayStore;
+  /** Seen message ids kept (inbox.ts SEEN_MAX) unless a test says otherwise. */
+  seenMax?: number;
 }
 
 const KINDS: readonly OutboxKind[] = ["DEAL_PROPOSAL", "DEAL_RESPONSE", "CHAT_MESSAGE"];
@@ -75,7 +77,7 @@ export class Mailbox implements ProtocolExtension {
     });
     const shared = { identity: this.identity, store: options.store, host: this.host, handoff: this.handoff };
     this.outbox = new Outbox({ ...shared, clock: options.clock, dial: options.dial ?? (() => undefined) });
-    this.inbox = new Inbox({ ...shared, blocked });
+    this.inbox = new Inbox({ ...shared, blocked, ...(options.seenMax ? { seenMax: options.seenMax } : {}) });
   }
 
   /** What this hub carries for others (the Network view shows it). */

@@ -55,13 +55,16 @@ export class RelayHandoff {
 
   /**
    * A receipt for an author who is not connected, to whichever relays we have; a sealed one only
-   * to relays that take sealed receipts (older ones would refuse it as malformed).
+   * to relays that take sealed receipts (older ones would refuse it as malformed). Returns how
+   * many relays it went to.
    */
-  handAck(ack: Ack): void {
+  handAck(ack: Ack): number {
     const { host, identity } = this.options;
     const relayed = relayedAck(identity.publicKey, ack);
     const relays = this.relays().filter((relay) => !isSealedAck(ack) || host.readsSealedReceipts(relay));
-    for (const relay of relays.slice(0, MAX_RELAYS_PER_MESSAGE)) host.send(relay, relayed);
+    const chosen = relays.slice(0, MAX_RELAYS_PER_MESSAGE);
+    for (const relay of chosen) host.send(relay, relayed);
+    return chosen.length;
   }
 
   /** Keys that came with relayed mail whose signature and card checked out. */

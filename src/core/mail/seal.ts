@@ -89,7 +89,7 @@ const sharedKeys = new Map<string, Promise<CryptoKey>>();
 const SHARED_KEY_CACHE = 256;
 
 /** The AES-GCM key two peers share; the same on both sides because the info sorts the ids. */
-function sharedKey(me: Identity, them: PeerId, theirAgreementKey: string): Promise<CryptoKey> {
+export function sharedKey(me: Identity, them: PeerId, theirAgreementKey: string): Promise<CryptoKey> {
   const cacheKey = `${me.peerId}|${them}|${theirAgreementKey}`;
   let key = sharedKeys.get(cacheKey);
   if (!key) {
@@ -121,11 +121,11 @@ function sharedKey(me: Identity, them: PeerId, theirAgreementKey: string): Promi
 }
 
 /** Binds the header and the frame type into both the AEAD tag and the signature. */
-function headerText(kind: string, from: PeerId, to: PeerId, msgId: string): string {
+export function headerText(kind: string, from: PeerId, to: PeerId, msgId: string): string {
   return `peerboard-sealed-v1\n${kind}\n${from}\n${to}\n${msgId}`;
 }
 
-function signedText(kind: string, sealed: Omit<Sealed, "signature">): string {
+export function signedText(kind: string, sealed: Omit<Sealed, "signature">): string {
   return `${headerText(kind, sealed.from, sealed.to, sealed.msgId)}\n${sealed.iv}\n${sealed.ciphertext}`;
 }
 

@@ -7,7 +7,7 @@ import { canonicalJson } from "../encoding.ts";
 import { ValidationError } from "../errors.ts";
 import { type ImageRef, LIMITS } from "../listings/records.ts";
 import { agreementCard, checkAgreementCard } from "../mail/seal.ts";
-import type { FrameOf } from "../wire.ts";
+import { type FrameOf, frameSize, MAX_FRAME_BYTES, MAX_PROFILES_PER_FRAME } from "../wire.ts";
 import { checkReceipts } from "./receipt.ts";
 
 export type Profile = FrameOf<"USER_INFO">["profile"];
@@ -125,4 +125,26 @@ export function profileSupersedes(incoming: Profile, stored: Profile | undefined
   if (stored.peerId !== incoming.peerId) return false;
   if (incoming.updatedAt !== stored.updatedAt) return incoming.updatedAt > stored.updatedAt;
   return canonicalJson({ ...incoming, signature: undefined }) > canonicalJson({ ...stored, signature: undefined });
+}
+
+/** Bytes per PROFILE_BROADCAST we aim for, leaving headroom under MAX_FRAME_BYTES. */
+const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
+
+/** Profiles in PROFILE_BROADCAST-sized batches: under BATCH_BYTES and MAX_PROFILES_PER_FRAME each. */
+export function batchProfiles(profiles: Profile[]): Profile[][] {
+  const batches: Profile[][] = [];
+  let batch: Profile[] = [];
+  let bytes = 0;
+  for (const profile of profiles) {
+    const size = frameSize(profile) + 1;
+    if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(profile);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
 }

@@ -13,9 +13,10 @@ import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
 import type { Store } from "../store.ts";
 import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
 import type { SyncExtension } from "../sync/sync.ts";
-import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_PROFILES_PER_FRAME } from "../wire.ts";
+import { type Frame, type FrameOf, frame } from "../wire.ts";
 import {
   authorSummary,
+  batchProfiles,
   createProfile,
   type Profile,
   type ProfileDraft,
@@ -23,6 +24,7 @@ import {
   signProfile,
   verifyProfile,
 } from "./profile.ts";
+import type { ProfileQuota } from "./profile-quota.ts";
 import { MAX_RECEIPTS, type Receipt } from "./receipt.ts";
 
 /**
@@ -30,8 +32,6 @@ import { MAX_RECEIPTS, type Receipt } from "./receipt.ts";
  * reconciliation replaces this.
  */
 const PROFILES_ON_CONNECT = 200;
-/** Bytes per PROFILE_BROADCAST we aim for, leaving headroom under MAX_FRAME_BYTES. */
-const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
 
 const profileKey = (profile: Profile): RecordKey => ({
   id: profile.peerId,
@@ -42,6 +42,9 @@ const profileKey = (profile: Profile): RecordKey => ({
 export class Profiles implements ProtocolExtension {
   readonly types = ["USER_INFO", "PROFILE_REQUEST", "PROFILE_BROADCAST"] as const;
   private readonly listeners = new Set<(profile: Profile) => void>();
+  private readonly evictedListeners = new Set<(profiles: Profile[]) => Promise<void>>();
+  /** Admissions one at a time, so two frames at once cannot both fill the room that is left. */
+  private admitting: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly identity: Identity,
@@ -50,6 +53,8 @@ export class Profiles implements ProtocolExtension {
     /** Reconciliation and gossip; without it (send-all mode) profiles go to every new peer. */
     private readonly sync: SyncExtension | undefined,
     private readonly now: () => number,
+    /** How many profiles of others are held (profile-quota.ts). */
+    readonly quota: ProfileQuota,
     /** Makes the avatar thumbnail (thumbnails.ts in the browser). */
     private readonly thumbnail?: (photo: Blob) => Promise<Thumbnail>,
     /** Fetches the avatar bytes of a profile from peers (Images.fetch). */
@@ -61,6 +66,11 @@ export class Profiles implements ProtocolExtension {
   onProfile(fn: (profile: Profile) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Profiles the cap pushed out (their avatars can go too). */
+  onEvicted(fn: (profiles: Profile[]) => Promise<void>): void {
+    this.evictedListeners.add(fn);
   }
 
   mine(): Promise<Profile | undefined> {
@@ -147,6 +157,8 @@ export class Profiles implements ProtocolExtension {
   }
 
   async onReady(peer: PeerId): Promise<void> {
+    // Met just now: its profile is not the one to push out first.
+    await this.quota.seen(peer);
     if (this.sync) return; // reconciliation brings them (sync.ts)
     const known = (await this.store.listProfiles()).filter((p) => p.peerId !== peer);
     const own = known.filter((p) => p.peerId === this.identity.peerId);
@@ -162,7 +174,7 @@ export class Profiles implements ProtocolExtension {
 
   /** Verifies and stores profiles from `from`; new ones are shown and gossiped on. */
   private async accept(from: PeerId, profiles: Profile[]): Promise<void> {
-    const fresh: Profile[] = [];
+    const valid: Profile[] = [];
     for (const profile of profiles) {
       const checked = await verifyProfile(profile, this.now());
       if (!checked.ok) {
@@ -171,14 +183,49 @@ export class Profiles implements ProtocolExtension {
         if (this.host.strike(from, "bad-record")) break;
         continue;
       }
+      valid.push(profile);
+    }
+    const admission = this.admitting.then(() => this.admit(valid));
+    this.admitting = admission.catch(() => undefined);
+    const fresh = await admission;
+    if (fresh.length) this.relay(fresh, from);
+  }
+
+  /** Stores what the profile cap admits, after evicting what makes room; returns what was new. */
+  private async admit(valid: Profile[]): Promise<Profile[]> {
+    // Identities are free: a flood of made-up people pushes out the least recently seen of the
+    // profiles nobody here needs, never one the user needs (profile-quota.ts).
+    const { accepted, evicted } = await this.quota.admit(valid);
+    await this.evict(evicted);
+    const fresh: Profile[] = [];
+    for (const profile of accepted) {
       // A newer profile of our own was signed by this identity elsewhere (before an import, or
       // on another device): it is ours, and putProfileIf keeps an older copy from coming back.
-      if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) continue;
+      if (!(await this.store.putProfileIf(profile, (stored) => profileSupersedes(profile, stored)))) {
+        await this.quota.seen(profile.peerId);
+        continue;
+      }
+      await this.quota.stored(profile);
       if (profile.avatar) void this.fetchImages?.([profile.avatar]);
       this.emit(profile);
       fresh.push(profile);
     }
-    if (fresh.length) this.relay(fresh, from);
+    return fresh;
+  }
+
+  /** Deletes what the cap pushed out; sync forgets it, so it may come again once there is room. */
+  private async evict(peers: PeerId[]): Promise<void> {
+    const gone: Profile[] = [];
+    for (const peer of peers) {
+      const profile = await this.store.getProfile(peer);
+      if (!profile || !(await this.store.deleteProfile(peer))) continue;
+      await this.quota.removed(peer);
+      gone.push(profile);
+    }
+    if (!gone.length) return;
+    const ids = gone.map((p) => p.peerId);
+    this.sync?.forget("profiles", ids);
+    for (const fn of this.evictedListeners) await fn(gone);
   }
 
   /** Answers a PROFILE_REQUEST with what we hold, except profiles of blocked peers. */
@@ -212,21 +259,8 @@ export class Profiles implements ProtocolExtension {
       send(frame({ type: "USER_INFO", profile: only }));
       return;
     }
-    const batches: Profile[][] = [];
-    let batch: Profile[] = [];
-    let bytes = 0;
-    for (const profile of profiles) {
-      const size = frameSize(profile) + 1;
-      if (batch.length && (bytes + size > BATCH_BYTES || batch.length >= MAX_PROFILES_PER_FRAME)) {
-        batches.push(batch);
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(profile);
-      bytes += size;
-    }
-    if (batch.length) batches.push(batch);
-    for (const profiles of batches) if (!send(frame({ type: "PROFILE_BROADCAST", profiles }))) return;
+    for (const batch of batchProfiles(profiles))
+      if (!send(frame({ type: "PROFILE_BROADCAST", profiles: batch }))) return;
   }
 
   /**

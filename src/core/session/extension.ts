@@ -42,4 +42,6 @@ export interface SessionHost {
   verifiedPeer(peer: PeerId): Pick<PeerRecord, "publicKey" | "agreementKey" | "agreementSignature"> | undefined;
   /** Whether a connected peer said in its HELLO that it reads receipts with a sealed status. */
   readsSealedReceipts(peer: PeerId): boolean;
+  /** Whether a connected peer said in its HELLO that it reconciles with coded symbols (SYNC_CODED). */
+  readsCodedSync(peer: PeerId): boolean;
 }

@@ -5,8 +5,9 @@
 
 import { type Identity, keyMatchesPeerId, type PeerId, sign, verify } from "../crypto.ts";
 import { base64urlEncode } from "../encoding.ts";
-import type { AgreementCard } from "../mail/seal.ts";
+import { type AgreementCard, checkAgreementCard } from "../mail/seal.ts";
 import { frame, type HelloChallengeFrame, type HelloProofFrame } from "../wire.ts";
+import type { PeerSession } from "./peer-session.ts";
 
 /** The text signed in a proof; binds both ids so a proof cannot be replayed to another peer. */
 function proofText(signer: PeerId, verifier: PeerId, verifierNonce: string): string {
@@ -21,13 +22,26 @@ function proofText(signer: PeerId, verifier: PeerId, verifierNonce: string): str
  */
 const SEALED_RECEIPTS_MARK = "_r2";
 
+/**
+ * A second feature, coded set reconciliation (sync/coded-sync.ts), is said at the nonce's start,
+ * where an older peer's check (the length and the end) does not look: the nonce keeps its 46
+ * characters and its end. Eight characters, so an older peer's random nonce starts so once in 2^48.
+ */
+const CODED_SYNC_MARK = "RIBLTv1_";
+
 export function newNonce(): string {
-  return base64urlEncode(crypto.getRandomValues(new Uint8Array(32))) + SEALED_RECEIPTS_MARK;
+  const random = base64urlEncode(crypto.getRandomValues(new Uint8Array(32))).slice(CODED_SYNC_MARK.length);
+  return CODED_SYNC_MARK + random + SEALED_RECEIPTS_MARK;
 }
 
 /** Whether a peer whose HELLO carried `nonce` reads receipts with a sealed status. */
 export function readsSealedReceipts(nonce: string | undefined): boolean {
   return nonce?.length === 43 + SEALED_RECEIPTS_MARK.length && nonce.endsWith(SEALED_RECEIPTS_MARK);
+}
+
+/** Whether a peer whose HELLO carried `nonce` reconciles with coded symbols (SYNC_CODED). */
+export function readsCodedSync(nonce: string | undefined): boolean {
+  return readsSealedReceipts(nonce) && nonce?.startsWith(CODED_SYNC_MARK) === true;
 }
 
 export function challengeFrame(me: Identity, nonce: string, name?: string, card?: AgreementCard): HelloChallengeFrame {
@@ -88,4 +102,30 @@ export async function answerRechallenge(
   if (hello.publicKey !== session.theirKey || hello.nonce === session.theirNonce) return [];
   session.theirNonce = hello.nonce;
   return [challengeFrame(me, session.myNonce, undefined, card), await proofFrame(me, session.peer, hello.nonce)];
+}
+
+/**
+ * Answers the other side's challenge on `session`: the first one is checked and what it proves is
+ * recorded on the session (key, nonce, name, a signed ECDH key that verifies); a later one is a
+ * rechallenge. Returns the frames to send, or why the challenge was refused.
+ */
+export async function answerChallenge(
+  me: Identity,
+  session: PeerSession,
+  hello: HelloChallengeFrame,
+  card: Promise<AgreementCard>,
+): Promise<HelloFailure | (HelloChallengeFrame | HelloProofFrame)[]> {
+  if (session.theirKey) return answerRechallenge(me, session, hello, await card);
+  const failure = await checkChallenge(session.peer, hello);
+  if (failure) return failure;
+  session.theirKey = hello.publicKey;
+  session.theirNonce = hello.nonce;
+  if (hello.name) session.theirName = hello.name;
+  if (hello.agreementKey && hello.agreementSignature) {
+    const theirCard = { agreementKey: hello.agreementKey, agreementSignature: hello.agreementSignature };
+    // A card that does not verify is left out (no encrypted messages), not punished: the
+    // identity itself is proven by the proof step.
+    if (await checkAgreementCard(session.peer, hello.publicKey, theirCard)) session.theirCard = theirCard;
+  }
+  return [await proofFrame(me, session.peer, hello.nonce)];
 }

@@ -3,6 +3,7 @@
 import type { PeerId } from "../crypto.ts";
 import type { AgreementCard } from "../mail/seal.ts";
 import type { TimerId } from "../ports.ts";
+import type { PeerRecord } from "../store.ts";
 
 export type PeerStage = "handshake" | "ready";
 
@@ -49,5 +50,16 @@ export function describeSession(s: PeerSession, score: number): ConnectedPeer {
     bytesOut: s.bytesOut,
     score,
     ...(s.theirName ? { name: s.theirName } : {}),
+  };
+}
+
+/** What a verified session proved of the peer, as the record the store keeps. */
+export function provenPeer(s: PeerSession, publicKey: string, lastSeen: number): PeerRecord {
+  return {
+    id: s.peer,
+    publicKey,
+    lastSeen,
+    ...(s.theirName ? { name: s.theirName } : {}),
+    ...(s.theirCard ?? {}),
   };
 }

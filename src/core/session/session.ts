@@ -3,24 +3,16 @@
 // their types, and PEER_LIST hints for the dialer. Records are the features' business.
 
 import type { Identity, PeerId } from "../crypto.ts";
-import { type AgreementCard, agreementCard, checkAgreementCard } from "../mail/seal.ts";
+import { type AgreementCard, agreementCard } from "../mail/seal.ts";
 import type { Clock, Link, Logger } from "../ports.ts";
 import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
 import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
-import {
-  answerRechallenge,
-  challengeFrame,
-  checkChallenge,
-  checkProof,
-  newNonce,
-  proofFrame,
-  readsSealedReceipts,
-} from "./handshake.ts";
+import * as handshake from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
-import { type ConnectedPeer, describeSession, type PeerSession } from "./peer-session.ts";
+import { type ConnectedPeer, describeSession, type PeerSession, provenPeer } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
 import { RecentCloses } from "./recent-closes.ts";
 
@@ -106,13 +98,8 @@ export class Session implements SessionHost {
 
   answer(peer: PeerId, ...frames: Frame[]): boolean {
     if (!this.sessions.get(peer)?.verified) return false;
-    if (
-      !this.answers.spend(
-        peer,
-        frames.reduce((n, f) => n + frameSize(f), 0),
-      )
-    )
-      return false;
+    const bytes = frames.reduce((n, f) => n + frameSize(f), 0);
+    if (!this.answers.spend(peer, bytes)) return false;
     this.pacer.send(peer, frames);
     return true;
   }
@@ -161,7 +148,12 @@ export class Session implements SessionHost {
 
   readsSealedReceipts(peer: PeerId): boolean {
     const session = this.sessions.get(peer);
-    return session?.verified === true && readsSealedReceipts(session.theirNonce);
+    return session?.verified === true && handshake.readsSealedReceipts(session.theirNonce);
+  }
+
+  readsCodedSync(peer: PeerId): boolean {
+    const session = this.sessions.get(peer);
+    return session?.verified === true && handshake.readsCodedSync(session.theirNonce);
   }
 
   isConnected(peer: PeerId): boolean {
@@ -177,7 +169,7 @@ export class Session implements SessionHost {
     const session: PeerSession = {
       peer,
       since: this.clock.now(),
-      myNonce: newNonce(),
+      myNonce: handshake.newNonce(),
       verified: false,
       queue: Promise.resolve(),
       framesIn: 0,
@@ -191,7 +183,7 @@ export class Session implements SessionHost {
     this.emitPeers();
     void this.card.then((card) => {
       if (this.sessions.get(peer) === session)
-        this.transmit(peer, challengeFrame(this.identity, session.myNonce, undefined, card));
+        this.transmit(peer, handshake.challengeFrame(this.identity, session.myNonce, undefined, card));
     });
   }
 
@@ -264,34 +256,23 @@ export class Session implements SessionHost {
   private async handleHello(session: PeerSession, hello: FrameOf<"HELLO">): Promise<void> {
     const peer = session.peer;
     if (hello.step === "challenge") {
-      if (session.theirKey) {
-        for (const answer of await answerRechallenge(this.identity, session, hello, await this.card))
-          this.transmit(peer, answer);
-        return;
-      }
-      const failure = await checkChallenge(peer, hello);
-      if (failure) {
-        this.log.warn(`HELLO from ${peer} failed (${failure})`);
+      const answers = await handshake.answerChallenge(this.identity, session, hello, this.card);
+      if (typeof answers === "string") {
+        this.log.warn(`HELLO from ${peer} failed (${answers})`);
         this.strike(peer, "hello-failed");
         return;
       }
-      session.theirKey = hello.publicKey;
-      session.theirNonce = hello.nonce;
-      if (hello.name) session.theirName = hello.name;
-      if (hello.agreementKey && hello.agreementSignature) {
-        const card = { agreementKey: hello.agreementKey, agreementSignature: hello.agreementSignature };
-        // A card that does not verify is left out (no encrypted messages), not punished: the
-        // identity itself is proven by the proof step.
-        if (await checkAgreementCard(peer, hello.publicKey, card)) session.theirCard = card;
-      }
-      this.transmit(peer, await proofFrame(this.identity, peer, hello.nonce));
+      for (const answer of answers) this.transmit(peer, answer);
       return;
     }
     if (session.verified) return;
     // A proof before any challenge, just after our session with this peer started again: the
     // answer to our previous nonce, still on its way, not an attack.
     if (!session.theirKey && this.recentCloses.recently(peer)) return;
-    if (!session.theirKey || !(await checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))) {
+    if (
+      !session.theirKey ||
+      !(await handshake.checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))
+    ) {
       this.log.warn(`HELLO proof from ${peer} failed`);
       this.strike(peer, "hello-failed");
       return;
@@ -299,13 +280,7 @@ export class Session implements SessionHost {
     session.verified = true;
     this.clock.clearTimeout(session.timer);
     this.emitPeers();
-    await this.store.rememberPeer({
-      id: peer,
-      publicKey: session.theirKey,
-      lastSeen: this.clock.now(),
-      ...(session.theirName ? { name: session.theirName } : {}),
-      ...(session.theirCard ?? {}),
-    });
+    await this.store.rememberPeer(provenPeer(session, session.theirKey, this.clock.now()));
     const withheld = (other: PeerId) => this.blocked(other) || this.policy.isBanned(other);
     this.transmit(peer, await peerListFrame(this.store, peer, withheld));
     for (const extension of this.extensions) await extension.onReady?.(peer);

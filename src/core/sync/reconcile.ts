@@ -160,6 +160,19 @@ export async function initiate(set: SyncSet): Promise<SyncMessage[]> {
   return pack(LOWEST, ranges, []);
 }
 
+/** Whether `message` opens an exchange from a side that holds nothing at all. */
+export function holdsNothing(message: SyncMessage): boolean {
+  const [range, ...rest] = message.ranges;
+  return (
+    !rest.length &&
+    range !== undefined &&
+    "ids" in range &&
+    !range.ids.length &&
+    compareBounds(message.from, LOWEST) === 0 &&
+    compareBounds(range.b, HIGHEST) === 0
+  );
+}
+
 export interface SyncStep {
   /** Messages to send back; empty when this exchange is settled on our side. */
   replies: SyncMessage[];

@@ -22,6 +22,8 @@ export interface RecordSet {
   load(): Promise<RecordKey[]>;
   /** Asks `peer` for these records by id; the answer comes back as records of the set. */
   request(peer: PeerId, ids: string[]): void;
+  /** Sends these records to `peer` unasked, out of its answer budget (a newcomer's first screen). */
+  serve?(peer: PeerId, ids: string[]): Promise<void>;
 }
 
 /** Ids per request frame (the schemas allow 1000). */

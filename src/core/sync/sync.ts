@@ -1,38 +1,40 @@
 // Sync on connect and gossip (docs/architecture.md, "Frames"), for every record set (record-set.ts:
-// listings, profiles). Once HELLO is done, the peer with the smaller id opens a set
-// reconciliation (reconcile.ts) per set over SYNC frames; each side asks for the records it lacks
-// (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New records then spread by key: see
-// `spread`. Replaces send-all, which the core keeps behind `syncMode: "send-all"` as the benchmark
-// baseline.
+// listings, profiles). Once HELLO is done, the peer with the smaller id opens a reconciliation per
+// set: with coded symbols (coded-sync.ts, SYNC_CODED) when the other's HELLO says it reads them,
+// whose bytes follow the difference; by ranges (reconcile.ts, SYNC) with older peers, and when the
+// difference turns out large. A side that holds almost nothing opens by ranges itself. Each side
+// asks for the records it lacks (LISTING_REQUEST, PROFILE_REQUEST) and gets them whole. New
+// records then spread by key: see `spread`. Replaces send-all, which the core keeps behind
+// `syncMode: "send-all"` as the benchmark baseline.
 
 import type { PeerId } from "../crypto.ts";
-import { LIMITS } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
-import type { Frame } from "../wire.ts";
-import { DeadlineTimer } from "./deadline-timer.ts";
-import { PendingFetches } from "./pending-fetches.ts";
+import type { Frame, FrameOf } from "../wire.ts";
+import { CodedExchanges, type CodedStep } from "./coded-sync.ts";
+import { HeldRecords } from "./held-records.ts";
 import {
-  hashKey,
+  holdsNothing,
+  ID_LIST_THRESHOLD,
   initiate,
+  LOWEST,
   respond,
   SyncError,
-  type SyncItem,
   type SyncKey,
   type SyncMessage,
-  SyncSet,
+  type SyncSet,
 } from "./reconcile.ts";
+import { RecordFetcher, type SyncProgress } from "./record-fetcher.ts";
 import type { RecordKey, RecordSet, SetName } from "./record-set.ts";
+import { CodedSyncError } from "./riblt.ts";
 import { syncFrame } from "./sync-frame.ts";
 
-/** Listings asked for during reconciliation, and how many of them have arrived. */
-export interface SyncProgress {
-  received: number;
-  total: number;
-}
+export type { SyncProgress } from "./record-fetcher.ts";
 
 /** Keys per announcement frame. */
 const ANNOUNCE_BATCH = 500;
+/** Records pushed to a peer that holds nothing, before the key lists: more than a first screen. */
+export const FIRST_SCREEN = 60;
 
 interface SetState {
   readonly records: RecordSet;
@@ -43,86 +45,90 @@ interface SetState {
    * fixed, so listing one again tells it nothing (and a range of no keys, repeated, asks for all).
    */
   readonly told: Map<PeerId, Set<string>>;
-  /** Newest version we hold of every record, by id; read once, then kept by `spread`. */
-  known?: Map<string, RecordKey>;
-  loading?: Promise<Map<string, RecordKey>>;
-  /** SHA-256 of the keys of the last snapshot, reused by the next; only those, so it stays bounded. */
-  hashes: Map<string, Uint8Array>;
-  /** Records stored while `loading` ran, which its read may have missed. */
-  early: RecordKey[];
-  /** Ids asked for and not yet arrived. */
-  readonly pending: PendingFetches;
+  /** What we hold of the set, kept current by `spread`. */
+  readonly held: HeldRecords;
 }
 
 export class SyncExtension implements ProtocolExtension {
-  readonly types = ["SYNC"] as const;
+  readonly types = ["SYNC", "SYNC_CODED"] as const;
   private readonly sets = new Map<SetName, SetState>();
-  private progress: SyncProgress = { received: 0, total: 0 };
-  private readonly progressListeners = new Set<(progress: SyncProgress) => void>();
-  /** Sweeps timed-out requests: one timer for all of them. */
-  private readonly sweep: DeadlineTimer;
+  /** Asks for what reconciliation and announcements say we lack. */
+  private readonly fetcher: RecordFetcher;
+  /** Coded exchanges for small differences, with peers that read them. */
+  private readonly coded = new CodedExchanges();
 
   constructor(
     private readonly host: SessionHost,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
-    this.sweep = new DeadlineTimer(clock, () => {
-      this.expire();
-      this.wake();
-    });
+    this.fetcher = new RecordFetcher(host, clock);
   }
 
   /** Reconciles and gossips one more kind of record. A SYNC for a set nobody added is ignored. */
   addSet(records: RecordSet): void {
     if (this.sets.has(records.name)) throw new Error(`Record set ${records.name} is already synced`);
-    this.sets.set(records.name, {
-      records,
-      sessions: new Map(),
-      told: new Map(),
-      early: [],
-      pending: new PendingFetches(),
-      hashes: new Map(),
-    });
+    const held = new HeldRecords(records, (author) => this.host.isBlocked(author));
+    this.sets.set(records.name, { records, sessions: new Map(), told: new Map(), held });
+    this.fetcher.addSet(records);
   }
 
   /** Key hashes cached for a set: those of its last snapshot, no more. */
   cachedHashes(set: SetName): number {
-    return this.sets.get(set)?.hashes.size ?? 0;
+    return this.sets.get(set)?.held.cachedHashes ?? 0;
   }
 
   /** Records of a set (or of all) asked for and not arrived yet; bounded per peer (pending-fetches.ts). */
   outstanding(set?: SetName): number {
-    let count = 0;
-    for (const [name, state] of this.sets) if (!set || name === set) count += state.pending.size;
-    return count;
+    return this.fetcher.outstanding(set);
   }
 
   /** Progress of the listings requested so far; resets once all have arrived or were given up. */
   onProgress(fn: (progress: SyncProgress) => void): () => void {
-    this.progressListeners.add(fn);
-    return () => this.progressListeners.delete(fn);
+    return this.fetcher.onProgress(fn);
   }
 
   currentProgress(): SyncProgress {
-    return { ...this.progress };
+    return this.fetcher.currentProgress();
   }
 
-  async onReady(peer: PeerId): Promise<void> {
-    // One side opens, or both would run the same exchange twice.
-    if (this.host.peerId > peer) return;
+  onReady(peer: PeerId): void {
+    // Not awaited: the session handles the peer's frames meanwhile, so a newcomer's opening is
+    // answered (its first screen pushed) while our first snapshot of a big set is still hashing.
+    void this.open(peer).catch((error: unknown) => this.host.log.error(`sync with ${peer} did not open`, error));
+  }
+
+  private async open(peer: PeerId): Promise<void> {
     for (const state of this.sets.values()) {
+      // One side opens, or both would run the same exchange twice. But a side that holds almost
+      // nothing opens whatever the ids: its opening is its short key list, which a holder answers
+      // at once with its keys newest first, so a newcomer's first screen does not wait for
+      // fingerprint rounds. Both may then open; the second exchange lists no key twice (`told`).
+      const small = (await state.held.load()).size <= ID_LIST_THRESHOLD;
+      if (this.host.peerId > peer && !small) continue;
       const set = await this.session(state, peer);
-      for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
+      // Nor when the peer's own opening by ranges came first (a newcomer's): that settles it.
+      if (state.told.has(peer) || !this.host.readyPeers().includes(peer)) continue;
+      // A peer that reads coded symbols gets them: a reconnect's bytes then follow the difference.
+      if (!small && this.host.readsCodedSync(peer))
+        this.host.send(peer, this.coded.open(peer, state.records.name, set));
+      else await this.openRanges(state, peer);
     }
   }
 
   async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
+    if (incoming.type === "SYNC_CODED") return this.onCoded(peer, incoming);
     if (incoming.type !== "SYNC") return;
     // A set of a newer version, or one this hub does not keep: valid, so not punished.
     const state = this.sets.get(incoming.set);
     if (!state) return;
     // An announcement (keys only, no ranges) needs no snapshot and no answer: ask for news.
     if (!incoming.ranges.length) return this.request(state, peer, incoming.have ?? []);
+    // The peer reconciles this set by ranges: symbols we opened with will not be asked for.
+    this.coded.stop(peer, incoming.set);
+    // Replies come out of the peer's answer budget, and list a key once per exchange.
+    const told = state.told.get(peer) ?? new Set<string>();
+    state.told.set(peer, told);
+    if (holdsNothing(incoming)) await this.pushFirstScreen(state, peer, told);
     let step: Awaited<ReturnType<typeof respond>>;
     try {
       step = await respond(await this.session(state, peer), incoming);
@@ -132,9 +138,6 @@ export class SyncExtension implements ProtocolExtension {
       this.host.strike(peer, "malformed");
       return;
     }
-    // Replies come out of the peer's answer budget, and list a key once per exchange.
-    const told = state.told.get(peer) ?? new Set<string>();
-    state.told.set(peer, told);
     for (const message of step.replies) {
       const have = message.have?.filter((key) => !told.has(`${key[0]}:${key[1]}`));
       if (!message.ranges.length && !have?.length) continue;
@@ -183,132 +186,100 @@ export class SyncExtension implements ProtocolExtension {
     for (const [peer, keys] of announce)
       for (let i = 0; i < keys.length; i += ANNOUNCE_BATCH)
         this.sendMessage(peer, set, { from: [0, ""], ranges: [], have: keys.slice(i, i + ANNOUNCE_BATCH) });
-    this.settle();
+    this.fetcher.settle();
     return from ? [] : peers;
   }
 
+  /**
+   * Records that left the store: no longer offered. Profiles the cap pushed out may be fetched
+   * again if met again; with `decline` (listings the per-author cap or pruning let go), the
+   * versions held are not asked for again.
+   */
+  forget(set: SetName, ids: string[], decline = false): void {
+    this.sets.get(set)?.held.forget(ids, decline);
+  }
+
+  /** Records of a set held now, as reconciliation offers them. */
+  held(set: SetName): Promise<number> {
+    return this.sets.get(set)?.held.size() ?? Promise.resolve(0);
+  }
+
   onClose(peer: PeerId): void {
+    this.coded.forget(peer);
     // What this peer still owed us will not come: ask another that announced it.
     for (const state of this.sets.values()) {
       state.sessions.delete(peer);
       state.told.delete(peer);
-      this.reassign(state, peer);
     }
-    this.settle();
+    this.fetcher.gone(peer);
+  }
+
+  /**
+   * A peer that holds nothing gets our newest records at once, before the key lists: its first
+   * screen then waits for one trip, not for the keys, its request and our answer (a first visit).
+   * They are listed as told, so the key lists that follow do not name them again.
+   */
+  private async pushFirstScreen(state: SetState, peer: PeerId, told: Set<string>): Promise<void> {
+    if (!state.records.serve) return;
+    // Once per peer: an opening said again (by a peer that does so on purpose) is not served twice.
+    const newest = (await state.held.newest(FIRST_SCREEN)).filter((r) => !told.has(`${r.updatedAt}:${r.id}`));
+    if (!newest.length) return;
+    for (const record of newest) told.add(`${record.updatedAt}:${record.id}`);
+    await state.records.serve(
+      peer,
+      newest.map((record) => record.id),
+    );
+  }
+
+  private async onCoded(peer: PeerId, incoming: FrameOf<"SYNC_CODED">): Promise<void> {
+    const state = this.sets.get(incoming.set);
+    if (!state) return;
+    let step: CodedStep;
+    try {
+      step = this.coded.handle(peer, incoming, await this.session(state, peer));
+    } catch (error) {
+      if (!(error instanceof CodedSyncError)) throw error;
+      this.host.log.warn(`SYNC_CODED from ${peer} dropped (${error.message})`);
+      // Still reconciled, by ranges, unless that strike was one too many.
+      if (!this.host.strike(peer, "malformed")) await this.openRanges(state, peer);
+      return;
+    }
+    if (step.replies.length && !this.host.answer(peer, ...step.replies)) return;
+    for (let i = 0; i < step.have.length; i += ANNOUNCE_BATCH)
+      this.host.answer(
+        peer,
+        syncFrame(incoming.set, { from: LOWEST, ranges: [], have: step.have.slice(i, i + ANNOUNCE_BATCH) }),
+      );
+    if (step.fallback) await this.openRanges(state, peer);
+  }
+
+  private async openRanges(state: SetState, peer: PeerId): Promise<void> {
+    const set = await this.session(state, peer);
+    for (const message of await initiate(set)) this.sendMessage(peer, state.records.name, message);
   }
 
   private session(state: SetState, peer: PeerId): Promise<SyncSet> {
     let set = state.sessions.get(peer);
     if (!set) {
-      set = this.snapshot(state);
+      set = state.held.snapshot();
       state.sessions.set(peer, set);
     }
     return set;
   }
 
-  private async snapshot(state: SetState): Promise<SyncSet> {
-    const items: SyncItem[] = [];
-    const hashes = new Map<string, Uint8Array>();
-    for (const { id, updatedAt, author } of (await this.known(state)).values()) {
-      // What we would not serve must not look like something we hold.
-      if (this.host.isBlocked(author)) continue;
-      const text = `${updatedAt}:${id}`;
-      const hash = state.hashes.get(text) ?? (await hashKey([updatedAt, id]));
-      hashes.set(text, hash);
-      items.push({ key: [updatedAt, id], hash });
-    }
-    // Versions since replaced are not carried over: the cache holds what the set holds.
-    state.hashes = hashes;
-    return SyncSet.fromItems(items);
-  }
-
-  private known(state: SetState): Promise<Map<string, RecordKey>> {
-    state.loading ??= state.records.load().then((records) => {
-      const known = new Map<string, RecordKey>();
-      for (const record of [...records, ...state.early]) remember(known, record);
-      state.early = [];
-      state.known = known;
-      return known;
-    });
-    return state.loading;
-  }
-
   /** Asks `peer` for the keys we lack and nobody is fetching yet. */
   private async request(state: SetState, peer: PeerId, need: SyncKey[]): Promise<void> {
-    if (!need.length) return;
-    const known = await this.known(state);
-    this.expire();
-    const now = this.clock.now();
-    const ids: string[] = [];
-    for (const [updatedAt, id] of need) {
-      // No honest peer holds a record dated past the skew (verify refuses them): such a key is
-      // made up, and would otherwise look newer than every real version.
-      if (updatedAt > now + LIMITS.clockSkewMs) continue;
-      // An older copy than ours is not worth the bytes; one already on its way, not twice.
-      if ((known.get(id)?.updatedAt ?? -1) >= updatedAt) continue;
-      if (!state.pending.want(peer, id, updatedAt, now)) continue;
-      if (state.records.progress) this.progress.total++;
-      ids.push(id);
-    }
-    if (!ids.length) return;
-    state.records.request(peer, ids);
-    if (state.records.progress) this.emitProgress();
-    this.wake();
+    const wanted = need.filter(([updatedAt, id]) => !state.held.declines(id, updatedAt));
+    if (wanted.length) this.fetcher.request(state.records.name, peer, wanted, await state.held.load());
   }
 
   /** Notes a stored record; returns the peers that announced it to us, if we had asked for it. */
   private stored(state: SetState, record: RecordKey): Set<PeerId> | undefined {
-    if (state.known) remember(state.known, record);
-    else state.early.push(record);
-    const arrived = state.pending.arrived(record.id, record.updatedAt);
-    if (arrived && state.records.progress) {
-      this.progress.received += arrived.settled;
-      this.emitProgress();
-    }
-    return arrived?.holders;
-  }
-
-  private expire(): void {
-    for (const state of this.sets.values()) this.reassign(state);
-    this.settle();
-  }
-
-  /** Pending records that timed out, or that `gone` owed us, go to another announcer or are given up. */
-  private reassign(state: SetState, gone?: PeerId): void {
-    const retry = state.pending.reassign(new Set(this.host.readyPeers()), this.clock.now(), gone);
-    // Not before what the peer already sent us is handled: a busy hub (a newcomer verifying a
-    // whole board) would otherwise ask again for answers that sit in its own queue.
-    for (const [peer, ids] of retry)
-      void this.host.whenIdle(peer).then(() => {
-        const still = ids.filter((id) => state.pending.asked(peer, id));
-        if (still.length && this.host.readyPeers().includes(peer)) state.records.request(peer, still);
-      });
-    if (retry.size) this.wake();
-  }
-
-  /** Sweeps again at the earliest deadline of any pending record. */
-  private wake(): void {
-    for (const state of this.sets.values()) this.sweep.set(state.pending.nextDeadline());
-  }
-
-  /** Once no listing is outstanding, the next sync counts from zero again. */
-  private settle(): void {
-    if (!this.progress.total) return;
-    for (const state of this.sets.values()) if (state.records.progress && state.pending.size) return;
-    this.progress = { received: 0, total: 0 };
-    this.emitProgress();
-  }
-
-  private emitProgress(): void {
-    const progress = this.currentProgress();
-    for (const fn of this.progressListeners) fn(progress);
+    state.held.stored(record);
+    return this.fetcher.arrived(state.records.name, record);
   }
 
   private sendMessage(peer: PeerId, set: SetName, message: SyncMessage): void {
     this.host.send(peer, syncFrame(set, message));
   }
-}
-
-function remember(known: Map<string, RecordKey>, record: RecordKey): void {
-  if ((known.get(record.id)?.updatedAt ?? -1) < record.updatedAt) known.set(record.id, record);
 }
