@@ -82,20 +82,29 @@ class IdbStore implements Store, MailStore {
     const changes = tx.objectStore("listingChanges");
     const written: Listing[] = [];
     try {
-      for (const listing of listings) {
-        // Later listings of the batch see the earlier ones' writes: same transaction.
-        if (!accept(listing, await store.get(listing.id))) continue;
-        await store.put(listing);
-        await changes.add(listing.id);
+      // Every read at once, then every write without waiting on each: one request after
+      // another cost a round trip each (three a listing), and a first sync writes 10,000.
+      const stored = await Promise.all(listings.map((listing) => store.get(listing.id)));
+      // Later listings of the batch see the earlier ones' writes, as one after the other would.
+      const batch = new Map<string, Listing>();
+      listings.forEach((listing, i) => {
+        const before = batch.get(listing.id) ?? stored[i];
+        if (!accept(listing, before)) return;
+        batch.set(listing.id, listing);
         written.push(listing);
-      }
+      });
+      const writes = written.flatMap((listing) => [store.put(listing), changes.add(listing.id)]);
+      await Promise.all([...writes, tx.done]);
     } catch (error) {
       // Without the abort, the puts already made would commit: half a batch.
-      tx.abort();
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted (a failed write aborts it).
+      }
       await tx.done.catch(() => undefined);
       throw error;
     }
-    await tx.done;
     return written;
   }
 
