@@ -6,15 +6,48 @@
 // signature and writing every record. Phases in the page: the first peer ready, the first listing
 // on screen, the board saying "10,000 listings".
 // Run: npx vite build && npx vitest run --config bench/vitest.config.ts bench/first-contact-10k.bench.ts
+// BENCH_PROFILE=1 also records the hub's CPU (the SharedWorker, over CDP) from the page's start
+// to the last listing stored, and prints its busy share and the functions with the most self time.
 
 import type { Page } from "playwright-core";
 import { it } from "vitest";
 import { newUser, useServerAndBrowser } from "../tests/e2e/harness.ts";
 import { manyListings, startNodeHub } from "../tests/e2e/node-hub.ts";
+import { attachHub, type HubTarget } from "./hub-cdp.ts";
 import { bundleModule, openModulePage } from "./page-module.ts";
 
 const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const PROFILE = Boolean(process.env.BENCH_PROFILE);
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The hub's busy share and top functions by self time, from a CDP CPU profile. */
+function summarize(profile: CpuProfile): string {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  let total = 0;
+  let idle = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id);
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    total += ms;
+    const name = frame
+      ? `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}`
+      : "?";
+    if (frame?.functionName === "(idle)") idle += ms;
+    self.set(name, (self.get(name) ?? 0) + ms);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  return [
+    `hub CPU profile: ${Math.round(total)} ms sampled, ${Math.round(total - idle)} ms busy (${Math.round(((total - idle) / total) * 100)} %)`,
+    ...top.map(([name, ms]) => `  ${Math.round(ms)} ms ${name}`),
+  ].join("\n");
+}
 
 const env = useServerAndBrowser();
 
@@ -91,6 +124,16 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
       // Not before the hub has opened (and created) its database: opening it first from here
       // would create it empty at version 1 and the hub's upgrade would skip its first step.
       await page.locator('#app[data-peer-id^="pb-"]').waitFor();
+      let hub: HubTarget | undefined;
+      const tab = PROFILE ? await context.newCDPSession(page) : undefined;
+      if (PROFILE) {
+        hub = await attachHub(env.browser);
+        await hub?.ask("Profiler.enable");
+        await hub?.ask("Profiler.start");
+        // The tab holding the radio moves every byte between PeerJS and the hub.
+        await tab?.send("Profiler.enable");
+        await tab?.send("Profiler.start");
+      }
       const probe = await context.newPage();
       await probe.goto(new URL("/peerjs/peerjs/peers", env.server.url).href);
       let count = 0;
@@ -100,6 +143,16 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
         if (performance.now() - started > 300_000) throw new Error(`${mode}: only ${count} after 300 s`);
       }
       const elapsed = performance.now() - started;
+      if (hub) {
+        const { profile } = (await hub.ask("Profiler.stop")) as unknown as { profile: CpuProfile };
+        console.log(`${mode}: ${summarize(profile)}`);
+        await hub.detach();
+      }
+      if (tab) {
+        const { profile } = (await tab.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+        console.log(`${mode}: ${summarize(profile).replace("hub CPU", "radio tab CPU")}`);
+        await tab.detach();
+      }
       // The board's count follows the store within its refresh interval.
       await page
         .locator(".listing-count", { hasText: `${totalText} listings` })

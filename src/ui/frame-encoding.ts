@@ -19,6 +19,8 @@ const MAX_DEPTH = 32;
 export type Decoded = null | boolean | number | string | ArrayBuffer | Decoded[] | { [key: string]: Decoded };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Strings up to this many bytes are tried as ASCII first. */
+const SHORT_STRING = 64;
 
 /**
  * Decodes one BinaryPack value that fills `bytes` exactly; throws FrameEncodingError otherwise.
@@ -105,8 +107,11 @@ class Reader {
 
   /** Big-endian unsigned, computed as the library's Unpacker does (doubles, not BigInt). */
   private uint(length: number): number {
+    // Read in place: a subarray per number was a good part of decoding a sync's frames.
+    if (length > this.bytes.byteLength - this.offset) throw new FrameEncodingError("A length runs past the message");
     let n = 0;
-    for (const byte of this.take(length)) n = n * 256 + byte;
+    for (let i = 0; i < length; i++) n = n * 256 + (this.bytes[this.offset + i] as number);
+    this.offset += length;
     return n;
   }
 
@@ -138,8 +143,13 @@ class Reader {
   }
 
   private string(length: number): string {
+    const bytes = this.take(length);
+    // Most strings of a frame are short ASCII (keys, ids, prices): TextDecoder's cost per call
+    // outweighs the work for them, and ASCII bytes are their own UTF-8.
+    if (length <= SHORT_STRING && bytes.every((byte) => byte < 0x80))
+      return String.fromCharCode.apply(null, bytes as unknown as number[]);
     try {
-      return utf8.decode(this.take(length));
+      return utf8.decode(bytes);
     } catch (error) {
       if (error instanceof FrameEncodingError) throw error;
       throw new FrameEncodingError("A string is not UTF-8");
@@ -160,13 +170,12 @@ class Reader {
     for (let i = 0; i < length; i++) {
       const key = this.value(depth + 1);
       if (typeof key !== "string") throw new FrameEncodingError("A map key is not a string");
-      // defineProperty, as JSON.parse does: a "__proto__" key is data, never the prototype.
-      Object.defineProperty(map, key, {
-        value: this.value(depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const value = this.value(depth + 1);
+      // As JSON.parse does, a "__proto__" key is data, never the prototype: it is the one key an
+      // assignment would not store as an own property.
+      if (key === "__proto__")
+        Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+      else map[key] = value;
     }
     return map;
   }
