@@ -1,4 +1,5 @@
-// What a host hands the core (STYLE.md: core logic free of I/O behind small adapter interfaces).
+// What a host hands the core: core logic stays free of I/O, behind small adapter interfaces
+// (docs/architecture.md, "The ports").
 // The browser hub, the no-SharedWorker fallback, the Node peer and every test provide these and
 // build a peer with createPeer (peer.ts); nothing in src/core reaches for a host global.
 

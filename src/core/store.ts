@@ -1,5 +1,6 @@
-// The records API the protocol core needs (STYLE.md: core logic free of I/O). IndexedDB in the
-// hub implements it (src/worker/idb-store.ts); tests/contract/store.ts is its conformance suite.
+// The records API the protocol core needs (core logic free of I/O: docs/architecture.md, "The
+// ports"). IndexedDB in the hub implements it (src/worker/idb-store.ts); tests/contract/store.ts
+// is its conformance suite.
 
 import type { Identity, PeerId } from "./crypto.ts";
 import type { Listing } from "./listings/records.ts";

@@ -1,4 +1,4 @@
-// The Link conformance suite (STYLE.md "one interface, one conformance suite"): the in-memory
+// The Link conformance suite (one interface, one conformance suite): the in-memory
 // link, the hub↔radio MessagePort link and later the Node WebRTC link all run it.
 
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -1,4 +1,4 @@
-// The Store conformance suite (STYLE.md "one interface, one conformance suite"): every method of
+// The Store conformance suite (one interface, one conformance suite): every method of
 // src/core/store.ts, with the semantics its doc comments state. Every Store runs it with a
 // `setup` (store-fixture.ts); a durable one also checks that what it wrote survives reopen.
 
