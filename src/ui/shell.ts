@@ -84,6 +84,8 @@ export async function mountShell(
   const myName = h("span", { className: "my-name" });
   const myAvatar = h("span", { className: "avatar initial", "aria-hidden": "true" });
   const me = h("a", { className: "me", href: "#/profile" }, myAvatar, myName);
+  // Kept out of sight (its place held) until the hub says who this is: an empty link has no name.
+  me.style.visibility = "hidden";
   const progress = syncProgress();
   root.replaceChildren(
     h(
@@ -112,6 +114,7 @@ export async function mountShell(
   showStatus(status);
   const showMe = (profile: Profile | undefined) => {
     myName.textContent = profile?.name || "Add your name";
+    me.style.visibility = "";
     const avatar = profile?.name ? avatarImage(hub, authorSummary(profile)) : null;
     myAvatar.replaceChildren(avatar ?? initial(profile?.name));
     myAvatar.classList.toggle("has-photo", avatar !== null);
