@@ -8,6 +8,9 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["tests/unit/**/*.test.ts", "tests/contract/**/*.test.ts", "tests/sim/**/*.test.ts"],
+          // Files run in parallel on 2 cores: a test whose own waits allow 5 s must not be cut
+          // off at 5 s in all because building its peers was starved of CPU.
+          testTimeout: 15_000,
         },
       },
       {
