@@ -124,9 +124,10 @@ export class Search {
     this.pending ??= new Set();
     try {
       await this.replayLog(this.pending);
-    } finally {
-      // On a failure too: changes told from now on apply at once, the next replay reads the rest.
+    } catch (error) {
+      // Changes told from now on apply at once; the next replay reads the rest from the log.
       this.pending = undefined;
+      throw error;
     }
     this.saveIfDue();
   }
@@ -141,7 +142,12 @@ export class Search {
         continue;
       }
       const told = [...pending];
-      if (!told.length) return;
+      if (!told.length) {
+        // In the same turn as the check: a change told after it applies at once, none is left
+        // waiting in a set nobody reads again.
+        this.pending = undefined;
+        return;
+      }
       pending.clear();
       await this.apply(told);
     }
