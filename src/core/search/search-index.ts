@@ -6,6 +6,7 @@
 import type { Listing } from "../listings/records.ts";
 import { type Columns, emptyColumns, Names, NUMERIC } from "./search-columns.ts";
 import { type FilterFields, fieldsOf, filterOf, tokenize, wordsOf } from "./search-match.ts";
+import { comparator, merge } from "./search-order.ts";
 import { Postings } from "./search-postings.ts";
 import type { SearchQuery, SearchSort } from "./search-query.ts";
 import { type SearchSnapshot, SNAPSHOT_FORMAT } from "./search-snapshot.ts";
@@ -264,41 +265,8 @@ export class SearchIndex {
   }
 
   private comparator(sort: SearchSort): (a: number, b: number) => number {
-    const { updatedAt, price } = this.columns;
-    const ids = this.ids as string[];
-    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const newest = (a: number, b: number) =>
-      (updatedAt[b] as number) - (updatedAt[a] as number) || byId(ids[a] as string, ids[b] as string);
-    if (sort === "newest") return newest;
-    const sign = sort === "price-asc" ? 1 : -1;
-    // Listings without a comparable price go last in either direction.
-    return (a, b) => {
-      const pa = price[a] as number;
-      const pb = price[b] as number;
-      if (Number.isNaN(pa) || Number.isNaN(pb))
-        return Number.isNaN(pa) && Number.isNaN(pb) ? newest(a, b) : Number.isNaN(pa) ? 1 : -1;
-      return sign * (pa - pb) || newest(a, b);
-    };
+    return comparator(sort, this.columns, this.ids as string[]);
   }
 }
 
 const tokenizeQuery = (query: SearchQuery) => tokenize(query.text ?? "");
-
-/** Two sorted lists as one, keeping only the live ordinals. */
-function merge(
-  a: Uint32Array,
-  b: number[],
-  compare: (x: number, y: number) => number,
-  live: (o: number) => boolean,
-): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
-  let n = 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const takeA = j >= b.length || (i < a.length && compare(a[i] as number, b[j] as number) <= 0);
-    const o = (takeA ? a[i++] : b[j++]) as number;
-    if (live(o)) out[n++] = o;
-  }
-  return out.slice(0, n);
-}
