@@ -2,35 +2,18 @@
 // the profiles of made-up people must not grow a hub's store without bound, nor push out the
 // profiles the user needs (authors of listings on the board, people they deal or talk with).
 
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity, type PeerId } from "../../src/core/crypto.ts";
 import { type Profile, signProfile } from "../../src/core/profiles/profile.ts";
 import { OTHER_PROFILES } from "../../src/core/profiles/profile-quota.ts";
 import { frame } from "../../src/core/wire.ts";
 import { MemoryStore } from "../support/memory-store.ts";
-import { buildPeer, MemoryNetwork, post, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
+import { post, type TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 import { draft } from "./fixtures.ts";
 
 const WAIT = { timeout: 5_000, interval: 10 };
-const peers: TestPeer[] = [];
-let network = new MemoryNetwork();
-afterEach(async () => {
-  for (const peer of peers.splice(0)) await peer.close();
-  network = new MemoryNetwork();
-  vi.restoreAllMocks();
-});
-
-async function node(options: TestPeerOptions = {}): Promise<TestPeer> {
-  const peer = await buildPeer(network, { memory: true, ...options });
-  peers.push(peer);
-  return peer;
-}
-
-async function connect(a: TestPeer, b: TestPeer): Promise<void> {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => expect(a.session.readyPeers()).toContain(b.id), WAIT);
-  await vi.waitFor(() => expect(b.session.readyPeers()).toContain(a.id), WAIT);
-}
+const { node, connect, network: net } = usePeers({ defaults: { memory: true }, quiet: true });
 
 /** Connects and waits until the hub holds the peer's own profile (it comes by reconciliation). */
 async function meet(peer: TestPeer, hub: TestPeer): Promise<void> {
@@ -66,7 +49,6 @@ describe("the profile store is bounded in total", () => {
   });
 
   it("a flood of made-up people keeps a fixed number, pushes out the least recently seen, and never the people the user needs", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const hub = await node({ otherProfiles: { count: 5 } });
     // Alice has a listing on the board; the user wrote to Bob; Carol only passed by.
     const alice = await node();
@@ -80,7 +62,7 @@ describe("the profile store is bounded in total", () => {
     await vi.waitFor(async () => {
       for (const peer of [alice, bob, carol]) expect(await hub.store.getProfile(peer.id)).toBeDefined();
     }, WAIT);
-    network.disconnect(carol.id, hub.id);
+    net().disconnect(carol.id, hub.id);
 
     const mallory = await node();
     await meet(mallory, hub);
@@ -106,12 +88,11 @@ describe("the profile store is bounded in total", () => {
   }, 30_000);
 
   it("meeting someone again counts as seeing them: their profile is not the one to go", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const hub = await node({ otherProfiles: { count: 3 } });
     const [dave, carol, mallory] = [await node(), await node(), await node()];
     for (const peer of [dave, carol, mallory]) {
       await meet(peer, hub);
-      network.disconnect(peer.id, hub.id);
+      net().disconnect(peer.id, hub.id);
     }
     // Dave, met first, comes back: his profile is the same, and he is seen now.
     await connect(dave, hub);
@@ -126,7 +107,6 @@ describe("the profile store is bounded in total", () => {
   }, 30_000);
 
   it("bounds the bytes too: long profiles fill the room sooner", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const hub = await node({ otherProfiles: { count: 1_000, bytes: 12 * 1024 } });
     const mallory = await node();
     await meet(mallory, hub);
@@ -140,7 +120,6 @@ describe("the profile store is bounded in total", () => {
   }, 30_000);
 
   it("a store that already holds more than the cap (from before it) is brought under it at the next arrival", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const store = new MemoryStore();
     // Dated apart, oldest first: nothing says when they were last seen but their dates.
     const old = await sybils(10, "", (i) => Date.now() - 60_000 + i * 1_000);

@@ -2,34 +2,17 @@
 // limits cannot grow them for 30 days; and what the flood pushes out, replayed or resent later,
 // stores nothing twice and takes nothing back.
 
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PeerId } from "../../src/core/crypto.ts";
 import { SEEN_MAX } from "../../src/core/mail/inbox.ts";
 import type { Frame } from "../../src/core/wire.ts";
-import { buildPeer, MemoryNetwork, post, type TestPeer, type TestPeerOptions } from "../support/peers.ts";
+import { post, type TestPeer } from "../support/peers.ts";
+import { usePeers } from "../support/use-peers.ts";
 import { draft } from "./fixtures.ts";
 
 const WAIT = { timeout: 10_000, interval: 10 };
 const SEEN = 20;
-const peers: TestPeer[] = [];
-let network = new MemoryNetwork();
-afterEach(async () => {
-  for (const peer of peers.splice(0)) await peer.close();
-  network = new MemoryNetwork();
-  vi.restoreAllMocks();
-});
-
-async function node(options: TestPeerOptions = {}): Promise<TestPeer> {
-  const peer = await buildPeer(network, { memory: true, ...options });
-  peers.push(peer);
-  return peer;
-}
-
-async function connect(a: TestPeer, b: TestPeer): Promise<void> {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => expect(a.session.readyPeers()).toContain(b.id), WAIT);
-  await vi.waitFor(() => expect(b.session.readyPeers()).toContain(a.id), WAIT);
-}
+const { node, connect } = usePeers({ defaults: { memory: true }, quiet: true });
 
 /** `from` writes `n` chat messages to `to` and waits until every one is answered. */
 async function flood(from: TestPeer, to: TestPeer, n: number): Promise<string[]> {
@@ -57,7 +40,6 @@ describe("the seen message ids are bounded", () => {
   });
 
   it("a flood of messages inside the rate limits leaves at most the cap of ids seen", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     // Most of the flood is refused (5 a person), and refused ids are remembered too.
     const hub = await node({ seenMax: SEEN, perPerson: { messages: 5 } });
     const mallory = await node();
@@ -70,7 +52,6 @@ describe("the seen message ids are bounded", () => {
   }, 30_000);
 
   it("a deal step resent after its seen id was pushed out changes nothing and is not refused", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const seller = await node({ seenMax: SEEN });
     const buyer = await node();
     const mallory = await node();
@@ -106,7 +87,6 @@ describe("the seen message ids are bounded", () => {
   }, 30_000);
 
   it("a chat message resent after its seen id was pushed out is not stored twice and stays read", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const hub = await node({ seenMax: SEEN });
     const bob = await node();
     const mallory = await node();
