@@ -9,33 +9,9 @@ import { generateIdentity } from "../src/core/crypto.ts";
 import { type Profile, signProfile } from "../src/core/profiles/profile.ts";
 import { frame, frameSize } from "../src/core/wire.ts";
 import { MemoryNetwork } from "../tests/support/memory-link.ts";
-import { buildPeer, type TestPeer } from "../tests/support/peers.ts";
+import { closePeers, kb, node, ready, traffic } from "./memory-peers.ts";
 
-const peers: TestPeer[] = [];
 const rows: string[] = [];
-
-async function node(network: MemoryNetwork, options: Parameters<typeof buildPeer>[1] = {}) {
-  const peer = await buildPeer(network, { memory: true, ...options });
-  peers.push(peer);
-  return peer;
-}
-
-async function ready(network: MemoryNetwork, a: TestPeer, b: TestPeer) {
-  network.connect(a.id, b.id);
-  await vi.waitFor(() => expect(a.session.readyPeers()).toContain(b.id), { timeout: 5000 });
-  await vi.waitFor(() => expect(b.session.readyPeers()).toContain(a.id), { timeout: 5000 });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
-
-function traffic(network: MemoryNetwork, from: string, to: string, since: number) {
-  return network.sent
-    .slice(since)
-    .filter((s) => s.from === from && s.to === to)
-    .reduce((n, s) => n + frameSize(s.frame), 0);
-}
-
-const kb = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 it("hostile peers within the rate limits: stores bounded in total", async () => {
   vi.spyOn(console, "warn").mockImplementation(() => undefined);
@@ -45,7 +21,7 @@ it("hostile peers within the rate limits: stores bounded in total", async () => 
     const network = new MemoryNetwork();
     const hub = await node(network);
     const mallory = await node(network);
-    await ready(network, mallory, hub);
+    await ready(network, mallory, hub, 200);
     const made: Profile[] = [];
     for (let i = 0; i < 3_000; i++)
       made.push(
@@ -76,11 +52,9 @@ it("hostile peers within the rate limits: stores bounded in total", async () => 
   // (the default is 50,000) so the bench stays short; most of the flood is refused (100 a person).
   {
     const network = new MemoryNetwork();
-    const hub = await node(network, { seenMax: 1_000, perPerson: { messages: 100 } } as Parameters<
-      typeof buildPeer
-    >[1]);
+    const hub = await node(network, { seenMax: 1_000, perPerson: { messages: 100 } } as Parameters<typeof node>[1]);
     const mallory = await node(network);
-    await ready(network, mallory, hub);
+    await ready(network, mallory, hub, 200);
     const since = network.sent.length;
     const ids: string[] = [];
     // Inside the rate limits (100 frames a second): 90 a second.
@@ -99,6 +73,6 @@ it("hostile peers within the rate limits: stores bounded in total", async () => 
     );
   }
 
-  for (const peer of peers.splice(0)) await peer.close();
+  await closePeers();
   console.log(`\n| attack | bytes in | bytes out | held |\n| --- | --- | --- | --- |\n${rows.join("\n")}`);
 });

@@ -3,7 +3,7 @@
 // schema upgrades.
 
 import "fake-indexeddb/auto";
-import { deleteDB } from "idb";
+import { deleteDB, openDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
@@ -24,6 +24,32 @@ import {
 
 let counter = 0;
 const uniqueName = () => `peerboard-store-test-${++counter}-${Math.random().toString(36).slice(2)}`;
+
+/** The database as version `version` of the app created it (the object stores these tests need). */
+function openOlder(name: string, version: 1 | 4 | 5 | 6) {
+  return openDB(name, version, {
+    upgrade(db) {
+      db.createObjectStore("identity");
+      const listings = db.createObjectStore("listings", { keyPath: "id" });
+      listings.createIndex("byUpdatedAt", "updatedAt");
+      if (version >= 5) listings.createIndex("byExpiresAt", "expiresAt");
+      db.createObjectStore("meta");
+      db.createObjectStore("peers", { keyPath: "id" });
+      if (version < 4) return;
+      db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
+      // Message ids became per author in step 5.
+      db.createObjectStore("messages", { keyPath: version >= 5 ? ["author", "id"] : "id" }).createIndex(
+        "byCreatedAt",
+        "createdAt",
+      );
+      db.createObjectStore("outbox", { keyPath: "msgId" });
+      db.createObjectStore("seen");
+      db.createObjectStore("profiles", { keyPath: "peerId" });
+      db.createObjectStore("images");
+      if (version >= 6) db.createObjectStore("savedSearches", { keyPath: "id" });
+    },
+  });
+}
 
 async function setup(): Promise<StoreFixture<Awaited<ReturnType<typeof openIdbStore>>>> {
   const name = uniqueName();
@@ -51,17 +77,9 @@ describe("IndexedDB store", () => {
 
 describe("IndexedDB schema step 2 (issue 4)", () => {
   it("upgrading a version-1 database keeps identity, meta and peers and drops listings of the old shape", async () => {
-    const { openDB } = await import("idb");
     const name = uniqueName();
     const identity = await generateIdentity(1);
-    const old = await openDB(name, 1, {
-      upgrade(db) {
-        db.createObjectStore("identity");
-        db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("meta");
-        db.createObjectStore("peers", { keyPath: "id" });
-      },
-    });
+    const old = await openOlder(name, 1);
     await old.put("identity", identity, "self");
     await old.put("listings", { id: "old-shape-listing", updatedAt: 1, title: "No kind, no expiry" });
     await old.put("meta", "t0k3n", "radio-token");
@@ -84,22 +102,8 @@ describe("IndexedDB schema step 2 (issue 4)", () => {
 
 describe("IndexedDB schema step 5 (message ids per author)", () => {
   it("upgrading a version-4 database keeps its messages, now keyed by author, and its seen ids", async () => {
-    const { openDB } = await import("idb");
     const name = uniqueName();
-    const old = await openDB(name, 4, {
-      upgrade(db) {
-        db.createObjectStore("identity");
-        db.createObjectStore("listings", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("meta");
-        db.createObjectStore("peers", { keyPath: "id" });
-        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("messages", { keyPath: "id" }).createIndex("byCreatedAt", "createdAt");
-        db.createObjectStore("outbox", { keyPath: "msgId" });
-        db.createObjectStore("seen");
-        db.createObjectStore("profiles", { keyPath: "peerId" });
-        db.createObjectStore("images");
-      },
-    });
+    const old = await openOlder(name, 4);
     await old.put("messages", olderMessage);
     await old.put("seen", olderSeen.seenAt, olderSeen.msgId);
     old.close();
@@ -110,25 +114,9 @@ describe("IndexedDB schema step 5 (message ids per author)", () => {
 
 describe("IndexedDB schema step 6 (saved searches)", () => {
   it("upgrading a version-5 database keeps its listings, meta and messages and starts with no saved search", async () => {
-    const { openDB } = await import("idb");
     const name = uniqueName();
     const identity = await generateIdentity(1);
-    const old = await openDB(name, 5, {
-      upgrade(db) {
-        db.createObjectStore("identity");
-        const listings = db.createObjectStore("listings", { keyPath: "id" });
-        listings.createIndex("byUpdatedAt", "updatedAt");
-        listings.createIndex("byExpiresAt", "expiresAt");
-        db.createObjectStore("meta");
-        db.createObjectStore("peers", { keyPath: "id" });
-        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("messages", { keyPath: ["author", "id"] }).createIndex("byCreatedAt", "createdAt");
-        db.createObjectStore("outbox", { keyPath: "msgId" });
-        db.createObjectStore("seen");
-        db.createObjectStore("profiles", { keyPath: "peerId" });
-        db.createObjectStore("images");
-      },
-    });
+    const old = await openOlder(name, 5);
     const listing = await olderListing(identity);
     await old.put("identity", identity, "self");
     await old.put("listings", listing);
@@ -148,26 +136,9 @@ describe("IndexedDB schema step 6 (saved searches)", () => {
 
 describe("IndexedDB schema step 7 (the listing change log)", () => {
   it("upgrading a version-6 database keeps its listings and counts each as changed once", async () => {
-    const { openDB } = await import("idb");
     const name = uniqueName();
     const identity = await generateIdentity(1);
-    const old = await openDB(name, 6, {
-      upgrade(db) {
-        db.createObjectStore("identity");
-        const listings = db.createObjectStore("listings", { keyPath: "id" });
-        listings.createIndex("byUpdatedAt", "updatedAt");
-        listings.createIndex("byExpiresAt", "expiresAt");
-        db.createObjectStore("meta");
-        db.createObjectStore("peers", { keyPath: "id" });
-        db.createObjectStore("deals", { keyPath: "id" }).createIndex("byUpdatedAt", "updatedAt");
-        db.createObjectStore("messages", { keyPath: ["author", "id"] }).createIndex("byCreatedAt", "createdAt");
-        db.createObjectStore("outbox", { keyPath: "msgId" });
-        db.createObjectStore("seen");
-        db.createObjectStore("profiles", { keyPath: "peerId" });
-        db.createObjectStore("images");
-        db.createObjectStore("savedSearches", { keyPath: "id" });
-      },
-    });
+    const old = await openOlder(name, 6);
     const kept = await Promise.all(
       ["First", "Second"].map((title, i) =>
         createListing(identity, { title, description: "", price: "", currency: "EUR" }, 2 + i),
