@@ -1,30 +1,19 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { FIRST_SCREEN } from "../../src/core/sync/sync.ts";
-import { launchBrowser, listingHeading, newUser, openBoard, startTestServer, type TestServer } from "./harness.ts";
+import { listingHeading, newUser, openBoard, useServerAndBrowser } from "./harness.ts";
 import { manyListings, type NodeHub, startNodeHub } from "./node-hub.ts";
 
-let browser: Browser;
-let server: TestServer;
+const env = useServerAndBrowser();
 let hub: NodeHub | undefined;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  hub?.dispose();
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => hub?.dispose());
 
 it("a first visit fetches a board of 1,500 listings by reconciliation, showing progress", {
   timeout: 120_000,
 }, async () => {
   const listings = await manyListings(1500);
-  hub = await startNodeHub(server.port, listings);
-  const page = await openBoard(await newUser(browser), server.url);
+  hub = await startNodeHub(env.server.port, listings);
+  const page = await openBoard(await newUser(env.browser), env.server.url);
   // Progress comes only from listings the browser requested after SYNC: send-all shows none. The
   // newest screenful comes unasked before the keys (sync.ts FIRST_SCREEN), so it is not counted.
   const asked = (1500 - FIRST_SCREEN).toLocaleString("en");
