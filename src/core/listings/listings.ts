@@ -1,8 +1,8 @@
 // Listings over the protocol: LISTING_BROADCAST carries signed listing records, LISTING_REQUEST
 // asks for them by id (after reconciliation says what is missing). Every version we accept is
 // verified, merged by the record rule (the newest valid version wins, tombstones included),
-// stored in one transaction per frame and spread on (sync.ts: pushed by its author, announced by
-// everyone else). The send-all mode is the benchmark baseline: every listing to every new peer.
+// stored (the frames that come during one transaction together in the next, group-writer.ts) and
+// spread on (sync.ts: pushed by its author, announced by everyone else). The send-all mode is the benchmark baseline: every listing to every new peer.
 
 import type { Identity, PeerId } from "../crypto.ts";
 import type { Clock } from "../ports.ts";
