@@ -60,8 +60,11 @@ export async function buildPeer(network: MemoryNetwork, options: TestPeerOptions
     link,
     received,
     async close() {
+      // Frame handlers already running or queued finish before the database goes away (a loaded
+      // machine took longer than any fixed wait); one that never ends is not waited for past 2 s.
+      const handled = Promise.all(peer.session.connectedPeers().map((p) => peer.session.whenIdle(p.id)));
       peer.dispose();
-      // Let queued frame handlers finish before the database goes away.
+      await Promise.race([handled, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       await new Promise((resolve) => setTimeout(resolve, 20));
       store.close();
     },

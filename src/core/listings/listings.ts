@@ -1,8 +1,8 @@
 // Listings over the protocol: LISTING_BROADCAST carries signed listing records, LISTING_REQUEST
 // asks for them by id (after reconciliation says what is missing). Every version we accept is
 // verified, merged by the record rule (the newest valid version wins, tombstones included),
-// stored in one transaction per frame and spread on (sync.ts: pushed by its author, announced by
-// everyone else). The send-all mode is the benchmark baseline: every listing to every new peer.
+// stored (the frames that come during one transaction together in the next, group-writer.ts) and
+// spread on (sync.ts: pushed by its author, announced by everyone else). The send-all mode is the benchmark baseline: every listing to every new peer.
 
 import type { Identity, PeerId } from "../crypto.ts";
 import type { Clock } from "../ports.ts";
@@ -12,10 +12,24 @@ import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-se
 import type { SyncExtension } from "../sync/sync.ts";
 import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME } from "../wire.ts";
 import { AuthorQuota } from "./author-quota.ts";
+import { GroupWriter } from "./group-writer.ts";
 import { type Listing, supersedes, verifyListing } from "./records.ts";
 
 /** Bytes per LISTING_BROADCAST frame we aim for, leaving headroom under MAX_FRAME_BYTES. */
 const BATCH_BYTES = MAX_FRAME_BYTES - 8 * 1024;
+/**
+ * Listings stored in one transaction at most, when frames come faster than the store commits. A
+ * board's read waits for the transaction in progress: groups of 1,000 took 0.5–2.4 s here.
+ */
+const GROUP_MAX = 250;
+/** Verified listings waiting for the store at most before a peer's next frame waits too. */
+const AHEAD_MAX = 250;
+
+/** The verified listings of one frame, and who sent them. */
+interface Intake {
+  from: PeerId;
+  listings: Listing[];
+}
 
 export const listingKey = (listing: Listing): RecordKey => ({
   id: listing.id,
@@ -41,6 +55,11 @@ export class Listings implements ProtocolExtension {
   private readonly listeners = new Set<(listing: Listing) => void>();
   private readonly quota: AuthorQuota;
   private quotaLoaded: Promise<void> | undefined;
+  private readonly writer = new GroupWriter<Intake, Listing[]>(
+    (frames) => this.store(frames),
+    (frame) => frame.listings.length,
+    GROUP_MAX,
+  );
 
   constructor(private readonly options: ListingsOptions) {
     options.sync?.addSet(this.recordSet());
@@ -74,8 +93,12 @@ export class Listings implements ProtocolExtension {
   }
 
   async onFrame(peer: PeerId, incoming: Frame): Promise<void> {
-    if (incoming.type === "LISTING_BROADCAST") await this.accept(peer, incoming.listings);
-    else if (incoming.type === "LISTING_REQUEST") await this.answer(peer, incoming);
+    if (incoming.type === "LISTING_BROADCAST") await this.receive(peer, incoming.listings);
+    else if (incoming.type === "LISTING_REQUEST") {
+      // What was received before the request is stored first, as if handled one after the other.
+      await this.idle();
+      await this.answer(peer, incoming);
+    }
   }
 
   /**
@@ -83,7 +106,37 @@ export class Listings implements ProtocolExtension {
    * Bad records count against the sender. Returns the listings that were news to us.
    */
   async accept(from: PeerId, incoming: Listing[]): Promise<Listing[]> {
-    const { host, store } = this.options;
+    return this.writer.add({ from, listings: await this.verified(from, incoming) });
+  }
+
+  /** Resolves when every listing received so far is stored (or failed to be). */
+  idle(): Promise<void> {
+    return this.writer.idle();
+  }
+
+  /** Verified listings waiting for the store transaction they will go in. */
+  get backlog(): number {
+    return this.writer.backlog;
+  }
+
+  /**
+   * A received frame is verified here, in the peer's frame order, and then stored in the
+   * background: the next frame's signatures are checked while this one's transaction commits,
+   * and frames that come during a commit are stored together in the next. Only so far ahead:
+   * past AHEAD_MAX listings waiting, the peer's next frame waits for the store.
+   */
+  private async receive(from: PeerId, incoming: Listing[]): Promise<void> {
+    const listings = await this.verified(from, incoming);
+    if (!listings.length) return;
+    void this.writer
+      .add({ from, listings })
+      .catch((error: unknown) => this.options.host.log.error(`listings from ${from} not stored`, error));
+    await this.writer.room(AHEAD_MAX);
+  }
+
+  /** The valid listings of `incoming`; bad ones are struck against `from`. */
+  private async verified(from: PeerId, incoming: Listing[]): Promise<Listing[]> {
+    const { host } = this.options;
     const now = this.options.clock.now();
     const valid: Listing[] = [];
     // Verified all at once: WebCrypto runs the signature checks in parallel, and a first sync
@@ -94,23 +147,33 @@ export class Listings implements ProtocolExtension {
       if (!checked.ok && checked.reason === "expired") continue;
       if (!checked.ok) {
         host.log.warn(`listing from ${from} rejected (${checked.reason})`);
-        // Disconnected for it: stop reading, but what was already stored still goes out below.
+        // Disconnected for it: stop reading, but what was already valid is still stored.
         if (host.strike(from, "bad-record")) break;
         continue;
       }
       valid.push(checked.listing);
     }
+    return valid;
+  }
+
+  /** Stores verified listings of one or more frames in one transaction; per frame, what was news. */
+  private async store(frames: Intake[]): Promise<Listing[][]> {
+    const { store } = this.options;
     // One author's flood must not crowd out everyone else: its newest are kept, up to a cap.
     await this.counted();
-    const { accepted, evicted } = this.quota.admit(valid);
-    // One store transaction per frame, not per listing: a sync brings thousands.
+    const { accepted, evicted } = this.quota.admit(frames.flatMap((f) => f.listings));
+    // One store transaction for all of them, not one per listing: a sync brings thousands.
     const fresh = await store.putListingsIf(accepted, (listing, stored) => supersedes(listing, stored));
     for (const listing of fresh) this.quota.stored(listing);
     await this.evict(evicted);
     for (const listing of fresh) this.emit(listing);
-    // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
-    if (fresh.length) this.broadcast(fresh, from);
-    return fresh;
+    const news = new Set(fresh);
+    return frames.map(({ from, listings }) => {
+      const mine = listings.filter((l) => news.has(l));
+      // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
+      if (mine.length) this.broadcast(mine, from);
+      return mine;
+    });
   }
 
   /** Listings the per-author cap pushed out: deleted unless they became the user's meanwhile. */

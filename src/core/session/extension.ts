@@ -17,6 +17,11 @@ export interface ProtocolExtension {
   onReady?(peer: PeerId): Promise<void> | void;
   onFrame?(peer: PeerId, frame: Frame): Promise<void> | void;
   onClose?(peer: PeerId): void;
+  /**
+   * Resolves when the work a feature let run on past its onFrame is done (listings still being
+   * stored): frames for the other features wait for it, so each sees what came before it.
+   */
+  idle?(): Promise<void>;
 }
 
 /** What a feature may ask of the session layer. */
@@ -32,7 +37,7 @@ export interface SessionHost {
   answer(peer: PeerId, ...frames: Frame[]): boolean;
   /** Peers that have completed HELLO. */
   readyPeers(): PeerId[];
-  /** Resolves when every frame received from `peer` so far has been handled. */
+  /** Resolves when every frame received from `peer` so far has been handled, its records stored. */
   whenIdle(peer: PeerId): Promise<void>;
   /** Counts an offence by a peer (see policy.ts); true when it was disconnected for it. */
   strike(peer: PeerId, offence: Offence): boolean;

@@ -109,9 +109,10 @@ export class Session implements SessionHost {
     return [...this.sessions.values()].filter((s) => s.verified).map((s) => s.peer);
   }
 
-  /** Resolves when every frame received from `peer` so far has been handled. */
-  whenIdle(peer: PeerId): Promise<void> {
-    return this.sessions.get(peer)?.queue ?? Promise.resolve();
+  /** Resolves when every frame received from `peer` so far has been handled, its records stored. */
+  async whenIdle(peer: PeerId): Promise<void> {
+    await this.sessions.get(peer)?.queue;
+    await this.settled();
   }
 
   /** Whether the user blocked this peer: we neither talk to it nor pass on what it wrote. */
@@ -250,7 +251,17 @@ export class Session implements SessionHost {
         session.peer,
       );
     // A valid frame no feature of this version handles (a newer peer's) is ignored, not punished.
-    return this.handlers.get(frame.type)?.onFrame?.(session.peer, frame);
+    const handler = this.handlers.get(frame.type);
+    if (!handler?.onFrame) return;
+    // A feature may go on with its next frame while it stores the last (listings); another
+    // feature's frame waits, so it sees the records that came before it. The peer may be gone by then.
+    await this.settled(handler);
+    if (this.sessions.get(session.peer) === session) return handler.onFrame(session.peer, frame);
+  }
+
+  /** Resolves when no feature (but `except`) has work left running past its onFrame. */
+  private async settled(except?: ProtocolExtension): Promise<void> {
+    for (const extension of this.extensions) if (extension !== except) await extension.idle?.();
   }
 
   private async handleHello(session: PeerSession, hello: FrameOf<"HELLO">): Promise<void> {
