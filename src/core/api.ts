@@ -132,7 +132,10 @@ export type MailResult<T> = { ok: true; value: T } | { ok: false; field: string;
 
 export interface PeerApi {
   status(): Promise<HubStatus>;
-  /** All listings that show now (not deleted, not expired), newest first. */
+  /**
+   * All listings that show now (not deleted, not expired), newest first. Every one, read whole:
+   * views ask the search (a page) or `listingsById` (the ones they name) instead.
+   */
   listings(): Promise<Listing[]>;
   /** How many listings show now (what `listings()` would return), from the search index: cheap. */
   listingCount(): Promise<number>;
@@ -152,6 +155,8 @@ export interface PeerApi {
   importIdentity(fileText: string, passphrase: string): Promise<ImportResult>;
   /** One listing as stored (deleted and expired ones too), or undefined when unknown. */
   listing(id: string): Promise<Listing | undefined>;
+  /** The stored listings with these ids (deleted and expired ones too), in that order; unknown ids left out. */
+  listingsById(ids: string[]): Promise<Listing[]>;
   /**
    * A listing this device may not hold yet (a shared link): found here, or asked of every
    * connected peer and of each that connects for a while; "lookup" events tell how it goes.

@@ -144,6 +144,7 @@ export function createPeerApi(
       return blocked.list();
     },
     listing: (id) => store.getListing(id),
+    listingsById: (ids) => store.getListings([...new Set(ids)]),
     lookForListing: (id) => parts.lookups.look(id),
     myListings: () => actions.mine(),
     post: (draft) => actions.post(draft),

@@ -254,12 +254,12 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     // Gone for good at this version: not offered to peers, and not fetched back from them.
     sync?.forget("listings", ids, true);
     for (const id of ids) search.remove(id);
-    // The pass at start with nothing pruned skips collecting images: it reads every listing,
-    // seconds of the hub's time at 100,000 just when the first board and search ask. The hourly
+    // The pass at start with nothing pruned skips collecting images: it reads every listing's
+    // summary, time of the hub's at 100,000 just when the first board and search ask. The hourly
     // passes still collect.
     if (!ids.length && now() - startedAt < 60_000) return;
     const referenced = new Set<string>();
-    for (const listing of await store.listListings()) for (const ref of listing.images) referenced.add(ref.hash);
+    for (const listing of await store.listListingSummaries()) for (const hash of listing.images) referenced.add(hash);
     for (const profile of await store.listProfiles()) if (profile.avatar) referenced.add(profile.avatar.hash);
     await images.collect(referenced);
   };

@@ -15,7 +15,7 @@ import type { MailStore } from "../core/mail/mail-store.ts";
 import type { RelayStore } from "../core/mail/relay-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../core/search/saved-search.ts";
-import type { ListingChange, PeerRecord, Store, StoredImage } from "../core/store.ts";
+import type { ListingChange, ListingSummary, PeerRecord, Store, StoredImage } from "../core/store.ts";
 import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
 import { SqliteMailStore } from "./sqlite-mail-store.ts";
@@ -36,6 +36,7 @@ export async function openSqliteStore(
 
 const parse = <T>(text: string): T => JSON.parse(text) as T;
 type Row<T> = T | undefined;
+type SummaryRow = Omit<ListingSummary, "deleted" | "images"> & { deleted: 0 | 1; images: string };
 
 class SqliteStore extends SqliteMailStore implements Store {
   private readonly sql;
@@ -59,6 +60,13 @@ class SqliteStore extends SqliteMailStore implements Store {
       changesAfter: prepare<[number, number]>("SELECT seq, id FROM listing_changes WHERE seq > ? ORDER BY seq LIMIT ?"),
       forgetChanges: prepare<[number]>("DELETE FROM listing_changes WHERE seq <= ?"),
       listings: prepare("SELECT record FROM listings ORDER BY updated_at DESC, id DESC").pluck(),
+      // The JSON is read in SQLite, so no whole record crosses into JavaScript.
+      summaries: prepare(
+        `SELECT id, updated_at AS updatedAt, expires_at AS expiresAt, record ->> '$.author' AS author,
+           record ->> '$.deleted' AS deleted,
+           (SELECT json_group_array(value ->> '$.hash') FROM json_each(record, '$.images')) AS images
+         FROM listings`,
+      ),
       expired: prepare<[number]>("SELECT record FROM listings WHERE expires_at < ? ORDER BY expires_at").pluck(),
       profile: prepare<[string]>("SELECT record FROM profiles WHERE peer_id = ?").pluck(),
       putProfile: prepare<[string, number, string]>(
@@ -142,6 +150,14 @@ class SqliteStore extends SqliteMailStore implements Store {
         return written;
       })
       .immediate();
+  }
+
+  async listListingSummaries(): Promise<ListingSummary[]> {
+    return (this.sql.summaries.all() as SummaryRow[]).map((row) => ({
+      ...row,
+      deleted: row.deleted === 1,
+      images: JSON.parse(row.images) as string[],
+    }));
   }
 
   async listListings(): Promise<Listing[]> {

@@ -210,8 +210,9 @@ export async function mountDealsView(outlet: HTMLElement, context: ViewContext):
       listings.set(event.listing.id, event.listing);
     }
   });
-  for (const listing of await hub.listings()) listings.set(listing.id, listing);
-  for (const deal of await hub.deals()) {
+  const stored = await hub.deals();
+  for (const listing of await hub.listingsById(stored.map((d) => d.listingId))) listings.set(listing.id, listing);
+  for (const deal of stored) {
     deals.set(deal.id, deal);
     markSeen(deal);
   }

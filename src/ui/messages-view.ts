@@ -24,8 +24,11 @@ function topicTitle(topic: string, deals: Map<string, DealRecord>, listings: Map
   return title ? `${deals.has(topic) ? "Deal on" : "About"} “${title}”` : `About ${topic}`;
 }
 
+/** The deals, and the listings the conversations are about (a topic is a deal or a listing id). */
 async function lookups(hub: HubApi) {
-  const [listings, deals] = await Promise.all([hub.listings(), hub.deals()]);
+  const [deals, messages] = await Promise.all([hub.deals(), hub.messages()]);
+  const ids = [...deals.map((d) => d.listingId), ...messages.map((m) => m.topic)];
+  const listings = await hub.listingsById(ids);
   return {
     listings: new Map(listings.map((l) => [l.id, l])),
     deals: new Map(deals.map((d) => [d.id, d])),
@@ -76,6 +79,14 @@ export async function mountMessagesView(outlet: HTMLElement, context: ViewContex
     if (event.type === "message") {
       messages.set(event.message.id, event.message);
       render();
+      // A conversation about a listing this view has not looked up: its title, once read.
+      const { topic } = event.message;
+      if (!listings.has(topic) && !deals.has(topic))
+        void hub.listing(topic).then((listing) => {
+          if (!listing) return;
+          listings.set(listing.id, listing);
+          render();
+        });
     }
   });
   for (const m of await hub.messages()) messages.set(m.id, m);

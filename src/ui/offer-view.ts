@@ -1,6 +1,7 @@
 // "Make an offer" (#/offer/<listing id>): an amount or a swap and a message, sent to the seller
 // as a DEAL_PROPOSAL; then on to the deals view.
 
+import { isVisible } from "../core/listings/records.ts";
 import { h } from "./dom.ts";
 import { formatPrice } from "./labels.ts";
 import { offerFields } from "./offer-fields.ts";
@@ -9,7 +10,9 @@ import type { ViewContext } from "./shell.ts";
 export async function mountOfferView(outlet: HTMLElement, context: ViewContext): Promise<void> {
   const hub = context.hub;
   const listingId = context.params[0] ?? "";
-  const listing = (await hub.listings()).find((l) => l.id === listingId);
+  // The one listing, as the board would show it: not a deleted, expired or blocked one.
+  const [stored, blocked] = await Promise.all([hub.listing(listingId), hub.blockedPeers()]);
+  const listing = stored && isVisible(stored, Date.now()) && !blocked.includes(stored.author) ? stored : undefined;
   if (!listing) {
     outlet.replaceChildren(
       h("h2", { textContent: "Make an offer" }),

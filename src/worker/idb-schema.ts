@@ -7,7 +7,7 @@ import type { Listing } from "../core/listings/records.ts";
 import type { ChatRecord, DealRecord, OutboxEntry } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../core/search/saved-search.ts";
-import type { PeerRecord } from "../core/store.ts";
+import { type ListingSummary, type PeerRecord, summaryOf } from "../core/store.ts";
 
 export interface PeerboardDB extends DBSchema {
   identity: { key: string; value: Identity };
@@ -26,9 +26,11 @@ export interface PeerboardDB extends DBSchema {
   savedSearches: { key: string; value: SavedSearchRecord };
   // The listing change log (Store.listListingChangesAfter): auto-numbered keys, listing ids.
   listingChanges: { key: number; value: string };
+  // Since version 8: each stored listing's ListingSummary, written with the listing.
+  listingSummaries: { key: string; value: ListingSummary };
 }
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export async function upgrade(
   db: IDBPDatabase<PeerboardDB>,
@@ -79,5 +81,11 @@ export async function upgrade(
     // one yet replays them all, and afterwards only what changed since it was saved.
     const changes = db.createObjectStore("listingChanges", { autoIncrement: true });
     for (const id of await tx.objectStore("listings").getAllKeys()) await changes.add(id);
+  }
+  if (oldVersion < 8) {
+    // Summaries of the listings kept so far, read one at a time: a big board does not fit twice.
+    const summaries = db.createObjectStore("listingSummaries", { keyPath: "id" });
+    for (let cursor = await tx.objectStore("listings").openCursor(); cursor; cursor = await cursor.continue())
+      await summaries.put(summaryOf(cursor.value));
   }
 }

@@ -7,7 +7,14 @@ import type { Listing } from "../core/listings/records.ts";
 import type { MailStore } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../core/search/saved-search.ts";
-import type { ListingChange, PeerRecord, Store, StoredImage } from "../core/store.ts";
+import {
+  type ListingChange,
+  type ListingSummary,
+  type PeerRecord,
+  type Store,
+  type StoredImage,
+  summaryOf,
+} from "../core/store.ts";
 import { IdbMailStore } from "./idb-mail-store.ts";
 import { type PeerboardDB, SCHEMA_VERSION, upgrade } from "./idb-schema.ts";
 
@@ -58,12 +65,13 @@ class IdbStore extends IdbMailStore implements Store {
     images: StoredImage[] = [],
   ): Promise<boolean> {
     // One transaction for the listing and its photos: a crash leaves both or neither.
-    const tx = this.db.transaction(["listings", "images", "listingChanges"], "readwrite");
+    const tx = this.db.transaction(["listings", "images", "listingChanges", "listingSummaries"], "readwrite");
     const listings = tx.objectStore("listings");
     const write = accept(await listings.get(listing.id));
     if (write) {
       await listings.put(listing);
       await tx.objectStore("listingChanges").add(listing.id);
+      await tx.objectStore("listingSummaries").put(summaryOf(listing));
       const store = tx.objectStore("images");
       for (const image of images) await store.put(image.blob, image.hash);
     }
@@ -76,9 +84,10 @@ class IdbStore extends IdbMailStore implements Store {
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
   ): Promise<Listing[]> {
     if (!listings.length) return [];
-    const tx = this.db.transaction(["listings", "listingChanges"], "readwrite");
+    const tx = this.db.transaction(["listings", "listingChanges", "listingSummaries"], "readwrite");
     const store = tx.objectStore("listings");
     const changes = tx.objectStore("listingChanges");
+    const summaries = tx.objectStore("listingSummaries");
     const written: Listing[] = [];
     try {
       // Every read at once, then every write without waiting on each: one request after
@@ -92,7 +101,11 @@ class IdbStore extends IdbMailStore implements Store {
         batch.set(listing.id, listing);
         written.push(listing);
       });
-      const writes = written.flatMap((listing) => [store.put(listing), changes.add(listing.id)]);
+      const writes = written.flatMap((listing) => [
+        store.put(listing),
+        changes.add(listing.id),
+        summaries.put(summaryOf(listing)),
+      ]);
       await Promise.all([...writes, tx.done]);
     } catch (error) {
       // Without the abort, the puts already made would commit: half a batch.
@@ -112,13 +125,18 @@ class IdbStore extends IdbMailStore implements Store {
     return all.reverse();
   }
 
+  listListingSummaries(): Promise<ListingSummary[]> {
+    return this.db.getAll("listingSummaries");
+  }
+
   async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
-    const tx = this.db.transaction(["listings", "listingChanges"], "readwrite");
+    const tx = this.db.transaction(["listings", "listingChanges", "listingSummaries"], "readwrite");
     const stored = await tx.objectStore("listings").get(id);
     const remove = stored !== undefined && accept(stored);
     if (remove) {
       await tx.objectStore("listings").delete(id);
       await tx.objectStore("listingChanges").add(id);
+      await tx.objectStore("listingSummaries").delete(id);
     }
     await tx.done;
     return remove;

@@ -7,8 +7,10 @@ import { deleteDB, openDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
+import { summaryOf } from "../../src/core/store.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { runListingChangeStoreContract } from "./listing-change-store.ts";
+import { runListingSummaryStoreContract } from "./listing-summary-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -26,7 +28,7 @@ let counter = 0;
 const uniqueName = () => `peerboard-store-test-${++counter}-${Math.random().toString(36).slice(2)}`;
 
 /** The database as version `version` of the app created it (the object stores these tests need). */
-function openOlder(name: string, version: 1 | 4 | 5 | 6) {
+function openOlder(name: string, version: 1 | 4 | 5 | 6 | 7) {
   return openDB(name, version, {
     upgrade(db) {
       db.createObjectStore("identity");
@@ -47,6 +49,7 @@ function openOlder(name: string, version: 1 | 4 | 5 | 6) {
       db.createObjectStore("profiles", { keyPath: "peerId" });
       db.createObjectStore("images");
       if (version >= 6) db.createObjectStore("savedSearches", { keyPath: "id" });
+      if (version >= 7) db.createObjectStore("listingChanges", { autoIncrement: true });
     },
   });
 }
@@ -60,6 +63,7 @@ runStoreContract("IndexedDB (fake-indexeddb)", setup);
 runSavedSearchStoreContract("IndexedDB (fake-indexeddb)", setup);
 runMailStoreContract("IndexedDB (fake-indexeddb)", setup);
 runListingChangeStoreContract("IndexedDB (fake-indexeddb)", setup);
+runListingSummaryStoreContract("IndexedDB (fake-indexeddb)", setup);
 
 describe("IndexedDB store", () => {
   it("a different database name is a different, empty store", async () => {
@@ -157,6 +161,33 @@ describe("IndexedDB schema step 7 (the listing change log)", () => {
       expect((await store.listListingChangesAfter(changes.at(-1)?.seq ?? 0, 10)).map((c) => c.id)).toEqual([
         kept[0]?.id,
       ]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe("IndexedDB schema step 8 (listing summaries)", () => {
+  it("upgrading a version-7 database summarises every listing it kept, tombstones and photos too", async () => {
+    const name = uniqueName();
+    const identity = await generateIdentity(1);
+    const old = await openOlder(name, 7);
+    const plain = await createListing(identity, { title: "Plain", description: "", price: "", currency: "EUR" }, 2);
+    const photo = { hash: "p".repeat(43), type: "image/webp" as const, bytes: 10, width: 2, height: 2 };
+    const kept = [
+      plain,
+      { ...(await olderListing(identity)), deleted: true },
+      { ...(await olderListing(identity)), images: [photo] },
+    ];
+    for (const listing of kept) await old.put("listings", listing);
+    old.close();
+
+    const store = await openIdbStore(name);
+    try {
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+      expect((await store.listListingSummaries()).sort(byId)).toEqual(kept.map(summaryOf).sort(byId));
+      await store.deleteListingIf(plain.id, () => true);
+      expect((await store.listListingSummaries()).map((s) => s.id).sort()).toEqual([kept[1]?.id, kept[2]?.id].sort());
     } finally {
       store.close();
     }

@@ -1,5 +1,6 @@
 import { MemoryStore } from "../support/memory-store.ts";
 import { runListingChangeStoreContract } from "./listing-change-store.ts";
+import { runListingSummaryStoreContract } from "./listing-summary-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -11,3 +12,4 @@ runStoreContract("MemoryStore", setup);
 runSavedSearchStoreContract("MemoryStore", setup);
 runMailStoreContract("MemoryStore", setup);
 runListingChangeStoreContract("MemoryStore", setup);
+runListingSummaryStoreContract("MemoryStore", setup);

@@ -11,6 +11,7 @@ import { createListing } from "../../src/core/listings/draft.ts";
 import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runListingChangeStoreContract } from "./listing-change-store.ts";
+import { runListingSummaryStoreContract } from "./listing-summary-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
@@ -40,6 +41,7 @@ runStoreContract("SQLite (better-sqlite3)", setup);
 runSavedSearchStoreContract("SQLite (better-sqlite3)", setup);
 runMailStoreContract("SQLite (better-sqlite3)", setup);
 runListingChangeStoreContract("SQLite (better-sqlite3)", setup);
+runListingSummaryStoreContract("SQLite (better-sqlite3)", setup);
 
 describe("SQLite store file", () => {
   const dirs: string[] = [];

@@ -41,8 +41,8 @@ class MailDouble implements Partial<HubApi> {
   async status(): Promise<HubStatus> {
     return { peerId: this.me.peerId, radio: "online", peers: [] };
   }
-  async listings() {
-    return [listing];
+  async listingsById(ids: string[]) {
+    return ids.includes(listing.id) ? [listing] : [];
   }
   async deals() {
     return [...this.stored];

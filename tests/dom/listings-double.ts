@@ -111,6 +111,9 @@ export class ListingsDouble {
   async listing(id: string): Promise<Listing | undefined> {
     return this.stored.find((l) => l.id === id);
   }
+  async listingsById(ids: string[]): Promise<Listing[]> {
+    return ids.flatMap((id) => this.stored.filter((l) => l.id === id));
+  }
   /** Connected peers a lookup would ask: none, as a hub alone on the network. */
   peersConnected = 0;
   async lookForListing(id: string): Promise<ListingLookup> {

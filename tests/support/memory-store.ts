@@ -11,7 +11,14 @@ import type { Listing } from "../../src/core/listings/records.ts";
 import type { ChatRecord, DealRecord, MailStore, OutboxEntry } from "../../src/core/mail/mail-store.ts";
 import type { Profile } from "../../src/core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../../src/core/search/saved-search.ts";
-import type { ListingChange, PeerRecord, Store, StoredImage } from "../../src/core/store.ts";
+import {
+  type ListingChange,
+  type ListingSummary,
+  type PeerRecord,
+  type Store,
+  type StoredImage,
+  summaryOf,
+} from "../../src/core/store.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -97,6 +104,10 @@ export class MemoryStore implements Store, MailStore {
     for (const [id, listing] of staged) this.listings.set(id, listing);
     for (const listing of written) this.changed(listing.id);
     return written;
+  }
+
+  async listListingSummaries(): Promise<ListingSummary[]> {
+    return [...this.listings.values()].map(summaryOf);
   }
 
   async listListings(): Promise<Listing[]> {

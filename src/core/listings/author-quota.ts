@@ -7,6 +7,9 @@
 import type { PeerId } from "../crypto.ts";
 import type { Listing } from "./records.ts";
 
+/** What the cap needs of a stored listing (a whole Listing or its ListingSummary). */
+type Counted = Pick<Listing, "id" | "author" | "updatedAt" | "deleted">;
+
 /** Generous for a shop posting its stock, small next to a flood (the review stored 5,000). */
 export const LISTINGS_PER_AUTHOR = 250;
 
@@ -20,7 +23,7 @@ export class AuthorQuota {
   ) {}
 
   /** Counts what the store holds; called once, before the first `admit`. */
-  load(listings: readonly Listing[]): void {
+  load(listings: readonly Counted[]): void {
     for (const listing of listings) this.stored(listing);
   }
 
@@ -57,7 +60,7 @@ export class AuthorQuota {
   }
 
   /** A version was stored. */
-  stored(listing: Listing): void {
+  stored(listing: Counted): void {
     if (listing.author === this.me) return;
     const live = this.byAuthor.get(listing.author) ?? new Map<string, number>();
     if (listing.deleted) live.delete(listing.id);

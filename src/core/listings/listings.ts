@@ -187,7 +187,7 @@ export class Listings implements ProtocolExtension {
 
   /** Resolves once the stored listings are counted per author, for `heldOf`. */
   counted(): Promise<void> {
-    this.quotaLoaded ??= this.options.store.listListings().then((all) => this.quota.load(all));
+    this.quotaLoaded ??= this.options.store.listListingSummaries().then((all) => this.quota.load(all));
     return this.quotaLoaded;
   }
 
@@ -236,7 +236,8 @@ export class Listings implements ProtocolExtension {
     return {
       name: "listings",
       progress: true,
-      load: async () => (await store.listListings()).map(listingKey),
+      load: async () =>
+        (await store.listListingSummaries()).map(({ id, updatedAt, author }) => ({ id, updatedAt, author })),
       request(peer, ids) {
         for (let i = 0; i < ids.length; i += REQUEST_BATCH)
           host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));

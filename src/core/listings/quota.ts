@@ -5,8 +5,7 @@
 
 import type { PeerId } from "../crypto.ts";
 import { PeerboardError } from "../errors.ts";
-import type { Store } from "../store.ts";
-import type { Listing } from "./records.ts";
+import type { ListingSummary, Store } from "../store.ts";
 
 /** Even after pruning, the write did not fit: the device is full of the user's own data. */
 export class StorageFullError extends PeerboardError {
@@ -76,13 +75,13 @@ export class QuotaKeeper {
   }
 
   private async prune(): Promise<number> {
-    const others = (await this.store.listListings()).filter((l) => l.author !== this.options.me);
+    const others = (await this.store.listListingSummaries()).filter((l) => l.author !== this.options.me);
     const now = this.now();
     // Expired first; then the authors holding the most, so one author's flood goes before
     // anyone else's listings; then oldest first: what the user is least likely to miss.
     const held = new Map<PeerId, number>();
     for (const l of others) held.set(l.author, (held.get(l.author) ?? 0) + 1);
-    const order = (l: Listing) => (l.expiresAt <= now ? 0 : 1);
+    const order = (l: ListingSummary) => (l.expiresAt <= now ? 0 : 1);
     others.sort(
       (a, b) =>
         order(a) - order(b) ||
