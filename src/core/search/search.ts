@@ -6,14 +6,22 @@
 // it, so it never reads every listing; the copy is saved again every SAVE_AFTER changes. A crash
 // between a listing write and the index leaves the write in the log (same transaction), so the
 // next start replays it: the index never misses or keeps a listing the store does not.
+//
+// The copy is two values: the entries, read first (queries without words answer from them), and
+// the words, read after (queries with words wait for them). Words go to the slot the entries do
+// not point at, then the entries, pointing at it: a crash between the two leaves the old entries
+// and their own words, both intact. Words that do not belong to the entries (another token, or a
+// format this code cannot read) are rebuilt from every listing, once.
 
 import type { SearchResult } from "../api.ts";
 import type { Listing } from "../listings/records.ts";
 import type { Store } from "../store.ts";
-import { SearchIndex, type SearchSnapshot } from "./search-index.ts";
+import { SearchIndex, type SearchSnapshot, type WordsSnapshot } from "./search-index.ts";
 import type { SearchQuery } from "./search-query.ts";
 
 export const SEARCH_SNAPSHOT_KEY = "search-index";
+/** The two slots the words alternate between, so the entries' own words survive a torn save. */
+export const SEARCH_WORDS_KEYS = ["search-words-0", "search-words-1"] as const;
 /** Changes read from the log, and listings read from the store, at a time. */
 const PAGE = 500;
 /** Changes since the saved copy that make it worth saving again (a start replays at most about this many). */
@@ -36,6 +44,10 @@ export class Search {
   /** While the log is replayed, changes told to us wait here and are read from the store after. */
   private pending: Set<string> | undefined = new Set();
   private replaying: Promise<void>;
+  /** Resolves once the index holds its words (read after the entries, or rebuilt). */
+  private words: Promise<void> = Promise.resolve();
+  /** The words slot the saved entries point at. */
+  private wordsKey: string = SEARCH_WORDS_KEYS[1];
   private saving: Promise<void> | undefined;
 
   constructor(
@@ -49,6 +61,11 @@ export class Search {
   /** Resolves once the index reflects the store (the saved copy read and the log after it replayed). */
   get ready(): Promise<void> {
     return this.replaying;
+  }
+
+  /** Resolves once queries with words answer too (the saved words read after the entries). */
+  get wordsReady(): Promise<void> {
+    return this.words;
   }
 
   /** A version the store accepted (new, edited, or a tombstone). */
@@ -74,9 +91,15 @@ export class Search {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    await this.replaying;
+    // A rebuild (the words unreadable) starts a new replay: wait for whichever is current.
+    for (let current = this.replaying; ; current = this.replaying) {
+      await current;
+      if (SearchIndex.needsWords(query)) await this.words;
+      if (current === this.replaying) break;
+    }
     const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
-    return { listings: await this.store.getListings(ids), total };
+    const listings = await this.store.getListings(ids);
+    return { listings, total };
   }
 
   /** Saves the index now (after replaying the log), so the next start replays nothing before it. */
@@ -90,14 +113,37 @@ export class Search {
   private async load(): Promise<void> {
     const saved = await this.store.getMeta<SearchSnapshot>(SEARCH_SNAPSHOT_KEY);
     const restored = SearchIndex.restore(saved);
-    if (restored && saved) {
+    let words: SearchSnapshot["words"] | undefined;
+    if (restored && saved && typeof saved.words?.key === "string") {
       this.index = restored;
       this.mark = saved.mark;
+      this.wordsKey = saved.words.key;
+      words = saved.words;
     } else if (saved !== undefined) {
       // A copy this code cannot read (another format): its log is gone, so read every listing once.
       await this.rebuild();
     }
-    await this.replay();
+    try {
+      await this.replay();
+    } finally {
+      // Read after the log: a read of megabytes holds up the store's other reads, the replay's too.
+      if (restored && words) this.words = this.loadWords(restored, words);
+    }
+  }
+
+  /** Reads the words saved with the entries; words that are not theirs mean a rebuild. */
+  private async loadWords(index: SearchIndex, saved: SearchSnapshot["words"]): Promise<void> {
+    const words = await this.store.getMeta<WordsSnapshot>(saved.key);
+    if (words?.generation === saved.generation && index.restoreWords(words)) return;
+    const again = this.replaying
+      .catch(() => undefined)
+      .then(async () => {
+        this.pending ??= new Set();
+        await this.rebuild();
+        await this.replay();
+      });
+    this.replaying = again;
+    await again;
   }
 
   /** The whole index from every stored listing, at the log's end (only when the saved copy is unusable). */
@@ -178,14 +224,20 @@ export class Search {
 
   private async saveNow(): Promise<void> {
     await this.replaying;
+    await this.words;
     // Catch up with the log first: the copy then reflects every change up to its mark. A failed
     // catch-up must not fail every later search: those answer from the index as it is.
     const replay = this.replay();
     this.replaying = replay.catch(() => undefined);
     await replay;
-    const snapshot: SearchSnapshot = { ...this.index.snapshot(), mark: this.mark };
+    const { entries, words } = this.index.snapshot();
+    const key = this.wordsKey === SEARCH_WORDS_KEYS[0] ? SEARCH_WORDS_KEYS[1] : SEARCH_WORDS_KEYS[0];
+    const generation = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join("-");
+    const snapshot: SearchSnapshot = { ...entries, mark: this.mark, words: { key, generation } };
     this.changesSinceSave = 0;
+    await this.store.setMeta(key, { ...words, generation } satisfies WordsSnapshot);
     await this.store.setMeta(SEARCH_SNAPSHOT_KEY, snapshot);
+    this.wordsKey = key;
     await this.store.forgetListingChangesThrough(snapshot.mark);
   }
 }
