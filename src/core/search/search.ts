@@ -8,7 +8,8 @@
 // next start replays it: the index never misses or keeps a listing the store does not.
 //
 // The copy is two values: the entries, read first (queries without words answer from them), and
-// the words, read after (queries with words wait for them). Words go to the slot the entries do
+// the words, read once the first answer is out or a query with words asks (which waits for them):
+// a read of megabytes holds up the store's other reads, the start's and the first answer's too. Words go to the slot the entries do
 // not point at, then the entries, pointing at it: a crash between the two leaves the old entries
 // and their own words, both intact. Words that do not belong to the entries (another token, or a
 // format this code cannot read) are rebuilt from every listing, once.
@@ -46,6 +47,8 @@ export class Search {
   private replaying: Promise<void>;
   /** Resolves once the index holds its words (read after the entries, or rebuilt). */
   private words: Promise<void> = Promise.resolve();
+  /** The restored index and where its words are, until they are read. */
+  private unread: { index: SearchIndex; words: SearchSnapshot["words"] } | undefined;
   /** The words slot the saved entries point at. */
   private wordsKey: string = SEARCH_WORDS_KEYS[1];
   private saving: Promise<void> | undefined;
@@ -63,9 +66,9 @@ export class Search {
     return this.replaying;
   }
 
-  /** Resolves once queries with words answer too (the saved words read after the entries). */
+  /** Reads the saved words if they are not yet; resolves once queries with words answer too. */
   get wordsReady(): Promise<void> {
-    return this.words;
+    return this.readWords();
   }
 
   /** A version the store accepted (new, edited, or a tombstone). */
@@ -94,11 +97,13 @@ export class Search {
     // A rebuild (the words unreadable) starts a new replay: wait for whichever is current.
     for (let current = this.replaying; ; current = this.replaying) {
       await current;
-      if (SearchIndex.needsWords(query)) await this.words;
+      if (SearchIndex.needsWords(query)) await this.readWords();
       if (current === this.replaying) break;
     }
     const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
     const listings = await this.store.getListings(ids);
+    if (this.unread)
+      this.readWords().catch((error: unknown) => this.warn(`could not read the search words: ${String(error)}`));
     return { listings, total };
   }
 
@@ -123,12 +128,17 @@ export class Search {
       // A copy this code cannot read (another format): its log is gone, so read every listing once.
       await this.rebuild();
     }
-    try {
-      await this.replay();
-    } finally {
-      // Read after the log: a read of megabytes holds up the store's other reads, the replay's too.
-      if (restored && words) this.words = this.loadWords(restored, words);
+    if (restored && words) this.unread = { index: restored, words };
+    await this.replay();
+  }
+
+  private readWords(): Promise<void> {
+    const unread = this.unread;
+    if (unread) {
+      this.unread = undefined;
+      this.words = this.loadWords(unread.index, unread.words);
     }
+    return this.words;
   }
 
   /** Reads the words saved with the entries; words that are not theirs mean a rebuild. */
@@ -201,7 +211,11 @@ export class Search {
 
   private saveIfDue(): void {
     if (this.pending || this.changesSinceSave < (this.options.saveAfter ?? SAVE_AFTER)) return;
-    this.save().catch((error: unknown) => this.options.warn?.(`could not save the search index: ${String(error)}`));
+    this.save().catch((error: unknown) => this.warn(`could not save the search index: ${String(error)}`));
+  }
+
+  private warn(message: string): void {
+    this.options.warn?.(message);
   }
 
   private async apply(ids: string[]): Promise<void> {
@@ -224,7 +238,7 @@ export class Search {
 
   private async saveNow(): Promise<void> {
     await this.replaying;
-    await this.words;
+    await this.readWords();
     // Catch up with the log first: the copy then reflects every change up to its mark. A failed
     // catch-up must not fail every later search: those answer from the index as it is.
     const replay = this.replay();
