@@ -10,7 +10,7 @@ import { columnFilterOf, fieldsOf, tokenize, wordsOf } from "./search-match.ts";
 import { comparator, merge } from "./search-order.ts";
 import { Postings, type PostingsSnapshot } from "./search-postings.ts";
 import type { SearchQuery, SearchSort } from "./search-query.ts";
-import { type EntriesSnapshot, SNAPSHOT_FORMAT } from "./search-snapshot.ts";
+import { type EntriesSnapshot, packIds, SNAPSHOT_FORMAT, unpackIds } from "./search-snapshot.ts";
 
 export { listingMatcher, matchesQuery, tokenize } from "./search-match.ts";
 export type { EntriesSnapshot, SearchSnapshot, WordsSnapshot } from "./search-snapshot.ts";
@@ -145,7 +145,7 @@ export class SearchIndex {
       currency: [...this.names.currency.list],
       author: [...this.names.author.list],
     };
-    const ids = (this.ids as string[]).join("\n");
+    const ids = packIds(this.ids as string[], columns.author, names.author);
     return {
       entries: { format: SNAPSHOT_FORMAT, count, ids, ...columns, names, orders },
       words: this.postings.snapshot(),
@@ -159,17 +159,17 @@ export class SearchIndex {
   static restore(snapshot: unknown, sortDirectly = SORT_DIRECTLY): SearchIndex | undefined {
     const s = snapshot as Partial<EntriesSnapshot> | undefined;
     if (s?.format !== SNAPSHOT_FORMAT || typeof s.ids !== "string" || typeof s.count !== "number") return undefined;
-    const ids = s.count === 0 ? [] : s.ids.split("\n");
     const count = s.count;
-    if (ids.length !== count) return undefined;
     if (NUMERIC.some((k) => !ArrayBuffer.isView(s[k]) || (s[k] as Uint8Array).length !== count)) return undefined;
+    const names = s.names as EntriesSnapshot["names"];
+    const ids = unpackIds(s.ids, count, s.author as Uint32Array, names.author);
+    if (!ids) return undefined;
     const index = new SearchIndex(sortDirectly);
     index.ids = ids;
     index.live = count;
     index.ordinals = undefined;
     index.columns = Object.fromEntries(NUMERIC.map((k) => [k, s[k]])) as Columns;
     if (count === 0) index.columns = emptyColumns(1024);
-    const names = s.names as EntriesSnapshot["names"];
     index.names = {
       category: new Names(names.category),
       kind: new Names(names.kind),
