@@ -270,6 +270,25 @@ describe.each(stores)("the search index kept in the store (%s)", (_name, open) =
   });
 });
 
+describe("the search index's saved words", () => {
+  it("a failed read of the words fails that query only: the next one reads them again", async () => {
+    const store = new MemoryStore();
+    await store.putListingsIf(
+      Array.from({ length: 20 }, (_, i) => listing(i)),
+      () => true,
+    );
+    await new Search(store, () => NOW, { hidden }).save();
+    const { store: flaky, control } = tearable(store);
+    control.holdWords = Promise.reject(new Error("read failed"));
+    control.holdWords.catch(() => undefined);
+    const search = new Search(flaky, () => NOW, { hidden });
+    await expect(answers(search, { text: "bike" })).rejects.toThrow("read failed");
+    control.holdWords = undefined;
+    expect(await answers(search, { text: "bike" })).toEqual(await expected(store, { text: "bike" }));
+    await agrees(store, search);
+  });
+});
+
 describe("the search index's saved ids", () => {
   it("are saved without their author's part and come back whole; ids of another shape come back as they were", async () => {
     const store = new MemoryStore();

@@ -9,9 +9,9 @@
 //
 // The copy is two values: the entries, read first (queries without words answer from them), and
 // the words, read once the first answer is out or a query with words asks (which waits for them):
-// a read of megabytes holds up the store's other reads, the start's and the first answer's too. Words go to the slot the entries do
-// not point at, then the entries, pointing at it: a crash between the two leaves the old entries
-// and their own words, both intact. Words that do not belong to the entries (another token, or a
+// a read of megabytes holds up the store's other reads, the start's and the first answer's too.
+// Words go to the slot the entries do not point at, then the entries, pointing at it: a crash
+// between the two leaves the old entries and their own words, both intact. Words that do not belong to the entries (another token, or a
 // format this code cannot read) are rebuilt from every listing, once.
 
 import type { SearchResult } from "../api.ts";
@@ -143,7 +143,14 @@ export class Search {
 
   /** Reads the words saved with the entries; words that are not theirs mean a rebuild. */
   private async loadWords(index: SearchIndex, saved: SearchSnapshot["words"]): Promise<void> {
-    const words = await this.store.getMeta<WordsSnapshot>(saved.key);
+    let words: WordsSnapshot | undefined;
+    try {
+      words = await this.store.getMeta<WordsSnapshot>(saved.key);
+    } catch (error) {
+      // Nothing is lost: the next query with words, or the next save, reads them again.
+      this.unread ??= { index, words: saved };
+      throw error;
+    }
     if (words?.generation === saved.generation && index.restoreWords(words)) return;
     const again = this.replaying
       .catch(() => undefined)
