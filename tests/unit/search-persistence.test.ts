@@ -270,6 +270,40 @@ describe.each(stores)("the search index kept in the store (%s)", (_name, open) =
   });
 });
 
+describe("the search index saved while a sync writes", () => {
+  it("the save's catch-up of the log ends while writes go on, and the copy then agrees with the store", async () => {
+    const store = new MemoryStore();
+    let search: Search | undefined;
+    let n = 0;
+    let reads = 0;
+    let writing = false;
+    // Each read of the log finds 600 more listings written (and told) since: a sync faster than the catch-up.
+    const busy = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "listListingChangesAfter")
+          return async (mark: number, limit: number) => {
+            reads++;
+            if (writing && reads < 200) {
+              const batch = Array.from({ length: 600 }, () => listing(1000 + n++));
+              for (const l of await target.putListingsIf(batch, () => true)) search?.update(l);
+            }
+            return target.listListingChangesAfter(mark, limit);
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    search = new Search(busy, () => NOW, { hidden, saveAfter: Number.POSITIVE_INFINITY });
+    await search.ready;
+    writing = true;
+    await search.save();
+    expect(reads).toBeLessThan(10);
+    writing = false;
+    await agrees(store, search);
+    await agrees(store, new Search(store, () => NOW, { hidden }));
+  });
+});
+
 describe("the search index's saved words", () => {
   it("a failed read of the words fails that query only: the next one reads them again", async () => {
     const store = new MemoryStore();

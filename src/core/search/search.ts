@@ -179,14 +179,15 @@ export class Search {
   }
 
   /**
-   * Applies every change in the log after the mark, reading each changed id's stored version,
-   * then whatever was told to us meanwhile, until nothing is left; only then are changes applied
-   * as they are told (a version read before a later write must not land after it).
+   * Applies every change in the log after the mark (up to `pages` pages of it), reading each
+   * changed id's stored version, then whatever was told to us meanwhile, until nothing is left;
+   * only then are changes applied as they are told (a version read before a later write must
+   * not land after it).
    */
-  private async replay(): Promise<void> {
+  private async replay(pages = Number.POSITIVE_INFINITY): Promise<void> {
     this.pending ??= new Set();
     try {
-      await this.replayLog(this.pending);
+      await this.replayLog(this.pending, pages);
     } catch (error) {
       // Changes told from now on apply at once; the next replay reads the rest from the log.
       this.pending = undefined;
@@ -195,15 +196,19 @@ export class Search {
     this.saveIfDue();
   }
 
-  private async replayLog(pending: Set<string>): Promise<void> {
-    for (;;) {
-      const changes = await this.changesAfter(this.mark);
+  private async replayLog(pending: Set<string>, pages: number): Promise<void> {
+    // The log is read to the end it had when a page came back short, or for `pages` pages: writes
+    // after that are told to us (they wait in `pending`) and the mark covers only what was read,
+    // so reading on would only chase a sync that writes faster than we read, every search waiting.
+    for (let end = false, read = 0; ; ) {
+      const changes = end ? [] : await this.changesAfter(this.mark);
       if (changes.length) {
         await this.apply(changes.map((c) => c.id));
         this.mark = changes.at(-1)?.seq ?? this.mark;
         this.changesSinceSave += changes.length;
-        continue;
       }
+      if (changes.length < PAGE || ++read >= pages) end = true;
+      if (!end) continue;
       const told = [...pending];
       if (!told.length) {
         // In the same turn as the check: a change told after it applies at once, none is left
@@ -248,7 +253,9 @@ export class Search {
     await this.readWords();
     // Catch up with the log first: the copy then reflects every change up to its mark. A failed
     // catch-up must not fail every later search: those answer from the index as it is.
-    const replay = this.replay();
+    // About the changes told since the last save are in the log; past them the catch-up would
+    // chase a sync's writes (the copy's mark covers what it read, the rest is told or replayed).
+    const replay = this.replay(Math.ceil(this.changesSinceSave / PAGE) + 1);
     this.replaying = replay.catch(() => undefined);
     await replay;
     const { entries, words } = this.index.snapshot();
