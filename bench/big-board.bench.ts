@@ -86,6 +86,15 @@ it(`${STORED.toLocaleString("en")} listings stored: cold start, first search ans
     const pageOrigin = await page.evaluate(() => performance.timeOrigin);
     const hub = await attachHub(browser);
     const hubOrigin = (await hub?.timeOrigin()) ?? Number.NaN;
+    const hubMarks = (await hub?.marks()) ?? [];
+    const tabMarks = (await page.evaluate(() =>
+      performance.getEntriesByType("mark").map((m) => [m.name, Math.round(m.startTime)]),
+    )) as [string, number][];
+    const shift = pageOrigin - hubOrigin;
+    const timeline = [...hubMarks, ...tabMarks.map(([n, t]) => [n, Math.round(t + shift)] as [string, number])]
+      .sort((a, b) => a[1] - b[1])
+      .map(([n, t]) => `${n}@${t}`);
+    if (timeline.length) console.log(`hub timeline, ms since the hub started: ${timeline.join(" ")}`);
     await hub?.detach();
     answerFromNavigation.push(at);
     answer.push(pageOrigin + at - hubOrigin);

@@ -9,6 +9,8 @@ export interface HubTarget {
   heapUsed(): Promise<number>;
   /** performance.timeOrigin in the hub: when it started. */
   timeOrigin(): Promise<number>;
+  /** The hub's performance marks, ms since it started (empty unless a build adds some). */
+  marks(): Promise<[string, number][]>;
   /** Lets go of the hub (a debugger left attached can hold its messages). */
   detach(): Promise<void>;
 }
@@ -48,6 +50,12 @@ export async function attachHub(browser: Browser): Promise<HubTarget | undefined
     async timeOrigin() {
       const reply = await ask("Runtime.evaluate", { expression: "performance.timeOrigin", returnByValue: true });
       return Number((reply.result as { value?: number } | undefined)?.value);
+    },
+    async marks() {
+      const expression =
+        "JSON.stringify(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]))";
+      const reply = await ask("Runtime.evaluate", { expression, returnByValue: true });
+      return JSON.parse(String((reply.result as { value?: string } | undefined)?.value ?? "[]"));
     },
     async detach() {
       await root.send("Target.detachFromTarget", { sessionId });

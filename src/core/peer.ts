@@ -98,6 +98,12 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     now,
   });
   const store = guardStore(ports.store, keeper);
+  // First of the start's reads: the first board and search answers wait for the index's copy,
+  // the largest of them (the blocked authors it hides are only asked when it answers).
+  const search = new Search(store, now, {
+    hidden: (author) => isBlocked(author),
+    warn: (message) => log.warn(message),
+  });
   const blocked = await BlockList.open(store);
   const isBlocked = (peer: PeerId) => blocked.has(peer);
 
@@ -212,7 +218,6 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   });
   dialer.addCandidates(await mailbox.waitingFor());
 
-  const search = new Search(store, now, { hidden: isBlocked, warn: (message) => log.warn(message) });
   const savedSearches = new SavedSearches(store, { me: identity.peerId, now, log });
   const images = new Images(store, session, now);
   session.use(images);

@@ -1,18 +1,19 @@
 // The hub's search index over 100,000 listings in a few tens of MB: entries are columns of typed
 // arrays by ordinal, words are postings (search-postings.ts). Records stay in the store; a query
 // yields ids and the hub fetches only the page it returns. The whole index is one plain value
-// (SearchSnapshot) the hub keeps in the store's meta, so a start reads it instead of every listing.
+// (entries, then words: search-snapshot.ts) the hub keeps in the store's meta, so a start reads it
+// instead of every listing, and answers queries without words before the words are read.
 
 import type { Listing } from "../listings/records.ts";
 import { type Columns, emptyColumns, Names, NUMERIC } from "./search-columns.ts";
-import { type FilterFields, fieldsOf, filterOf, tokenize, wordsOf } from "./search-match.ts";
+import { columnFilterOf, fieldsOf, tokenize, wordsOf } from "./search-match.ts";
 import { comparator, merge } from "./search-order.ts";
-import { Postings } from "./search-postings.ts";
+import { Postings, type PostingsSnapshot } from "./search-postings.ts";
 import type { SearchQuery, SearchSort } from "./search-query.ts";
-import { type SearchSnapshot, SNAPSHOT_FORMAT } from "./search-snapshot.ts";
+import { type EntriesSnapshot, packIds, SNAPSHOT_FORMAT, unpackIds } from "./search-snapshot.ts";
 
 export { listingMatcher, matchesQuery, tokenize } from "./search-match.ts";
-export type { SearchSnapshot } from "./search-snapshot.ts";
+export type { EntriesSnapshot, SearchSnapshot, WordsSnapshot } from "./search-snapshot.ts";
 
 export const MAX_PAGE = 100;
 /** Up to this many text matches are sorted directly; more are picked from a cached order. */
@@ -28,11 +29,22 @@ export class SearchIndex {
   private columns: Columns = emptyColumns(1024);
   private names = { category: new Names(), kind: new Names(), currency: new Names(), author: new Names() };
   private postings = new Postings();
+  /** Restored without its words yet: `postings` holds only what was added since, text queries must wait. */
+  private wordsPending = false;
   /** Each cached sort order, and the ordinals added since it was sorted. */
   private orders = new Map<SearchSort, { list: Uint32Array; added: number[]; stale: boolean }>();
 
   /** `sortDirectly`: how many text matches are sorted directly rather than picked from a cached order. */
   constructor(private readonly sortDirectly = SORT_DIRECTLY) {}
+
+  /** Whether a query needs the words (it has some), which a restored index may not hold yet. */
+  static needsWords(query: SearchQuery): boolean {
+    return tokenizeQuery(query).length > 0;
+  }
+
+  get hasWords(): boolean {
+    return !this.wordsPending;
+  }
 
   get size(): number {
     return this.live;
@@ -95,29 +107,37 @@ export class SearchIndex {
    * `hidden`: authors whose listings are kept but not shown (the user blocked them).
    */
   query(query: SearchQuery, now: number, hidden?: (author: string) => boolean): { ids: string[]; total: number } {
-    if (this.ids.length - this.live > Math.max(10_000, this.live)) this.compact();
+    if (!this.wordsPending && this.ids.length - this.live > Math.max(10_000, this.live)) this.compact();
     const passes = this.passes(query, now, hidden);
     const sort = query.sort ?? "newest";
     const matched = this.matchText(tokenizeQuery(query));
-    let hits: number[] = [];
-    if (matched && matched.list.length <= this.sortDirectly) {
-      hits = matched.list.filter(passes).sort(this.comparator(sort));
-    } else {
-      // Many candidates: walk the cached order instead of sorting tens of thousands per keystroke.
-      const marks = matched?.marks;
-      for (const o of this.ordered(sort)) if ((!marks || marks[o] === 1) && passes(o)) hits.push(o);
-    }
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, query.limit ?? 50));
-    return { ids: hits.slice(offset, offset + limit).map((o) => this.ids[o] as string), total: hits.length };
+    const idsOf = (page: number[]) => page.map((o) => this.ids[o] as string);
+    if (matched && matched.list.length <= this.sortDirectly) {
+      const hits = matched.list.filter(passes).sort(this.comparator(sort));
+      return { ids: idsOf(hits.slice(offset, offset + limit)), total: hits.length };
+    }
+    // Many candidates: walk the cached order instead of sorting tens of thousands per keystroke,
+    // keeping only the page and counting the rest.
+    const marks = matched?.marks;
+    const page: number[] = [];
+    let total = 0;
+    for (const o of this.ordered(sort))
+      if ((!marks || marks[o] === 1) && passes(o)) {
+        if (total >= offset && page.length < limit) page.push(o);
+        total++;
+      }
+    return { ids: idsOf(page), total };
   }
 
-  /** The whole index as one value; `mark` is the store's change number it reflects. */
-  snapshot(): Omit<SearchSnapshot, "mark"> {
+  /** The whole index as two values: the entries, and the words by the entries' ordinals. */
+  snapshot(): { entries: EntriesSnapshot; words: PostingsSnapshot } {
+    if (this.wordsPending) throw new Error("the search index cannot be saved before its words are restored");
     this.compact();
     const count = this.ids.length;
     const columns = Object.fromEntries(NUMERIC.map((k) => [k, this.columns[k].slice(0, count)])) as Columns;
-    const orders: SearchSnapshot["orders"] = {};
+    const orders: EntriesSnapshot["orders"] = {};
     for (const sort of SORTS) orders[sort] = this.ordered(sort).slice();
     const names = {
       category: [...this.names.category.list],
@@ -125,42 +145,53 @@ export class SearchIndex {
       currency: [...this.names.currency.list],
       author: [...this.names.author.list],
     };
+    const ids = packIds(this.ids as string[], columns.author, names.author);
     return {
-      format: SNAPSHOT_FORMAT,
-      count,
-      ids: (this.ids as string[]).join("\n"),
-      ...columns,
-      names,
-      orders,
-      ...this.postings.snapshot(),
+      entries: { format: SNAPSHOT_FORMAT, count, ids, ...columns, names, orders },
+      words: this.postings.snapshot(),
     };
   }
 
-  /** The index a snapshot describes, or undefined when it is not one this code wrote. */
+  /**
+   * The index the entries of a snapshot describe, or undefined when they are not ones this code
+   * wrote. It answers queries without words at once; its words come with `restoreWords`.
+   */
   static restore(snapshot: unknown, sortDirectly = SORT_DIRECTLY): SearchIndex | undefined {
-    const s = snapshot as Partial<SearchSnapshot> | undefined;
+    const s = snapshot as Partial<EntriesSnapshot> | undefined;
     if (s?.format !== SNAPSHOT_FORMAT || typeof s.ids !== "string" || typeof s.count !== "number") return undefined;
-    const ids = s.count === 0 ? [] : s.ids.split("\n");
     const count = s.count;
-    if (ids.length !== count) return undefined;
     if (NUMERIC.some((k) => !ArrayBuffer.isView(s[k]) || (s[k] as Uint8Array).length !== count)) return undefined;
+    const names = s.names as EntriesSnapshot["names"];
+    const ids = unpackIds(s.ids, count, s.author as Uint32Array, names.author);
+    if (!ids) return undefined;
     const index = new SearchIndex(sortDirectly);
     index.ids = ids;
     index.live = count;
     index.ordinals = undefined;
     index.columns = Object.fromEntries(NUMERIC.map((k) => [k, s[k]])) as Columns;
     if (count === 0) index.columns = emptyColumns(1024);
-    const names = s.names as SearchSnapshot["names"];
     index.names = {
       category: new Names(names.category),
       kind: new Names(names.kind),
       currency: new Names(names.currency),
       author: new Names(names.author),
     };
-    index.postings = Postings.restore(s as SearchSnapshot);
+    index.wordsPending = true;
     for (const [sort, list] of Object.entries(s.orders ?? {}))
       if (list.length === count) index.orders.set(sort as SearchSort, { list, added: [], stale: false });
     return index;
+  }
+
+  /** Adds the words saved with the entries it was restored from; false when they are not ones this code wrote. */
+  restoreWords(snapshot: unknown): boolean {
+    if (!this.wordsPending) return true;
+    const restored = Postings.restore(snapshot);
+    if (!restored) return false;
+    // Entries added since the restore came after every saved ordinal.
+    restored.append(this.postings);
+    this.postings = restored;
+    this.wordsPending = false;
+    return true;
   }
 
   private grow(capacity: number): void {
@@ -201,25 +232,18 @@ export class SearchIndex {
 
   /** The query's filters and the hidden authors, as one test of an ordinal. */
   private passes(query: SearchQuery, now: number, hidden?: (author: string) => boolean): (o: number) => boolean {
-    const filter = filterOf(query, now);
-    const { columns: c, names } = this;
+    const { columns: c, names, ids } = this;
+    const filter = columnFilterOf(query, now, c, names);
     // 0: not asked yet, 1: shown, 2: hidden; asked once per author and query.
     const authors = new Uint8Array(names.author.list.length);
-    const fields: FilterFields = { category: "", kind: "", price: 0, currency: "", expiresAt: 0, hasPhoto: false };
     return (o) => {
-      if (this.ids[o] === undefined) return false;
+      if (ids[o] === undefined || !filter(o)) return false;
       if (hidden) {
         const a = c.author[o] as number;
         if (authors[a] === 0) authors[a] = hidden(names.author.list[a] as string) ? 2 : 1;
         if (authors[a] === 2) return false;
       }
-      fields.category = names.category.list[c.category[o] as number] as string;
-      fields.kind = names.kind.list[c.kind[o] as number] as string;
-      fields.price = c.price[o] as number;
-      fields.currency = names.currency.list[c.currency[o] as number] as string;
-      fields.expiresAt = c.expiresAt[o] as number;
-      fields.hasPhoto = c.hasPhoto[o] === 1;
-      return filter(fields);
+      return true;
     };
   }
 
@@ -229,6 +253,7 @@ export class SearchIndex {
    */
   private matchText(words: string[]): { marks: Uint8Array; list: number[] } | undefined {
     if (!words.length) return undefined;
+    if (this.wordsPending) throw new Error("the search index was asked for words before they were restored");
     const found = words.map((w) => this.postings.withPrefix(w)).sort((a, b) => a.count - b.count);
     const size = this.ids.length;
     let marks = new Uint8Array(size);

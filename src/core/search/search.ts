@@ -6,14 +6,23 @@
 // it, so it never reads every listing; the copy is saved again every SAVE_AFTER changes. A crash
 // between a listing write and the index leaves the write in the log (same transaction), so the
 // next start replays it: the index never misses or keeps a listing the store does not.
+//
+// The copy is two values: the entries, read first (queries without words answer from them), and
+// the words, read once the first answer is out or a query with words asks (which waits for them):
+// a read of megabytes holds up the store's other reads, the start's and the first answer's too.
+// Words go to the slot the entries do not point at, then the entries, pointing at it: a crash
+// between the two leaves the old entries and their own words, both intact. Words that do not belong to the entries (another token, or a
+// format this code cannot read) are rebuilt from every listing, once.
 
 import type { SearchResult } from "../api.ts";
 import type { Listing } from "../listings/records.ts";
 import type { Store } from "../store.ts";
-import { SearchIndex, type SearchSnapshot } from "./search-index.ts";
+import { SearchIndex, type SearchSnapshot, type WordsSnapshot } from "./search-index.ts";
 import type { SearchQuery } from "./search-query.ts";
 
 export const SEARCH_SNAPSHOT_KEY = "search-index";
+/** The two slots the words alternate between, so the entries' own words survive a torn save. */
+export const SEARCH_WORDS_KEYS = ["search-words-0", "search-words-1"] as const;
 /** Changes read from the log, and listings read from the store, at a time. */
 const PAGE = 500;
 /** Changes since the saved copy that make it worth saving again (a start replays at most about this many). */
@@ -36,6 +45,12 @@ export class Search {
   /** While the log is replayed, changes told to us wait here and are read from the store after. */
   private pending: Set<string> | undefined = new Set();
   private replaying: Promise<void>;
+  /** Resolves once the index holds its words (read after the entries, or rebuilt). */
+  private words: Promise<void> = Promise.resolve();
+  /** The restored index and where its words are, until they are read. */
+  private unread: { index: SearchIndex; words: SearchSnapshot["words"] } | undefined;
+  /** The words slot the saved entries point at. */
+  private wordsKey: string = SEARCH_WORDS_KEYS[1];
   private saving: Promise<void> | undefined;
 
   constructor(
@@ -49,6 +64,11 @@ export class Search {
   /** Resolves once the index reflects the store (the saved copy read and the log after it replayed). */
   get ready(): Promise<void> {
     return this.replaying;
+  }
+
+  /** Reads the saved words if they are not yet; resolves once queries with words answer too. */
+  get wordsReady(): Promise<void> {
+    return this.readWords();
   }
 
   /** A version the store accepted (new, edited, or a tombstone). */
@@ -74,9 +94,17 @@ export class Search {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    await this.replaying;
+    // A rebuild (the words unreadable) starts a new replay: wait for whichever is current.
+    for (let current = this.replaying; ; current = this.replaying) {
+      await current;
+      if (SearchIndex.needsWords(query)) await this.readWords();
+      if (current === this.replaying) break;
+    }
     const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
-    return { listings: await this.store.getListings(ids), total };
+    const listings = await this.store.getListings(ids);
+    if (this.unread)
+      this.readWords().catch((error: unknown) => this.warn(`could not read the search words: ${String(error)}`));
+    return { listings, total };
   }
 
   /** Saves the index now (after replaying the log), so the next start replays nothing before it. */
@@ -90,14 +118,49 @@ export class Search {
   private async load(): Promise<void> {
     const saved = await this.store.getMeta<SearchSnapshot>(SEARCH_SNAPSHOT_KEY);
     const restored = SearchIndex.restore(saved);
-    if (restored && saved) {
+    let words: SearchSnapshot["words"] | undefined;
+    if (restored && saved && typeof saved.words?.key === "string") {
       this.index = restored;
       this.mark = saved.mark;
+      this.wordsKey = saved.words.key;
+      words = saved.words;
     } else if (saved !== undefined) {
       // A copy this code cannot read (another format): its log is gone, so read every listing once.
       await this.rebuild();
     }
+    if (restored && words) this.unread = { index: restored, words };
     await this.replay();
+  }
+
+  private readWords(): Promise<void> {
+    const unread = this.unread;
+    if (unread) {
+      this.unread = undefined;
+      this.words = this.loadWords(unread.index, unread.words);
+    }
+    return this.words;
+  }
+
+  /** Reads the words saved with the entries; words that are not theirs mean a rebuild. */
+  private async loadWords(index: SearchIndex, saved: SearchSnapshot["words"]): Promise<void> {
+    let words: WordsSnapshot | undefined;
+    try {
+      words = await this.store.getMeta<WordsSnapshot>(saved.key);
+    } catch (error) {
+      // Nothing is lost: the next query with words, or the next save, reads them again.
+      this.unread ??= { index, words: saved };
+      throw error;
+    }
+    if (words?.generation === saved.generation && index.restoreWords(words)) return;
+    const again = this.replaying
+      .catch(() => undefined)
+      .then(async () => {
+        this.pending ??= new Set();
+        await this.rebuild();
+        await this.replay();
+      });
+    this.replaying = again;
+    await again;
   }
 
   /** The whole index from every stored listing, at the log's end (only when the saved copy is unusable). */
@@ -116,14 +179,15 @@ export class Search {
   }
 
   /**
-   * Applies every change in the log after the mark, reading each changed id's stored version,
-   * then whatever was told to us meanwhile, until nothing is left; only then are changes applied
-   * as they are told (a version read before a later write must not land after it).
+   * Applies every change in the log after the mark (up to `pages` pages of it), reading each
+   * changed id's stored version, then whatever was told to us meanwhile, until nothing is left;
+   * only then are changes applied as they are told (a version read before a later write must
+   * not land after it).
    */
-  private async replay(): Promise<void> {
+  private async replay(pages = Number.POSITIVE_INFINITY): Promise<void> {
     this.pending ??= new Set();
     try {
-      await this.replayLog(this.pending);
+      await this.replayLog(this.pending, pages);
     } catch (error) {
       // Changes told from now on apply at once; the next replay reads the rest from the log.
       this.pending = undefined;
@@ -132,15 +196,19 @@ export class Search {
     this.saveIfDue();
   }
 
-  private async replayLog(pending: Set<string>): Promise<void> {
-    for (;;) {
-      const changes = await this.changesAfter(this.mark);
+  private async replayLog(pending: Set<string>, pages: number): Promise<void> {
+    // The log is read to the end it had when a page came back short, or for `pages` pages: writes
+    // after that are told to us (they wait in `pending`) and the mark covers only what was read,
+    // so reading on would only chase a sync that writes faster than we read, every search waiting.
+    for (let end = false, read = 0; ; ) {
+      const changes = end ? [] : await this.changesAfter(this.mark);
       if (changes.length) {
         await this.apply(changes.map((c) => c.id));
         this.mark = changes.at(-1)?.seq ?? this.mark;
         this.changesSinceSave += changes.length;
-        continue;
       }
+      if (changes.length < PAGE || ++read >= pages) end = true;
+      if (!end) continue;
       const told = [...pending];
       if (!told.length) {
         // In the same turn as the check: a change told after it applies at once, none is left
@@ -155,7 +223,11 @@ export class Search {
 
   private saveIfDue(): void {
     if (this.pending || this.changesSinceSave < (this.options.saveAfter ?? SAVE_AFTER)) return;
-    this.save().catch((error: unknown) => this.options.warn?.(`could not save the search index: ${String(error)}`));
+    this.save().catch((error: unknown) => this.warn(`could not save the search index: ${String(error)}`));
+  }
+
+  private warn(message: string): void {
+    this.options.warn?.(message);
   }
 
   private async apply(ids: string[]): Promise<void> {
@@ -178,14 +250,22 @@ export class Search {
 
   private async saveNow(): Promise<void> {
     await this.replaying;
+    await this.readWords();
     // Catch up with the log first: the copy then reflects every change up to its mark. A failed
     // catch-up must not fail every later search: those answer from the index as it is.
-    const replay = this.replay();
+    // About the changes told since the last save are in the log; past them the catch-up would
+    // chase a sync's writes (the copy's mark covers what it read, the rest is told or replayed).
+    const replay = this.replay(Math.ceil(this.changesSinceSave / PAGE) + 1);
     this.replaying = replay.catch(() => undefined);
     await replay;
-    const snapshot: SearchSnapshot = { ...this.index.snapshot(), mark: this.mark };
+    const { entries, words } = this.index.snapshot();
+    const key = this.wordsKey === SEARCH_WORDS_KEYS[0] ? SEARCH_WORDS_KEYS[1] : SEARCH_WORDS_KEYS[0];
+    const generation = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join("-");
+    const snapshot: SearchSnapshot = { ...entries, mark: this.mark, words: { key, generation } };
     this.changesSinceSave = 0;
+    await this.store.setMeta(key, { ...words, generation } satisfies WordsSnapshot);
     await this.store.setMeta(SEARCH_SNAPSHOT_KEY, snapshot);
+    this.wordsKey = key;
     await this.store.forgetListingChangesThrough(snapshot.mark);
   }
 }
