@@ -27,7 +27,11 @@ export interface WindowedListOptions<T> {
   className?: string;
   pageSize?: number;
   maxRendered?: number;
-  /** Extra screens rendered above and below the visible part. */
+  /**
+   * Extra screens rendered above and below the visible part. The first draw after a reset shows
+   * only the screen itself; the overscan follows once that frame is painted, so a cold start
+   * builds a third of the cards before its first paint.
+   */
   overscan?: number;
   geometry?: (list: HTMLElement, grid: HTMLElement) => WindowGeometry;
   /** Told after each render: the total, and how many items are in the DOM. */
@@ -74,9 +78,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   /** Rendered nodes by index, with the key of the item each shows. */
   let rendered = new Map<number, { key: string; node: HTMLElement }>();
   let rowHeight = 0;
+  /** False from a reset until its first frame is painted: draw only what is on screen. */
+  let painted = false;
 
   const range = (g: WindowGeometry): [number, number] => {
-    const margin = g.viewportHeight * overscan;
+    const margin = painted ? g.viewportHeight * overscan : 0;
     const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
     const lastRow = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
     const start = Math.min(firstRow * g.columns, total);
@@ -172,6 +178,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     const [drawnStart, drawnEnd] = draw();
     // The measured rows may show more than the guess: fetch what the first draw found missing.
     if (await load(drawnStart, drawnEnd, mine, pages)) draw();
+    if (!painted) {
+      painted = true;
+      // After the frame with the screen's cards: then the overscan above and below.
+      requestAnimationFrame(() => setTimeout(onScroll, 0));
+    }
   };
 
   let frame = 0;
@@ -194,6 +205,7 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     refresh: () => update(true),
     reset: async () => {
       total = 0;
+      painted = false;
       await update(true);
     },
     dispose() {
