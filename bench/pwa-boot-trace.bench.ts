@@ -12,6 +12,7 @@ import type { BrowserContext, CDPSession } from "playwright-core";
 import { afterAll, beforeAll, it } from "vitest";
 import { launchBrowser, newUser, openBoard, startTestServer, type TestServer } from "../tests/e2e/harness.ts";
 import { attachHub } from "./hub-cdp.ts";
+import { bootProbe, whenNumber } from "./pwa-boot-probe.ts";
 import { seedListings } from "./pwa-seed.ts";
 import { report } from "./stats.ts";
 
@@ -56,25 +57,11 @@ const KINDS: Record<string, string> = {
   "Document::updateStyle": "style and layout",
 };
 
-/** Instruments the page before its code: when the hub worker is made and when its port first answers. */
-const PROBE = `(() => {
-  const Real = window.SharedWorker;
-  if (!Real) return;
-  window.__boot = {};
-  window.SharedWorker = function (...args) {
-    const worker = new Real(...args);
-    window.__boot.workerAt = performance.now();
-    worker.port.addEventListener("message", () => { window.__boot.answerAt ??= performance.now(); });
-    return worker;
-  };
-  window.SharedWorker.prototype = Real.prototype;
-})();`;
-
 async function tracedColdStart(context: BrowserContext, url: string): Promise<Record<string, number>> {
   for (const open of context.pages()) await open.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
   const page = await context.newPage();
-  await page.addInitScript(PROBE);
+  await page.addInitScript(bootProbe, `${CACHED.toLocaleString("en")} listings`);
   const cdp: CDPSession = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   const events: TraceEvent[] = [];
@@ -87,23 +74,17 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     transferMode: "ReportEvents",
   });
   await page.goto(url);
-  await page.waitForFunction(
-    (n) =>
-      document.querySelector(".listing-count")?.textContent === `${n.toLocaleString("en")} listings` &&
-      document.querySelector("article") !== null,
-    CACHED,
-    { polling: "raf", timeout: 60_000 },
-  );
-  const marks = await page.evaluate(() => {
-    const boot = (window as unknown as { __boot?: { workerAt?: number; answerAt?: number } }).__boot ?? {};
-    return {
-      shown: performance.now(),
-      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
-      workerAt: boot.workerAt ?? Number.NaN,
-      answerAt: boot.answerAt ?? Number.NaN,
+  const shown = await whenNumber(cdp, "window.__boot?.shownAt");
+  const marks = (await cdp.send("Runtime.evaluate", {
+    expression: `({
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+      workerAt: window.__boot.workerAt ?? NaN,
+      answerAt: window.__boot.answerAt ?? NaN,
       origin: performance.timeOrigin,
-    };
-  });
+    })`,
+    returnByValue: true,
+  })) as { result: { value: { fcp: number; workerAt: number; answerAt: number; origin: number } } };
+  const { fcp, workerAt, answerAt, origin } = marks.result.value;
   await cdp.send("Tracing.end");
   await done;
   const hub = await attachHub(context.browser() as NonNullable<ReturnType<BrowserContext["browser"]>>);
@@ -115,7 +96,7 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     (e) => e.name === "thread_name" && e.args?.name === "CrRendererMain" && e.pid === navigation?.pid,
   );
   const start = navigation?.ts ?? 0;
-  const end = start + marks.shown * 1000;
+  const end = start + shown * 1000;
   const busy: Record<string, number> = {};
   let coveredUntil = 0;
   const complete = events
@@ -140,11 +121,11 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     }
   }
   return {
-    "first contentful paint": marks.fcp,
-    "hub worker constructed": marks.workerAt,
-    "hub started (its timeOrigin)": hubOrigin - marks.origin,
-    "hub's first answer reaches the tab": marks.answerAt,
-    "first cards and the count": marks.shown,
+    "first contentful paint": fcp,
+    "hub worker constructed": workerAt,
+    "hub started (its timeOrigin)": hubOrigin - origin,
+    "hub's first answer reaches the tab": answerAt,
+    "first cards and the count": shown,
     ...Object.fromEntries(Object.entries(busy).map(([kind, ms]) => [`main thread busy: ${kind}`, ms])),
   };
 }

@@ -169,9 +169,9 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   const update = async (fresh: boolean) => {
     const mine = ++generation;
     const held = fresh ? new Map<number, T[]>() : pages;
-    const g = geometry(element, grid);
-    // Before anything is shown the range is unknown: the first page decides the total.
-    const [start, end] = total && rowHeight ? range({ ...g, rowHeight }) : [0, pageSize];
+    // Before anything is shown the range is unknown: the first page decides the total. (Read the
+    // geometry only when it is used: reading it forces a layout, once per keystroke in Search.)
+    const [start, end] = total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize];
     await load(start, Math.max(end, start + 1), mine, held);
     if (mine !== generation) return;
     pages = held;
