@@ -42,10 +42,10 @@ function staticImports(file: string): string[] {
 }
 
 /**
- * The chunks a cold start on the board loads before the board's first paint, though the entry
- * imports them dynamically: the app (main-*.js, loaded by boot.ts at once) and the board view.
+ * The chunks a cold start loads before the board's first paint, though the entry imports them
+ * dynamically: the app with its board (main-*.js and app-*.js, loaded by boot.ts at once).
  */
-const BOARD_CHUNKS = /^(main|board-view)-[\w-]+\.js$/;
+const BOARD_CHUNKS = /^(main|app)-[\w-]+\.js$/;
 
 it("bytes of JS and CSS before first paint (gzip), per chunk", () => {
   const html = readFileSync(join(DEFAULT_DIST, "index.html"), "utf8");

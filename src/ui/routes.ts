@@ -1,7 +1,9 @@
-// The app's views, by hash route. The first route is the fallback for unknown paths. Each view is
-// its own chunk, loaded when it is first shown: the first paint needs only the shell and the view
-// it opens on, and the view's code loads while the hub is still starting.
+// The app's views, by hash route. The first route is the fallback for unknown paths. The board is
+// in the app's own chunk (most starts open on it, and every extra chunk is another request the
+// service worker answers while the hub starts); every other view is its own chunk, loaded when it
+// is first shown.
 
+import { mountBoardView, prepareBoardView } from "./board-view.ts";
 import type { Route } from "./shell.ts";
 
 /** A view's mount, loaded on first use. */
@@ -9,7 +11,6 @@ function lazy<M>(load: () => Promise<M>, pick: (module: M) => Route["mount"]): R
   return async (outlet, context) => pick(await load())(outlet, context);
 }
 
-const board = () => import("./board-view.ts");
 const messages = () => import("./messages-view.ts");
 
 export const routes: Route[] = [
@@ -17,8 +18,8 @@ export const routes: Route[] = [
     path: /^\/$/,
     nav: { label: "Board", href: "#/", icon: "board" },
     title: "Board",
-    mount: lazy(board, (m) => m.mountBoardView),
-    prepare: async (hub) => (await board()).prepareBoardView(hub),
+    mount: mountBoardView,
+    prepare: async (hub) => prepareBoardView(hub),
   },
   {
     path: /^\/search$/,

@@ -91,20 +91,22 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   };
 
   const draw = () => {
-    let g = geometry(element, grid);
-    if (!rendered.size && total) {
-      // One card first, to learn the row height and the columns the CSS chose.
-      const item = pages.get(0)?.[0];
-      if (item) grid.replaceChildren(options.render(item));
-      g = geometry(element, grid);
-      grid.replaceChildren();
-    }
-    rowHeight = g.rowHeight;
-    const [start, end] = range(g);
     // Nodes are reused by item key, so a listing arriving at the top shifts the window without
     // building every card again.
     const byKey = new Map<string, HTMLElement>();
     for (const entry of rendered.values()) byKey.set(entry.key, entry.node);
+    const first = pages.get(0)?.[0];
+    let g: WindowGeometry;
+    if (!rendered.size && total && first !== undefined) {
+      // One card first, to learn the row height and the columns the CSS chose; it stays, as the
+      // first card (geometry is read once: each read lays out the page, at a cold start all of it).
+      const card = options.render(first);
+      grid.replaceChildren(card);
+      g = geometry(element, grid);
+      byKey.set(options.key(first), card);
+    } else g = geometry(element, grid);
+    rowHeight = g.rowHeight;
+    const [start, end] = range(g);
     const next = new Map<number, { key: string; node: HTMLElement }>();
     const nodes: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
