@@ -1,11 +1,47 @@
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
+/**
+ * Views other than the board, the radio (PeerJS) and the no-SharedWorker fallback load on demand.
+ * main.ts stays out too: it awaits at its top level while it imports views, and a view's chunk
+ * importing the chunk that is still waiting for it would never run.
+ */
+const ON_DEMAND =
+  /src[\\/]ui[\\/]((?!board-view)[\w-]+-view|radio|frame-channel|frame-encoding|hub-fallback|boot|main)\.ts$/;
+
+function inAppChunk(id: string): boolean {
+  if (/node_modules[\\/]comlink[\\/]/.test(id)) return true;
+  return /src[\\/]ui[\\/][\w-]+\.ts$/.test(id) && !ON_DEMAND.test(id);
+}
+
 export default defineConfig({
   // The hub is an ES module SharedWorker; iife workers cannot code-split (docs/architecture.md,
   // "Facts checked in the libraries").
   worker: { format: "es" },
-  build: { target: "es2022", sourcemap: true },
+  build: {
+    target: "es2022",
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // The shell, the board and the pieces views share go in one chunk: split into a dozen,
+        // each was one more request the service worker answered during a cold start while the
+        // hub's worker script waited behind them (bench/pwa-boot-trace.bench.ts). Other views stay
+        // their own lazy chunks. What the entry (boot.ts) imports has its own, higher-priority
+        // group: a group takes in the modules it depends on, and the entry would otherwise import
+        // the whole app before it could start the hub.
+        codeSplitting: {
+          groups: [
+            {
+              name: "boot",
+              test: /vite[\\/]preload-helper|src[\\/]ui[\\/](hub-worker|theme|install|dom)\.ts$/,
+              priority: 2,
+            },
+            { name: "app", test: inAppChunk, priority: 1 },
+          ],
+        },
+      },
+    },
+  },
   define: {
     // Changes a visible string between two builds so the e2e update test has a new version to find.
     __PEERBOARD_BUILD__: JSON.stringify(process.env.PEERBOARD_BUILD ?? ""),

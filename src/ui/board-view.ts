@@ -5,14 +5,14 @@
 import { isVisible, type Listing } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/profile.ts";
 import type { SearchQuery } from "../core/search/search-query.ts";
-import type { AuthorSummary } from "../shared/api.ts";
+import type { AuthorSummary, HubApi } from "../shared/api.ts";
 import { categoryChips } from "./category-chips.ts";
 import { h } from "./dom.ts";
 import { field } from "./form.ts";
 import { listingArticle } from "./listing-view.ts";
 import { peersPanel } from "./peers-panel.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
-import type { Unmount, ViewContext } from "./shell.ts";
+import type { Route, Unmount, ViewContext } from "./shell.ts";
 import { nameWelcome } from "./welcome.ts";
 import { windowedList } from "./windowed-list.ts";
 
@@ -27,9 +27,42 @@ export function listingCountText(count: number): string {
   return `${count.toLocaleString("en")} ${count === 1 ? "listing" : "listings"}`;
 }
 
-export async function mountBoardView(outlet: HTMLElement, context: ViewContext): Promise<Unmount> {
+/** The board's first screen, asked of the hub in one go (page 0 of the default query included). */
+interface BoardStart {
+  welcome: Promise<HTMLElement | null>;
+  names: Promise<Record<string, AuthorSummary>>;
+  count: Promise<number>;
+  firstPage: Promise<SearchPage>;
+}
+
+type SearchPage = Awaited<ReturnType<HubApi["search"]>>;
+const PAGE_SIZE = 50;
+const FIRST_QUERY: SearchQuery = { text: "", category: "", sort: "newest" };
+
+function askBoardStart(hub: HubApi): BoardStart {
+  return {
+    welcome: nameWelcome(hub),
+    names: hub.profileNames(),
+    count: hub.listingCount(),
+    firstPage: hub.search({ ...FIRST_QUERY, offset: 0, limit: PAGE_SIZE }),
+  };
+}
+
+/**
+ * For a cold start on the board: its asks go out before the shell has the hub's status, so they
+ * wait in the hub's port beside the shell's and all come back in one burst once the hub is up.
+ */
+export function prepareBoardView(hub: HubApi): Route["mount"] {
+  const start = askBoardStart(hub);
+  return (outlet, context) => mountBoardView(outlet, context, context.hub === hub ? start : undefined);
+}
+
+export async function mountBoardView(outlet: HTMLElement, context: ViewContext, early?: BoardStart): Promise<Unmount> {
   const { hub } = context;
   let me = context.status.peerId;
+  const start = early ?? askBoardStart(hub);
+  // Page 0 of the default query was asked with the rest; used once, for the first draw only.
+  let firstPage: Promise<SearchPage> | undefined = start.firstPage;
 
   const searchInput = h("input", {
     type: "search",
@@ -46,7 +79,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   const countLine = h("p", { className: "meta listing-count" });
 
   // Asked before the first paint of the board, so the question does not push the list down later.
-  const [welcome, known, stored] = await Promise.all([nameWelcome(hub), hub.profileNames(), hub.listingCount()]);
+  const [welcome, known, stored] = await Promise.all([start.welcome, start.names, start.count]);
   let names: Record<string, AuthorSummary> = known;
   countLine.textContent = listingCountText(stored);
   // Shown from the first paint when the board is empty: appearing later it pushed the list down.
@@ -54,8 +87,13 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
   listingsEmpty.textContent = "No listings yet. Post one, or wait for peers to share theirs.";
   const query = (): SearchQuery => ({ text: searchInput.value, category: chips.value(), sort: "newest" });
   const list = windowedList<Listing>({
+    pageSize: PAGE_SIZE,
     fetch: async (offset, limit) => {
-      const { listings, total } = await hub.search({ ...query(), offset, limit });
+      const asked = { ...query(), offset, limit };
+      const early = firstPage;
+      firstPage = undefined;
+      const sameAsEarly = offset === 0 && limit === PAGE_SIZE && asked.text === "" && asked.category === "";
+      const { listings, total } = await (early && sameAsEarly ? early : hub.search(asked));
       // The hub counts by its clock; this tab's may be ahead (a listing that just expired).
       const now = Date.now();
       return { items: listings.filter((l) => isVisible(l, now)), total };
@@ -130,6 +168,8 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext):
 
   context.onEvent((event) => {
     if (event.type === "listing") {
+      // The early page may predate this listing: ask the hub again.
+      firstPage = undefined;
       refresh();
       refreshCount();
     } else if (event.type === "status") {

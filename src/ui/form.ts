@@ -23,6 +23,8 @@ export function field(label: string, control: Field["control"]): Field {
 }
 
 export function setError(f: Field, message: string): void {
+  // Unchanged is left alone: Search clears its price errors on every keystroke.
+  if (f.error.textContent === message) return;
   f.error.textContent = message;
   if (message) f.control.setAttribute("aria-invalid", "true");
   else f.control.removeAttribute("aria-invalid");

@@ -1,34 +1,24 @@
-// Boot: connect to the hub, paint the board, then — after first paint — compete for the Web
-// Lock "radio"; the tab that gets it loads PeerJS and carries the connection for all tabs.
-// Where SharedWorker is missing, the hub runs in one tab's dedicated Worker (hub-fallback.ts).
+// The app, loaded by the page's entry (boot.ts, which has already started the hub's worker):
+// connect to the hub, paint the board, then — after first paint — compete for the Web Lock
+// "radio"; the tab that gets it loads PeerJS and carries the connection for all tabs. Where
+// SharedWorker is missing, the hub runs in one tab's dedicated Worker (hub-fallback.ts).
 
 import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
+import { hubWorker } from "./hub-worker.ts";
 import { showNeedsHttps } from "./insecure.ts";
-import { offerInstall } from "./install.ts";
 import { startNotifier } from "./notifier.ts";
 import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
 import { mountStorageFooter } from "./storage-footer.ts";
-import { applyTheme } from "./theme.ts";
 import { type UnreadCounter, watchUnread } from "./unread.ts";
 import { registerServiceWorker } from "./updates.ts";
-import "./theme.css";
-import "./base.css";
-import "./listings.css";
-import "./deals-chat.css";
-import "./network.css";
-import "./cards.css";
-import "./shell.css";
 
 /** The service worker registers this long after the first peer is met, so the first sync goes first… */
 const SERVICE_WORKER_AFTER_PEER_MS = 1_000;
 /** …or this long after first paint anyway, for a tab that meets nobody. */
 const SERVICE_WORKER_DELAY_MS = 3_000;
-applyTheme();
-const installSlot = document.getElementById("install");
-if (installSlot) offerInstall(installSlot);
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app element");
 const app = root;
@@ -43,10 +33,7 @@ let holdsRadioLock = false;
  * the SharedWorker with it) and we start a new one rather than talk to a dead port.
  */
 async function connectHub(): Promise<void> {
-  const worker = new SharedWorker(new URL("../worker/hub.ts", import.meta.url), {
-    type: "module",
-    name: "peerboard-hub",
-  });
+  const worker = hubWorker();
   worker.port.start();
   // Comlink.Remote<HubApi> has the same shape: every HubApi method is already async.
   const current = Comlink.wrap<HubApi>(worker.port);

@@ -1,65 +1,136 @@
-// The app's views, by hash route. The first route is the fallback for unknown paths.
+// The app's views, by hash route. The first route is the fallback for unknown paths. The board is
+// in the app's own chunk (most starts open on it, and every extra chunk is another request the
+// service worker answers while the hub starts); every other view is its own chunk, loaded when it
+// is first shown.
 
-import { mountBoardView } from "./board-view.ts";
-import { mountDealsView } from "./deals-view.ts";
-import { mountIdentityView } from "./identity-view.ts";
-import { mountListingDetailView } from "./listing-detail-view.ts";
-import { mountConversationView, mountMessagesView } from "./messages-view.ts";
-import { mountMyListingsView } from "./my-listings-view.ts";
-import { mountNetworkView } from "./network-view.ts";
-import { mountOfferView } from "./offer-view.ts";
-import { mountPersonView } from "./person-view.ts";
-import { mountPostView } from "./post-view.ts";
-import { mountProfileView } from "./profile-view.ts";
-import { mountSavedSearchesView } from "./saved-searches-view.ts";
-import { mountSearchView } from "./search-view.ts";
+import { mountBoardView, prepareBoardView } from "./board-view.ts";
 import type { Route } from "./shell.ts";
 
+/** A view's mount, loaded on first use. */
+function lazy<M>(load: () => Promise<M>, pick: (module: M) => Route["mount"]): Route["mount"] {
+  return async (outlet, context) => pick(await load())(outlet, context);
+}
+
+const messages = () => import("./messages-view.ts");
+
 export const routes: Route[] = [
-  { path: /^\/$/, nav: { label: "Board", href: "#/", icon: "board" }, title: "Board", mount: mountBoardView },
+  {
+    path: /^\/$/,
+    nav: { label: "Board", href: "#/", icon: "board" },
+    title: "Board",
+    mount: mountBoardView,
+    prepare: async (hub) => prepareBoardView(hub),
+  },
   {
     path: /^\/search$/,
     nav: { label: "Search", href: "#/search", icon: "search" },
     title: "Search",
-    mount: mountSearchView,
+    mount: lazy(
+      () => import("./search-view.ts"),
+      (m) => m.mountSearchView,
+    ),
   },
   {
     path: /^\/post$/,
     nav: { label: "Post", href: "#/post", icon: "post" },
     title: "Post a listing",
-    mount: mountPostView,
+    mount: lazy(
+      () => import("./post-view.ts"),
+      (m) => m.mountPostView,
+    ),
   },
   // Deals and chat.
-  { path: /^\/deals$/, nav: { label: "Deals", href: "#/deals", icon: "deals" }, title: "Deals", mount: mountDealsView },
+  {
+    path: /^\/deals$/,
+    nav: { label: "Deals", href: "#/deals", icon: "deals" },
+    title: "Deals",
+    mount: lazy(
+      () => import("./deals-view.ts"),
+      (m) => m.mountDealsView,
+    ),
+  },
   {
     path: /^\/messages$/,
     nav: { label: "Messages", href: "#/messages", icon: "messages" },
     title: "Messages",
-    mount: mountMessagesView,
+    mount: lazy(messages, (m) => m.mountMessagesView),
   },
   {
     path: /^\/messages\/(pb-[a-z2-7]{26})\/([A-Za-z0-9_-]{8,64})$/,
     tab: "#/messages",
     title: "Conversation",
-    mount: mountConversationView,
+    mount: lazy(messages, (m) => m.mountConversationView),
   },
-  { path: /^\/offer\/([A-Za-z0-9_-]{8,64})$/, tab: "#/deals", title: "Make an offer", mount: mountOfferView },
+  {
+    path: /^\/offer\/([A-Za-z0-9_-]{8,64})$/,
+    tab: "#/deals",
+    title: "Make an offer",
+    mount: lazy(
+      () => import("./offer-view.ts"),
+      (m) => m.mountOfferView,
+    ),
+  },
   {
     path: /^\/profile$/,
     nav: { label: "Profile", href: "#/profile", icon: "profile" },
     title: "Profile",
-    mount: mountProfileView,
+    mount: lazy(
+      () => import("./profile-view.ts"),
+      (m) => m.mountProfileView,
+    ),
   },
   // Under Profile: the user's own listings, the network and the identity file.
-  { path: /^\/mine$/, tab: "#/profile", title: "My listings", mount: mountMyListingsView },
-  { path: /^\/network$/, tab: "#/profile", title: "Network", mount: mountNetworkView },
-  { path: /^\/identity$/, tab: "#/profile", title: "Identity", mount: mountIdentityView },
-  { path: /^\/people\/(pb-[a-z2-7]{26})$/, title: "Profile", mount: mountPersonView },
-  { path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/, tab: "#/", title: "Listing", mount: mountListingDetailView },
+  {
+    path: /^\/mine$/,
+    tab: "#/profile",
+    title: "My listings",
+    mount: lazy(
+      () => import("./my-listings-view.ts"),
+      (m) => m.mountMyListingsView,
+    ),
+  },
+  {
+    path: /^\/network$/,
+    tab: "#/profile",
+    title: "Network",
+    mount: lazy(
+      () => import("./network-view.ts"),
+      (m) => m.mountNetworkView,
+    ),
+  },
+  {
+    path: /^\/identity$/,
+    tab: "#/profile",
+    title: "Identity",
+    mount: lazy(
+      () => import("./identity-view.ts"),
+      (m) => m.mountIdentityView,
+    ),
+  },
+  {
+    path: /^\/people\/(pb-[a-z2-7]{26})$/,
+    title: "Profile",
+    mount: lazy(
+      () => import("./person-view.ts"),
+      (m) => m.mountPersonView,
+    ),
+  },
+  {
+    path: /^\/listing\/([A-Za-z0-9_-]{8,64})$/,
+    tab: "#/",
+    title: "Listing",
+    mount: lazy(
+      () => import("./listing-detail-view.ts"),
+      (m) => m.mountListingDetailView,
+    ),
+  },
   {
     path: /^\/saved(?:\/([A-Za-z0-9_-]{8,64}))?$/,
     tab: "#/search",
     title: "Saved searches",
-    mount: mountSavedSearchesView,
+    mount: lazy(
+      () => import("./saved-searches-view.ts"),
+      (m) => m.mountSavedSearchesView,
+    ),
   },
 ];

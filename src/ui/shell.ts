@@ -36,7 +36,16 @@ export interface Route {
   title: string;
   /** Builds the view in `outlet`; may return a cleanup to run when another view replaces it. */
   mount(outlet: HTMLElement, context: ViewContext): Unmount | Promise<Unmount>;
+  /**
+   * For the view a tab opens on: asks the hub for its first screen before the shell has the hub's
+   * status, so those asks wait in the hub's port beside the shell's; resolves to a mount that uses
+   * the answers.
+   */
+  prepare?(hub: HubApi): Promise<Route["mount"]>;
 }
+
+/** Events kept for a view while it mounts, replayed to each handler it registers. */
+const MISSED_MAX = 1_000;
 
 export function networkText(status: HubStatus): string {
   const ready = status.peers.filter((p) => p.stage === "ready").length;
@@ -101,7 +110,9 @@ export async function mountShell(
     outlet,
   );
 
-  let status = await hub.status();
+  // The first asks go together: the hub answers them in one burst once it has started (calls
+  // wait in its port until then), instead of one round trip of the throttled tab after another.
+  let status: HubStatus;
   let viewListeners: ((event: HubEvent) => void)[] = [];
   let unmountView: (() => void) | undefined;
   const showStatus = (next: HubStatus) => {
@@ -111,7 +122,6 @@ export async function mountShell(
     network.textContent = networkText(next);
     root.dataset.radio = next.radio;
   };
-  showStatus(status);
   const showMe = (profile: Profile | undefined) => {
     myName.textContent = profile?.name || "Add your name";
     me.style.visibility = "";
@@ -119,9 +129,18 @@ export async function mountShell(
     myAvatar.replaceChildren(avatar ?? initial(profile?.name));
     myAvatar.classList.toggle("has-photo", avatar !== null);
   };
-  showMe(await hub.myProfile());
-
-  const subscription = await hub.subscribe(
+  const pick = () => {
+    const path = location.hash.replace(/^#/, "") || "/";
+    const match = routes.map((r) => ({ r, m: r.path.exec(path) })).find((x) => x.m);
+    return match ?? { r: routes[0] as Route, m: null };
+  };
+  // Events that come while a view mounts, before it registers its handlers (a listing stored
+  // between the view's first answer and its handler would otherwise be missed).
+  let missed: HubEvent[] | undefined = [];
+  const firstStatus = hub.status();
+  const firstProfile = hub.myProfile();
+  // Asked after status: the hub answers in order, so no event comes before the status it follows.
+  const subscribed = hub.subscribe(
     wrap((events) => {
       for (const event of events) {
         if (event.type === "status") showStatus(event.status);
@@ -129,22 +148,30 @@ export async function mountShell(
         else if (event.type === "profile" && event.profile.peerId === status.peerId) showMe(event.profile);
         else if (event.type === "sync") progress.update(event.received, event.total);
         onAnyEvent?.(event);
+        if (missed && missed.push(event) > MISSED_MAX) missed.shift();
         for (const fn of viewListeners) fn(event);
       }
     }),
   );
+  const opening = pick();
+  let prepared = opening.r.prepare?.(hub);
+  showStatus(await firstStatus);
+  showMe(await firstProfile);
+  const subscription = await subscribed;
 
   let generation = 0;
   const route = async () => {
-    const path = location.hash.replace(/^#/, "") || "/";
-    const match = routes.map((r) => ({ r, m: r.path.exec(path) })).find((x) => x.m);
-    const chosen = match ?? { r: routes[0] as Route, m: null };
+    const chosen = pick();
+    const early = chosen.r === opening.r ? prepared : undefined;
+    prepared = undefined;
     generation += 1;
     const mine = generation;
     unmountView?.();
     unmountView = undefined;
     viewListeners = [];
     const listeners: ((event: HubEvent) => void)[] = [];
+    missed ??= [];
+    const replay = missed;
     const tab = chosen.r.tab ?? chosen.r.nav?.href;
     for (const { route: r, link } of navLinks) {
       if (r === chosen.r) link.setAttribute("aria-current", "page");
@@ -156,17 +183,24 @@ export async function mountShell(
     // A new view starts at its top: after posting from far down the form, the board shows the
     // new listing, not the middle of the list.
     scrollTo(0, 0);
-    const unmount = await chosen.r.mount(outlet, {
+    // Heard from the start: events during the mount reach each handler once it is registered.
+    viewListeners = listeners;
+    const mount = early ? await early : chosen.r.mount;
+    const unmount = await mount(outlet, {
       hub,
       status,
-      onEvent: (fn) => listeners.push(fn),
+      onEvent: (fn) => {
+        listeners.push(fn);
+        // Status is left out: the view has the newest in context.status.
+        for (const event of replay) if (event.type !== "status") fn(event);
+      },
       params: chosen.m ? chosen.m.slice(1) : [],
     });
     if (mine !== generation) {
       if (typeof unmount === "function") unmount();
       return;
     }
-    viewListeners = listeners;
+    if (missed === replay) missed = undefined;
     if (typeof unmount === "function") unmountView = unmount;
   };
   addEventListener("hashchange", route);

@@ -27,7 +27,11 @@ export interface WindowedListOptions<T> {
   className?: string;
   pageSize?: number;
   maxRendered?: number;
-  /** Extra screens rendered above and below the visible part. */
+  /**
+   * Extra screens rendered above and below the visible part. The first draw after a reset shows
+   * only the screen itself; the overscan follows once that frame is painted, so a cold start
+   * builds a third of the cards before its first paint.
+   */
   overscan?: number;
   geometry?: (list: HTMLElement, grid: HTMLElement) => WindowGeometry;
   /** Told after each render: the total, and how many items are in the DOM. */
@@ -74,9 +78,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   /** Rendered nodes by index, with the key of the item each shows. */
   let rendered = new Map<number, { key: string; node: HTMLElement }>();
   let rowHeight = 0;
+  /** False from a reset until its first frame is painted: draw only what is on screen. */
+  let painted = false;
 
   const range = (g: WindowGeometry): [number, number] => {
-    const margin = g.viewportHeight * overscan;
+    const margin = painted ? g.viewportHeight * overscan : 0;
     const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
     const lastRow = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
     const start = Math.min(firstRow * g.columns, total);
@@ -85,20 +91,22 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   };
 
   const draw = () => {
-    let g = geometry(element, grid);
-    if (!rendered.size && total) {
-      // One card first, to learn the row height and the columns the CSS chose.
-      const item = pages.get(0)?.[0];
-      if (item) grid.replaceChildren(options.render(item));
-      g = geometry(element, grid);
-      grid.replaceChildren();
-    }
-    rowHeight = g.rowHeight;
-    const [start, end] = range(g);
     // Nodes are reused by item key, so a listing arriving at the top shifts the window without
     // building every card again.
     const byKey = new Map<string, HTMLElement>();
     for (const entry of rendered.values()) byKey.set(entry.key, entry.node);
+    const first = pages.get(0)?.[0];
+    let g: WindowGeometry;
+    if (!rendered.size && total && first !== undefined) {
+      // One card first, to learn the row height and the columns the CSS chose; it stays, as the
+      // first card (geometry is read once: each read lays out the page, at a cold start all of it).
+      const card = options.render(first);
+      grid.replaceChildren(card);
+      g = geometry(element, grid);
+      byKey.set(options.key(first), card);
+    } else g = geometry(element, grid);
+    rowHeight = g.rowHeight;
+    const [start, end] = range(g);
     const next = new Map<number, { key: string; node: HTMLElement }>();
     const nodes: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
@@ -163,15 +171,20 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   const update = async (fresh: boolean) => {
     const mine = ++generation;
     const held = fresh ? new Map<number, T[]>() : pages;
-    const g = geometry(element, grid);
-    // Before anything is shown the range is unknown: the first page decides the total.
-    const [start, end] = total && rowHeight ? range({ ...g, rowHeight }) : [0, pageSize];
+    // Before anything is shown the range is unknown: the first page decides the total. (Read the
+    // geometry only when it is used: reading it forces a layout, once per keystroke in Search.)
+    const [start, end] = total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize];
     await load(start, Math.max(end, start + 1), mine, held);
     if (mine !== generation) return;
     pages = held;
     const [drawnStart, drawnEnd] = draw();
     // The measured rows may show more than the guess: fetch what the first draw found missing.
     if (await load(drawnStart, drawnEnd, mine, pages)) draw();
+    if (!painted) {
+      painted = true;
+      // After the frame with the screen's cards: then the overscan above and below.
+      requestAnimationFrame(() => setTimeout(onScroll, 0));
+    }
   };
 
   let frame = 0;
@@ -194,6 +207,7 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     refresh: () => update(true),
     reset: async () => {
       total = 0;
+      painted = false;
       await update(true);
     },
     dispose() {

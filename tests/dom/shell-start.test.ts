@@ -4,6 +4,7 @@
 
 import { beforeAll, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { createListing } from "../../src/core/listings/draft.ts";
 import type { HubStatus } from "../../src/shared/api.ts";
 import { HubDouble, mountBoard, useShellHooks } from "./shell-support.ts";
 
@@ -35,4 +36,35 @@ it("the profile link stays hidden until the hub answers, then says 'Add your nam
   await mounted;
   await vi.waitFor(() => expect(link?.textContent).toContain("Add your name"));
   expect(link?.style.visibility).toBe("");
+});
+
+/** A hub that answers everything but the listing count, until told. */
+class LateCountHub extends HubDouble {
+  asked = false;
+  release: () => void = () => undefined;
+  override async listingCount(): Promise<number> {
+    this.asked = true;
+    await new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
+    return super.listingCount();
+  }
+}
+
+it("a listing that arrives while the board mounts, after its first page was answered, still shows", async () => {
+  const hub = new LateCountHub(alice);
+  const root = document.body.appendChild(document.createElement("div"));
+  const mounted = mountBoard(root, hub);
+  // The board's first page (empty) was asked with its count; the board is not listening yet.
+  await vi.waitFor(() => expect(hub.asked).toBe(true));
+  const bob = await generateIdentity(Date.now());
+  await hub.arrive(
+    await createListing(bob, { title: "Arrived mid-mount", description: "", price: "5", currency: "EUR" }, Date.now()),
+  );
+  hub.release();
+  await mounted;
+  await vi.waitFor(
+    () => expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toContain("Arrived mid-mount"),
+    { timeout: 2_000 },
+  );
 });

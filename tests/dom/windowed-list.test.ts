@@ -87,6 +87,17 @@ describe("windowed list", () => {
     );
   });
 
+  it("draws only the screen's rows first, then the rows above and below it once that frame is painted", async () => {
+    // The list's top is at the top of the screen: 740 / 160 → rows 0–4 are on screen.
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    const { list, shown } = mount(10_000, geometry);
+    await list.reset();
+    expect(shown()).toEqual(Array.from({ length: 12 }, (_, i) => `item ${i}`));
+    // One screen of overscan below: rows 0–9.
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+    expect(shown()).toEqual(Array.from({ length: 22 }, (_, i) => `item ${i}`));
+  });
+
   it("never holds more than its bound, even when the screen is huge", async () => {
     const geometry = { top: 0, viewportHeight: 100_000, columns: 4, rowHeight: ROW };
     const { list, shown } = mount(10_000, geometry, 200);
