@@ -37,7 +37,7 @@ describe("HELLO frames", () => {
   it("a nonce says whether its peer reads sealed receipts; an older peer's never does", () => {
     expect(readsSealedReceipts(newNonce())).toBe(true);
     // Older peers' nonces: 32 random bytes, 43 characters, whatever they end with.
-    expect(readsSealedReceipts("A".repeat(40) + "_r2")).toBe(false);
+    expect(readsSealedReceipts(`${"A".repeat(40)}_r2`)).toBe(false);
     expect(readsSealedReceipts("A".repeat(43))).toBe(false);
     expect(readsSealedReceipts(undefined)).toBe(false);
   });
