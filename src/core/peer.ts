@@ -263,10 +263,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     // summary, time of the hub's at 100,000 just when the first board and search ask. The hourly
     // passes still collect.
     if (!ids.length && now() - startedAt < 60_000) return;
-    const referenced = new Set<string>();
-    for (const listing of await store.listListingSummaries()) for (const hash of listing.images) referenced.add(hash);
-    for (const profile of await store.listProfiles()) if (profile.avatar) referenced.add(profile.avatar.hash);
-    await images.collect(referenced);
+    await images.collect(await images.referenced());
   };
 
   const parts: PeerParts = {

@@ -165,6 +165,14 @@ export class Images implements ProtocolExtension {
     for (const peer of waiting ?? []) await this.sendImage(peer, hash, blob);
   }
 
+  /** Every photo hash a stored listing or profile refers to: what `collect` keeps. */
+  async referenced(): Promise<Set<string>> {
+    const hashes = new Set<string>();
+    for (const listing of await this.store.listListingSummaries()) for (const hash of listing.images) hashes.add(hash);
+    for (const profile of await this.store.listProfiles()) if (profile.avatar) hashes.add(profile.avatar.hash);
+    return hashes;
+  }
+
   /**
    * Deletes stored images no listing or profile refers to any more (deleted, edited or pruned
    * ones). Two passes: an image found unreferenced is deleted only if it still is next time, so
