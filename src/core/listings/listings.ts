@@ -2,7 +2,8 @@
 // asks for them by id (after reconciliation says what is missing). Every version we accept is
 // verified, merged by the record rule (the newest valid version wins, tombstones included),
 // stored (the frames that come during one transaction together in the next, group-writer.ts) and
-// spread on (sync.ts: pushed by its author, announced by everyone else). The send-all mode is the benchmark baseline: every listing to every new peer.
+// spread on (sync.ts: pushed by its author, announced by everyone else). The send-all mode is the
+// benchmark baseline: every listing to every new peer.
 
 import type { Identity, PeerId } from "../crypto.ts";
 import type { Clock } from "../ports.ts";
@@ -31,7 +32,8 @@ interface Intake {
   listings: Listing[];
 }
 
-export const listingKey = (listing: Listing): RecordKey => ({
+/** A listing's key for sync, from the listing or its ListingSummary (only these fields are kept). */
+export const listingKey = (listing: Pick<Listing, "id" | "updatedAt" | "author">): RecordKey => ({
   id: listing.id,
   updatedAt: listing.updatedAt,
   author: listing.author,
@@ -236,8 +238,7 @@ export class Listings implements ProtocolExtension {
     return {
       name: "listings",
       progress: true,
-      load: async () =>
-        (await store.listListingSummaries()).map(({ id, updatedAt, author }) => ({ id, updatedAt, author })),
+      load: async () => (await store.listListingSummaries()).map(listingKey),
       request(peer, ids) {
         for (let i = 0; i < ids.length; i += REQUEST_BATCH)
           host.send(peer, frame({ type: "LISTING_REQUEST", ids: ids.slice(i, i + REQUEST_BATCH) }));
