@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import {
+  acceptProof,
   challengeFrame,
   checkChallenge,
   checkProof,
@@ -66,6 +67,23 @@ describe("checkChallenge", () => {
   it("refuses a challenge whose key does not hash to its id as key-mismatch", async () => {
     const forged = { ...challengeFrame(alice, newNonce()), publicKey: mallory.publicKey };
     expect(await checkChallenge(alice.peerId, forged)).toBe("key-mismatch");
+  });
+});
+
+describe("acceptProof", () => {
+  it("accepts a proof of the key the challenge brought", async () => {
+    const nonce = newNonce();
+    const proof = await proofFrame(bob, alice.peerId, nonce);
+    const session = { peer: bob.peerId, theirKey: bob.publicKey, myNonce: nonce };
+    expect(await acceptProof(alice, session, proof, false)).toBe(true);
+  });
+
+  it("refuses a proof before any challenge, unless the session with that peer just started again", async () => {
+    const nonce = newNonce();
+    const proof = await proofFrame(bob, alice.peerId, nonce);
+    const session = { peer: bob.peerId, myNonce: nonce };
+    expect(await acceptProof(alice, session, proof, false)).toBe(false);
+    expect(await acceptProof(alice, session, proof, true)).toBe("early");
   });
 });
 

@@ -88,6 +88,21 @@ export function checkProof(
 }
 
 /**
+ * The proof step of a session not yet verified: true when it proves the key of their challenge,
+ * "early" for a proof before any challenge just after our session with this peer started again
+ * (the answer to our previous nonce, still on its way, not an attack), false otherwise.
+ */
+export async function acceptProof(
+  me: Identity,
+  session: Pick<PeerSession, "peer" | "theirKey" | "myNonce">,
+  proof: HelloProofFrame,
+  recentlyClosed: boolean,
+): Promise<boolean | "early"> {
+  if (!session.theirKey) return recentlyClosed ? "early" : false;
+  return checkProof(me, session.peer, session.theirKey, session.myNonce, proof);
+}
+
+/**
  * A new challenge, with a new nonce and the same key, on a session that already had one: the
  * other side started its session again (its radio took a new channel for us) while ours went on.
  * It can only finish if we answer its nonce and say ours again; returns those two frames, or none

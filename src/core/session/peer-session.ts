@@ -2,8 +2,9 @@
 
 import type { PeerId } from "../crypto.ts";
 import type { AgreementCard } from "../mail/seal.ts";
-import type { TimerId } from "../ports.ts";
+import type { Clock, TimerId } from "../ports.ts";
 import type { PeerRecord } from "../store.ts";
+import { newNonce } from "./handshake.ts";
 
 export type PeerStage = "handshake" | "ready";
 
@@ -61,5 +62,20 @@ export function provenPeer(s: PeerSession, publicKey: string, lastSeen: number):
     lastSeen,
     ...(s.theirName ? { name: s.theirName } : {}),
     ...(s.theirCard ?? {}),
+  };
+}
+
+/** A session just opened: nothing proven yet, and `timedOut` called if HELLO is not done in time. */
+export function newSession(peer: PeerId, clock: Clock, helloTimeoutMs: number, timedOut: () => void): PeerSession {
+  return {
+    peer,
+    since: clock.now(),
+    myNonce: newNonce(),
+    verified: false,
+    queue: Promise.resolve(),
+    framesIn: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    timer: clock.setTimeout(timedOut, helloTimeoutMs),
   };
 }

@@ -12,7 +12,7 @@ import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import * as handshake from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
-import { type ConnectedPeer, describeSession, type PeerSession, provenPeer } from "./peer-session.ts";
+import { type ConnectedPeer, describeSession, newSession, type PeerSession, provenPeer } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
 import { RecentCloses } from "./recent-closes.ts";
 
@@ -167,19 +167,9 @@ export class Session implements SessionHost {
       this.link.hangUp(peer);
       return;
     }
-    const session: PeerSession = {
-      peer,
-      since: this.clock.now(),
-      myNonce: handshake.newNonce(),
-      verified: false,
-      queue: Promise.resolve(),
-      framesIn: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      timer: this.clock.setTimeout(() => {
-        if (!session.verified && this.sessions.get(peer) === session) this.strike(peer, "hello-timeout");
-      }, this.helloTimeoutMs),
-    };
+    const session: PeerSession = newSession(peer, this.clock, this.helloTimeoutMs, () => {
+      if (!session.verified && this.sessions.get(peer) === session) this.strike(peer, "hello-timeout");
+    });
     this.sessions.set(peer, session);
     this.emitPeers();
     void this.card.then((card) => {
@@ -277,13 +267,10 @@ export class Session implements SessionHost {
       return;
     }
     if (session.verified) return;
-    // A proof before any challenge, just after our session with this peer started again: the
-    // answer to our previous nonce, still on its way, not an attack.
-    if (!session.theirKey && this.recentCloses.recently(peer)) return;
-    if (
-      !session.theirKey ||
-      !(await handshake.checkProof(this.identity, peer, session.theirKey, session.myNonce, hello))
-    ) {
+    const proof = await handshake.acceptProof(this.identity, session, hello, this.recentCloses.recently(peer));
+    if (proof === "early") return;
+    // (a proof is only accepted for the key of a challenge, so `theirKey` is set past this)
+    if (!proof || !session.theirKey) {
       this.log.warn(`HELLO proof from ${peer} failed`);
       this.strike(peer, "hello-failed");
       return;
