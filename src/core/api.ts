@@ -209,8 +209,10 @@ export interface PeerApi {
   /** counter (with an offer), accept, reject, withdraw or complete. */
   respondToDeal(dealId: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>>;
   markDealRead(dealId: string): Promise<void>;
-  /** Completed deals in this user's signed profile, each countersigned (what others see). */
-  /** Whom our receipts show we dealt with (receipt.ts: people, not deals). */
+  /**
+   * What the completed deals in this user's signed profile show others, each countersigned:
+   * whom our receipts say we dealt with (receipt.ts: people, not deals).
+   */
   reputation(): Promise<{ asBuyer: number; asSeller: number; people: number }>;
   dealSettings(): Promise<DealSettings>;
   saveDealSettings(settings: DealSettings): Promise<DealSettings>;

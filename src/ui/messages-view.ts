@@ -24,13 +24,11 @@ function topicTitle(topic: string, deals: Map<string, DealRecord>, listings: Map
   return title ? `${deals.has(topic) ? "Deal on" : "About"} “${title}”` : `About ${topic}`;
 }
 
-/** The deals, and the listings the conversations are about (a topic is a deal or a listing id). */
-async function lookups(hub: HubApi) {
-  const [deals, messages] = await Promise.all([hub.deals(), hub.messages()]);
-  const ids = [...deals.map((d) => d.listingId), ...messages.map((m) => m.topic)];
-  const listings = await hub.listingsById(ids);
+/** The deals and the listings the conversations are about, by id (a topic is a deal or a listing id). */
+async function topicListings(hub: HubApi, deals: DealRecord[], messages: ChatRecord[]) {
+  const ids = [...new Set([...deals.map((d) => d.listingId), ...messages.map((m) => m.topic)])];
   return {
-    listings: new Map(listings.map((l) => [l.id, l])),
+    listings: new Map((await hub.listingsById(ids)).map((l) => [l.id, l])),
     deals: new Map(deals.map((d) => [d.id, d])),
   };
 }
@@ -38,8 +36,19 @@ async function lookups(hub: HubApi) {
 export async function mountMessagesView(outlet: HTMLElement, context: ViewContext): Promise<void> {
   const hub = context.hub;
   const me = context.status.peerId;
-  const [{ listings, deals }, names] = await Promise.all([lookups(hub), hub.profileNames()]);
   const messages = new Map<string, ChatRecord>();
+  // Heard before the one read of every message, so none that changes after it is missed; drawn
+  // once the read and the titles are in.
+  let drawn = false;
+  context.onEvent((event) => {
+    if (event.type === "message") {
+      messages.set(event.message.id, event.message);
+      if (drawn) arrived(event.message.topic);
+    }
+  });
+  const [allDeals, stored, names] = await Promise.all([hub.deals(), hub.messages(), hub.profileNames()]);
+  for (const m of stored) messages.set(m.id, m);
+  const { listings, deals } = await topicListings(hub, allDeals, [...messages.values()]);
   const list = h("ul", { className: "conversations", "aria-label": "Conversations" });
   const empty = h("p", {
     className: "empty",
@@ -75,30 +84,42 @@ export async function mountMessagesView(outlet: HTMLElement, context: ViewContex
     );
     empty.hidden = groups.size > 0;
   };
-  context.onEvent((event) => {
-    if (event.type === "message") {
-      messages.set(event.message.id, event.message);
-      render();
-      // A conversation about a listing this view has not looked up: its title, once read.
-      const { topic } = event.message;
-      if (!listings.has(topic) && !deals.has(topic))
-        void hub.listing(topic).then((listing) => {
-          if (!listing) return;
-          listings.set(listing.id, listing);
-          render();
-        });
-    }
-  });
-  for (const m of await hub.messages()) messages.set(m.id, m);
+  /** A message came: drawn, and a conversation about a listing not looked up yet gets its title. */
+  const arrived = (topic: string) => {
+    render();
+    if (!listings.has(topic) && !deals.has(topic))
+      void hub.listing(topic).then((listing) => {
+        if (!listing) return;
+        listings.set(listing.id, listing);
+        render();
+      });
+  };
   render();
+  drawn = true;
 }
 
 export async function mountConversationView(outlet: HTMLElement, context: ViewContext): Promise<void> {
   const hub = context.hub;
   const me = context.status.peerId;
   const [peer = "", topic = ""] = context.params as [PeerId, string];
-  const [{ listings, deals }, names] = await Promise.all([lookups(hub), hub.profileNames()]);
   const messages = new Map<string, ChatRecord>();
+  const mine = (m: ChatRecord) => m.peer === peer && m.topic === topic;
+  let drawn = false;
+  context.onEvent((event) => {
+    if (event.type !== "message" || !mine(event.message)) return;
+    messages.set(event.message.id, event.message);
+    if (!drawn) return;
+    render();
+    // Shown to the user: tell the author it was read.
+    if (event.message.author === peer && event.message.status !== "read" && document.visibilityState === "visible")
+      void hub.markConversationRead(peer, topic);
+  });
+  const [allDeals, stored, names] = await Promise.all([hub.deals(), hub.messages(), hub.profileNames()]);
+  for (const m of stored) if (mine(m)) messages.set(m.id, m);
+  // The one listing this conversation is about names it: the deal's, or the topic itself.
+  const deals = new Map(allDeals.map((d) => [d.id, d]));
+  const about = await hub.listing(deals.get(topic)?.listingId ?? topic);
+  const listings = new Map(about ? [[about.id, about]] : []);
   /** "Sent", or who holds it for them while they are away (the community's always-on peer). */
   const statusText = (m: ChatRecord) =>
     m.status === "sent" && m.heldBy ? `Held for them by ${names[m.heldBy]?.name || m.heldBy}` : STATUS_TEXT[m.status];
@@ -145,17 +166,8 @@ export async function mountConversationView(outlet: HTMLElement, context: ViewCo
       }),
     );
   };
-  const mine = (m: ChatRecord) => m.peer === peer && m.topic === topic;
-  context.onEvent((event) => {
-    if (event.type !== "message" || !mine(event.message)) return;
-    messages.set(event.message.id, event.message);
-    render();
-    // Shown to the user: tell the author it was read.
-    if (event.message.author === peer && event.message.status !== "read" && document.visibilityState === "visible")
-      void hub.markConversationRead(peer, topic);
-  });
-  for (const m of await hub.messages()) if (mine(m)) messages.set(m.id, m);
   render();
+  drawn = true;
   if (document.visibilityState === "visible") await hub.markConversationRead(peer, topic);
 
   form.addEventListener("submit", async (event) => {
