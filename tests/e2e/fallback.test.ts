@@ -6,6 +6,7 @@ import type { BrowserContext } from "playwright-core";
 import { expect, it } from "vitest";
 import {
   goTo,
+  listingArrives,
   listingHeading,
   networkStatus,
   newUser,
@@ -50,7 +51,7 @@ it("two tabs share one identity and listings, and the second takes over when the
     .filter({ hasText: /^Online/ })
     .waitFor();
   await post(second, { title: "After the takeover", price: "3" });
-  await listingHeading(other, "After the takeover").waitFor();
+  await listingArrives(other, "After the takeover", [second]);
   await other.context().close();
   await context.close();
 });

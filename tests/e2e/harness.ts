@@ -169,6 +169,28 @@ export async function peersConnected(page: Page, count = 1, timeout = 15_000): P
   }
 }
 
+/**
+ * Waits until `page` shows the listing titled `title`; when it never does, the error carries each
+ * watched page's network line and latest console lines (the sender's too), so a failure in CI says
+ * whether the two peers met again and what their radios logged.
+ */
+export async function listingArrives(page: Page, title: string, watched: Page[] = [], timeout = 15_000): Promise<void> {
+  try {
+    await listingHeading(page, title).waitFor({ timeout });
+  } catch (error) {
+    const reports = await Promise.all(
+      [page, ...watched].map(async (p, i) => {
+        const status = await networkStatus(p)
+          .textContent({ timeout: 1_000 })
+          .catch(() => "(no network line: closed or crashed)");
+        const log = (consoleLines.get(p) ?? []).slice(-40).join("\n");
+        return `${i === 0 ? "receiver" : `watched page ${i}`}: "${status}"\n${log}`;
+      }),
+    );
+    throw new Error(`"${title}" not shown in ${timeout} ms.\n${reports.join("\n\n")}`, { cause: error });
+  }
+}
+
 /** The live network line ("Online · 1 peer connected"). */
 export function networkStatus(page: Page) {
   return page.getByRole("status", { name: "Network" });

@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 import {
   isRadio,
+  listingArrives,
   listingArticle,
   listingHeading,
   networkStatus,
@@ -59,9 +60,9 @@ it("closing the radio tab hands the radio to another tab, and listings keep flow
   expect(await peerIdOf(survivor)).toBe(aliceId);
 
   await post(bob, { title: "After the takeover, from Bob", price: "4" });
-  await listingHeading(survivor, "After the takeover, from Bob").waitFor({ timeout: 20_000 });
+  await listingArrives(survivor, "After the takeover, from Bob", [bob], 20_000);
   await post(survivor, { title: "After the takeover, from Alice", price: "5" });
-  await listingHeading(bob, "After the takeover, from Alice").waitFor({ timeout: 20_000 });
+  await listingArrives(bob, "After the takeover, from Alice", [survivor], 20_000);
   // Bob still sees the same Alice: the id was re-registered, not replaced.
   const article = listingArticle(bob, "After the takeover, from Alice");
   await expect(article.textContent()).resolves.toContain(`Posted by ${aliceId.slice(0, 9)}…`);
@@ -87,7 +88,7 @@ it("when the radio tab's renderer crashes (no pagehide, no socket close), anothe
 
   expect(await waitForRadio([survivor])).toBe(survivor);
   await post(bob, { title: "After the crash, from Bob", price: "6" });
-  await listingHeading(survivor, "After the crash, from Bob").waitFor({ timeout: 20_000 });
+  await listingArrives(survivor, "After the crash, from Bob", [bob], 20_000);
   await post(survivor, { title: "After the crash, from Alice", price: "7" });
   await expect(listingArticle(bob, "After the crash, from Alice").textContent()).resolves.toContain(
     `Posted by ${aliceId.slice(0, 9)}…`,
