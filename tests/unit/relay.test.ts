@@ -2,8 +2,8 @@ import "fake-indexeddb/auto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import { readAck } from "../../src/core/mail/ack.ts";
-import type { RelayFrame } from "../../src/core/mail/relay.ts";
+import { readAck, signAck } from "../../src/core/mail/ack.ts";
+import { type RelayFrame, relayedAck } from "../../src/core/mail/relay.ts";
 import { agreementCard } from "../../src/core/mail/seal.ts";
 import { MAX_RELAYED_CIPHERTEXT, parseFrame } from "../../src/core/wire.ts";
 import type { MemoryNetwork } from "../support/memory-link.ts";
@@ -252,6 +252,44 @@ describe("relay through a third peer", () => {
     await vi.waitFor(() => expect(acks()).toHaveLength(2), WAIT);
     expect(b.messageEvents.filter((m) => m.id === sent.id)).toHaveLength(1);
     expect((await b.store.listMessages()).filter((m) => m.id === sent.id)).toHaveLength(1);
+  });
+
+  it("a peer that learnt a message's id cannot make R drop its author's copy, by a receipt or by mail of its own", async () => {
+    const [a, r, b] = await triangle({ connected: false });
+    const mallory = await node();
+    await knows(mallory, b);
+    await connect(a, r);
+    await connect(mallory, r);
+    // A's frame is held back until Mallory has used its id (she carried it too, as another relay).
+    let captured: unknown;
+    intercept(a, r, "RELAY", (f) => {
+      if (captured) return f;
+      captured = f;
+      return undefined;
+    });
+    const sent = await a.chat.send(b.id, "listing-topic-1", "From A, truly");
+    await vi.waitFor(() => expect(captured).toBeDefined(), WAIT);
+    // A receipt of her own for that id, as if she were its recipient…
+    network.deliver(
+      mallory.id,
+      r.id,
+      relayedAck(mallory.identity.publicKey, await signAck(mallory.identity, a.id, sent.id, "delivered")),
+    );
+    // …and mail of her own to B under the same id.
+    await mallory.mailbox.post(b.id, "CHAT_MESSAGE", sent.id, {
+      topic: "listing-topic-1",
+      text: "From Mallory",
+      createdAt: Date.now(),
+    });
+    await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(1), WAIT);
+    network.deliver(a.id, r.id, captured);
+    await vi.waitFor(() => expect(r.mailbox.relayStats().held).toBe(2), WAIT);
+    await connect(r, b);
+    await vi.waitFor(async () => {
+      expect((await b.store.getMessage(a.id, sent.id))?.text).toBe("From A, truly");
+      expect((await b.store.getMessage(mallory.id, sent.id))?.text).toBe("From Mallory");
+    }, WAIT);
+    await untilStatus(a, sent, "delivered");
   });
 
   it("R does not carry a message again once its recipient answered: it repeats the answer", async () => {

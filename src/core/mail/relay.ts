@@ -73,13 +73,24 @@ export interface RelayOptions {
   store?: RelayStore;
 }
 
-/** Who wrote a relayed frame, who it is for, and a key that is the same for every copy of it. */
+/**
+ * Who wrote a relayed frame, who it is for, and a key that is the same for every copy of it.
+ * Message ids are chosen by their authors and unique per author only (as in inbox.ts): the key
+ * names the author, so nobody else's frame can take the place of theirs.
+ */
 export function relayRoute(relayed: RelayFrame): { from: PeerId; to: PeerId; key: string } {
   const { mail } = relayed;
   if (mail.type === "ACK")
-    return { from: mail.ack.from, to: mail.ack.to, key: `ACK:${mail.ack.msgId}:${ackVariant(mail.ack)}` };
-  return { from: mail.sealed.from, to: mail.sealed.to, key: `${mail.type}:${mail.sealed.msgId}` };
+    return {
+      from: mail.ack.from,
+      to: mail.ack.to,
+      key: `ACK:${mail.ack.from}:${mail.ack.msgId}:${ackVariant(mail.ack)}`,
+    };
+  return { from: mail.sealed.from, to: mail.sealed.to, key: `${mail.type}:${mail.sealed.from}:${mail.sealed.msgId}` };
 }
+
+/** A message answered by its recipient, as `settled` knows it: one author's id, to one recipient. */
+const settledKey = (recipient: PeerId, author: PeerId, msgId: string) => `${recipient}\n${author}\n${msgId}`;
 
 /**
  * Whether a relayed frame is what it claims: the carried key belongs to the author's id, the
@@ -107,7 +118,7 @@ export function relayedAck(publicKey: string, ack: Ack): RelayFrame {
 
 type Held = HeldMail;
 
-/** Message ids whose recipient answered through us: a late copy of the message is not carried. */
+/** Messages whose recipient answered through us (settledKey): a late copy is not carried. */
 const SETTLED_MEMORY = 1_000;
 
 export class Relay {
@@ -151,7 +162,7 @@ export class Relay {
     const msgId = mail.type === "ACK" ? mail.ack.msgId : mail.sealed.msgId;
     // Any receipt shows the recipient has the message (a sealed one may be "read": that too).
     if (mail.type === "ACK" && ackVariant(mail.ack) !== "read") this.settle(mail.ack.from, mail.ack.to, msgId);
-    if (mail.type !== "ACK" && this.settled.has(msgId)) {
+    if (mail.type !== "ACK" && this.settled.has(settledKey(to, from, msgId))) {
       // Its recipient has it and answered through us; the author missed the answer: repeat that.
       for (const held of this.held.values())
         if (held.to === from && held.from === to && held.msgId === msgId) this.pass(held);
@@ -237,11 +248,12 @@ export class Relay {
 
   /** `recipient` answered `author`'s message: copies of it are no longer needed. */
   private settle(recipient: PeerId, author: PeerId, msgId: string): void {
-    this.settled.add(msgId);
+    this.settled.add(settledKey(recipient, author, msgId));
     if (this.settled.size > SETTLED_MEMORY) this.settled.delete(this.settled.values().next().value as string);
     const gone: string[] = [];
     for (const [slot, held] of this.held)
-      if (held.to === recipient && held.msgId === msgId && held.frame.mail.type !== "ACK") gone.push(slot);
+      if (held.to === recipient && held.from === author && held.msgId === msgId && held.frame.mail.type !== "ACK")
+        gone.push(slot);
     for (const slot of gone) this.held.delete(slot);
     if (gone.length) this.write((store) => store.deleteHeld(gone));
     // It reached its recipient through us: an author seen before, whose mail keeps its room.
