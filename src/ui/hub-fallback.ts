@@ -17,8 +17,8 @@ const LOCAL_METHODS = new Set<string>(["subscribe", "unsubscribe", "attachRadio"
 type Envelope =
   /** A tab asks who hosts the hub; the host answers "host-ready". */
   | { k: "hello" }
-  /** A (new) host is ready: clients resend calls that got no answer. */
-  | { k: "host-ready" }
+  /** A host is ready: clients resend calls that got no answer when `host` is new to them. */
+  | { k: "host-ready"; host: string }
   | { k: "call"; client: string; id: number; method: string; args: unknown[] }
   | { k: "result"; client: string; id: number; ok: true; value: unknown }
   | { k: "result"; client: string; id: number; ok: false; message: string }
@@ -33,34 +33,57 @@ export function hostHub(): { hub: HubApi; stop: () => void } {
     return Comlink.wrap<HubApi>(channel.port1);
   };
   const hub = connect();
-  const relay = connect();
+  const served = serveTabs(connect());
+  return {
+    hub,
+    stop: () => {
+      served.stop();
+      worker.terminate();
+    },
+  };
+}
+
+/** How long a host remembers a call it answered, for a copy of it still on its way. */
+const ANSWERED_KEPT_MS = 10_000;
+
+/**
+ * Serves the other tabs' calls from `relay` (the host's own connection to its worker) and sends
+ * them the hub's events. A client sends its unanswered calls again when it hears of a host it
+ * did not know, and a copy may reach this host while the first still runs: each call, by client
+ * and id, runs once here, and every copy gets its answer.
+ */
+export function serveTabs(relay: HubApi, host: string = crypto.randomUUID()): { stop: () => void } {
   const channel = new BroadcastChannel(CHANNEL);
-  channel.onmessage = async (event: MessageEvent<Envelope>) => {
-    const message = event.data;
-    if (message.k === "hello") channel.postMessage({ k: "host-ready" } satisfies Envelope);
-    if (message.k !== "call") return;
-    const { client, id, method, args } = message;
+  const calls = new Map<string, Promise<Envelope>>();
+  const run = async ({ client, id, method, args }: Extract<Envelope, { k: "call" }>): Promise<Envelope> => {
     const target = (relay as unknown as Record<string, unknown>)[method];
     try {
       if (LOCAL_METHODS.has(method) || typeof target !== "function") throw new Error(`No hub method ${method}`);
       const value: unknown = await (target as (...a: unknown[]) => Promise<unknown>)(...args);
-      channel.postMessage({ k: "result", client, id, ok: true, value } satisfies Envelope);
+      return { k: "result", client, id, ok: true, value };
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      channel.postMessage({ k: "result", client, id, ok: false, message: text } satisfies Envelope);
+      return { k: "result", client, id, ok: false, message: text };
     }
+  };
+  channel.onmessage = (event: MessageEvent<Envelope>) => {
+    const message = event.data;
+    if (message.k === "hello") channel.postMessage({ k: "host-ready", host } satisfies Envelope);
+    if (message.k !== "call") return;
+    const key = `${message.client} ${message.id}`;
+    let answer = calls.get(key);
+    if (!answer) {
+      answer = run(message);
+      calls.set(key, answer);
+      void answer.then(() => setTimeout(() => calls.delete(key), ANSWERED_KEPT_MS));
+    }
+    void answer.then((result) => channel.postMessage(result));
   };
   void relay.subscribe(
     Comlink.proxy((events: HubEvent[]) => channel.postMessage({ k: "events", events } satisfies Envelope)),
   );
-  channel.postMessage({ k: "host-ready" } satisfies Envelope);
-  return {
-    hub,
-    stop: () => {
-      channel.close();
-      worker.terminate();
-    },
-  };
+  channel.postMessage({ k: "host-ready", host } satisfies Envelope);
+  return { stop: () => channel.close() };
 }
 
 /** A tab that does not host: a HubApi whose calls go to whichever tab hosts right now. */
@@ -75,10 +98,16 @@ export function hubClient(): { hub: HubApi; stop: () => void } {
   let nextId = 1;
   const send = (id: number, method: string, args: unknown[]) =>
     channel.postMessage({ k: "call", client: self, id, method, args } satisfies Envelope);
+  /** The host this tab last heard of. */
+  let host: string | undefined;
   channel.onmessage = (event: MessageEvent<Envelope>) => {
     const message = event.data;
     if (message.k === "host-ready") {
-      // The host changed (or answered late): anything unanswered may have died with the old one.
+      // A host we did not know (the first, or one that took over): anything unanswered may have
+      // gone before it listened, or died with the old one. The same host again (it answers every
+      // tab's hello) has them already.
+      if (message.host === host) return;
+      host = message.host;
       for (const [id, call] of pending) send(id, call.method, call.args);
     } else if (message.k === "events") {
       for (const fn of listeners.values()) fn(message.events);
