@@ -30,6 +30,14 @@ export function lineLogger(sink: LogSink, now: () => number): Logger & { info(me
   };
 }
 
+/**
+ * A name a peer chose (its HELLO), as one line of the operator's log: newlines, terminal escapes
+ * and other control characters are written escaped, so no peer can forge a line or colour one.
+ */
+function quotedName(name: string | undefined): string {
+  return name ? ` (${JSON.stringify(name).slice(1, -1)})` : "";
+}
+
 /** Follows status events and logs which peers came and went. */
 export function connectionLog(info: (message: string) => void): (status: HubStatus) => void {
   let ready = new Map<string, string | undefined>();
@@ -40,8 +48,8 @@ export function connectionLog(info: (message: string) => void): (status: HubStat
       radio = status.radio;
     }
     const now = new Map(status.peers.filter((p) => p.stage === "ready").map((p) => [p.id, p.name] as const));
-    for (const [id, name] of now) if (!ready.has(id)) info(`connected ${id}${name ? ` (${name})` : ""}`);
-    for (const [id, name] of ready) if (!now.has(id)) info(`disconnected ${id}${name ? ` (${name})` : ""}`);
+    for (const [id, name] of now) if (!ready.has(id)) info(`connected ${id}${quotedName(name)}`);
+    for (const [id, name] of ready) if (!now.has(id)) info(`disconnected ${id}${quotedName(name)}`);
     ready = now;
   };
 }

@@ -22,6 +22,19 @@ describe("the always-on peer's log", () => {
     ]);
   });
 
+  it("writes a name with newlines or terminal escapes escaped, so a peer cannot forge a log line", () => {
+    const lines: string[] = [];
+    const follow = connectionLog((line) => lines.push(line));
+    follow({
+      peerId: "pb-me",
+      radio: "online",
+      peers: [{ id: "pb-a", stage: "ready", name: "Eve\nsummary: 0 peers\u001b[2J" }],
+    });
+    expect(lines).toEqual(["signaling online", "connected pb-a (Eve\\nsummary: 0 peers\\u001b[2J)"]);
+    expect(lines.join("")).not.toContain("\n");
+    expect(lines.join("")).not.toContain(String.fromCharCode(27));
+  });
+
   it("summarises peers, listings, profiles, held mail and bytes in one line", () => {
     expect(
       summaryLine({
