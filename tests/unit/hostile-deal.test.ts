@@ -42,3 +42,32 @@ describe("a backdated deal step", () => {
     expect((await seller.store.getDeal(proposed.id))?.steps.map((s) => s.action)).toEqual(["propose", "accept"]);
   });
 });
+
+describe("a malformed deal message", () => {
+  it("is refused whole, whatever it carries beside a valid step, and changes nothing stored", async () => {
+    const [seller, buyer] = [await node(), await node()];
+    const listing = await createListing(seller.identity, draft(), Date.now());
+    await seller.store.putListingIf(listing, () => true);
+    await connect(buyer, seller);
+    const propose = await signStep(buyer.identity, {
+      dealId: newMessageId(),
+      listingId: listing.id,
+      seq: 0,
+      action: "propose",
+      buyer: buyer.id,
+      seller: seller.id,
+      createdAt: Date.now(),
+      message: "",
+      offer: { kind: "money", amount: 3000, currency: "EUR" },
+    });
+    for (const body of [
+      { step: propose, extra: "unchecked" },
+      { step: propose, receipt: 42 },
+      { receipt: "x" },
+      "step",
+    ])
+      await buyer.mailbox.post(seller.id, "DEAL_PROPOSAL", newMessageId(), body);
+    await vi.waitFor(async () => expect(await buyer.store.listOutbox()).toEqual([]), WAIT);
+    expect(await seller.store.listDeals()).toEqual([]);
+  });
+});

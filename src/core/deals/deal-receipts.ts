@@ -19,6 +19,15 @@ export const Countersignature = v.strictObject({
   signature: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/)),
 });
 
+/**
+ * What a deal message's sealed body holds: a step (a completion also carries its author's receipt
+ * signature), or the other side's countersignature of a receipt.
+ */
+export const DealBodySchema = v.union([
+  v.strictObject({ step: v.unknown(), receipt: v.optional(Countersignature.entries.signature) }),
+  v.strictObject({ receipt: Countersignature }),
+]);
+
 /** Our completed deals that the other side countersigned, as our profile lists them. */
 export function receiptsOf(deals: DealRecord[], me: PeerId): Receipt[] {
   const receipts: Receipt[] = [];

@@ -22,7 +22,7 @@ import {
   signStep,
   verifyStep,
 } from "./deal.ts";
-import { Countersignature, receiptsOf, receiptTermsOf } from "./deal-receipts.ts";
+import { type Countersignature, DealBodySchema, receiptsOf, receiptTermsOf } from "./deal-receipts.ts";
 import { parseOffer } from "./offer.ts";
 
 // The offer parsing moved to offer.ts; views and tests that know it from here keep working.
@@ -157,8 +157,10 @@ export class Deals {
   }
 
   private async receive(from: PeerId, body: unknown): Promise<void> {
-    const fields = typeof body === "object" && body !== null ? (body as { step?: unknown; receipt?: unknown }) : {};
-    if (fields.step === undefined) return this.countersigned(from, fields.receipt);
+    const parsed = v.safeParse(DealBodySchema, body);
+    if (!parsed.success) throw new DealError("A deal message carried neither a step nor a receipt.");
+    const fields = parsed.output;
+    if (!("step" in fields)) return this.countersigned(from, fields.receipt);
     const step = await verifyStep(fields.step);
     if (!step) throw new DealError("A deal step did not verify.");
     if (step.author !== from) throw new DealError("A deal step was not sent by its author.");
@@ -173,10 +175,7 @@ export class Deals {
     let answer: OutboxEntry | undefined;
     if (step.action === "complete") {
       const terms = receiptTermsOf(step);
-      if (
-        typeof fields.receipt !== "string" ||
-        !(await checkReceiptSignature(terms, from, step.authorKey, fields.receipt))
-      )
+      if (!fields.receipt || !(await checkReceiptSignature(terms, from, step.authorKey, fields.receipt)))
         throw new DealError("A completed deal came without a valid receipt signature.");
       countersignature = fields.receipt;
       const signature = await signReceipt(this.options.identity, terms);
@@ -231,10 +230,10 @@ export class Deals {
   }
 
   /** The other side's signature on the receipt of a deal we completed. */
-  private async countersigned(from: PeerId, raw: unknown): Promise<void> {
-    const parsed = v.safeParse(Countersignature, raw);
-    if (!parsed.success) throw new DealError("A deal message carried neither a step nor a receipt.");
-    const { dealId, signature } = parsed.output;
+  private async countersigned(
+    from: PeerId,
+    { dealId, signature }: v.InferOutput<typeof Countersignature>,
+  ): Promise<void> {
     const deal = await this.options.store.getDeal(dealId);
     const last = deal?.steps.at(-1);
     if (!deal || last?.action !== "complete") throw new DealError("A receipt for a deal that is not completed here.");
