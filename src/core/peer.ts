@@ -160,7 +160,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     dial: (peer) => dialer.connectNow(peer),
     // Mail for someone not connected goes by relay when we know their signed ECDH key: from a
     // HELLO we had with them, or else from their signed profile, which reaches everyone.
-    resolveKeys: async (peer) => (await store.listPeers()).find((p) => p.id === peer) ?? (await store.getProfile(peer)),
+    resolveKeys: async (peer) => (await store.getPeer(peer)) ?? (await store.getProfile(peer)),
     blocked: isBlocked,
     ...(options.relayLimits ? { relayLimits: options.relayLimits } : {}),
     ...(ports.relayStore ? { relayStore: ports.relayStore } : {}),

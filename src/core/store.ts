@@ -84,7 +84,10 @@ export interface Store {
   setMeta(key: string, value: unknown): Promise<void>;
 
   rememberPeer(peer: PeerRecord): Promise<void>;
+  getPeer(id: PeerId): Promise<PeerRecord | undefined>;
   listPeers(): Promise<PeerRecord[]>;
+  /** Forgets these peers' records; ids not stored are skipped. */
+  forgetPeers(ids: PeerId[]): Promise<void>;
 
   /** Every saved search, oldest first (by createdAt, then id). */
   listSavedSearches(): Promise<SavedSearchRecord[]>;

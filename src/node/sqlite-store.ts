@@ -9,7 +9,7 @@
 
 import { deserialize, serialize } from "node:v8";
 import type Database from "better-sqlite3";
-import type { Identity } from "../core/crypto.ts";
+import type { Identity, PeerId } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { MailStore } from "../core/mail/mail-store.ts";
 import type { RelayStore } from "../core/mail/relay-store.ts";
@@ -84,6 +84,8 @@ class SqliteStore extends SqliteMailStore implements Store {
       setMeta: prepare<[string, Uint8Array]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
       rememberPeer: prepare<[string, string]>("INSERT OR REPLACE INTO peers (id, record) VALUES (?, ?)"),
       peers: prepare("SELECT record FROM peers ORDER BY id").pluck(),
+      peer: prepare<[string]>("SELECT record FROM peers WHERE id = ?").pluck(),
+      forgetPeer: prepare<[string]>("DELETE FROM peers WHERE id = ?"),
       savedSearches: prepare("SELECT record FROM saved_searches ORDER BY created_at, id").pluck(),
       putSavedSearch: prepare<[string, number, string]>(
         "INSERT OR REPLACE INTO saved_searches (id, created_at, record) VALUES (?, ?, ?)",
@@ -243,8 +245,19 @@ class SqliteStore extends SqliteMailStore implements Store {
     this.sql.rememberPeer.run(peer.id, JSON.stringify(peer));
   }
 
+  async getPeer(id: PeerId): Promise<PeerRecord | undefined> {
+    const row = this.sql.peer.get(id) as string | undefined;
+    return row === undefined ? undefined : parse<PeerRecord>(row);
+  }
+
   async listPeers(): Promise<PeerRecord[]> {
     return (this.sql.peers.all() as string[]).map(parse<PeerRecord>);
+  }
+
+  async forgetPeers(ids: PeerId[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.sql.forgetPeer.run(id);
+    })();
   }
 
   async listSavedSearches(): Promise<SavedSearchRecord[]> {

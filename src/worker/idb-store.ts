@@ -2,7 +2,7 @@
 // upgrades idb-schema.ts. These are the only files that touch IndexedDB.
 
 import { openDB } from "idb";
-import type { Identity } from "../core/crypto.ts";
+import type { Identity, PeerId } from "../core/crypto.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { MailStore } from "../core/mail/mail-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
@@ -198,8 +198,17 @@ class IdbStore extends IdbMailStore implements Store {
     await this.db.put("peers", peer);
   }
 
+  getPeer(id: PeerId): Promise<PeerRecord | undefined> {
+    return this.db.get("peers", id);
+  }
+
   listPeers(): Promise<PeerRecord[]> {
     return this.db.getAll("peers");
+  }
+
+  async forgetPeers(ids: PeerId[]): Promise<void> {
+    const tx = this.db.transaction("peers", "readwrite");
+    await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
   }
 
   async listSavedSearches(): Promise<SavedSearchRecord[]> {

@@ -710,6 +710,20 @@ export function runStoreContract(name: string, setup: StoreSetup<Store>): void {
         await store.rememberPeer(peer(carol.peerId, NOW + 1));
         expect(await store.listPeers()).toEqual([peer(carol.peerId, NOW + 1)]);
       });
+
+      it("getPeer reads one peer by id, and forgetPeers forgets those named, for good", async () => {
+        const opened = await open();
+        const store = opened.store;
+        await store.rememberPeer(peer(alice.peerId, NOW, "Alice"));
+        await store.rememberPeer(peer(bob.peerId, NOW + 1, "Bob"));
+        await store.rememberPeer(peer(carol.peerId, NOW + 2, "Carol"));
+        expect(await store.getPeer(bob.peerId)).toEqual(peer(bob.peerId, NOW + 1, "Bob"));
+        await store.forgetPeers([alice.peerId, carol.peerId, "pb-neverstoredneverstoredne"]);
+        await opened.survives(async (store) => {
+          expect(await store.listPeers()).toEqual([peer(bob.peerId, NOW + 1, "Bob")]);
+          expect(await store.getPeer(alice.peerId)).toBeUndefined();
+        });
+      });
     });
 
     describe("close", () => {

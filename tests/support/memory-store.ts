@@ -162,8 +162,17 @@ export class MemoryStore implements Store, MailStore {
     this.peers.set(peer.id, clone(peer));
   }
 
+  async getPeer(id: PeerId): Promise<PeerRecord | undefined> {
+    const peer = this.peers.get(id);
+    return peer && clone(peer);
+  }
+
   async listPeers(): Promise<PeerRecord[]> {
     return [...this.peers.values()].sort((a, b) => byKey(a.id, b.id)).map(clone);
+  }
+
+  async forgetPeers(ids: PeerId[]): Promise<void> {
+    for (const id of ids) this.peers.delete(id);
   }
 
   async listSavedSearches(): Promise<SavedSearchRecord[]> {

@@ -1,7 +1,7 @@
 // The dialer keeps connections bounded, backs off from silent peers and obeys the user.
 
 import { describe, expect, it } from "vitest";
-import { Dialer, HINTS_MAX, HINTS_PER_PEER } from "../../src/core/session/dialer.ts";
+import { CANDIDATES_MAX, Dialer, HINTS_MAX, HINTS_PER_PEER } from "../../src/core/session/dialer.ts";
 import { consoleLogger } from "../../src/shared/system.ts";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `pb-${String(i).padStart(26, "a")}`);
@@ -135,5 +135,25 @@ describe("Dialer", () => {
     await dialer.tick();
     expect(dialled).toHaveLength(6);
     for (const peer of known) expect(dialled).toContain(peer);
+  });
+
+  it("keeps a bounded number of peers met before, forgetting the least recently met first", async () => {
+    // Room to dial every candidate at once, so one round shows which are kept.
+    const { dialer, dialled } = setup({ maxPeers: CANDIDATES_MAX + 10, discovered: [] });
+    const met = ids(CANDIDATES_MAX + 500);
+    dialer.addCandidates(met);
+    expect(dialer.candidateCount()).toBe(CANDIDATES_MAX);
+    // The first met, met again, is kept; the next oldest goes instead.
+    const first = met[0] as string;
+    dialer.met(first);
+    dialer.addCandidates(["pb-newestnewestnewestnewest"]);
+    dialer.setOnline(true);
+    await dialer.tick();
+    expect(dialled).toHaveLength(CANDIDATES_MAX);
+    expect(dialled).toContain(first);
+    expect(dialled).toContain("pb-newestnewestnewestnewest");
+    expect(dialled).toContain(met.at(-1));
+    expect(dialled).not.toContain(met[501]);
+    expect(dialled).toContain(met[502]);
   });
 });

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { PeerId } from "../../src/core/crypto.ts";
-import { peerListFrame } from "../../src/core/session/peer-list.ts";
+import { peerListFrame, rememberProven } from "../../src/core/session/peer-list.ts";
 import { MemoryStore } from "../support/memory-store.ts";
 
 const A = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa" as PeerId;
@@ -18,16 +18,31 @@ async function storeWith(...peers: [PeerId, number][]): Promise<MemoryStore> {
 
 const listed = (frame: unknown) => (frame as { peers: { id: PeerId }[] }).peers.map((p) => p.id);
 
+const known = async (store: MemoryStore) => (await store.listPeers()).sort((a, b) => b.lastSeen - a.lastSeen);
+
 describe("PEER_LIST", () => {
   it("lists the peers met, newest first, leaving out the one it goes to", async () => {
     const store = await storeWith([A, 1], [B, 3], [C, 2]);
-    expect(listed(await peerListFrame(store, C))).toEqual([B, A]);
+    expect(listed(peerListFrame(await known(store), C))).toEqual([B, A]);
   });
 
   it("never introduces a peer the user blocked or the policy banned", async () => {
     // Seen in e2e: Carol, connected only to Alice, dialled Bob from Alice's list and got his
     // listing although Alice had blocked him.
     const store = await storeWith([A, 1], [B, 3], [C, 2]);
-    expect(listed(await peerListFrame(store, C, (peer) => peer === B))).toEqual([A]);
+    expect(listed(peerListFrame(await known(store), C, (peer) => peer === B))).toEqual([A]);
+  });
+});
+
+describe("the peers remembered", () => {
+  it("are bounded: past the cap the least recently seen are forgotten, never the one just met", async () => {
+    const store = await storeWith([A, 5], [B, 1]);
+    const kept = await rememberProven(store, { id: C, publicKey: "k", lastSeen: 3 }, 2);
+    expect(kept.map((p) => p.id)).toEqual([A, C]);
+    expect((await store.listPeers()).map((p) => p.id)).toEqual([A, C]);
+    expect(await store.getPeer(B)).toBeUndefined();
+    // Met again, B is the most recent: the oldest other goes.
+    await rememberProven(store, { id: B, publicKey: "k", lastSeen: 9 }, 2);
+    expect((await store.listPeers()).map((p) => p.id)).toEqual([A, B]);
   });
 });

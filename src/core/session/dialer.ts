@@ -6,6 +6,7 @@
 
 import type { PeerId } from "../crypto.ts";
 import type { DialFailure, Logger } from "../ports.ts";
+import { PEERS_KEPT_MAX } from "./peer-list.ts";
 
 export interface DialerOptions {
   self: PeerId;
@@ -26,6 +27,8 @@ export interface DialerOptions {
 export const HINTS_PER_PEER = 100;
 /** Hints kept in all, the oldest forgotten first. */
 export const HINTS_MAX = 1_000;
+/** Peers met before kept as candidates, as many as the store keeps records of (peer-list.ts). */
+export const CANDIDATES_MAX = PEERS_KEPT_MAX;
 /** Ids from the signaling server's list considered per round. */
 const DISCOVERED_MAX = 1_000;
 
@@ -34,7 +37,10 @@ const MAX_FAILURES_SHOWN = 20;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
 export class Dialer {
-  /** Peers we met (completed HELLO with) before, or that the user or the mailbox asked for. */
+  /**
+   * Peers we met (completed HELLO with) before, or that the user or the mailbox asked for; the
+   * least recently added forgotten first past CANDIDATES_MAX (identities are free).
+   */
   private readonly candidates = new Set<PeerId>();
   /** Latest ids from discovery. */
   private discovered: PeerId[] = [];
@@ -64,7 +70,16 @@ export class Dialer {
 
   /** Peers worth dialling first: met before, or someone we have mail for. */
   addCandidates(peers: Iterable<PeerId>): void {
-    for (const peer of peers) if (peer !== this.options.self) this.candidates.add(peer);
+    for (const peer of peers) {
+      if (peer === this.options.self) continue;
+      // Added again, it is the most recent.
+      this.candidates.delete(peer);
+      this.candidates.add(peer);
+    }
+    for (const oldest of this.candidates) {
+      if (this.candidates.size <= CANDIDATES_MAX) break;
+      this.candidates.delete(oldest);
+    }
   }
 
   /** Ids `from` told us of (PEER_LIST): kept up to HINTS_PER_PEER from it and HINTS_MAX in all. */

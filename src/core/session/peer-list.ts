@@ -1,26 +1,42 @@
-// PEER_LIST (docs/architecture.md, "Frames"): the peers we met most recently, sent to every peer
-// after HELLO so it has more to dial than the signaling server's list.
+// The peers we met (PeerRecord): kept bounded, since identities are free and each that completes
+// HELLO is remembered; and PEER_LIST (docs/architecture.md, "Frames"), the most recent of them,
+// sent to every peer after HELLO so it has more to dial than the signaling server's list.
 
 import type { PeerId } from "../crypto.ts";
-import type { Store } from "../store.ts";
+import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, frame } from "../wire.ts";
 
 /** Peers per PEER_LIST (the schema's cap). */
 const PEER_LIST_MAX = 100;
 
 /**
- * The newest peers we met, leaving out the one it goes to and those `withheld` says we would not
- * talk to ourselves (blocked or banned): we do not introduce anyone to them.
+ * Peer records kept: the least recently seen go first past this. Mail needs a peer's ECDH card,
+ * and for people with a deal or a conversation their profile keeps it too (profile-quota.ts).
  */
-export async function peerListFrame(
-  store: Store,
+export const PEERS_KEPT_MAX = 2_000;
+
+/** Remembers a peer that proved its id; returns the peers kept, the most recently seen first. */
+export async function rememberProven(store: Store, proven: PeerRecord, max = PEERS_KEPT_MAX): Promise<PeerRecord[]> {
+  await store.rememberPeer(proven);
+  const peers = (await store.listPeers()).sort((a, b) => b.lastSeen - a.lastSeen);
+  if (peers.length <= max) return peers;
+  await store.forgetPeers(peers.slice(max).map((p) => p.id));
+  return peers.slice(0, max);
+}
+
+/**
+ * The newest of `known` (most recently seen first), leaving out the one it goes to and those
+ * `withheld` says we would not talk to ourselves (blocked or banned): we do not introduce anyone
+ * to them.
+ */
+export function peerListFrame(
+  known: PeerRecord[],
   to: PeerId,
   withheld: (peer: PeerId) => boolean = () => false,
-): Promise<Frame> {
-  const known = (await store.listPeers())
+): Frame {
+  const peers = known
     .filter((p) => p.id !== to && !withheld(p.id))
-    .sort((a, b) => b.lastSeen - a.lastSeen)
     .slice(0, PEER_LIST_MAX)
     .map((p) => ({ id: p.id, lastSeen: p.lastSeen }));
-  return frame({ type: "PEER_LIST", peers: known });
+  return frame({ type: "PEER_LIST", peers });
 }

@@ -11,7 +11,7 @@ import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import * as handshake from "./handshake.ts";
-import { peerListFrame } from "./peer-list.ts";
+import { peerListFrame, rememberProven } from "./peer-list.ts";
 import { type ConnectedPeer, describeSession, newSession, type PeerSession, provenPeer } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
 import { RecentCloses } from "./recent-closes.ts";
@@ -278,9 +278,9 @@ export class Session implements SessionHost {
     session.verified = true;
     this.clock.clearTimeout(session.timer);
     this.emitPeers();
-    await this.store.rememberPeer(provenPeer(session, session.theirKey, this.clock.now()));
+    const known = await rememberProven(this.store, provenPeer(session, session.theirKey, this.clock.now()));
     const withheld = (other: PeerId) => this.blocked(other) || this.policy.isBanned(other);
-    this.transmit(peer, await peerListFrame(this.store, peer, withheld));
+    this.transmit(peer, peerListFrame(known, peer, withheld));
     for (const extension of this.extensions) await extension.onReady?.(peer);
   }
 
