@@ -79,4 +79,43 @@ describe("photos from a hostile peer", () => {
     await bob.images.fetch([]);
     expect(bob.images.partialBytes()).toBe(0);
   });
+
+  it("photos nobody sends do not keep a later one from being asked, and are forgotten with their listings", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const network = new MemoryNetwork();
+    const bob = await node(network);
+    const mallory = await node(network);
+    const alice = await node(network);
+    const madeUp = [];
+    for (let i = 0; i < 20; i++)
+      madeUp.push(
+        await createListing(mallory.identity, draft({ title: `Made up ${i}` }), Date.now(), [
+          { hash: base64urlEncode(randomBytes(32)), type: "image/webp", bytes: 1000, width: 640, height: 480 },
+        ]),
+      );
+    const posted = await alice.actions.post({
+      ...draft({ title: "Real photo" }),
+      photos: [new Blob([randomBytes(900)])],
+    });
+    if (!posted.ok) throw new Error(posted.message);
+    const ref = posted.listing.images[0];
+    if (!ref) throw new Error("no image ref");
+    // Mallory brings twenty listings whose photos nobody has, then passes on Alice's (signed by her).
+    network.connect(mallory.id, bob.id);
+    await ready(bob, mallory.id);
+    for (let i = 0; i < madeUp.length; i += 10)
+      mallory.session.send(bob.id, frame({ type: "LISTING_BROADCAST", listings: madeUp.slice(i, i + 10) }));
+    mallory.session.send(bob.id, frame({ type: "LISTING_BROADCAST", listings: [posted.listing] }));
+    await vi.waitFor(async () => expect(await bob.store.getListing(posted.listing.id)).toBeDefined(), {
+      timeout: 3000,
+    });
+    await vi.waitFor(() => expect(bob.images.pendingCount()).toBe(21), { timeout: 3000 });
+    network.connect(alice.id, bob.id);
+    await ready(bob, alice.id);
+    await vi.waitFor(async () => expect(await bob.store.getImage(ref.hash)).toBeDefined(), { timeout: 3000 });
+    // Their listings gone, the photos waited for are let go at the next collection.
+    for (const listing of madeUp.slice(0, 15)) await bob.store.deleteListingIf(listing.id, () => true);
+    await bob.images.collect(await bob.images.referenced());
+    expect(bob.images.pendingCount()).toBe(5);
+  });
 });

@@ -36,9 +36,14 @@ export const PARTIAL_BYTES_MAX = 1024 * 1024;
 
 /** A request nobody answered is sent again after this long (to whoever is connected then). */
 const RETRY_MS = 10_000;
+/** Photos waited for at once; past it the least recently asked are let go (asked again when their listing comes again). */
+export const PENDING_MAX = 50_000;
+/** Requests (of 16 hashes, the schema's cap) a peer that just arrived gets for what we wait for. */
+const ASKED_ON_READY = 4;
 
 export class Images implements ProtocolExtension {
   readonly types = ["IMAGE_REQUEST", "IMAGE_CHUNK"] as const;
+  /** Photos asked for and not received yet, the least recently asked first (Map order). */
   private readonly pending = new Map<string, Pending>();
   /** Incomplete images by hash and sender, oldest first (Map order). */
   private readonly partial = new Map<string, Assembly>();
@@ -78,7 +83,7 @@ export class Images implements ProtocolExtension {
       const known = this.pending.get(ref.hash);
       if (known && this.now() - known.askedAt < RETRY_MS) continue;
       if (await this.store.getImage(ref.hash)) continue;
-      this.pending.set(ref.hash, { ref, askedAt: this.now() });
+      this.asked(ref);
       missing.push(ref.hash);
     }
     if (!missing.length) return;
@@ -86,9 +91,22 @@ export class Images implements ProtocolExtension {
   }
 
   async onReady(peer: PeerId): Promise<void> {
-    // Images we are still waiting for may be with the peer that just arrived.
-    const hashes = [...this.pending.keys()].slice(0, 16);
-    if (hashes.length) this.host.send(peer, frame({ type: "IMAGE_REQUEST", hashes }));
+    // Images we are still waiting for may be with the peer that just arrived: the least recently
+    // asked, so photos nobody has (an author away for good, made-up hashes) cannot keep the
+    // others from ever being asked again.
+    const next: Pending[] = [];
+    for (const pending of this.pending.values()) {
+      if (next.length >= ASKED_ON_READY * 16) break;
+      next.push(pending);
+    }
+    for (const { ref } of next) this.asked(ref);
+    for (let at = 0; at < next.length; at += 16)
+      this.host.send(peer, frame({ type: "IMAGE_REQUEST", hashes: next.slice(at, at + 16).map((p) => p.ref.hash) }));
+  }
+
+  /** Photos asked for and not received yet. */
+  pendingCount(): number {
+    return this.pending.size;
   }
 
   onClose(peer: PeerId): void {
@@ -179,6 +197,12 @@ export class Images implements ProtocolExtension {
    * a thumbnail stored just before its listing is published is never collected.
    */
   async collect(referenced: Set<string>): Promise<number> {
+    // Photos waited for whose listing or profile is gone are not wanted any more.
+    for (const hash of this.pending.keys())
+      if (!referenced.has(hash)) {
+        this.pending.delete(hash);
+        this.wanted.delete(hash);
+      }
     const unreferenced = (await this.store.listImageHashes()).filter((hash) => !referenced.has(hash));
     let deleted = 0;
     const next = new Set<string>();
@@ -203,6 +227,17 @@ export class Images implements ProtocolExtension {
     // Whole or not at all, from the peer's answer budget: over it, the peer asks again later
     // (RETRY_MS) as after an unanswered request.
     this.host.answer(peer, ...chunks);
+  }
+
+  /** `ref` asked for now: the most recently asked, the least recently asked let go past PENDING_MAX. */
+  private asked(ref: ImageRef): void {
+    this.pending.delete(ref.hash);
+    this.pending.set(ref.hash, { ref, askedAt: this.now() });
+    for (const oldest of this.pending.keys()) {
+      if (this.pending.size <= PENDING_MAX) break;
+      this.pending.delete(oldest);
+      this.wanted.delete(oldest);
+    }
   }
 
   private dropPartial(key: string): void {
