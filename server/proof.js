@@ -15,7 +15,7 @@
 //               <nonce> being the 22 characters as they appear in the token: 86 chars
 //
 // and the peer id must be `pb-` + lowercase base32 (RFC 4648, no padding) of the first 16 bytes of
-// SHA-256 of that public key, as src/shared/crypto.ts derives it. The client mirrors the constants
+// SHA-256 of that public key, as src/core/crypto.ts derives it. The client mirrors the constants
 // below; tests/server/proof.test.ts signs with WebCrypto to pin the format.
 
 import { createHash, webcrypto } from "node:crypto";

@@ -1,6 +1,6 @@
 // The always-on peer (docs/architecture.md, "Hosts: tabs, hub, radio"): the same core as a browser
 // hub, built by createPeer with the Node adapters: the SQLite store in the data directory, PeerJS
-// over @roamhq/wrtc (node-link.ts), discovery and ICE settings from the community server. It is a
+// over node-datachannel (node-link.ts), discovery and ICE settings from the community server. It is a
 // peer with its own identity: it signs only its own profile, and the mail it holds is sealed to
 // others.
 

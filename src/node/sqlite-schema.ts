@@ -1,5 +1,5 @@
 // The SQLite store's schema, as ordered steps applied by PRAGMA user_version: a peer that skips
-// releases applies every step it missed, like the IndexedDB upgrade in src/worker/idb-store.ts.
+// releases applies every step it missed, like the IndexedDB upgrade in src/worker/idb-schema.ts.
 //
 // Records are JSON text (what the wire carries, readable with the sqlite3 shell) next to the
 // columns the queries sort and filter on; STRICT tables and json_valid checks refuse anything

@@ -1,5 +1,5 @@
 // The always-on peer (`npm run peer`) keeps a community's board while its people are offline:
-// real server, real Chromium, and the real peer process over real WebRTC (@roamhq/wrtc).
+// real server, real Chromium, and the real peer process over real WebRTC (node-datachannel).
 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -13,14 +13,14 @@ import { connect, nextMessage, openSocket, register, serve, describe as show } f
 import { base32, makeProof, newSigner, peerIdOf } from "./signer.ts";
 
 describe("the p1 token", () => {
-  it("base32 and the id derivation follow RFC 4648 and src/shared/crypto.ts", async () => {
+  it("base32 and the id derivation follow RFC 4648 and src/core/crypto.ts", async () => {
     // RFC 4648 §10 vectors, lowercase and unpadded.
     expect(base32(new TextEncoder().encode("foobar"))).toBe("mzxw6ytboi");
     expect(base32(new TextEncoder().encode("fo"))).toBe("mzxq");
     const { publicKey, peerId } = await newSigner();
     expect(peerId).toMatch(/^pb-[a-z2-7]{26}$/);
     expect(peerIdFromPublicKey(publicKey)).toBe(await peerIdOf(publicKey));
-    // Computed by peerIdFromPublicKey in src/shared/crypto.ts (main at 5f762f3): 0x04, then 64 × 0x07.
+    // Computed by peerIdFromPublicKey in src/core/crypto.ts (main at 5f762f3): 0x04, then 64 × 0x07.
     const fixed = new Uint8Array(65).fill(7);
     fixed[0] = 4;
     expect(peerIdFromPublicKey(fixed)).toBe("pb-5zoigagnc4yit26ubcgatzk4aa");
