@@ -1,6 +1,7 @@
 // The radio: in the one tab that holds the Web Lock "radio", hosts the PeerJS Peer (browsers
 // have no RTCPeerConnection in workers) and moves bytes between data channels and the hub. It
-// makes no decisions beyond transport mechanics. With frame-channel.ts, the only code that imports PeerJS.
+// makes no decisions beyond transport mechanics. With frame-channel.ts, the only code that
+// imports PeerJS.
 
 import { Peer, type PeerError } from "peerjs";
 import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
