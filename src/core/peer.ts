@@ -91,9 +91,12 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     started = await startRest(ports, options, first);
     return started;
   });
+  const whole = peer.then((p) => p.api);
+  // A failed second stage fails the calls that wait for it; with none waiting it is the host's to report.
+  whole.catch(() => undefined);
   const api = startingApi(
     boardApi(board, ports.link, () => started),
-    peer.then((p) => p.api),
+    whole,
   );
   return { identity: board.identity, api, subscribe, peer };
 }
