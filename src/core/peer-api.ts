@@ -1,7 +1,7 @@
 // PeerApi over a peer's parts: what a person can ask of their peer, answered from its store and
 // features. Bad input comes back as a result with a message, never as a thrown error.
 
-import type { ConnectResult, HubStatus, MailResult, NetworkReport, PeerApi, PeerEvent } from "./api.ts";
+import type { ConnectResult, MailResult, NetworkReport, PeerApi, PeerEvent } from "./api.ts";
 import { BackupError, exportIdentity, importIdentity } from "./backup.ts";
 import type { BlockList } from "./block-list.ts";
 import type { Chat } from "./chat/chat.ts";
@@ -15,6 +15,10 @@ import type { Listings } from "./listings/listings.ts";
 import type { ListingLookups } from "./listings/lookups.ts";
 import { isVisible } from "./listings/records.ts";
 import type { Mailbox } from "./mail/mailbox.ts";
+import { boardApi } from "./peer-board.ts";
+
+export { peerStatus } from "./peer-board.ts";
+
 import type { Link, MailStore, Store } from "./ports.ts";
 import type { Profiles } from "./profiles/profiles.ts";
 import { countReceipts } from "./profiles/receipt.ts";
@@ -47,16 +51,6 @@ export interface PeerParts {
   chat: Chat;
   dealSettings: DealSettingsStore;
   api: PeerApi;
-}
-
-export function peerStatus(parts: Pick<PeerParts, "identity" | "link" | "session">): HubStatus {
-  return {
-    peerId: parts.identity.peerId,
-    radio: parts.link.state,
-    peers: parts.session
-      .connectedPeers()
-      .map((p) => ({ id: p.id, stage: p.stage, ...(p.name ? { name: p.name } : {}) })),
-  };
 }
 
 /** A peer id the user typed or pasted, or the message saying what is wrong with it. */
@@ -115,18 +109,13 @@ export function createPeerApi(
   parts: PeerParts,
   host: { emit: (event: PeerEvent) => void; now: () => number; onIdentityReplaced?: (() => void) | undefined },
 ): PeerApi {
-  const { identity, store, link, session, actions, blocked, search, profiles, deals, chat, dialer, mailbox } = parts;
+  const { identity, store, link, session, actions, blocked, profiles, deals, chat, dialer, mailbox } = parts;
   const me = identity.peerId;
   return {
-    async status() {
-      return peerStatus(parts);
-    },
+    // What the board and Search ask, answered the same way before and after the second stage.
+    ...boardApi(parts, link, () => parts),
     async listings() {
       return (await actions.visible()).filter((l) => !blocked.has(l.author));
-    },
-    async listingCount() {
-      // The index answers with what shows (blocked authors' listings hidden); one record read.
-      return (await search.search({ limit: 1 })).total;
     },
     async block(peerIdText) {
       const parsed = typedPeerId(peerIdText);
@@ -140,11 +129,6 @@ export function createPeerApi(
     async unblock(peer) {
       await blocked.remove(peer);
     },
-    async blockedPeers() {
-      return blocked.list();
-    },
-    listing: (id) => store.getListing(id),
-    listingsById: (ids) => store.getListings([...new Set(ids)]),
     lookForListing: (id) => parts.lookups.look(id),
     myListings: () => actions.mine(),
     post: (draft) => actions.post(draft),
@@ -152,12 +136,8 @@ export function createPeerApi(
     setStatus: (id, status) => actions.setStatus(id, status),
     renew: (id, days) => actions.renew(id, days),
     remove: (id) => actions.remove(id),
-    search: (query) => search.search(query),
     ...savedSearchApi(parts, host.emit, host.now),
-    image: (hash) => store.getImage(hash),
-    myProfile: () => profiles.mine(),
     saveProfile: (draft) => profiles.save(draft),
-    profileNames: () => profiles.names(),
     profile: (peerId) => profiles.get(peerId),
     async network(): Promise<NetworkReport> {
       const { policy } = session;

@@ -2,71 +2,36 @@
 // The SharedWorker hub, the no-SharedWorker fallback, the Node peer, the simulator, the benches
 // and every test build peers here; nothing else wires the session layer and its features.
 
-import type { PeerEvent, PolicySettings } from "./api.ts";
-import { BlockList } from "./block-list.ts";
+import type { PeerApi, PeerEvent } from "./api.ts";
 import { Chat } from "./chat/chat.ts";
-import { generateIdentity, type Identity, type PeerId } from "./crypto.ts";
+import type { Identity, PeerId } from "./crypto.ts";
 import { counterparty } from "./deals/deal.ts";
 import { DealSettingsStore } from "./deals/deal-settings.ts";
 import { Deals } from "./deals/deals.ts";
+import { followListingArrivals } from "./listing-arrivals.ts";
 import { Images } from "./listings/images.ts";
 import { ListingActions } from "./listings/listing-actions.ts";
 import { Listings } from "./listings/listings.ts";
 import { ListingLookups } from "./listings/lookups.ts";
-import { guardStore, QuotaKeeper } from "./listings/quota.ts";
-import type { Listing } from "./listings/records.ts";
 import { Correspondents } from "./mail/correspondents.ts";
 import { Mailbox } from "./mail/mailbox.ts";
-import type { RELAY_LIMITS } from "./mail/relay.ts";
 import { HeldNotices } from "./mail/relay-handoff.ts";
 import { createPeerApi, type PeerParts } from "./peer-api.ts";
+import { type BoardParts, boardApi, openBoard, startingApi } from "./peer-board.ts";
 import { startPeerLoops } from "./peer-loops.ts";
+import type { PeerOptions } from "./peer-options.ts";
+
+export type { PeerOptions } from "./peer-options.ts";
+
 import type { Ports } from "./ports.ts";
-import { type ProfileLimits, ProfileQuota } from "./profiles/profile-quota.ts";
+import { ProfileQuota } from "./profiles/profile-quota.ts";
 import { Profiles } from "./profiles/profiles.ts";
 import { scopedClock } from "./scoped-clock.ts";
-import { SavedSearches, summarize } from "./search/saved-searches.ts";
-import { Search } from "./search/search.ts";
-import type { AnswerBudgetSettings } from "./session/answer-budget.ts";
+import { SavedSearches } from "./search/saved-searches.ts";
 import { capConnections } from "./session/connection-cap.ts";
 import { Dialer } from "./session/dialer.ts";
 import { Session } from "./session/session.ts";
 import { SyncExtension } from "./sync/sync.ts";
-
-export interface PeerOptions {
-  /** Use this identity when the store holds none yet (a test's known key); else one is made. */
-  identity?: Identity;
-  /**
-   * How peers catch up on connect: "reconcile" (default) exchanges only differences over SYNC;
-   * "send-all" sends every record, the baseline benchmarks compare against.
-   */
-  syncMode?: "reconcile" | "send-all";
-  policy?: Partial<PolicySettings>;
-  /** Bytes of answers a peer can ask of us (answer-budget.ts). */
-  answerBudget?: Partial<AnswerBudgetSettings>;
-  helloTimeoutMs?: number;
-  relayLimits?: Partial<typeof RELAY_LIMITS>;
-  /** Seen message ids kept (inbox.ts SEEN_MAX), unless a test says otherwise. */
-  seenMax?: number;
-  /** How long peers asked for a listing by id have to answer (lookups.ts, 8 s). */
-  lookupTimeoutMs?: number;
-  /** What one other person may leave with us (counterparty-quota.ts), unless a test says otherwise. */
-  perPerson?: { messages?: number; deals?: number };
-  /** Profiles held of people the user does not need (profile-quota.ts), unless a test says otherwise. */
-  otherProfiles?: Partial<ProfileLimits>;
-  /** Peers the dialer keeps (6). */
-  maxPeers?: number;
-  /** Channels past this many, dialled or accepted, are hung up at once (8). */
-  maxConnections?: number;
-  /**
-   * Dial rounds, churn, mail retries, pruning and storage checks on the clock (default on).
-   * Tests that place every connection themselves turn them off; dials the peer asks for itself
-   * (mail waiting for someone) still happen.
-   */
-  background?: boolean;
-  /** The stored identity was replaced (an import): the host should start a new peer. */
-  onIdentityReplaced?: () => void;
-}
 
 /** A running peer: its API, its events, and its parts for hosts and tests that look inside. */
 export interface Peer extends PeerParts {
@@ -76,37 +41,83 @@ export interface Peer extends PeerParts {
   dispose(): void;
 }
 
+/** A peer whose start is under way: its whole API answers the board's calls already. */
+export interface PeerStart {
+  identity: Identity;
+  /** The board's calls (peer-board.ts) answer now; the others wait for `peer`, in the order asked. */
+  api: PeerApi;
+  subscribe: Peer["subscribe"];
+  /** The whole peer, once its second stage has started. */
+  peer: Promise<Peer>;
+}
+
+/** The whole peer, once every part has started (hosts that serve nothing during a start). */
 export async function createPeer(ports: Ports, options: PeerOptions = {}): Promise<Peer> {
-  const { link, logger: log } = ports;
+  return (await startPeer(ports, options)).peer;
+}
+
+/**
+ * Starts a peer in two stages: the first opens the identity, the block list and the search
+ * index (resolving with the board's half of the API); the second, once the index's saved copy is
+ * read (so its reads queue behind the board's, not ahead of them), wires everything else.
+ */
+export async function startPeer(ports: Ports, options: PeerOptions = {}): Promise<PeerStart> {
   // Every timer of this peer goes through here, so dispose() can cancel them all.
   const timers = scopedClock(ports.clock);
-  const clock = timers.clock;
-  const now = () => clock.now();
   const listeners = new Set<(event: PeerEvent) => void>();
   const emit = (event: PeerEvent) => {
     for (const fn of listeners) fn(event);
   };
-  const stored = await ports.store.loadIdentity();
-  const identity = stored ?? (await ports.store.initIdentity(options.identity ?? (await generateIdentity(now()))));
-  // Set once search and images exist, below; storage checks before that have nothing to update.
+  const subscribe = (listener: (event: PeerEvent) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  // The second stage sets it once sync, search and images exist; a storage check before has nothing to update.
   let afterPrune = async (_ids: string[]) => {};
-  const keeper = new QuotaKeeper(ports.store, {
-    me: identity.peerId,
-    estimate: ports.storage ?? (async () => undefined),
-    notify: (message) => emit({ type: "notice", message }),
-    pruned: (ids) => afterPrune(ids),
-    now,
+  const now = () => timers.clock.now();
+  const board = await openBoard({ ...ports, now, identity: options.identity, emit, pruned: (ids) => afterPrune(ids) });
+  const first: FirstStage = {
+    board,
+    timers,
+    listeners,
+    emit,
+    subscribe,
+    onPruned: (fn) => {
+      afterPrune = fn;
+    },
+  };
+  let started: Peer | undefined;
+  const peer = board.search.entriesRead.then(async () => {
+    started = await startRest(ports, options, first);
+    return started;
   });
-  const store = guardStore(ports.store, keeper);
-  // First of the start's reads: the first board and search answers wait for the index's copy,
-  // the largest of them (the blocked authors it hides are only asked when it answers).
-  const search = new Search(store, now, {
-    hidden: (author) => isBlocked(author),
-    warn: (message) => log.warn(message),
-  });
-  const blocked = await BlockList.open(store);
-  const isBlocked = (peer: PeerId) => blocked.has(peer);
+  const whole = peer.then((p) => p.api);
+  // A failed second stage fails the calls that wait for it; with none waiting it is the host's to report.
+  whole.catch(() => undefined);
+  const api = startingApi(
+    boardApi(board, ports.link, () => started),
+    whole,
+  );
+  return { identity: board.identity, api, subscribe, peer };
+}
 
+interface FirstStage {
+  board: BoardParts;
+  timers: ReturnType<typeof scopedClock>;
+  listeners: Set<(event: PeerEvent) => void>;
+  emit: (event: PeerEvent) => void;
+  subscribe: Peer["subscribe"];
+  onPruned: (fn: (ids: string[]) => Promise<void>) => void;
+}
+
+/** The second stage: the session and every feature over the store the first stage opened. */
+async function startRest(ports: Ports, options: PeerOptions, first: FirstStage): Promise<Peer> {
+  const { link, logger: log } = ports;
+  const { board, timers, listeners, emit } = first;
+  const clock = timers.clock;
+  const now = () => clock.now();
+  const { identity, store, keeper, blocked, search } = board;
+  const isBlocked = (peer: PeerId) => blocked.has(peer);
   const session = new Session({
     identity,
     store,
@@ -236,26 +247,9 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   // A profile from the start (the ECDH card), with every countersigned deal (after a crash too).
   await profiles.ensure();
   await profiles.setCompleted(await deals.receipts());
-  // Blocked authors' listings stay stored but out of the search index and the board.
-  listings.onListing((listing) => {
-    void images.fetchMissing(listing);
-    // New to this device (not an edit of one it holds): matched against the saved searches.
-    const known = search.has(listing.id);
-    // The index mirrors the store; it hides blocked authors when it answers.
-    search.update(listing);
-    if (isBlocked(listing.author)) return;
-    lookups.arrived(listing);
-    emit({ type: "listing", listing });
-    if (!known) void matchSaved(listing);
-  });
-  const matchSaved = async (listing: Listing) => {
-    const matched = await savedSearches.consider(listing);
-    if (!matched.length) return;
-    for (const record of matched) emit({ type: "match", search: summarize(record), listing });
-    emit({ type: "saved-searches", searches: await savedSearches.list() });
-  };
+  followListingArrivals({ listings, images, search, lookups, savedSearches }, isBlocked, emit);
   const startedAt = now();
-  afterPrune = async (ids) => {
+  const afterPrune = async (ids: string[]) => {
     // Gone for good at this version: not offered to peers, and not fetched back from them.
     sync?.forget("listings", ids, true);
     for (const id of ids) search.remove(id);
@@ -265,6 +259,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
     if (!ids.length && now() - startedAt < 60_000) return;
     await images.collect(await images.referenced());
   };
+  first.onPruned(afterPrune);
 
   const parts: PeerParts = {
     identity,
@@ -291,10 +286,7 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
   const stop = startPeerLoops(parts, { clock, log, keeper, emit, afterPrune, background: options.background ?? true });
   return {
     ...parts,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: first.subscribe,
     dispose() {
       stop();
       timers.stop();

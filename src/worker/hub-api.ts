@@ -24,7 +24,14 @@ function batched(listener: (events: HubEvent[]) => void, drop: () => void): (eve
   };
 }
 
-export function hubApi(peer: Peer, attachRadio: (port: MessagePort) => void): HubApi {
+/**
+ * `peer` may be one still starting (startPeer): its API answers the board's calls at once and the
+ * others once the whole peer is up; events flow from the start.
+ */
+export function hubApi(
+  peer: Pick<Peer, "identity" | "api" | "subscribe">,
+  attachRadio: (port: MessagePort) => void,
+): HubApi {
   const subscriptions = new Map<
     number,
     { listener: (events: HubEvent[]) => void; send: (event: HubEvent) => void; stop: () => void }

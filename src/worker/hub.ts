@@ -3,7 +3,7 @@
 // into createPeer and exposes the peer to tabs with Comlink; every decision is in src/core.
 
 import * as Comlink from "comlink";
-import { createPeer, type Peer } from "../core/peer.ts";
+import { type PeerStart, startPeer } from "../core/peer.ts";
 import { registrationToken, tokenBelongsTo } from "../core/session/registration.ts";
 import { HUB_LOCK } from "../shared/api.ts";
 import { type IceSettings, NO_ICE, watchIceSettings } from "../shared/ice.ts";
@@ -50,11 +50,13 @@ function holdHubLock(): Promise<void> {
   });
 }
 
-async function boot(): Promise<{ peer: Peer; attachRadio: (port: MessagePort) => void }> {
+async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePort) => void }> {
   await holdHubLock();
   const store = await openIdbStore();
-  // The last settings the server gave stand in while it cannot be reached (offline start).
-  let ice: IceSettings = (await store.getMeta<IceSettings>(ICE_KEY)) ?? NO_ICE;
+  // The last settings the server gave stand in while it cannot be reached (offline start); read
+  // beside the peer's first reads, since only the radio needs them.
+  const savedIce = store.getMeta<IceSettings>(ICE_KEY);
+  let ice: IceSettings = NO_ICE;
   let start: { peerId: string; token: string } | undefined;
   const link = new RadioLink(() => {
     if (!start) throw new Error("the radio started before the hub");
@@ -62,19 +64,24 @@ async function boot(): Promise<{ peer: Peer; attachRadio: (port: MessagePort) =>
   });
   // Read in parallel with the peer's start: only the radio needs them, and first paint must not
   // wait for the network.
-  const iceReady = watchIceSettings(
-    self.location.origin,
-    (next) => {
-      ice = next;
-      link.setIce(next);
-      void store.setMeta(ICE_KEY, next);
-    },
-    ice,
-  ).then(async ({ first }) => {
-    ice = first;
-    await store.setMeta(ICE_KEY, first);
-  });
-  const peer = await createPeer(
+  const iceReady = savedIce
+    .then((saved) => {
+      ice = saved ?? NO_ICE;
+      return watchIceSettings(
+        self.location.origin,
+        (next) => {
+          ice = next;
+          link.setIce(next);
+          void store.setMeta(ICE_KEY, next);
+        },
+        ice,
+      );
+    })
+    .then(async ({ first }) => {
+      ice = first;
+      await store.setMeta(ICE_KEY, first);
+    });
+  const peer = await startPeer(
     {
       store,
       link,
@@ -94,21 +101,28 @@ async function boot(): Promise<{ peer: Peer; attachRadio: (port: MessagePort) =>
   // One token per browser profile (docs/architecture.md, "Facts checked in the libraries"),
   // carrying the proof of key the server checks (registration.ts): any tab that becomes the radio
   // re-registers our id at once with it, even if the previous radio's socket has not closed yet.
-  let token = await store.getMeta<string>(TOKEN_KEY);
-  if (!token || !tokenBelongsTo(token, peer.identity)) {
-    token = await registrationToken(peer.identity);
-    await store.setMeta(TOKEN_KEY, token);
-  }
-  start = { peerId: peer.identity.peerId, token };
-  // Workers get "online" too (WorkerGlobalScope); a phone back in coverage reconnects at once.
-  globalThis.addEventListener("online", () => link.retryNow());
-  return { peer, attachRadio: (port) => void iceReady.then(() => link.attach(port)) };
+  // Read once the whole peer is up, after the board's reads; the radio waits for it.
+  const started = peer.peer.then(async () => {
+    let token = await store.getMeta<string>(TOKEN_KEY);
+    if (!token || !tokenBelongsTo(token, peer.identity)) {
+      token = await registrationToken(peer.identity);
+      await store.setMeta(TOKEN_KEY, token);
+    }
+    start = { peerId: peer.identity.peerId, token };
+    // Workers get "online" too (WorkerGlobalScope); a phone back in coverage reconnects at once.
+    globalThis.addEventListener("online", () => link.retryNow());
+  });
+  started.catch((error: unknown) => console.error("Peerboard: the hub failed to start", error));
+  return { peer, attachRadio: (port) => void Promise.all([iceReady, started]).then(() => link.attach(port)) };
 }
 
 const ready = boot().then(({ peer, attachRadio }) => hubApi(peer, attachRadio));
 ready.catch((error: unknown) => console.error("Peerboard: the hub failed to start", error));
 
-/** Tabs may connect before the hub has started; their calls wait in the port until then. */
+/**
+ * Tabs may connect before the hub has started; their calls wait in the port until the first stage
+ * (identity, block list) is open, and all but the board's wait inside the API for the rest.
+ */
 function serve(event: MessageEvent): void {
   const port = event.ports[0];
   if (port) void ready.then((api) => Comlink.expose(api, port));

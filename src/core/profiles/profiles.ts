@@ -27,6 +27,13 @@ import {
 import type { ProfileQuota } from "./profile-quota.ts";
 import { MAX_RECEIPTS, type Receipt } from "./receipt.ts";
 
+/** Display names (and avatar hashes) by peer id from the store alone (the board asks before the peer has started). */
+export async function profileNames(store: Store): Promise<Record<PeerId, AuthorSummary>> {
+  return Object.fromEntries(
+    (await store.listProfiles()).filter((p) => p.name).map((p) => [p.peerId, authorSummary(p)]),
+  );
+}
+
 /**
  * Profiles of others sent on connect in send-all mode (the benchmark baseline), newest first;
  * reconciliation replaces this.
@@ -78,10 +85,8 @@ export class Profiles implements ProtocolExtension {
   }
 
   /** Display names (and avatar hashes) by peer id, for showing authors; nameless profiles are left out. */
-  async names(): Promise<Record<PeerId, AuthorSummary>> {
-    return Object.fromEntries(
-      (await this.store.listProfiles()).filter((p) => p.name).map((p) => [p.peerId, authorSummary(p)]),
-    );
+  names(): Promise<Record<PeerId, AuthorSummary>> {
+    return profileNames(this.store);
   }
 
   /**

@@ -6,11 +6,12 @@
 
 import type { Listing } from "../listings/records.ts";
 import { type Columns, emptyColumns, Names, NUMERIC } from "./search-columns.ts";
-import { columnFilterOf, fieldsOf, tokenize, wordsOf } from "./search-match.ts";
+import { EntryIds } from "./search-ids.ts";
+import { columnFilterOf, fieldsOf, hasColumnFilter, tokenize, wordsOf } from "./search-match.ts";
 import { comparator, merge } from "./search-order.ts";
 import { Postings, type PostingsSnapshot } from "./search-postings.ts";
 import type { SearchQuery, SearchSort } from "./search-query.ts";
-import { type EntriesSnapshot, packIds, SNAPSHOT_FORMAT, unpackIds } from "./search-snapshot.ts";
+import { type EntriesSnapshot, PackedIds, packIds, SNAPSHOT_FORMAT } from "./search-snapshot.ts";
 
 export { listingMatcher, matchesQuery, tokenize } from "./search-match.ts";
 export type { EntriesSnapshot, SearchSnapshot, WordsSnapshot } from "./search-snapshot.ts";
@@ -20,10 +21,8 @@ export const MAX_PAGE = 100;
 const SORT_DIRECTLY = 2_000;
 const SORTS: SearchSort[] = ["newest", "price-asc", "price-desc"];
 export class SearchIndex {
-  /** Listing id by ordinal; undefined once removed (its ordinal is never reused until compaction). */
-  private ids: (string | undefined)[] = [];
-  /** Ordinal by id, built when first needed: the first query after a restore does not need it. */
-  private ordinals: Map<string, number> | undefined = new Map();
+  /** Listing id by ordinal (undefined once removed, its ordinal never reused until compaction) and back. */
+  private ids = new EntryIds();
   /** How many entries are live. */
   private live = 0;
   private columns: Columns = emptyColumns(1024);
@@ -50,19 +49,8 @@ export class SearchIndex {
     return this.live;
   }
 
-  private get byId(): Map<string, number> {
-    if (!this.ordinals) {
-      this.ordinals = new Map();
-      for (let o = 0; o < this.ids.length; o++) {
-        const id = this.ids[o];
-        if (id !== undefined) this.ordinals.set(id, o);
-      }
-    }
-    return this.ordinals;
-  }
-
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.ids.ordinal(id) !== undefined;
   }
 
   /** Adds or replaces the entry for a listing (the caller passes only versions it stored). */
@@ -83,7 +71,6 @@ export class SearchIndex {
     c.author[ordinal] = this.names.author.id(listing.author);
     c.hasPhoto[ordinal] = fields.hasPhoto ? 1 : 0;
     this.ids.push(listing.id);
-    this.byId.set(listing.id, ordinal);
     this.live++;
     for (const word of wordsOf(listing)) this.postings.add(word, ordinal);
     for (const [sort, order] of this.orders) {
@@ -94,10 +81,7 @@ export class SearchIndex {
   }
 
   remove(id: string): void {
-    const ordinal = this.byId.get(id);
-    if (ordinal === undefined) return;
-    this.byId.delete(id);
-    this.ids[ordinal] = undefined;
+    if (this.ids.remove(id) === undefined) return;
     this.live--;
     for (const order of this.orders.values()) order.stale = true;
   }
@@ -113,7 +97,7 @@ export class SearchIndex {
     const matched = this.matchText(tokenizeQuery(query));
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, query.limit ?? 50));
-    const idsOf = (page: number[]) => page.map((o) => this.ids[o] as string);
+    const idsOf = (page: number[]) => page.map((o) => this.ids.at(o));
     if (matched && matched.list.length <= this.sortDirectly) {
       const hits = matched.list.filter(passes).sort(this.comparator(sort));
       return { ids: idsOf(hits.slice(offset, offset + limit)), total: hits.length };
@@ -121,14 +105,18 @@ export class SearchIndex {
     // Many candidates: walk the cached order instead of sorting tens of thousands per keystroke,
     // keeping only the page and counting the rest.
     const marks = matched?.marks;
+    // Without words or filters the count is a tight pass over two columns, and the walk stops at
+    // the page: a start's first answers (the board's first page and its count) are these.
+    const counted = !matched && !hasColumnFilter(query) ? this.countShown(now, hidden) : undefined;
     const page: number[] = [];
     let total = 0;
     for (const o of this.ordered(sort))
       if ((!marks || marks[o] === 1) && passes(o)) {
         if (total >= offset && page.length < limit) page.push(o);
         total++;
+        if (counted !== undefined && page.length >= limit) break;
       }
-    return { ids: idsOf(page), total };
+    return { ids: idsOf(page), total: counted ?? total };
   }
 
   /** The whole index as two values: the entries, and the words by the entries' ordinals. */
@@ -145,7 +133,7 @@ export class SearchIndex {
       currency: [...this.names.currency.list],
       author: [...this.names.author.list],
     };
-    const ids = packIds(this.ids as string[], columns.author, names.author);
+    const ids = packIds(this.ids.live(), columns.author, names.author);
     return {
       entries: { format: SNAPSHOT_FORMAT, count, ids, ...columns, names, orders },
       words: this.postings.snapshot(),
@@ -162,12 +150,11 @@ export class SearchIndex {
     const count = s.count;
     if (NUMERIC.some((k) => !ArrayBuffer.isView(s[k]) || (s[k] as Uint8Array).length !== count)) return undefined;
     const names = s.names as EntriesSnapshot["names"];
-    const ids = unpackIds(s.ids, count, s.author as Uint32Array, names.author);
+    const ids = PackedIds.open(s.ids, count, s.author as Uint32Array, names.author);
     if (!ids) return undefined;
     const index = new SearchIndex(sortDirectly);
-    index.ids = ids;
+    index.ids = EntryIds.restored(ids, count);
     index.live = count;
-    index.ordinals = undefined;
     index.columns = Object.fromEntries(NUMERIC.map((k) => [k, s[k]])) as Columns;
     if (count === 0) index.columns = emptyColumns(1024);
     index.names = {
@@ -203,22 +190,14 @@ export class SearchIndex {
   /** Renumbers the live entries 0…n-1, in the order they were added, dropping removed ones. */
   private compact(): void {
     if (this.ids.length === this.live) return;
-    const remap = new Int32Array(this.ids.length).fill(-1);
-    const ids: string[] = [];
-    this.ids.forEach((id, ordinal) => {
-      if (id === undefined) return;
-      remap[ordinal] = ids.length;
-      ids.push(id);
-    });
-    const next = emptyColumns(Math.max(1024, ids.length * 2));
+    const remap = this.ids.compact();
+    const next = emptyColumns(Math.max(1024, this.live * 2));
     for (const k of NUMERIC) {
       const from = this.columns[k];
-      for (let o = 0; o < this.ids.length; o++)
+      for (let o = 0; o < remap.length; o++)
         if ((remap[o] as number) >= 0) next[k][remap[o] as number] = from[o] as number;
     }
     this.columns = next;
-    this.ids = ids;
-    this.ordinals = undefined;
     this.postings.remap(remap);
     // Renumbered, the cached orders stay sorted: nothing to sort again after a compaction.
     for (const order of this.orders.values()) {
@@ -232,7 +211,8 @@ export class SearchIndex {
 
   /** The query's filters and the hidden authors, as one test of an ordinal. */
   private passes(query: SearchQuery, now: number, hidden?: (author: string) => boolean): (o: number) => boolean {
-    const { columns: c, names, ids } = this;
+    const { columns: c, names } = this;
+    const ids = this.ids.list;
     const filter = columnFilterOf(query, now, c, names);
     // 0: not asked yet, 1: shown, 2: hidden; asked once per author and query.
     const authors = new Uint8Array(names.author.list.length);
@@ -260,7 +240,7 @@ export class SearchIndex {
     let list: number[] = [];
     for (const posting of (found[0] as { lists: Uint32Array[] }).lists)
       for (const o of posting)
-        if (marks[o] === 0 && this.ids[o] !== undefined) {
+        if (marks[o] === 0 && this.ids.isLive(o)) {
           marks[o] = 1;
           list.push(o);
         }
@@ -278,11 +258,11 @@ export class SearchIndex {
     let order = this.orders.get(sort);
     if (!order) {
       const live: number[] = [];
-      for (let o = 0; o < this.ids.length; o++) if (this.ids[o] !== undefined) live.push(o);
+      for (let o = 0; o < this.ids.length; o++) if (this.ids.isLive(o)) live.push(o);
       order = { list: Uint32Array.from(live.sort(compare)), added: [], stale: false };
       this.orders.set(sort, order);
     } else if (order.stale || order.added.length) {
-      order.list = merge(order.list, order.added.sort(compare), compare, (o) => this.ids[o] !== undefined);
+      order.list = merge(order.list, order.added.sort(compare), compare, (o) => this.ids.isLive(o));
       order.added = [];
       order.stale = false;
     }
@@ -290,7 +270,20 @@ export class SearchIndex {
   }
 
   private comparator(sort: SearchSort): (a: number, b: number) => number {
-    return comparator(sort, this.columns, this.ids as string[]);
+    return comparator(sort, this.columns, (o) => this.ids.at(o));
+  }
+
+  /** How many live entries are shown to a query without words or filters: unexpired, author not hidden. */
+  private countShown(now: number, hidden?: (author: string) => boolean): number {
+    const { expiresAt, author } = this.columns;
+    const authors = this.names.author.list;
+    const shown = new Uint8Array(authors.length).fill(1);
+    if (hidden) for (let a = 0; a < authors.length; a++) if (hidden(authors[a] as string)) shown[a] = 0;
+    const ids = this.ids.list;
+    let total = 0;
+    for (let o = 0; o < ids.length; o++)
+      if ((expiresAt[o] as number) > now && shown[author[o] as number] === 1 && ids[o] !== undefined) total++;
+    return total;
   }
 }
 

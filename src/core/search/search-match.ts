@@ -70,6 +70,12 @@ export function filterOf(query: SearchQuery, now: number): (e: FilterFields) => 
  * query tests 100,000 entries, and comparing numbers spares looking up six strings for each.
  * The index's property test holds it to filterOf (search-index.test.ts).
  */
+/** Whether a query filters on any column (columnFilterOf) beyond hiding what has expired. */
+export function hasColumnFilter(query: SearchQuery): boolean {
+  const { category, kind, hasPhoto, currency } = query;
+  return Boolean(category || kind || hasPhoto || currency) || query.minPrice != null || query.maxPrice != null;
+}
+
 export function columnFilterOf(
   query: SearchQuery,
   now: number,

@@ -5,11 +5,15 @@ import type { Columns } from "./search-columns.ts";
 import type { SearchSort } from "./search-query.ts";
 
 /** Compares two ordinals in a sort order; ties go by newest, then by id, so every order is total. */
-export function comparator(sort: SearchSort, columns: Columns, ids: string[]): (a: number, b: number) => number {
+export function comparator(
+  sort: SearchSort,
+  columns: Columns,
+  idOf: (o: number) => string,
+): (a: number, b: number) => number {
   const { updatedAt, price } = columns;
   const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const newest = (a: number, b: number) =>
-    (updatedAt[b] as number) - (updatedAt[a] as number) || byId(ids[a] as string, ids[b] as string);
+    (updatedAt[b] as number) - (updatedAt[a] as number) || byId(idOf(a), idOf(b));
   if (sort === "newest") return newest;
   const sign = sort === "price-asc" ? 1 : -1;
   // Listings without a comparable price go last in either direction.

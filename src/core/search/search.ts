@@ -45,6 +45,9 @@ export class Search {
   /** While the log is replayed, changes told to us wait here and are read from the store after. */
   private pending: Set<string> | undefined = new Set();
   private replaying: Promise<void>;
+  /** Settles once the saved entries are read (or their read failed), before the log is replayed. */
+  readonly entriesRead: Promise<void>;
+  private entriesDone: () => void = () => {};
   /** Resolves once the index holds its words (read after the entries, or rebuilt). */
   private words: Promise<void> = Promise.resolve();
   /** The restored index and where its words are, until they are read. */
@@ -58,7 +61,11 @@ export class Search {
     private readonly now: () => number,
     private readonly options: SearchOptions = {},
   ) {
+    this.entriesRead = new Promise((done) => {
+      this.entriesDone = done;
+    });
     this.replaying = this.load();
+    void this.replaying.finally(this.entriesDone).catch(() => undefined);
   }
 
   /** Resolves once the index reflects the store (the saved copy read and the log after it replayed). */
@@ -117,6 +124,7 @@ export class Search {
 
   private async load(): Promise<void> {
     const saved = await this.store.getMeta<SearchSnapshot>(SEARCH_SNAPSHOT_KEY);
+    this.entriesDone();
     const restored = SearchIndex.restore(saved);
     let words: SearchSnapshot["words"] | undefined;
     if (restored && saved && typeof saved.words?.key === "string") {

@@ -1,0 +1,161 @@
+// The first stage of a peer's start (createPeer, peer.ts): the identity, the store behind its
+// quota guard, the block list and the search index, which is all the board and Search answer
+// from, and the half of PeerApi they call. That half answers as soon as the block list is read;
+// every other call waits for the rest of the start (`startingApi`), so a tab's first screen does
+// not wait for the peers, mail, deals and profile reads of the second stage.
+
+import type { HubStatus, PeerApi, PeerEvent } from "./api.ts";
+import { BlockList } from "./block-list.ts";
+import { generateIdentity, type Identity } from "./crypto.ts";
+import { guardStore, QuotaKeeper } from "./listings/quota.ts";
+import type { PeerParts } from "./peer-api.ts";
+import type { Link, Logger, MailStore, StorageEstimator, Store } from "./ports.ts";
+import { profileNames } from "./profiles/profiles.ts";
+import { Search } from "./search/search.ts";
+
+/** What the first stage opened; the second stage builds the rest of the peer on it. */
+export interface BoardParts {
+  identity: Identity;
+  store: Store & MailStore;
+  keeper: QuotaKeeper;
+  blocked: BlockList;
+  search: Search;
+}
+
+export interface BoardHost {
+  store: Store & MailStore;
+  storage?: StorageEstimator | undefined;
+  logger: Logger;
+  now: () => number;
+  /** A test's known key, used when the store holds no identity yet. */
+  identity?: Identity | undefined;
+  emit: (event: PeerEvent) => void;
+  /** Listings pruned for quota (the second stage tells sync, search and images). */
+  pruned: (ids: string[]) => Promise<void>;
+}
+
+/**
+ * Opens the identity, then the block list and the search index's saved copy, in that order: the
+ * first answers hide blocked authors, so the small block list is read before the copy's megabytes
+ * and before any of the second stage's reads. Resolves once the block list is read; the index
+ * keeps loading (its queries wait for it).
+ */
+export async function openBoard(host: BoardHost): Promise<BoardParts> {
+  const { now } = host;
+  const stored = await host.store.loadIdentity();
+  const identity = stored ?? (await host.store.initIdentity(host.identity ?? (await generateIdentity(now()))));
+  const keeper = new QuotaKeeper(host.store, {
+    me: identity.peerId,
+    estimate: host.storage ?? (async () => undefined),
+    notify: (message) => host.emit({ type: "notice", message }),
+    pruned: (ids) => host.pruned(ids),
+    now,
+  });
+  const store = guardStore(host.store, keeper);
+  const blocking = BlockList.open(store);
+  // Blocked authors stay indexed and are hidden when the index answers; it asks only then.
+  const search = new Search(store, now, {
+    hidden: (author) => blocked.has(author),
+    warn: (message) => host.logger.warn(message),
+  });
+  const blocked = await blocking;
+  return { identity, store, keeper, blocked, search };
+}
+
+/** What the tabs show of the peer's state: its id, the radio, the peers connected. */
+export function peerStatus(parts: Pick<PeerParts, "identity" | "link" | "session">): HubStatus {
+  return {
+    peerId: parts.identity.peerId,
+    radio: parts.link.state,
+    peers: parts.session
+      .connectedPeers()
+      .map((p) => ({ id: p.id, stage: p.stage, ...(p.name ? { name: p.name } : {}) })),
+  };
+}
+
+/** The calls the board and Search make on a cold start, answered by the first stage alone. */
+export type BoardCall =
+  | "status"
+  | "listingCount"
+  | "search"
+  | "listing"
+  | "listingsById"
+  | "image"
+  | "myProfile"
+  | "profileNames"
+  | "blockedPeers";
+
+/** The board's half of PeerApi; `full` is the whole peer once it has started (status needs its session). */
+export function boardApi(
+  board: Pick<BoardParts, "identity" | "store" | "search" | "blocked">,
+  link: Link,
+  full: () => Pick<PeerParts, "identity" | "link" | "session"> | undefined,
+): Pick<PeerApi, BoardCall> {
+  const { identity, store, search, blocked } = board;
+  return {
+    async status() {
+      const parts = full();
+      // Before the second stage there is no session, so no peer is connected yet.
+      return parts ? peerStatus(parts) : { peerId: identity.peerId, radio: link.state, peers: [] };
+    },
+    async listingCount() {
+      // The index answers with what shows (blocked authors' listings hidden); one record read.
+      return (await search.search({ limit: 1 })).total;
+    },
+    search: (query) => search.search(query),
+    listing: (id) => store.getListing(id),
+    listingsById: (ids) => store.getListings([...new Set(ids)]),
+    image: (hash) => store.getImage(hash),
+    myProfile: () => store.getProfile(identity.peerId),
+    profileNames: () => profileNames(store),
+    async blockedPeers() {
+      return blocked.list();
+    },
+  };
+}
+
+/** Every call that is not the board's: all of PeerApi is one or the other (checked by the type). */
+const LATER: Record<Exclude<keyof PeerApi, BoardCall>, true> = {
+  listings: true,
+  post: true,
+  network: true,
+  block: true,
+  unblock: true,
+  exportIdentity: true,
+  importIdentity: true,
+  lookForListing: true,
+  myListings: true,
+  edit: true,
+  setStatus: true,
+  renew: true,
+  remove: true,
+  saveProfile: true,
+  profile: true,
+  connect: true,
+  savedSearches: true,
+  saveSearch: true,
+  deleteSavedSearch: true,
+  setSavedSearchNotify: true,
+  openSavedSearch: true,
+  deals: true,
+  makeOffer: true,
+  respondToDeal: true,
+  markDealRead: true,
+  reputation: true,
+  dealSettings: true,
+  saveDealSettings: true,
+  messages: true,
+  sendMessage: true,
+  markConversationRead: true,
+};
+
+/** The whole PeerApi during a start: the board's calls now, the others once `full` resolves, in the order asked. */
+export function startingApi(board: Pick<PeerApi, BoardCall>, full: Promise<PeerApi>): PeerApi {
+  const later = Object.fromEntries(
+    Object.keys(LATER).map((name) => [
+      name,
+      async (...args: unknown[]) => ((await full)[name as keyof PeerApi] as (...a: unknown[]) => unknown)(...args),
+    ]),
+  );
+  return { ...later, ...board } as PeerApi;
+}

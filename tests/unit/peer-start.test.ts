@@ -1,0 +1,119 @@
+// A peer's start in two stages (startPeer, peer-board.ts): the board's calls answer once the
+// identity and the block list are read, while the rest of the peer is still starting, and they
+// never show what the whole peer would not; every other call waits for the rest, then answers.
+
+import { describe, expect, it } from "vitest";
+import { generateIdentity } from "../../src/core/crypto.ts";
+import { DAY_MS, type Listing } from "../../src/core/listings/records.ts";
+import { startPeer } from "../../src/core/peer.ts";
+import type { PeerRecord } from "../../src/core/store.ts";
+import { consoleLogger, systemClock } from "../../src/shared/system.ts";
+import { MemoryNetwork } from "../support/memory-link.ts";
+import { MemoryStore } from "../support/memory-store.ts";
+
+const NOW = Date.now();
+const SHOWN = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";
+const BLOCKED = "pb-bbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+function listing(n: number, changes: Partial<Listing> = {}): Listing {
+  return {
+    id: `${SHOWN.slice(3)}-${n}`,
+    author: SHOWN,
+    authorKey: "k".repeat(87),
+    version: 1,
+    createdAt: NOW - n * 1000,
+    updatedAt: NOW - n * 1000,
+    expiresAt: NOW + DAY_MS,
+    kind: "offer",
+    category: "for-sale",
+    title: `lamp ${n}`,
+    description: "",
+    pricing: "amount",
+    price: n,
+    currency: "EUR",
+    location: "",
+    images: [],
+    status: "active",
+    deleted: false,
+    signature: "s".repeat(86),
+    ...changes,
+  };
+}
+
+/** A store whose peer list, read only by the second stage, comes when the test says. */
+class SlowPeersStore extends MemoryStore {
+  private release: () => void = () => {};
+  private readonly released = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  peersAsked = false;
+  override async listPeers(): Promise<PeerRecord[]> {
+    this.peersAsked = true;
+    await this.released;
+    return super.listPeers();
+  }
+  letPeersThrough(): void {
+    this.release();
+  }
+}
+
+async function storeWithBoard(): Promise<SlowPeersStore> {
+  const store = new SlowPeersStore();
+  await store.initIdentity(await generateIdentity(NOW));
+  await store.putListingsIf(
+    [
+      listing(1),
+      listing(2),
+      listing(3, { author: BLOCKED, id: `${BLOCKED.slice(3)}-3` }),
+      listing(4, { expiresAt: NOW - 1 }),
+      listing(5, { deleted: true }),
+    ],
+    () => true,
+  );
+  await store.setMeta("blocked", [BLOCKED]);
+  return store;
+}
+
+describe("a peer's start in two stages", () => {
+  it("the board's first page and count answer before the rest of the peer has started, without blocked, expired or deleted listings", async () => {
+    const store = await storeWithBoard();
+    const identity = await store.loadIdentity();
+    const link = new MemoryNetwork().link(identity?.peerId ?? "");
+    const start = await startPeer({ store, link, clock: systemClock, logger: consoleLogger }, { background: false });
+
+    const page = await start.api.search({ text: "", sort: "newest", limit: 30 });
+    expect(page.listings.map((l) => l.id)).toEqual([listing(1).id, listing(2).id]);
+    expect(page.total).toBe(2);
+    expect(await start.api.listingCount()).toBe(2);
+    expect((await start.api.search({ text: "lamp" })).total).toBe(2);
+    expect(await start.api.status()).toEqual({ peerId: identity?.peerId, radio: link.state, peers: [] });
+    expect(await start.api.blockedPeers()).toEqual([BLOCKED]);
+    // The second stage is still waiting for its read of the peers.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.peersAsked).toBe(true);
+
+    store.letPeersThrough();
+    const peer = await start.peer;
+    expect(await peer.api.search({ text: "", sort: "newest", limit: 30 })).toEqual(page);
+    expect(await peer.api.listingCount()).toBe(2);
+    peer.dispose();
+  });
+
+  it("every other call waits for the rest of the start, then answers in the order asked", async () => {
+    const store = await storeWithBoard();
+    const identity = await store.loadIdentity();
+    const link = new MemoryNetwork().link(identity?.peerId ?? "");
+    const start = await startPeer({ store, link, clock: systemClock, logger: consoleLogger }, { background: false });
+    const answered: string[] = [];
+    const deals = start.api.deals().then((list) => answered.push(`deals ${list.length}`));
+    const saved = start.api.savedSearches().then((list) => answered.push(`saved ${list.length}`));
+    await start.api.listingCount();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toEqual([]);
+
+    store.letPeersThrough();
+    await Promise.all([deals, saved]);
+    expect(answered).toEqual(["deals 0", "saved 0"]);
+    (await start.peer).dispose();
+  });
+});
