@@ -80,6 +80,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   let rowHeight = 0;
   /** False from a reset until its first frame is painted: draw only what is on screen. */
   let painted = false;
+  /**
+   * True from a reset until its first answer is in: what is held is the last query's, so nothing
+   * is drawn from it (a frame drawn then showed the old items under the new query, or none).
+   */
+  let resetting = false;
 
   const range = (g: WindowGeometry): [number, number] => {
     const margin = painted ? g.viewportHeight * overscan : 0;
@@ -173,18 +178,24 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     const held = fresh ? new Map<number, T[]>() : pages;
     // Before anything is shown the range is unknown: the first page decides the total. (Read the
     // geometry only when it is used: reading it forces a layout, once per keystroke in Search.)
-    const [start, end] = total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize];
+    const [start, end] =
+      !resetting && total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize];
     await load(start, Math.max(end, start + 1), mine, held);
     if (mine !== generation) return;
     pages = held;
+    resetting = false;
     const [drawnStart, drawnEnd] = draw();
     // The measured rows may show more than the guess: fetch what the first draw found missing.
     if (await load(drawnStart, drawnEnd, mine, pages)) draw();
-    if (!painted) {
-      painted = true;
-      // After the frame with the screen's cards: then the overscan above and below.
-      requestAnimationFrame(() => setTimeout(onScroll, 0));
-    }
+    if (mine !== generation || painted) return;
+    painted = true;
+    // After the frame with the screen's cards: then the overscan above and below, unless the
+    // query changed meanwhile (its own first draw is screen-only again).
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (mine === generation) onScroll();
+      }, 0),
+    );
   };
 
   let frame = 0;
@@ -192,6 +203,8 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
+      // A reset's answer draws the window itself when it comes.
+      if (resetting) return;
       const [start, end] = draw();
       const mine = generation;
       void load(start, end, mine, pages).then((changed) => {
@@ -206,7 +219,7 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     element,
     refresh: () => update(true),
     reset: async () => {
-      total = 0;
+      resetting = true;
       painted = false;
       await update(true);
     },

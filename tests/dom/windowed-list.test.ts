@@ -139,4 +139,41 @@ describe("windowed list", () => {
     // Only cards that left the window were taken out; the ones that stay were not re-inserted.
     for (const node of moved) expect(after).not.toContain(node);
   });
+
+  it("a new query asked while the last one's rows are still coming shows the last answer until its own, never an empty list", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    let query = "a";
+    let held: (() => void) | undefined;
+    const told: number[] = [];
+    const list = windowedList<string>({
+      fetch: async (offset, limit) => {
+        const asked = query;
+        if (asked === "b") await new Promise<void>((resolve) => (held = resolve));
+        const items = Array.from({ length: 1_000 }, (_, i) => `${asked} ${i}`);
+        return { items: items.slice(offset, offset + limit), total: asked === "b" ? 500 : 1_000 };
+      },
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry: () => geometry,
+      onRender: (total) => told.push(total),
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    const shown = () => [...list.element.querySelectorAll("article")].map((a) => a.textContent);
+    await list.reset();
+    // The next query is asked at once, before the first one's overscan frame.
+    query = "b";
+    const next = list.reset();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(shown()[0]).toBe("a 0");
+    expect(told).not.toContain(0);
+    // The last answer's height stands too: nothing above the list moves while the next is asked.
+    expect(list.element.style.height).toBe(`${(1_000 / 2) * ROW}px`);
+    held?.();
+    await next;
+    // Its own first draw is the screen only (rows 0–4), then the overscan follows.
+    expect(shown()).toEqual(Array.from({ length: 12 }, (_, i) => `b ${i}`));
+    expect(told.at(-1)).toBe(500);
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+  });
 });
