@@ -78,6 +78,9 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   /** Rendered nodes by index, with the key of the item each shows. */
   let rendered = new Map<number, { key: string; node: HTMLElement }>();
   let rowHeight = 0;
+  /** The geometry of the last draw, and whether the next draw may use it without reading the layout. */
+  let last: WindowGeometry | undefined;
+  let reuseGeometry = false;
   /** False from a reset until its first frame is painted: draw only what is on screen. */
   let painted = false;
   /**
@@ -89,9 +92,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   const range = (g: WindowGeometry): [number, number] => {
     const margin = painted ? g.viewportHeight * overscan : 0;
     const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
-    const lastRow = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
+    // The row the screen's bottom edge falls in is the last one drawn (one more was drawn before:
+    // a third more cards than the screen shows, at desktop width, built on every keystroke).
+    const rowsTo = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
     const start = Math.min(firstRow * g.columns, total);
-    const end = Math.min(total, (lastRow + 1) * g.columns, start + maxRendered);
+    const end = Math.min(total, Math.max(rowsTo, firstRow + 1) * g.columns, start + maxRendered);
     return [start, end];
   };
 
@@ -109,7 +114,13 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
       grid.replaceChildren(card);
       g = geometry(element, grid);
       byKey.set(options.key(first), card);
+    } else if (reuseGeometry && last) {
+      // A new query's first draw: the layout is the last frame's (the list has not moved), and
+      // reading it again would lay out the page inside the keystroke; the frame after reads it.
+      g = last;
     } else g = geometry(element, grid);
+    reuseGeometry = false;
+    last = g;
     rowHeight = g.rowHeight;
     const [start, end] = range(g);
     const next = new Map<number, { key: string; node: HTMLElement }>();
@@ -144,6 +155,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
    * stay, and taking every one out and back in each frame made the browser lay out them all.
    */
   const place = (nodes: HTMLElement[], gone: Iterable<HTMLElement>) => {
+    // A new query's answer usually keeps no card: one replacement instead of a removal per card.
+    if (!nodes.some((node) => node.parentNode === grid)) {
+      grid.replaceChildren(...nodes);
+      return;
+    }
     for (const node of gone) node.remove();
     let cursor = grid.firstElementChild;
     for (const node of nodes) {
@@ -221,6 +237,7 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     reset: async () => {
       resetting = true;
       painted = false;
+      reuseGeometry = true;
       await update(true);
     },
     dispose() {
