@@ -105,7 +105,9 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
       listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
     key: (l) => `${l.id}:${l.version}:${names[l.author]?.name ?? ""}`,
     onRender: (total) => {
-      count.textContent = total === 0 ? "No listings match." : listingCountText(total);
+      // The overscan's draw tells the same total again: a status line rewritten is announced again.
+      const text = total === 0 ? "No listings match." : listingCountText(total);
+      if (count.textContent !== text) count.textContent = text;
       results.element.dataset.query = JSON.stringify(current);
     },
   });
