@@ -192,6 +192,7 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     "hub started (its timeOrigin)": hubOrigin - origin,
     "hub's first answer reaches the tab": answerAt,
     "first cards and the count": shown,
+    "the tab's share: first answer → first cards": shown - answerAt,
     ...Object.fromEntries(Object.entries(busy).map(([kind, ms]) => [`main thread busy: ${kind}`, ms])),
   };
 }
