@@ -8,7 +8,7 @@ import type { Identity, PeerId } from "../../src/core/crypto.ts";
 import { type DealStep, signStep } from "../../src/core/deals/deal.ts";
 import { base64urlEncode } from "../../src/core/encoding.ts";
 import { signAck } from "../../src/core/mail/ack.ts";
-import { relayedAck, relayFrame } from "../../src/core/mail/relay.ts";
+import { relayedAck, relayFrame } from "../../src/core/mail/relay-frames.ts";
 import { agreementCard, newMessageId, seal } from "../../src/core/mail/seal.ts";
 import { type Frame, frame } from "../../src/core/wire.ts";
 

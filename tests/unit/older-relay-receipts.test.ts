@@ -5,7 +5,7 @@
 
 import { describe, expect, it, vi } from "vitest";
 import type { Ack } from "../../src/core/mail/ack.ts";
-import { relayFrame } from "../../src/core/mail/relay.ts";
+import { relayFrame } from "../../src/core/mail/relay-frames.ts";
 import { agreementCard, newMessageId } from "../../src/core/mail/seal.ts";
 import type { FrameOf } from "../../src/core/wire.ts";
 import { sealUnpadded } from "../support/older-seal.ts";

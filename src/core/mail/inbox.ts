@@ -8,7 +8,7 @@ import type { SessionHost } from "../session/extension.ts";
 import { type FrameOf, frame } from "../wire.ts";
 import { type AckStatus, signAck } from "./ack.ts";
 import type { MailStore, OutboxKind } from "./mail-store.ts";
-import { relayedAck } from "./relay.ts";
+import { relayedAck } from "./relay-frames.ts";
 import type { RelayHandoff } from "./relay-handoff.ts";
 import { checkAgreementCard, open, SealError, type Sealed, UnpaddedError } from "./seal.ts";
 

@@ -13,7 +13,8 @@ import { type AckStatus, readAck } from "./ack.ts";
 import { Inbox, type MailHandler } from "./inbox.ts";
 import type { MailStore, OutboxEntry, OutboxKind } from "./mail-store.ts";
 import { type AckListener, Outbox } from "./outbox.ts";
-import { checkRelayed, type RELAY_LIMITS, Relay, type RelayStats, type RelayStore, relayRoute } from "./relay.ts";
+import { type RELAY_LIMITS, Relay, type RelayStats, type RelayStore } from "./relay.ts";
+import { checkRelayed, relayRoute } from "./relay-frames.ts";
 import { type PeerKeys, RelayHandoff } from "./relay-handoff.ts";
 
 export type { AckStatus } from "./ack.ts";

@@ -8,7 +8,7 @@ import type { PeerRecord } from "../store.ts";
 import { type Frame, type FrameType, MAX_RELAYED_CIPHERTEXT } from "../wire.ts";
 import { type Ack, isSealedAck } from "./ack.ts";
 import type { OutboxEntry } from "./mail-store.ts";
-import { relayedAck, relayFrame } from "./relay.ts";
+import { relayedAck, relayFrame } from "./relay-frames.ts";
 import { agreementCard, checkAgreementCard, seal } from "./seal.ts";
 
 /** A peer's identity key and, when known, its signed ECDH key. */
