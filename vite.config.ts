@@ -2,12 +2,12 @@ import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 /**
- * Views other than the board, the radio (PeerJS) and the no-SharedWorker fallback load on demand.
+ * Views other than the board and the no-SharedWorker fallback load on demand (the radio, PeerJS,
+ * lives in src/shared and is imported on demand by main.ts).
  * main.ts stays out too: it awaits at its top level while it imports views, and a view's chunk
  * importing the chunk that is still waiting for it would never run.
  */
-const ON_DEMAND =
-  /src[\\/]ui[\\/]((?!board-view)[\w-]+-view|radio|frame-channel|frame-encoding|hub-fallback|boot|main)\.ts$/;
+const ON_DEMAND = /src[\\/]ui[\\/]((?!board-view)[\w-]+-view|hub-fallback|boot|main)\.ts$/;
 
 function inAppChunk(id: string): boolean {
   if (/node_modules[\\/]comlink[\\/]/.test(id)) return true;

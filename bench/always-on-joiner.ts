@@ -9,9 +9,9 @@ import { createPeer } from "../src/core/peer.ts";
 import { registrationToken } from "../src/core/session/registration.ts";
 import { signalingFor } from "../src/node/node-link.ts";
 import { installWebRtc } from "../src/node/webrtc.ts";
+import { discoverPeers } from "../src/shared/discovery.ts";
+import { RadioLink } from "../src/shared/radio-link.ts";
 import { consoleLogger, systemClock } from "../src/shared/system.ts";
-import { discoverPeers } from "../src/worker/discovery.ts";
-import { RadioLink } from "../src/worker/radio-link.ts";
 import { MemoryStore } from "../tests/support/memory-store.ts";
 
 const [serverText = "", countText = "1", expectText = "0", limitText = "240000"] = process.argv.slice(2);
@@ -20,7 +20,7 @@ const count = Number(countText);
 const expected = Number(expectText);
 const deadline = Date.now() + Number(limitText);
 await installWebRtc("node-datachannel");
-const { Radio } = await import("../src/ui/radio.ts");
+const { Radio } = await import("../src/shared/radio.ts");
 // Warnings are counted, not printed: 30 peers' dial failures would bury the figures.
 const warnings = new Map<string, number>();
 const quiet = {

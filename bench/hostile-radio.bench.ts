@@ -38,8 +38,8 @@ async function until(condition: () => boolean, ms = 60_000): Promise<boolean> {
 it("the radio, per-person caps, a browser relay and what relays see", async () => {
   vi.spyOn(console, "warn").mockImplementation(() => undefined);
   const nodes = await startNodeSignaling("bench-radio");
-  const { Radio } = await import("../src/ui/radio.ts");
-  const { heldBytes } = await import("../src/ui/frame-channel.ts");
+  const { Radio } = await import("../src/shared/radio.ts");
+  const { heldBytes } = await import("../src/shared/frame-channel.ts");
   const { signaling, register } = nodes;
   const raw = (channel: DataConnection, bytes: ArrayBuffer) =>
     (channel as unknown as { dataChannel: RTCDataChannel }).dataChannel.send(bytes);

@@ -1,6 +1,6 @@
 // One measurement of one Node WebRTC implementation, in a process of its own, for
 // bench/node-webrtc.bench.ts (which bundles this file and runs it with plain `node`). Prints
-// result lines `BENCH {json}` on stdout. PeerJS options are the radio's (src/ui/radio.ts).
+// result lines `BENCH {json}` on stdout. PeerJS options are the radio's (src/shared/radio.ts).
 //
 //   node child.mjs <implementation> connect   <port> <rounds>
 //   node child.mjs <implementation> transfer  <port> <runs>

@@ -1,12 +1,12 @@
-// The Node peer's Link: the browser's own radio (src/ui/radio.ts, PeerJS) and RadioLink
-// (src/worker/radio-link.ts) joined by a MessageChannel in one process, so the always-on peer
+// The Node peer's Link: the browser's own radio (src/shared/radio.ts, PeerJS) and RadioLink
+// (src/shared/radio-link.ts) joined by a MessageChannel in one process, so the always-on peer
 // registers, dials, backs off and reconnects exactly like a browser hub. Only the WebRTC and
 // WebSocket classes differ (webrtc.ts).
 
 import { registrationToken, tokenBelongsTo } from "../core/session/registration.ts";
 import type { Store } from "../core/store.ts";
+import { RadioLink } from "../shared/radio-link.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
-import { RadioLink } from "../worker/radio-link.ts";
 import { type IceConfig, installWebRtc } from "./webrtc.ts";
 
 /** Same meta key as the browser hub (src/worker/hub.ts): one token per store, never exported. */
@@ -35,7 +35,7 @@ export async function openNodeLink(options: {
   // node-datachannel, chosen by measurement (bench/RESULTS.md, "Node WebRTC for the always-on peer").
   await installWebRtc("node-datachannel", options.ice);
   // After installWebRtc: PeerJS probes RTCPeerConnection when its module is evaluated.
-  const { Radio } = await import("../ui/radio.ts");
+  const { Radio } = await import("../shared/radio.ts");
   const identity = await options.store.loadIdentity();
   if (!identity || identity.peerId !== options.peerId) throw new Error("The store holds no identity for this peer");
   // The proof of key the signaling server checks (registration.ts), kept like the browser hub's.

@@ -5,10 +5,10 @@
 
 import * as Comlink from "comlink";
 import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
+import type { Radio } from "../shared/radio.ts";
 import { hubWorker } from "./hub-worker.ts";
 import { showNeedsHttps } from "./insecure.ts";
 import { startNotifier } from "./notifier.ts";
-import type { Radio } from "./radio.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
 import { mountStorageFooter } from "./storage-footer.ts";
@@ -75,7 +75,7 @@ async function connectHub(): Promise<void> {
 
 async function attachRadio(to: HubApi): Promise<void> {
   radio?.shutdown();
-  const { Radio } = await import("./radio.ts");
+  const { Radio } = await import("../shared/radio.ts");
   const channel = new MessageChannel();
   const next = new Radio(channel.port1);
   radio = next;

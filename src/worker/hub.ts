@@ -6,13 +6,13 @@ import * as Comlink from "comlink";
 import { type PeerStart, startPeer } from "../core/peer.ts";
 import { registrationToken, tokenBelongsTo } from "../core/session/registration.ts";
 import { HUB_LOCK } from "../shared/api.ts";
+import { discoverPeers } from "../shared/discovery.ts";
 import { type IceSettings, NO_ICE, watchIceSettings } from "../shared/ice.ts";
+import { RadioLink } from "../shared/radio-link.ts";
 import type { SignalingConfig } from "../shared/radio-messages.ts";
 import { consoleLogger, systemClock } from "../shared/system.ts";
-import { discoverPeers } from "./discovery.ts";
 import { hubApi } from "./hub-api.ts";
 import { openIdbStore } from "./idb-store.ts";
-import { RadioLink } from "./radio-link.ts";
 import { canvasThumbnailer } from "./thumbnails.ts";
 
 // The DOM and WebWorker libs cannot both be loaded; this is the part of SharedWorkerGlobalScope we use.

@@ -5,20 +5,20 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { registrationToken } from "../../src/core/session/registration.ts";
 import type { RadioState } from "../../src/shared/api.ts";
+import { RadioLink } from "../../src/shared/radio-link.ts";
 import type { SignalingConfig } from "../../src/shared/radio-messages.ts";
-import { RadioLink } from "../../src/worker/radio-link.ts";
 import { type NodeSignaling, startNodeSignaling } from "../support/node-signaling.ts";
 import { runLinkContract } from "./link.ts";
 
 let nodes: NodeSignaling;
 let signaling: SignalingConfig;
-let Radio: typeof import("../../src/ui/radio.ts").Radio;
+let Radio: typeof import("../../src/shared/radio.ts").Radio;
 
 beforeAll(async () => {
   // The contract needs PeerServer only; a one-file app stands in for the build.
   nodes = await startNodeSignaling("contract", "wrtc");
   // Only now: PeerJS, which the radio loads, probes for RTCPeerConnection as it is evaluated.
-  ({ Radio } = await import("../../src/ui/radio.ts"));
+  ({ Radio } = await import("../../src/shared/radio.ts"));
   signaling = { ...nodes.signaling, iceServers: [], iceTransportPolicy: "all" as const };
 });
 

@@ -9,8 +9,8 @@ import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { createPeer, type Peer } from "../../src/core/peer.ts";
 import { registrationToken } from "../../src/core/session/registration.ts";
+import { RadioLink } from "../../src/shared/radio-link.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
-import { RadioLink } from "../../src/worker/radio-link.ts";
 import { MemoryStore } from "../support/memory-store.ts";
 import { draft } from "../unit/fixtures.ts";
 
@@ -21,7 +21,7 @@ Object.assign(globalThis, {
   RTCIceCandidate: wrtc.RTCIceCandidate,
   WebSocket,
 });
-const { Radio } = await import("../../src/ui/radio.ts");
+const { Radio } = await import("../../src/shared/radio.ts");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import { PeerboardError } from "../../src/core/errors.ts";
-import { discoverPeers } from "../../src/worker/discovery.ts";
+import { discoverPeers } from "../../src/shared/discovery.ts";
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));

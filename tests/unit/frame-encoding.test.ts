@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { pack, unpack } from "peerjs-js-binarypack";
 import { describe, expect, it } from "vitest";
-import { decodeBinaryPack, FrameEncodingError } from "../../src/ui/frame-encoding.ts";
+import { decodeBinaryPack, FrameEncodingError } from "../../src/shared/frame-encoding.ts";
 
 // What a frame can hold, as JSON would carry it (no -0: JSON has none either).
 const json = fc.letrec((tie) => ({

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { type NodeSignaling, startNodeSignaling } from "../support/node-signaling.ts";
 
 // Two Node peers with node-datachannel, through the real PeerServer on loopback, with the radio's
-// PeerJS options (src/ui/radio.ts). Whether the process then exits by itself is measured in
+// PeerJS options (src/shared/radio.ts). Whether the process then exits by itself is measured in
 // bench/node-webrtc.bench.ts, in processes of its own.
 
 let nodes: NodeSignaling;

@@ -2,8 +2,8 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { PeerId } from "../../src/core/crypto.ts";
+import { RadioLink } from "../../src/shared/radio-link.ts";
 import type { HubToRadio, RadioToHub } from "../../src/shared/radio-messages.ts";
-import { RadioLink } from "../../src/worker/radio-link.ts";
 
 const opened: MessagePort[] = [];
 afterEach(() => {

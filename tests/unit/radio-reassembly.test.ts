@@ -6,22 +6,22 @@ import { registrationToken } from "../../src/core/session/registration.ts";
 import type { RadioToHub } from "../../src/shared/radio-messages.ts";
 import { type NodeSignaling, startNodeSignaling } from "../support/node-signaling.ts";
 
-// The radio (src/ui/radio.ts) as the Node peer runs it, on node-datachannel through the real
+// The radio (src/shared/radio.ts) as the Node peer runs it, on node-datachannel through the real
 // PeerServer, against a stranger who dials with stock PeerJS and writes what it likes on the
 // data channel, before any HELLO. The hub's side of the radio's port is this test.
 
 let nodes: NodeSignaling;
-let channelModule: typeof import("../../src/ui/frame-channel.ts");
+let channelModule: typeof import("../../src/shared/frame-channel.ts");
 let hub: MessagePort;
-let radio: import("../../src/ui/radio.ts").Radio;
+let radio: import("../../src/shared/radio.ts").Radio;
 let radioId: string;
 const fromRadio: RadioToHub[] = [];
 
 beforeAll(async () => {
   nodes = await startNodeSignaling("radio");
   // Only now, after the Node WebRTC: the radio's modules load PeerJS.
-  channelModule = await import("../../src/ui/frame-channel.ts");
-  const { Radio } = await import("../../src/ui/radio.ts");
+  channelModule = await import("../../src/shared/frame-channel.ts");
+  const { Radio } = await import("../../src/shared/radio.ts");
   const identity = await generateIdentity(Date.now());
   radioId = identity.peerId;
   const ports = new MessageChannel();

@@ -4,8 +4,8 @@
 // imports PeerJS.
 
 import { Peer, type PeerError } from "peerjs";
-import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
 import { FrameChannel } from "./frame-channel.ts";
+import type { HubToRadio, RadioToHub } from "./radio-messages.ts";
 
 type StartMessage = Extract<HubToRadio, { t: "start" }>;
 

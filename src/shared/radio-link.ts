@@ -1,9 +1,9 @@
 // The Link the hub uses in the browser: frames and link events travel over a MessagePort to
-// whichever tab holds the Web Lock "radio" and hosts the PeerJS Peer (src/ui/radio.ts).
+// whichever tab holds the Web Lock "radio" and hosts the PeerJS Peer (src/shared/radio.ts).
 
 import type { PeerId } from "../core/crypto.ts";
 import type { DialFailure, Link, LinkState as RadioState } from "../core/ports.ts";
-import type { HubToRadio, RadioToHub } from "../shared/radio-messages.ts";
+import type { HubToRadio, RadioToHub } from "./radio-messages.ts";
 
 type StartMessage = Extract<HubToRadio, { t: "start" }>;
 
