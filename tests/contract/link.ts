@@ -1,5 +1,5 @@
 // The Link conformance suite (one interface, one conformance suite): the in-memory
-// link, the hub↔radio MessagePort link and later the Node WebRTC link all run it.
+// link, the hub↔radio MessagePort link (wrtc) and the Node peer's link (node-datachannel) run it.
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PeerId } from "../../src/core/crypto.ts";
