@@ -144,4 +144,33 @@ describe("a full disk", () => {
     expect(await keeper.check()).toBeGreaterThan(0);
     store.close();
   });
+
+  it("says how many listings it removed, not how many it tried: one deleted meanwhile is not counted", async () => {
+    const [me, other] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+    const store = await openIdbStore(`quota-count-${Math.random().toString(36).slice(2)}`);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const listing = await createListing(other, draft({ title: `T${i}` }), Date.now() + i);
+      await store.putListingIf(listing, () => true);
+      ids.push(listing.id);
+    }
+    // The author withdraws ten of them while the pruner is reading its list.
+    const listSummaries = store.listListingSummaries.bind(store);
+    store.listListingSummaries = async () => {
+      const summaries = await listSummaries();
+      for (const id of ids.slice(0, 10)) await store.deleteListingIf(id, () => true);
+      return summaries;
+    };
+    const notices: string[] = [];
+    const keeper = new QuotaKeeper(store, {
+      me: me.peerId,
+      estimate: async () => undefined,
+      notify: (message) => notices.push(message),
+      now: Date.now,
+    });
+    expect(await keeper.relieve()).toBe(40);
+    expect(notices).toEqual([expect.stringContaining("removed 40 of other people's")]);
+    expect((await listSummaries()).length).toBe(10);
+    store.close();
+  });
 });

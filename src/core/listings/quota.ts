@@ -90,28 +90,31 @@ export class QuotaKeeper {
         a.updatedAt - b.updatedAt,
     );
     const batch = Math.max(50, Math.ceil(others.length / 20));
-    let pruned = 0;
+    // Tried and removed differ: a listing can go (its author withdrew it) while the list is read.
+    let tried = 0;
+    let removed = 0;
     const gone: string[] = [];
-    for (let pass = 0; pass < MAX_PASSES && pruned < others.length; pass++) {
-      for (const listing of others.slice(pruned, pruned + batch)) {
+    for (let pass = 0; pass < MAX_PASSES && tried < others.length; pass++) {
+      for (const listing of others.slice(tried, tried + batch)) {
         if (await this.store.deleteListingIf(listing.id, (stored) => stored.author !== this.options.me)) {
           gone.push(listing.id);
         }
       }
-      pruned = Math.min(others.length, pruned + batch);
+      tried = Math.min(others.length, tried + batch);
+      removed += gone.length;
       // Photos of what went are freed too before the next estimate.
       await this.options.pruned?.(gone.splice(0));
       const estimate = await this.options.estimate();
       // Without an estimate (or with one that says we are fine) one batch is what a failed write needs.
       if (!estimate || estimate.usage < estimate.quota * this.lowWater) break;
     }
-    if (pruned) {
+    if (removed) {
       this.options.notify(
-        `Storage was nearly full: removed ${pruned} of other people's oldest or expired listings. ` +
+        `Storage was nearly full: removed ${removed} of other people's oldest or expired listings. ` +
           "Your own listings and your identity are kept.",
       );
     }
-    return pruned;
+    return removed;
   }
 }
 
