@@ -5,6 +5,7 @@
 
 import { DAY_MS, type Listing } from "../src/core/listings/records.ts";
 import { openIdbStore } from "../src/worker/idb-store.ts";
+import { unsignedListing } from "../tests/unit/fixtures.ts";
 
 const ADJECTIVES = ["red", "blue", "green", "old", "new", "small", "large", "wooden", "vintage", "electric"];
 const NOUNS = ["bicycle", "chair", "table", "lamp", "sofa", "guitar", "kettle", "ladder", "desk", "tent"];
@@ -31,27 +32,22 @@ export async function seed(count: number): Promise<number> {
     const words = Array.from({ length: 25 }, () => `w${Math.floor(next() * 2000)}`);
     const pricing = next() < 0.1 ? "free" : next() < 0.1 ? "swap" : "amount";
     const updatedAt = now - Math.floor(next() * 20 * DAY_MS);
-    const listing: Listing = {
-      id: `benchbenchbenchbenchbenchb-${i.toString(36).padStart(8, "0")}`,
-      author: "pb-benchbenchbenchbenchbenchb",
-      authorKey: "k".repeat(87),
-      version: 1,
-      createdAt: updatedAt,
-      updatedAt,
-      expiresAt: updatedAt + 30 * DAY_MS,
-      kind: next() < 0.8 ? "offer" : "wanted",
-      category: pick(CATEGORIES),
-      title: `${pick(ADJECTIVES)} ${pick(NOUNS)} ${i}`,
-      description: words.join(" "),
-      pricing,
-      price: pricing === "amount" ? Math.floor(next() * 100_000) : null,
-      currency: "EUR",
-      location: "",
-      images: [],
-      status: "active",
-      deleted: false,
-      signature: "s".repeat(86),
-    };
+    const listing = unsignedListing(
+      {
+        id: `benchbenchbenchbenchbenchb-${i.toString(36).padStart(8, "0")}`,
+        author: "pb-benchbenchbenchbenchbenchb",
+        createdAt: updatedAt,
+        updatedAt,
+        expiresAt: updatedAt + 30 * DAY_MS,
+        kind: next() < 0.8 ? "offer" : "wanted",
+        category: pick(CATEGORIES),
+        title: `${pick(ADJECTIVES)} ${pick(NOUNS)} ${i}`,
+        description: words.join(" "),
+        pricing,
+        price: pricing === "amount" ? Math.floor(next() * 100_000) : null,
+      },
+      now,
+    );
     batch.push(listing);
     if (batch.length === 2_000 || i === count - 1) {
       stored += (await store.putListingsIf(batch, () => true)).length;

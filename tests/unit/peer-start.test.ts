@@ -4,40 +4,32 @@
 
 import { describe, expect, it } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
-import { DAY_MS, type Listing } from "../../src/core/listings/records.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { startPeer } from "../../src/core/peer.ts";
 import type { PeerRecord } from "../../src/core/store.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { MemoryNetwork } from "../support/memory-link.ts";
 import { MemoryStore } from "../support/memory-store.ts";
+import { unsignedListing } from "./fixtures.ts";
 
 const NOW = Date.now();
 const SHOWN = "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa";
 const BLOCKED = "pb-bbbbbbbbbbbbbbbbbbbbbbbbbb";
 
 function listing(n: number, changes: Partial<Listing> = {}): Listing {
-  return {
-    id: `${SHOWN.slice(3)}-${n}`,
-    author: SHOWN,
-    authorKey: "k".repeat(87),
-    version: 1,
-    createdAt: NOW - n * 1000,
-    updatedAt: NOW - n * 1000,
-    expiresAt: NOW + DAY_MS,
-    kind: "offer",
-    category: "for-sale",
-    title: `lamp ${n}`,
-    description: "",
-    pricing: "amount",
-    price: n,
-    currency: "EUR",
-    location: "",
-    images: [],
-    status: "active",
-    deleted: false,
-    signature: "s".repeat(86),
-    ...changes,
-  };
+  const at = NOW - n * 1000;
+  return unsignedListing(
+    {
+      id: `${SHOWN.slice(3)}-${n}`,
+      author: SHOWN,
+      createdAt: at,
+      updatedAt: at,
+      title: `lamp ${n}`,
+      price: n,
+      ...changes,
+    },
+    NOW,
+  );
 }
 
 /** A store whose peer list, read only by the second stage, comes when the test says. */

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CATEGORIES, DAY_MS, type Listing } from "../../src/core/listings/records.ts";
+import { CATEGORIES, type Listing } from "../../src/core/listings/records.ts";
 import { SearchIndex, tokenize } from "../../src/core/search/search-index.ts";
+import { unsignedListing } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;
 let counter = 0;
@@ -9,28 +10,10 @@ let counter = 0;
 /** Index entries need no signature: the hub indexes only records its store accepted. */
 function listing(changes: Partial<Listing> = {}): Listing {
   counter += 1;
-  return {
-    id: `aaaaaaaa-${counter}`,
-    author: "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa",
-    authorKey: "k".repeat(87),
-    version: 1,
-    createdAt: NOW - counter,
-    updatedAt: NOW - counter,
-    expiresAt: NOW + DAY_MS,
-    kind: "offer",
-    category: "for-sale",
-    title: "Thing",
-    description: "",
-    pricing: "amount",
-    price: 1000,
-    currency: "EUR",
-    location: "",
-    images: [],
-    status: "active",
-    deleted: false,
-    signature: "s".repeat(86),
-    ...changes,
-  };
+  return unsignedListing(
+    { id: `aaaaaaaa-${counter}`, createdAt: NOW - counter, updatedAt: NOW - counter, ...changes },
+    NOW,
+  );
 }
 
 describe("tokenize", () => {

@@ -14,6 +14,7 @@ import { SNAPSHOT_FORMAT } from "../../src/core/search/search-snapshot.ts";
 import type { Store } from "../../src/core/store.ts";
 import { openIdbStore } from "../../src/worker/idb-store.ts";
 import { MemoryStore } from "../support/memory-store.ts";
+import { unsignedListing } from "./fixtures.ts";
 
 const NOW = 1_700_000_000_000;
 const WORDS = ["red", "bike", "blue", "bicycle", "lamp", "chair", "old", "oak"];
@@ -30,28 +31,24 @@ const QUERIES: SearchQuery[] = [
 ];
 
 function listing(n: number, changes: Partial<Listing> = {}): Listing {
-  return {
-    id: `listing-${n}`,
-    author: n % 5 === 0 ? "pb-blockedblockedblockedblock" : "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa",
-    authorKey: "k".repeat(87),
-    version: 1,
-    createdAt: NOW - n * 1000,
-    updatedAt: NOW - n * 1000,
-    expiresAt: NOW + (n % 7 === 0 ? -1 : DAY_MS),
-    kind: n % 3 ? "offer" : "wanted",
-    category: n % 4 ? "for-sale" : "housing",
-    title: `${WORDS[n % WORDS.length]} ${WORDS[(n * 3) % WORDS.length]}`,
-    description: `thing ${n}`,
-    pricing: n % 6 === 0 ? "free" : "amount",
-    price: n % 6 === 0 ? null : (n * 37) % 1000,
-    currency: "EUR",
-    location: "",
-    images: [],
-    status: "active",
-    deleted: false,
-    signature: "s".repeat(86),
-    ...changes,
-  };
+  const at = NOW - n * 1000;
+  return unsignedListing(
+    {
+      id: `listing-${n}`,
+      author: n % 5 === 0 ? "pb-blockedblockedblockedblock" : "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa",
+      createdAt: at,
+      updatedAt: at,
+      expiresAt: NOW + (n % 7 === 0 ? -1 : DAY_MS),
+      kind: n % 3 ? "offer" : "wanted",
+      category: n % 4 ? "for-sale" : "housing",
+      title: `${WORDS[n % WORDS.length]} ${WORDS[(n * 3) % WORDS.length]}`,
+      description: `thing ${n}`,
+      pricing: n % 6 === 0 ? "free" : "amount",
+      price: n % 6 === 0 ? null : (n * 37) % 1000,
+      ...changes,
+    },
+    NOW,
+  );
 }
 
 const hidden = (author: string) => author.startsWith("pb-blocked");
