@@ -85,6 +85,22 @@ describe("acceptProof", () => {
     expect(await acceptProof(alice, session, proof, false)).toBe(false);
     expect(await acceptProof(alice, session, proof, true)).toBe("early");
   });
+
+  it("takes a proof of our previous nonce, after their new challenge, as early just after a restart", async () => {
+    // The old channel's answer to our old nonce reaches the new session after their challenge.
+    const proof = await proofFrame(bob, alice.peerId, newNonce());
+    const session = { peer: bob.peerId, theirKey: bob.publicKey, myNonce: newNonce() };
+    expect(await acceptProof(alice, session, proof, true)).toBe("early");
+    expect(await acceptProof(alice, session, proof, false)).toBe(false);
+  });
+
+  it("a forged proof just after a restart is not accepted either: it is only not punished", async () => {
+    const nonce = newNonce();
+    const forged = await proofFrame(mallory, alice.peerId, nonce);
+    const session = { peer: bob.peerId, theirKey: bob.publicKey, myNonce: nonce };
+    expect(await acceptProof(alice, session, forged, true)).toBe("early");
+    expect(await acceptProof(alice, session, forged, false)).toBe(false);
+  });
 });
 
 describe("checkProof", () => {

@@ -89,8 +89,10 @@ export function checkProof(
 
 /**
  * The proof step of a session not yet verified: true when it proves the key of their challenge,
- * "early" for a proof before any challenge just after our session with this peer started again
- * (the answer to our previous nonce, still on its way, not an attack), false otherwise.
+ * "early" for a proof that does not, just after our session with this peer started again (the
+ * answer to our previous nonce, still on its way over the old channel, before or after their new
+ * challenge: not an attack, and not a reason to drop the new session), false otherwise. A peer
+ * that never proves our new nonce still meets the HELLO timeout.
  */
 export async function acceptProof(
   me: Identity,
@@ -98,8 +100,9 @@ export async function acceptProof(
   proof: HelloProofFrame,
   recentlyClosed: boolean,
 ): Promise<boolean | "early"> {
-  if (!session.theirKey) return recentlyClosed ? "early" : false;
-  return checkProof(me, session.peer, session.theirKey, session.myNonce, proof);
+  const proved =
+    session.theirKey !== undefined && (await checkProof(me, session.peer, session.theirKey, session.myNonce, proof));
+  return proved || (recentlyClosed ? "early" : false);
 }
 
 /**
