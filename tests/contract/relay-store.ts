@@ -98,14 +98,28 @@ export function runRelayStoreContract(name: string, setup: StoreSetup<RelayStore
     });
 
     describe("relay authors", () => {
-      it("addRelayAuthor remembers each author once, durably", async () => {
+      it("addRelayAuthor remembers each author once, durably, in the order added (oldest first)", async () => {
         const opened = await open();
         await opened.store.addRelayAuthor(CAROL);
         await opened.store.addRelayAuthor(ALICE);
         await opened.store.addRelayAuthor(CAROL);
+        await opened.store.addRelayAuthor(BOB);
+        // Not sorted by id: the relay forgets the oldest first, after a restart as before it.
         await opened.survives(async (store) => {
-          expect((await store.listRelayAuthors()).sort()).toEqual([ALICE, CAROL]);
+          expect(await store.listRelayAuthors()).toEqual([CAROL, ALICE, BOB]);
         });
+      });
+
+      it("forgetRelayAuthors forgets those named, for good, skipping those not stored", async () => {
+        const opened = await open();
+        for (const author of [CAROL, ALICE, BOB]) await opened.store.addRelayAuthor(author);
+        await opened.store.forgetRelayAuthors([CAROL, "pb-neverstoredneverstoredne"]);
+        await opened.survives(async (store) => {
+          expect(await store.listRelayAuthors()).toEqual([ALICE, BOB]);
+        });
+        // Added again, it is the newest.
+        await opened.store.addRelayAuthor(CAROL);
+        expect(await opened.store.listRelayAuthors()).toEqual([ALICE, BOB, CAROL]);
       });
     });
 

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import type { HeldMail } from "../../src/core/mail/relay-store.ts";
+import type { HeldMail, RelayStore } from "../../src/core/mail/relay-store.ts";
 import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runListingChangeStoreContract } from "./listing-change-store.ts";
@@ -46,7 +46,7 @@ runListingChangeStoreContract("SQLite (better-sqlite3)", setup);
 runListingSummaryStoreContract("SQLite (better-sqlite3)", setup);
 
 /** The store's relay half, closed with its database: the RelayStore the always-on peer runs. */
-const relayOf = (store: SqliteStore) => {
+const relayOf = (store: SqliteStore): RelayStore & { close(): void } => {
   const relay = store.relay;
   return {
     listHeld: () => relay.listHeld(),
@@ -54,6 +54,7 @@ const relayOf = (store: SqliteStore) => {
     deleteHeld: (slots: string[]) => relay.deleteHeld(slots),
     listRelayAuthors: () => relay.listRelayAuthors(),
     addRelayAuthor: (author: PeerId) => relay.addRelayAuthor(author),
+    forgetRelayAuthors: (authors: PeerId[]) => relay.forgetRelayAuthors(authors),
     close: () => store.close(),
   };
 };

@@ -29,6 +29,10 @@ export class MemoryRelayStore implements RelayStore {
     this.authors.add(author);
   }
 
+  async forgetRelayAuthors(authors: PeerId[]): Promise<void> {
+    for (const author of authors) this.authors.delete(author);
+  }
+
   close(): void {
     // Nothing to release: the maps go with the object.
   }
