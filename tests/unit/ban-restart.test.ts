@@ -24,6 +24,22 @@ class CountingStore extends MemoryStore {
   }
 }
 
+/** A MemoryStore whose first listPeers (the session's read of kept standings) waits for release(). */
+class GatedStore extends MemoryStore {
+  release: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  private first = true;
+  override async listPeers(): Promise<PeerRecord[]> {
+    if (this.first) {
+      this.first = false;
+      await this.gate;
+    }
+    return super.listPeers();
+  }
+}
+
 interface Host {
   peer: TestPeer;
   link: InjectLink;
@@ -75,6 +91,33 @@ describe("a ban across a restart", () => {
     await handshake(again, bad);
     expect(again.peer.session.readyPeers()).toEqual([bad.peerId]);
     again.peer.dispose();
+    vi.restoreAllMocks();
+  });
+
+  it("refuses at HELLO a banned peer that connects before the kept bans are read", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const clock = new ManualClock();
+    const bad = await generateIdentity(Date.now());
+    const store = new GatedStore();
+    await store.rememberPeer({
+      id: bad.peerId,
+      publicKey: "k".repeat(87),
+      lastSeen: clock.now(),
+      misbehaviour: { total: 200, totalSince: clock.now(), bannedUntil: clock.now() + 60_000 },
+    });
+    const host = await start(store, clock, {});
+    // The session's first read of the peers (the kept standings) is held back: not banned yet.
+    expect(host.peer.session.policy.isBanned(bad.peerId)).toBe(false);
+    host.link.up(bad.peerId);
+    const challenge = await host.link.nextTo(bad.peerId, 0, isChallenge);
+    host.link.inject(bad.peerId, challengeFrame(bad, newNonce()));
+    host.link.inject(bad.peerId, await proofFrame(bad, host.peer.identity.peerId, challenge.nonce));
+    store.release();
+    await vi.waitFor(() => expect(host.link.hungUp).toEqual([bad.peerId]));
+    // Its challenge was never answered, and it never became a ready peer.
+    expect(host.link.sentTo(bad.peerId)).toEqual([challenge]);
+    expect(host.peer.session.readyPeers()).toEqual([]);
+    host.peer.dispose();
     vi.restoreAllMocks();
   });
 
