@@ -16,6 +16,17 @@ export interface PeerRecord {
   /** ECDH public key for end-to-end encryption, and the identity key's signature over it. */
   agreementKey?: string;
   agreementSignature?: string;
+  /** What it did wrong after proving its id (session/policy.ts), so a restart forgives nothing. */
+  misbehaviour?: Misbehaviour;
+}
+
+/** A proven peer's standing with the policy: its score over the ban window and any ban. */
+export interface Misbehaviour {
+  /** Score of offences since `totalSince`; the window restarts past the policy's banMs. */
+  total: number;
+  totalSince: number;
+  /** Refused until then (0: never banned in this window). */
+  bannedUntil: number;
 }
 
 /** A photo thumbnail and the SHA-256 (base64url) of its bytes. */

@@ -17,8 +17,12 @@ export class SqliteRelayStore implements RelayStore {
           "ON CONFLICT (slot) DO UPDATE SET until = excluded.until, record = excluded.record",
       ),
       deleteHeld: db.prepare<[string]>("DELETE FROM relay_held WHERE slot = ?"),
-      authors: db.prepare("SELECT peer_id FROM relay_authors ORDER BY peer_id").pluck(),
+      // rowid is the order of insertion (a new row takes the largest rowid + 1), which
+      // listRelayAuthors promises; ordered by id, a restart turned the relay's oldest-first
+      // forgetting into alphabetical.
+      authors: db.prepare("SELECT peer_id FROM relay_authors ORDER BY rowid").pluck(),
       addAuthor: db.prepare<[string]>("INSERT INTO relay_authors (peer_id) VALUES (?) ON CONFLICT DO NOTHING"),
+      forgetAuthor: db.prepare<[string]>("DELETE FROM relay_authors WHERE peer_id = ?"),
     };
   }
 
@@ -42,5 +46,11 @@ export class SqliteRelayStore implements RelayStore {
 
   async addRelayAuthor(author: PeerId): Promise<void> {
     this.sql.addAuthor.run(author);
+  }
+
+  async forgetRelayAuthors(authors: PeerId[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const author of authors) this.sql.forgetAuthor.run(author);
+    })();
   }
 }

@@ -1,7 +1,9 @@
+import { MemoryRelayStore } from "../support/memory-relay-store.ts";
 import { MemoryStore } from "../support/memory-store.ts";
 import { runListingChangeStoreContract } from "./listing-change-store.ts";
 import { runListingSummaryStoreContract } from "./listing-summary-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
+import { runRelayStoreContract } from "./relay-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 
@@ -13,3 +15,4 @@ runSavedSearchStoreContract("MemoryStore", setup);
 runMailStoreContract("MemoryStore", setup);
 runListingChangeStoreContract("MemoryStore", setup);
 runListingSummaryStoreContract("MemoryStore", setup);
+runRelayStoreContract("MemoryRelayStore", async () => ({ store: new MemoryRelayStore() }));

@@ -6,13 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { generateIdentity } from "../../src/core/crypto.ts";
+import { generateIdentity, type PeerId } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
+import type { HeldMail, RelayStore } from "../../src/core/mail/relay-store.ts";
 import { SCHEMA_VERSION } from "../../src/node/sqlite-schema.ts";
 import { openSqliteStore, SqliteStoreError } from "../../src/node/sqlite-store.ts";
 import { runListingChangeStoreContract } from "./listing-change-store.ts";
 import { runListingSummaryStoreContract } from "./listing-summary-store.ts";
 import { runMailStoreContract } from "./mail-store.ts";
+import { runRelayStoreContract } from "./relay-store.ts";
 import { runSavedSearchStoreContract } from "./saved-search-store.ts";
 import { runStoreContract } from "./store.ts";
 import type { StoreFixture } from "./store-fixture.ts";
@@ -42,6 +44,30 @@ runSavedSearchStoreContract("SQLite (better-sqlite3)", setup);
 runMailStoreContract("SQLite (better-sqlite3)", setup);
 runListingChangeStoreContract("SQLite (better-sqlite3)", setup);
 runListingSummaryStoreContract("SQLite (better-sqlite3)", setup);
+
+/** The store's relay half, closed with its database: the RelayStore the always-on peer runs. */
+const relayOf = (store: SqliteStore): RelayStore & { close(): void } => {
+  const relay = store.relay;
+  return {
+    listHeld: () => relay.listHeld(),
+    putHeld: (mail: HeldMail) => relay.putHeld(mail),
+    deleteHeld: (slots: string[]) => relay.deleteHeld(slots),
+    listRelayAuthors: () => relay.listRelayAuthors(),
+    addRelayAuthor: (author: PeerId) => relay.addRelayAuthor(author),
+    forgetRelayAuthors: (authors: PeerId[]) => relay.forgetRelayAuthors(authors),
+    close: () => store.close(),
+  };
+};
+
+runRelayStoreContract("SQLite (better-sqlite3)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "peerboard-sqlite-relay-"));
+  const file = join(dir, "peer.db");
+  return {
+    store: relayOf(await openSqliteStore(file)),
+    reopen: async () => relayOf(await openSqliteStore(file)),
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  };
+});
 
 describe("SQLite store file", () => {
   const dirs: string[] = [];

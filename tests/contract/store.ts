@@ -711,6 +711,32 @@ export function runStoreContract(name: string, setup: StoreSetup<Store>): void {
         expect(await store.listPeers()).toEqual([peer(carol.peerId, NOW + 1)]);
       });
 
+      it("rememberPeer keeps a peer's misbehaviour (its score, since when, and ban), durably, and drops it when left out", async () => {
+        const opened = await open();
+        const banned: PeerRecord = {
+          ...peer(alice.peerId, NOW, "Alice"),
+          misbehaviour: { total: 205, totalSince: NOW - 1_000, bannedUntil: NOW + 600_000 },
+        };
+        const scored: PeerRecord = {
+          ...peer(bob.peerId, NOW + 1),
+          misbehaviour: { total: 3, totalSince: NOW, bannedUntil: 0 },
+        };
+        await opened.store.rememberPeer(banned);
+        await opened.store.rememberPeer(scored);
+        await opened.survives(async (store) => {
+          expect(await store.getPeer(alice.peerId)).toEqual(banned);
+          expect((await store.listPeers()).find((p) => p.id === bob.peerId)).toEqual(scored);
+        });
+        // What is read back is a copy: changing it changes nothing stored.
+        const read = await opened.store.getPeer(alice.peerId);
+        if (read?.misbehaviour) read.misbehaviour.bannedUntil = 0;
+        expect(await opened.store.getPeer(alice.peerId)).toEqual(banned);
+        await opened.store.rememberPeer(peer(bob.peerId, NOW + 2));
+        await opened.survives(async (store) => {
+          expect(await store.getPeer(bob.peerId)).toEqual(peer(bob.peerId, NOW + 2));
+        });
+      });
+
       it("getPeer reads one peer by id, and forgetPeers forgets those named, for good", async () => {
         const opened = await open();
         const store = opened.store;

@@ -1,5 +1,6 @@
 // The Deals view against a hub double that applies the real deal rules (src/core/deals/deal.ts)
-// and the real offer parsing (src/core/deals/deals.ts).
+// and the real offer parsing (src/core/deals/deals.ts). The double is a whole HubApi (the DOM
+// tests' HubDouble with the deal calls overridden), so a change to HubApi breaks it at compile time.
 
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
@@ -10,8 +11,9 @@ import { ValidationError } from "../../src/core/errors.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import type { DealRecord } from "../../src/core/mail/mail-store.ts";
-import type { DealSettings, HubApi, HubEvent, HubStatus, MailResult, OfferInput } from "../../src/shared/api.ts";
+import type { DealSettings, HubEvent, MailResult, OfferInput } from "../../src/shared/api.ts";
 import { mountDealsView } from "../../src/ui/deals-view.ts";
+import { HubDouble } from "./shell-support.ts";
 
 let seller: Identity;
 let buyer: Identity;
@@ -32,46 +34,38 @@ afterEach(() => document.body.replaceChildren());
 /** The hash of Bob's avatar, as his profile names it. */
 const BOB_AVATAR = "a".repeat(43);
 
-class MailDouble implements Partial<HubApi> {
+class MailDouble extends HubDouble {
   readonly read: string[] = [];
   constructor(
-    readonly me: Identity,
-    readonly stored: DealRecord[],
-  ) {}
-  async status(): Promise<HubStatus> {
-    return { peerId: this.me.peerId, radio: "online", peers: [] };
+    me: Identity,
+    readonly held: DealRecord[],
+  ) {
+    super(me);
+    this.put(listing);
+    this.images.set(BOB_AVATAR, new Blob([new Uint8Array([1, 2, 3])], { type: "image/webp" }));
   }
-  async listingsById(ids: string[]) {
-    return ids.includes(listing.id) ? [listing] : [];
+  override async deals() {
+    return [...this.held];
   }
-  async deals() {
-    return [...this.stored];
-  }
-  async markDealRead(id: string) {
+  override async markDealRead(id: string) {
     this.read.push(id);
   }
-  async reputation() {
-    return { asBuyer: 0, asSeller: 0, people: 0 };
-  }
   settings: DealSettings = { ...DEFAULT_DEAL_SETTINGS };
-  async dealSettings() {
+  override async dealSettings() {
     return { ...this.settings };
   }
-  async saveDealSettings(settings: DealSettings) {
+  override async saveDealSettings(settings: DealSettings) {
     this.settings = { ...settings };
     return { ...this.settings };
   }
-  async profileNames() {
+  override async profileNames() {
     return { [buyer.peerId]: { name: "Bob", avatar: BOB_AVATAR } };
   }
-  async image(hash: string) {
-    return hash === BOB_AVATAR ? new Blob([new Uint8Array([1, 2, 3])], { type: "image/webp" }) : undefined;
-  }
-  async respondToDeal(id: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>> {
-    const deal = this.stored.find((d) => d.id === id) as DealRecord;
+  override async respondToDeal(id: string, action: DealAction, input?: OfferInput): Promise<MailResult<DealRecord>> {
+    const deal = this.held.find((d) => d.id === id) as DealRecord;
     try {
       const parsed = action === "counter" ? parseOffer(input as OfferInput) : { message: "" };
-      const step = await signStep(this.me, {
+      const step = await signStep(this.identity, {
         dealId: id,
         listingId: deal.listingId,
         seq: deal.steps.length,
@@ -82,7 +76,7 @@ class MailDouble implements Partial<HubApi> {
         ...parsed,
       });
       const next = { ...deal, ...applyStep(deal, step, Date.now()) };
-      this.stored.splice(this.stored.indexOf(deal), 1, next);
+      this.held.splice(this.held.indexOf(deal), 1, next);
       return { ok: true, value: next };
     } catch (error) {
       if (error instanceof ValidationError) return { ok: false, field: error.field, message: error.message };
@@ -111,7 +105,7 @@ async function mount(hub: MailDouble): Promise<{ root: HTMLElement; emit: (e: Hu
   const root = document.body.appendChild(document.createElement("main"));
   const listeners: ((e: HubEvent) => void)[] = [];
   await mountDealsView(root, {
-    hub: hub as unknown as HubApi,
+    hub,
     status: await hub.status(),
     onEvent: (fn) => listeners.push(fn),
     params: [],
@@ -182,7 +176,7 @@ describe("deals view", () => {
     expect(form.textContent).toContain("Enter an amount, or describe what you offer to swap.");
     amount.value = "35";
     // An event re-renders the view: what was typed stays.
-    emit({ type: "deal", deal: hub.stored[0] as DealRecord });
+    emit({ type: "deal", deal: hub.held[0] as DealRecord });
     expect((root.querySelector("form.counter-form input[name=amount]") as HTMLInputElement).value).toBe("35");
     (root.querySelector("form.counter-form") as HTMLFormElement).requestSubmit();
     // Signing the step takes a moment, longer on a loaded machine: wait for the card, not a fixed time.

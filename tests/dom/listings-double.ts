@@ -208,29 +208,30 @@ export class ListingsDouble {
   async deals(): Promise<DealRecord[]> {
     return [];
   }
-  async makeOffer() {
+  // Typed as HubApi's own, so a test's double may override them with the real parameters.
+  async makeOffer(..._args: Parameters<HubApi["makeOffer"]>): ReturnType<HubApi["makeOffer"]> {
     return { ok: false as const, field: "deal", message: "not used in these tests" };
   }
-  async respondToDeal() {
+  async respondToDeal(..._args: Parameters<HubApi["respondToDeal"]>): ReturnType<HubApi["respondToDeal"]> {
     return { ok: false as const, field: "deal", message: "not used in these tests" };
   }
-  async markDealRead() {}
+  async markDealRead(..._args: Parameters<HubApi["markDealRead"]>) {}
   async reputation() {
     return { asBuyer: 0, asSeller: 0, people: 0 };
   }
   async dealSettings() {
     return { ...DEFAULT_DEAL_SETTINGS };
   }
-  async saveDealSettings() {
+  async saveDealSettings(..._args: Parameters<HubApi["saveDealSettings"]>) {
     return { ...DEFAULT_DEAL_SETTINGS };
   }
   async messages(): Promise<ChatRecord[]> {
     return [];
   }
-  async sendMessage() {
+  async sendMessage(..._args: Parameters<HubApi["sendMessage"]>): ReturnType<HubApi["sendMessage"]> {
     return { ok: false as const, field: "message", message: "not used in these tests" };
   }
-  async markConversationRead() {}
+  async markConversationRead(..._args: Parameters<HubApi["markConversationRead"]>) {}
 }
 
 /** A Network report with the hub's default limits, nobody connected or banned. */

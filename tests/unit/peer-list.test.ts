@@ -45,4 +45,33 @@ describe("the peers remembered", () => {
     await rememberProven(store, { id: B, publicKey: "k", lastSeen: 9 }, 2);
     expect((await store.listPeers()).map((p) => p.id)).toEqual([A, B]);
   });
+
+  it("keep a banned peer past the cap while its ban runs (forgotten, it would be forgiven at a restart)", async () => {
+    const store = await storeWith([A, 5]);
+    await store.rememberPeer({
+      id: B,
+      publicKey: "k",
+      lastSeen: 1,
+      misbehaviour: { total: 200, totalSince: 1, bannedUntil: 100 },
+    });
+    const kept = await rememberProven(store, { id: C, publicKey: "k", lastSeen: 10 }, 2);
+    // The most recently seen first, as PEER_LIST wants them.
+    expect(kept.map((p) => p.id)).toEqual([C, B]);
+    expect(await store.getPeer(A)).toBeUndefined();
+    expect((await store.getPeer(B))?.misbehaviour?.bannedUntil).toBe(100);
+    // Its ban over, it is one more peer seen long ago, and the first to go.
+    await rememberProven(store, { id: A, publicKey: "k", lastSeen: 200 }, 2);
+    expect((await store.listPeers()).map((p) => p.id).sort()).toEqual([A, C]);
+  });
+
+  it("keep the peer just met even when banned peers alone fill the cap, the bans ending soonest going first", async () => {
+    const store = new MemoryStore();
+    const banned = (id: PeerId, bannedUntil: number) =>
+      store.rememberPeer({ id, publicKey: "k", lastSeen: 1, misbehaviour: { total: 200, totalSince: 1, bannedUntil } });
+    await banned(A, 500);
+    await banned(B, 400);
+    const kept = await rememberProven(store, { id: C, publicKey: "k", lastSeen: 10 }, 2);
+    expect(kept.map((p) => p.id)).toEqual([C, A]);
+    expect(await store.getPeer(B)).toBeUndefined();
+  });
 });

@@ -124,7 +124,11 @@ describe("Protocol with limits", () => {
 
 describe("accounts", () => {
   it("are bounded: ids tried once and never again are forgotten, a banned one is kept", () => {
-    const policy = new Policy(() => undefined);
+    const policy = new Policy(
+      () => undefined,
+      {},
+      () => 1_000_000,
+    );
     const banned = "pb-bannedbannedbannedbannedb";
     for (let i = 0; i < 20; i++) policy.strike(banned, "hello-failed", true);
     expect(policy.isBanned(banned)).toBe(true);

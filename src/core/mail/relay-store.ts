@@ -27,7 +27,13 @@ export interface RelayStore {
   /** Writes (or overwrites, by slot) one held frame; committed when it resolves. */
   putHeld(mail: HeldMail): Promise<void>;
   deleteHeld(slots: string[]): Promise<void>;
-  /** Authors whose mail reached its recipient through this relay. */
+  /**
+   * Authors whose mail reached its recipient through this relay, in the order they were added,
+   * oldest first: the relay forgets the oldest first past KNOWN_AUTHORS_MAX, after a restart too.
+   */
   listRelayAuthors(): Promise<PeerId[]>;
+  /** Adds an author at the end; one already there keeps its place. */
   addRelayAuthor(author: PeerId): Promise<void>;
+  /** Forgets these authors; ids not stored are skipped. */
+  forgetRelayAuthors(authors: PeerId[]): Promise<void>;
 }

@@ -215,8 +215,10 @@ export class Relay {
     // It reached its recipient through us: an author seen before, whose mail keeps its room.
     if (gone.length && !this.known.has(author)) {
       this.known.add(author);
-      if (this.known.size > KNOWN_AUTHORS_MAX) this.known.delete(this.known.values().next().value as PeerId);
       this.write((store) => store.addRelayAuthor(author));
+      const oldest = this.known.values().next().value as PeerId;
+      if (this.known.size > KNOWN_AUTHORS_MAX && this.known.delete(oldest))
+        this.write((store) => store.forgetRelayAuthors([oldest]));
     }
   }
 
@@ -249,7 +251,11 @@ export class Relay {
   private async load(): Promise<void> {
     if (!this.store) return;
     try {
-      for (const author of await this.store.listRelayAuthors()) this.known.add(author);
+      const authors = await this.store.listRelayAuthors();
+      // A store written before authors were forgotten may hold more than the bound: the oldest go.
+      const excess = authors.splice(0, Math.max(0, authors.length - KNOWN_AUTHORS_MAX));
+      for (const author of authors) this.known.add(author);
+      if (excess.length) this.write((store) => store.forgetRelayAuthors(excess));
       for (const held of await this.store.listHeld()) this.held.set(held.slot, held);
     } catch (error) {
       this.host.log.error("could not load the mail held for others", error);

@@ -15,13 +15,27 @@ const PEER_LIST_MAX = 100;
  */
 export const PEERS_KEPT_MAX = 2_000;
 
-/** Remembers a peer that proved its id; returns the peers kept, the most recently seen first. */
+/**
+ * Remembers a peer that proved its id; returns the peers kept, the most recently seen first. Past
+ * the cap the least recently seen go, but never the one just met, and peers under a ban last:
+ * forgetting a banned peer's record would forgive it at the next restart (standings.ts).
+ */
 export async function rememberProven(store: Store, proven: PeerRecord, max = PEERS_KEPT_MAX): Promise<PeerRecord[]> {
   await store.rememberPeer(proven);
-  const peers = (await store.listPeers()).sort((a, b) => b.lastSeen - a.lastSeen);
+  const byLastSeen = (a: PeerRecord, b: PeerRecord) => b.lastSeen - a.lastSeen;
+  const peers = (await store.listPeers()).sort(byLastSeen);
   if (peers.length <= max) return peers;
-  await store.forgetPeers(peers.slice(max).map((p) => p.id));
-  return peers.slice(0, max);
+  // It was met just now: `lastSeen` is the time of its HELLO.
+  const now = proven.lastSeen;
+  const bannedUntil = (p: PeerRecord) => p.misbehaviour?.bannedUntil ?? 0;
+  const banned = peers.filter((p) => p.id !== proven.id && bannedUntil(p) > now);
+  const others = peers.filter((p) => p.id !== proven.id && bannedUntil(p) <= now);
+  // Of the banned, those whose ban ends soonest go first (only when they alone pass the cap).
+  banned.sort((a, b) => bannedUntil(b) - bannedUntil(a));
+  const kept = [...peers.filter((p) => p.id === proven.id), ...banned, ...others].slice(0, max);
+  const keep = new Set(kept.map((p) => p.id));
+  await store.forgetPeers(peers.filter((p) => !keep.has(p.id)).map((p) => p.id));
+  return kept.sort(byLastSeen);
 }
 
 /**

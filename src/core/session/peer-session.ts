@@ -65,6 +65,11 @@ export function provenPeer(s: PeerSession, publicKey: string, lastSeen: number):
   };
 }
 
+/** The record a session proved, once its HELLO is done (undefined before, or with no session). */
+export function provedRecord(s: PeerSession | undefined, lastSeen: number): PeerRecord | undefined {
+  return s?.verified && s.theirKey ? provenPeer(s, s.theirKey, lastSeen) : undefined;
+}
+
 /** A session just opened: nothing proven yet, and `timedOut` called if HELLO is not done in time. */
 export function newSession(peer: PeerId, clock: Clock, helloTimeoutMs: number, timedOut: () => void): PeerSession {
   return {

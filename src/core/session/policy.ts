@@ -4,10 +4,12 @@
 // session it is disconnected; past `banScore` within `banMs` its id is banned for `banMs`. Only
 // offences by a peer that has proved it holds its id's key count towards a ban: before HELLO anyone
 // can present any id at the signaling server, and a ban must not punish the real owner of an id
-// that an impostor squatted.
+// that an impostor squatted. A proven peer's ban and score over the ban window outlive a restart
+// (standings.ts keeps them in its PeerRecord): `changed` hears each attributable change of them.
 
 import type { PolicySettings } from "../api.ts";
 import type { PeerId } from "../crypto.ts";
+import type { Misbehaviour } from "../store.ts";
 
 export type Offence =
   | "oversized"
@@ -77,8 +79,11 @@ export class Policy {
 
   constructor(
     private readonly disconnect: (peer: PeerId, offence: Offence) => void,
-    settings: Partial<PolicySettings> = {},
-    private readonly now: () => number = Date.now,
+    settings: Partial<PolicySettings>,
+    /** The core's Clock (ports.ts), never the host's Date.now. */
+    private readonly now: () => number,
+    /** A proven peer's total or ban changed; `banned`: a ban started with this offence. */
+    private readonly changed: (peer: PeerId, banned: boolean) => void = () => undefined,
   ) {
     this.settings = { ...DEFAULT_POLICY, ...settings };
   }
@@ -115,12 +120,36 @@ export class Policy {
     account.score += WEIGHT[offence];
     if (attributable) {
       account.total += WEIGHT[offence];
-      if (account.total >= this.settings.banScore) account.bannedUntil = now + this.settings.banMs;
+      const bans = account.total >= this.settings.banScore;
+      if (bans) account.bannedUntil = now + this.settings.banMs;
+      this.changed(peer, bans);
     }
     if (account.score < this.settings.disconnectScore && !this.isBanned(peer)) return false;
     account.score = 0;
     this.disconnect(peer, offence);
     return true;
+  }
+
+  /**
+   * What a proven peer's record keeps of its standing: its total while the window is open and
+   * its ban while it runs; undefined when there is nothing left to hold against it.
+   */
+  misbehaviour(peer: PeerId): Misbehaviour | undefined {
+    const account = this.accounts.get(peer);
+    if (!account || !this.holds(account)) return undefined;
+    return { total: account.total, totalSince: account.totalSince, bannedUntil: account.bannedUntil };
+  }
+
+  /** Takes back a standing kept from before a restart (a peer's record); what has run out is skipped. */
+  restore(peer: PeerId, kept: Misbehaviour): void {
+    if (!this.holds(kept)) return;
+    const account = this.account(peer);
+    account.bannedUntil = Math.max(account.bannedUntil, kept.bannedUntil);
+    // Offences since the start (the peer came back before its record was read) add to the kept ones.
+    if (this.now() - kept.totalSince <= this.settings.banMs) {
+      account.total += kept.total;
+      account.totalSince = Math.min(account.totalSince, kept.totalSince);
+    }
   }
 
   /** Accounts held now (bounded by ACCOUNTS_MAX). */
@@ -146,6 +175,11 @@ export class Policy {
     return [...this.accounts]
       .filter(([, a]) => a.bannedUntil > now)
       .map(([peer, a]) => ({ peer, until: a.bannedUntil }));
+  }
+
+  private holds(m: Misbehaviour): boolean {
+    const now = this.now();
+    return m.bannedUntil > now || (m.total > 0 && now - m.totalSince <= this.settings.banMs);
   }
 
   private account(peer: PeerId): PeerAccount {

@@ -11,10 +11,11 @@ import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
 import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import * as handshake from "./handshake.ts";
-import { peerListFrame, rememberProven } from "./peer-list.ts";
+import { peerListFrame } from "./peer-list.ts";
 import { type ConnectedPeer, describeSession, newSession, type PeerSession, provenPeer } from "./peer-session.ts";
 import { type Offence, Policy, type PolicySettings } from "./policy.ts";
 import { RecentCloses } from "./recent-closes.ts";
+import { Standings } from "./standings.ts";
 
 export type { ConnectedPeer, PeerStage } from "./peer-session.ts";
 
@@ -43,6 +44,8 @@ export class Session implements SessionHost {
   readonly pacer: AnswerPacer;
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly recentCloses: RecentCloses;
+  /** Bans and scores of proven peers, kept in their records across restarts. */
+  private readonly standings: Standings;
   private readonly peerListeners = new Set<() => void>();
   private readonly hintListeners = new Set<(peers: PeerId[], from: PeerId) => void>();
   private readonly identity: Identity;
@@ -68,9 +71,11 @@ export class Session implements SessionHost {
     this.blocked = options.blocked ?? (() => false);
     this.policy = new Policy(
       (peer, offence) => this.drop(peer, offence),
-      options.policy,
+      options.policy ?? {},
       () => this.clock.now(),
+      (peer, banned) => this.standings.changed(peer, banned),
     );
+    this.standings = new Standings({ ...options, policy: this.policy, session: (peer) => this.sessions.get(peer) });
     this.answers = new AnswerBudget(() => this.clock.now(), options.answerBudget);
     this.pacer = new AnswerPacer(this.clock, this.policy.settings, (peer, outgoing) => this.transmit(peer, outgoing));
     this.card = agreementCard(this.identity);
@@ -113,6 +118,7 @@ export class Session implements SessionHost {
   async whenIdle(peer: PeerId): Promise<void> {
     await this.sessions.get(peer)?.queue;
     await this.settled();
+    await this.standings.written();
   }
 
   /** Whether the user blocked this peer: we neither talk to it nor pass on what it wrote. */
@@ -197,8 +203,8 @@ export class Session implements SessionHost {
     this.emitPeers();
   }
 
-  private drop(peer: PeerId, offence: Offence): void {
-    this.log.warn(`disconnecting ${peer} (${offence})`);
+  private drop(peer: PeerId, reason: Offence | "banned"): void {
+    this.log.warn(`disconnecting ${peer} (${reason})`);
     this.close(peer);
     this.link.hangUp(peer);
   }
@@ -228,7 +234,11 @@ export class Session implements SessionHost {
       return;
     }
     const frame = parsed.frame;
-    if (frame.type === "HELLO") return this.handleHello(session, frame);
+    if (frame.type === "HELLO") {
+      // A ban kept from before a restart may be read only now that the peer is here.
+      if (await this.standings.banned(session.peer)) return this.drop(session.peer, "banned");
+      return this.handleHello(session, frame);
+    }
     if (!session.verified) {
       // Just after a new channel, the other side may still be on its verified session: its frames
       // are dropped until HELLO is done again, not held against it.
@@ -278,7 +288,7 @@ export class Session implements SessionHost {
     session.verified = true;
     this.clock.clearTimeout(session.timer);
     this.emitPeers();
-    const known = await rememberProven(this.store, provenPeer(session, session.theirKey, this.clock.now()));
+    const known = await this.standings.remember(provenPeer(session, session.theirKey, this.clock.now()));
     const withheld = (other: PeerId) => this.blocked(other) || this.policy.isBanned(other);
     this.transmit(peer, peerListFrame(known, peer, withheld));
     for (const extension of this.extensions) await extension.onReady?.(peer);
