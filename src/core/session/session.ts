@@ -7,35 +7,19 @@ import { type AgreementCard, agreementCard } from "../mail/seal.ts";
 import type { Clock, Link, Logger } from "../ports.ts";
 import type { PeerRecord, Store } from "../store.ts";
 import { type Frame, type FrameOf, type FrameType, frameSize, parseFrame } from "../wire.ts";
-import { AnswerBudget, type AnswerBudgetSettings } from "./answer-budget.ts";
+import { AnswerBudget } from "./answer-budget.ts";
 import { AnswerPacer } from "./answer-pacer.ts";
 import type { ProtocolExtension, SessionHost } from "./extension.ts";
 import * as handshake from "./handshake.ts";
 import { peerListFrame } from "./peer-list.ts";
 import { type ConnectedPeer, describeSession, newSession, type PeerSession, provenPeer } from "./peer-session.ts";
-import { type Offence, Policy, type PolicySettings } from "./policy.ts";
+import { type Offence, Policy } from "./policy.ts";
 import { RecentCloses } from "./recent-closes.ts";
+import type { SessionOptions } from "./session-options.ts";
 import { Standings } from "./standings.ts";
 
 export type { ConnectedPeer, PeerStage } from "./peer-session.ts";
-
-export interface SessionOptions {
-  identity: Identity;
-  store: Store;
-  link: Link;
-  clock: Clock;
-  log: Logger;
-  /** A peer that has not proved its identity by then is dropped. */
-  helloTimeoutMs?: number;
-  policy?: Partial<PolicySettings>;
-  /** Bytes of answers per peer (answer-budget.ts); DEFAULT_ANSWER_BUDGET unless a test says otherwise. */
-  answerBudget?: Partial<AnswerBudgetSettings>;
-  /**
-   * Peers the user blocked: we do not talk to them, and we stop relaying what they wrote
-   * (it stays stored, hidden, so unblocking restores it).
-   */
-  blocked?: (peer: PeerId) => boolean;
-}
+export type { SessionOptions } from "./session-options.ts";
 
 export class Session implements SessionHost {
   readonly policy: Policy;
