@@ -89,7 +89,21 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
   await done;
   const hub = await attachHub(context.browser() as NonNullable<ReturnType<BrowserContext["browser"]>>);
   const hubOrigin = (await hub?.timeOrigin()) ?? Number.NaN;
+  // Performance marks a build adds while it is being traced (none are committed): the hub's and
+  // the tab's on one clock, ms since navigation.
+  const hubMarks = (await hub?.marks()) ?? [];
   await hub?.detach();
+  const tabMarks = (
+    (await cdp.send("Runtime.evaluate", {
+      expression: "JSON.stringify(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]))",
+      returnByValue: true,
+    })) as { result: { value: string } }
+  ).result.value;
+  const timeline = [
+    ...hubMarks.map(([name, at]) => [`hub:${name}`, Math.round(at + hubOrigin - origin)] as const),
+    ...(JSON.parse(tabMarks) as [string, number][]),
+  ].sort((a, b) => a[1] - b[1]);
+  if (timeline.length) console.log(`marks, ms since navigation: ${timeline.map(([n, t]) => `${n}@${t}`).join(" ")}`);
 
   const navigation = events.find((e) => e.name === "navigationStart" && e.cat.includes("blink.user_timing"));
   const main = events.find(

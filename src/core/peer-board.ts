@@ -149,12 +149,18 @@ const LATER: Record<Exclude<keyof PeerApi, BoardCall>, true> = {
   markConversationRead: true,
 };
 
-/** The whole PeerApi during a start: the board's calls now, the others once `full` resolves, in the order asked. */
-export function startingApi(board: Pick<PeerApi, BoardCall>, full: Promise<PeerApi>): PeerApi {
+/**
+ * The whole PeerApi during a start: the board's calls now, the others once `full` resolves, in
+ * the order asked; `needed` is told of each of those (a second stage held back starts then).
+ */
+export function startingApi(board: Pick<PeerApi, BoardCall>, full: Promise<PeerApi>, needed?: () => void): PeerApi {
   const later = Object.fromEntries(
     Object.keys(LATER).map((name) => [
       name,
-      async (...args: unknown[]) => ((await full)[name as keyof PeerApi] as (...a: unknown[]) => unknown)(...args),
+      async (...args: unknown[]) => {
+        needed?.();
+        return ((await full)[name as keyof PeerApi] as (...a: unknown[]) => unknown)(...args);
+      },
     ]),
   );
   return { ...later, ...board } as PeerApi;

@@ -38,6 +38,12 @@ export interface PeerOptions {
    * (mail waiting for someone) still happen.
    */
   background?: boolean;
+  /**
+   * Holds the second stage of the start (session, sync, mail, deals, chat, profiles) until this
+   * settles, so the first screen's reads have the store and the thread to themselves (the hub:
+   * until a tab's first search is answered). A call that needs the whole peer starts it at once.
+   */
+  secondStageAfter?: Promise<unknown>;
   /** The stored identity was replaced (an import): the host should start a new peer. */
   onIdentityReplaced?: () => void;
 }

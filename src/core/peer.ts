@@ -59,7 +59,8 @@ export async function createPeer(ports: Ports, options: PeerOptions = {}): Promi
 /**
  * Starts a peer in two stages: the first opens the identity, the block list and the search
  * index (resolving with the board's half of the API); the second, once the index's saved copy is
- * read (so its reads queue behind the board's, not ahead of them), wires everything else.
+ * read (so its reads queue behind the board's, not ahead of them) and whatever the host holds it
+ * for has settled (`secondStageAfter`), wires everything else.
  */
 export async function startPeer(ports: Ports, options: PeerOptions = {}): Promise<PeerStart> {
   // Every timer of this peer goes through here, so dispose() can cancel them all.
@@ -87,7 +88,19 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     },
   };
   let started: Peer | undefined;
-  const peer = board.search.entriesRead.then(async () => {
+  let needed: () => void = () => undefined;
+  const held = options.secondStageAfter
+    ? Promise.race([
+        options.secondStageAfter.then(
+          () => undefined,
+          () => undefined,
+        ),
+        new Promise<void>((resolve) => {
+          needed = resolve;
+        }),
+      ])
+    : undefined;
+  const peer = Promise.all([board.search.entriesRead, held]).then(async () => {
     started = await startRest(ports, options, first);
     return started;
   });
@@ -97,6 +110,7 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
   const api = startingApi(
     boardApi(board, ports.link, () => started),
     whole,
+    () => needed(),
   );
   return { identity: board.identity, api, subscribe, peer };
 }

@@ -4,6 +4,7 @@
 // is first shown.
 
 import { mountBoardView, prepareBoardView } from "./board-view.ts";
+import { askSearchStart } from "./search-start.ts";
 import type { Route } from "./shell.ts";
 
 /** A view's mount, loaded on first use. */
@@ -29,6 +30,11 @@ export const routes: Route[] = [
       () => import("./search-view.ts"),
       (m) => m.mountSearchView,
     ),
+    prepare: async (hub) => {
+      const start = askSearchStart(hub);
+      const { mountSearchView } = await import("./search-view.ts");
+      return (outlet, context) => mountSearchView(outlet, context, context.hub === hub ? start : undefined);
+    },
   },
   {
     path: /^\/post$/,

@@ -13,6 +13,7 @@ import { CATEGORY_LABELS } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import { saveSearchControl } from "./save-search.ts";
+import { askSearchStart, EMPTY_SEARCH, SEARCH_PAGE_SIZE, type SearchStart } from "./search-start.ts";
 import type { ViewContext } from "./shell.ts";
 import { windowedList } from "./windowed-list.ts";
 
@@ -25,8 +26,19 @@ function select(name: string, pairs: [string, string][]): HTMLSelectElement {
   return h("select", { name }, ...pairs.map(([value, label]) => h("option", { value, textContent: label })));
 }
 
-export async function mountSearchView(outlet: HTMLElement, context: ViewContext): Promise<() => void> {
+function sameQuery(a: SearchQuery | null, b: SearchQuery): boolean {
+  return a !== null && (Object.keys(b) as (keyof SearchQuery)[]).every((key) => a[key] === b[key]);
+}
+
+export async function mountSearchView(
+  outlet: HTMLElement,
+  context: ViewContext,
+  early?: SearchStart,
+): Promise<() => void> {
   const { hub } = context;
+  // The names and the empty form's first page are asked together (search-start.ts), not one after the other.
+  const start = early ?? askSearchStart(hub);
+  let firstPage: SearchStart["firstPage"] | undefined = start.firstPage;
   const me = context.status.peerId;
   const text = field(
     "Search",
@@ -78,7 +90,7 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
     }
   };
 
-  let names = await hub.profileNames();
+  let names = await start.names;
   /** The query as typed; null while a price bound is invalid (the last valid results stay). */
   const query = (): SearchQuery | null => {
     const min = bound(minPrice);
@@ -98,7 +110,11 @@ export async function mountSearchView(outlet: HTMLElement, context: ViewContext)
   let current = query();
   const results = windowedList<Listing>({
     fetch: async (offset, limit) => {
-      const { listings, total } = await hub.search({ ...current, offset, limit });
+      const asked = { ...current, offset, limit };
+      const early = firstPage;
+      firstPage = undefined;
+      const same = offset === 0 && limit === SEARCH_PAGE_SIZE && sameQuery(current, EMPTY_SEARCH);
+      const { listings, total } = await (early && same ? early : hub.search(asked));
       return { items: listings, total };
     },
     render: (l) =>

@@ -38,6 +38,14 @@ function signalingConfig(ice: IceSettings): SignalingConfig {
 }
 
 const ICE_KEY = "ice-settings";
+/**
+ * The second stage of the peer's start waits for a tab's first search (the board's first page or
+ * Search's first answer), or this long: begun as the first stage opened, its reads and its work
+ * went ahead of the tab's first asks, which reach a starting hub 100–200 ms after it serves
+ * (the tab's throttled main thread relays them), and the first cards waited for the whole peer
+ * (bench/RESULTS.md, "firstask").
+ */
+const FIRST_SCREEN_WAIT_MS = 1_000;
 const TOKEN_KEY = "radio-token";
 
 /** Takes the hub lock for the life of this worker; tabs waiting on it learn when we die. */
@@ -51,6 +59,10 @@ function holdHubLock(): Promise<void> {
 }
 
 async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePort) => void }> {
+  let firstScreen: () => void = () => undefined;
+  const firstScreenServed = new Promise<void>((resolve) => {
+    firstScreen = resolve;
+  });
   await holdHubLock();
   const store = await openIdbStore();
   // The last settings the server gave stand in while it cannot be reached (offline start); read
@@ -81,7 +93,7 @@ async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePor
       ice = first;
       await store.setMeta(ICE_KEY, first);
     });
-  const peer = await startPeer(
+  const starting = await startPeer(
     {
       store,
       link,
@@ -96,8 +108,25 @@ async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePor
     },
     // Start again as the imported identity: every tab waits on HUB_LOCK and reconnects to a
     // fresh hub, whose radio registers the new id. Answer the import first, then go.
-    { onIdentityReplaced: () => setTimeout(() => self.close(), 100) },
+    {
+      onIdentityReplaced: () => setTimeout(() => self.close(), 100),
+      secondStageAfter: firstScreenServed,
+    },
   );
+  setTimeout(firstScreen, FIRST_SCREEN_WAIT_MS);
+  const peer: PeerStart = {
+    ...starting,
+    api: {
+      ...starting.api,
+      async search(query) {
+        try {
+          return await starting.api.search(query);
+        } finally {
+          firstScreen();
+        }
+      },
+    },
+  };
   // One token per browser profile (docs/architecture.md, "Facts checked in the libraries"),
   // carrying the proof of key the server checks (registration.ts): any tab that becomes the radio
   // re-registers our id at once with it, even if the previous radio's socket has not closed yet.

@@ -68,3 +68,38 @@ it("a listing that arrives while the board mounts, after its first page was answ
     { timeout: 2_000 },
   );
 });
+
+/** Records the order of the hub's calls; status waits until told, as a hub still starting. */
+class StartingHub extends SlowHub {
+  readonly asked: string[] = [];
+  override async status(): Promise<HubStatus> {
+    this.asked.push("status");
+    return super.status();
+  }
+  override async profileNames() {
+    this.asked.push("profileNames");
+    return super.profileNames();
+  }
+  override async search(query: Parameters<HubDouble["search"]>[0]) {
+    this.asked.push("search");
+    return super.search(query);
+  }
+}
+
+it("a cold start on Search asks the names and the first results before the hub has answered anything, and shows them", async () => {
+  const hub = new StartingHub(alice);
+  await hub.post({ title: "Bike for a child", description: "", price: "30", currency: "EUR" });
+  location.hash = "#/search";
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const root = document.body.appendChild(document.createElement("div"));
+  const mounted = mountBoard(root, hub);
+  // Both wait in the hub's port beside the status: one burst of answers, not two round trips.
+  await vi.waitFor(() => expect(hub.asked).toEqual(expect.arrayContaining(["status", "profileNames", "search"])));
+  const searches = hub.asked.filter((name) => name === "search").length;
+  hub.answer();
+  await mounted;
+  await vi.waitFor(() => expect(root.querySelector(".result-count")?.textContent).toBe("1 listing"));
+  expect([...root.querySelectorAll("article h3")].map((h) => h.textContent)).toEqual(["Bike for a child"]);
+  // The early page was the view's first page: it did not ask again for it.
+  expect(hub.asked.filter((name) => name === "search").length).toBe(searches);
+});

@@ -108,4 +108,44 @@ describe("a peer's start in two stages", () => {
     expect(answered).toEqual(["deals 0", "saved 0"]);
     (await start.peer).dispose();
   });
+
+  it("a second stage the host holds back waits for it while the board answers, and a call that needs it starts it at once", async () => {
+    const store = await storeWithBoard();
+    store.letPeersThrough();
+    const identity = await store.loadIdentity();
+    const link = new MemoryNetwork().link(identity?.peerId ?? "");
+    const start = await startPeer(
+      { store, link, clock: systemClock, logger: consoleLogger },
+      { background: false, secondStageAfter: new Promise(() => {}) },
+    );
+    expect((await start.api.search({ text: "", sort: "newest", limit: 30 })).total).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.peersAsked).toBe(false);
+
+    // Not the board's: it needs the whole peer, which starts for it and then answers.
+    expect(await start.api.deals()).toEqual([]);
+    expect(store.peersAsked).toBe(true);
+    (await start.peer).dispose();
+  });
+
+  it("a held second stage starts once what it waits for settles, even by failing", async () => {
+    const store = await storeWithBoard();
+    store.letPeersThrough();
+    const identity = await store.loadIdentity();
+    const link = new MemoryNetwork().link(identity?.peerId ?? "");
+    let fail: (error: Error) => void = () => undefined;
+    const held = new Promise((_, reject) => {
+      fail = reject;
+    });
+    const start = await startPeer(
+      { store, link, clock: systemClock, logger: consoleLogger },
+      { background: false, secondStageAfter: held },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.peersAsked).toBe(false);
+    fail(new Error("the host's first screen never came"));
+    const peer = await start.peer;
+    expect(store.peersAsked).toBe(true);
+    peer.dispose();
+  });
 });
