@@ -101,10 +101,8 @@ export function boardApi(
       // Before the second stage there is no session, so no peer is connected yet.
       return parts ? peerStatus(parts) : { peerId: identity.peerId, radio: link.state, peers: [] };
     },
-    async listingCount() {
-      // The index answers with what shows (blocked authors' listings hidden); one record read.
-      return (await search.search({ limit: 1 })).total;
-    },
+    // The index answers with what shows (blocked authors' listings hidden), reading no record.
+    listingCount: () => search.count(),
     search: (query) => search.search(query),
     listing: (id) => store.getListing(id),
     listingsById: (ids) => store.getListings([...new Set(ids)]),

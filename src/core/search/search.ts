@@ -110,17 +110,28 @@ export class Search {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    await this.settled(query);
+    const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
+    const listings = await this.store.getListings(ids);
+    if (this.unread)
+      this.readWords().catch((error: unknown) => this.warn(`could not read the search words: ${String(error)}`));
+    return { listings, total };
+  }
+
+  /** How many listings a query finds, without reading any (the board's count, asked as a sync streams in). */
+  async count(query: SearchQuery = {}): Promise<number> {
+    await this.settled(query);
+    return this.index.query({ ...query, limit: 1 }, this.now(), this.options.hidden).total;
+  }
+
+  /** Resolves once the index can answer `query`: replayed, and holding its words if it asks for some. */
+  private async settled(query: SearchQuery): Promise<void> {
     // A rebuild (the words unreadable) starts a new replay: wait for whichever is current.
     for (let current = this.replaying; ; current = this.replaying) {
       await current;
       if (SearchIndex.needsWords(query)) await this.readWords();
       if (current === this.replaying) break;
     }
-    const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
-    const listings = await this.store.getListings(ids);
-    if (this.unread)
-      this.readWords().catch((error: unknown) => this.warn(`could not read the search words: ${String(error)}`));
-    return { listings, total };
   }
 
   /** Saves the index now (after replaying the log), so the next start replays nothing before it. */

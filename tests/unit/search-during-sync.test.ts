@@ -1,5 +1,6 @@
-// The search index saves itself once a stream of changes pauses, not in the middle of a sync,
-// and a hub that stops while the save waits loses nothing: its next start replays the log.
+// The search index while a sync streams listings in: it saves itself once the stream pauses, not
+// in the middle of it, and a hub that stops while the save waits loses nothing (its next start
+// replays the log); the board's count, asked again and again, reads no listing.
 
 import { describe, expect, it } from "vitest";
 import { DAY_MS, type Listing } from "../../src/core/listings/records.ts";
@@ -97,5 +98,28 @@ describe("when the search index saves itself", () => {
     const { listings, total } = await next.search({ text: "bike", limit: 100 });
     expect(total).toBe(12);
     expect(listings.map((l) => l.id).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `listing-${n}`).sort());
+  });
+});
+
+describe("the board's count", () => {
+  it("is the total a search finds, hidden authors left out, and reads no listing", async () => {
+    const store = new MemoryStore();
+    await store.putListingsIf(
+      Array.from({ length: 30 }, (_, n) => ({ ...listing(n), ...(n % 3 ? {} : { author: "pb-hidden" }) })),
+      () => true,
+    );
+    const search = new Search(store, () => NOW, { hidden: (author) => author === "pb-hidden" });
+    await search.ready;
+    let reads = 0;
+    const getListings = store.getListings.bind(store);
+    store.getListings = (ids) => {
+      reads += ids.length;
+      return getListings(ids);
+    };
+    expect(await search.count()).toBe(20);
+    expect(await search.count({ text: "number1" })).toBe((await search.search({ text: "number1" })).total);
+    reads = 0;
+    await search.count();
+    expect(reads).toBe(0);
   });
 });
