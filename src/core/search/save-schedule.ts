@@ -5,8 +5,11 @@
 
 import type { Clock, TimerId } from "../ports.ts";
 
-/** A due save waits until no change has come for this long... */
-export const SAVE_QUIET_MS = 1_000;
+/**
+ * A due save waits until no change has come for this long (at 1 s, a first visit on a loaded
+ * machine still paused long enough between its groups for saves in the middle of it)...
+ */
+export const SAVE_QUIET_MS = 3_000;
 /** ...but no longer than this after it fell due. */
 export const SAVE_WAIT_MAX_MS = 30_000;
 
