@@ -8,6 +8,8 @@
 // Run: npx vite build && npx vitest run --config bench/vitest.config.ts bench/first-contact-10k.bench.ts
 // BENCH_PROFILE=1 also records the hub's CPU (the SharedWorker, over CDP) from the page's start
 // to the last listing stored, and prints its busy share and the functions with the most self time.
+// BENCH_COUNT=1 counts the hub's IndexedDB requests and transactions over the same span, by kind
+// and object store: unlike times, counts do not move with the machine's load.
 
 import type { Page } from "playwright-core";
 import { it } from "vitest";
@@ -19,6 +21,22 @@ import { bundleModule, openModulePage } from "./page-module.ts";
 const TOTAL = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
+const COUNT = Boolean(process.env.BENCH_COUNT);
+
+/** Evaluated in the hub: counts every IndexedDB request and transaction from now on. */
+const COUNT_REQUESTS = `(() => {
+  const counts = (globalThis.__idbCounts = {});
+  const bump = (key) => { counts[key] = (counts[key] ?? 0) + 1; };
+  for (const method of ["get", "getAll", "getAllKeys", "put", "add", "delete", "count", "openCursor"]) {
+    const original = IDBObjectStore.prototype[method];
+    IDBObjectStore.prototype[method] = function (...args) { bump(method + " " + this.name); return original.apply(this, args); };
+  }
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (names, mode, ...rest) {
+    bump("transaction " + (mode ?? "readonly") + " " + [names].flat().join("+"));
+    return transaction.call(this, names, mode, ...rest);
+  };
+})()`;
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -50,6 +68,17 @@ function summarize(profile: CpuProfile): string {
 }
 
 const env = useServerAndBrowser();
+
+async function printCounts(counter: HubTarget | undefined, when: string): Promise<void> {
+  if (!counter) return;
+  const reply = await counter.ask("Runtime.evaluate", {
+    expression: "JSON.stringify(globalThis.__idbCounts)",
+    returnByValue: true,
+  });
+  const counts = JSON.parse(String((reply.result as { value?: string } | undefined)?.value ?? "{}"));
+  const lines = Object.entries(counts as Record<string, number>).sort((a, b) => b[1] - a[1]);
+  console.log(`${when}: hub IndexedDB calls\n${lines.map(([k, n]) => `  ${n} ${k}`).join("\n")}`);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -126,6 +155,8 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
       await page.locator('#app[data-peer-id^="pb-"]').waitFor();
       let hub: HubTarget | undefined;
       const tab = PROFILE ? await context.newCDPSession(page) : undefined;
+      const counter = COUNT ? await attachHub(env.browser) : undefined;
+      await counter?.ask("Runtime.evaluate", { expression: COUNT_REQUESTS });
       if (PROFILE) {
         hub = await attachHub(env.browser);
         await hub?.ask("Profiler.enable");
@@ -143,6 +174,7 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
         if (performance.now() - started > 300_000) throw new Error(`${mode}: only ${count} after 300 s`);
       }
       const elapsed = performance.now() - started;
+      await printCounts(counter, `${mode}, all stored`);
       if (hub) {
         const { profile } = (await hub.ask("Profiler.stop")) as unknown as { profile: CpuProfile };
         console.log(`${mode}: ${summarize(profile)}`);
@@ -162,6 +194,12 @@ it(`a first visit to a board of ${TOTAL} listings`, async () => {
           const searched = await page.evaluate(() => document.querySelectorAll("article").length);
           throw new Error(`${mode}: ${TOTAL} stored, the board says "${shown}" (${searched} cards): ${String(error)}`);
         });
+      if (counter) {
+        // The index's save waits for the stream to pause: whatever it costs, counted too.
+        await sleep(3_000);
+        await printCounts(counter, `${mode}, 3 s after the board's count`);
+        await counter.detach();
+      }
       const phases = await page.evaluate(() => (window as unknown as { __phases: Record<string, number> }).__phases);
       const ready = phases["peer ready"] ?? Number.NaN;
       const since = (name: string) => (((phases[name] ?? Number.NaN) - ready) / 1000).toFixed(2);

@@ -9,7 +9,7 @@ import { BlockList } from "./block-list.ts";
 import { generateIdentity, type Identity } from "./crypto.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
 import type { PeerParts } from "./peer-api.ts";
-import type { Link, Logger, MailStore, StorageEstimator, Store } from "./ports.ts";
+import type { Clock, Link, Logger, MailStore, StorageEstimator, Store } from "./ports.ts";
 import { profileNames } from "./profiles/profiles.ts";
 import { Search } from "./search/search.ts";
 
@@ -27,6 +27,8 @@ export interface BoardHost {
   storage?: StorageEstimator | undefined;
   logger: Logger;
   now: () => number;
+  /** The peer's timers (the index waits out a sync before saving itself). */
+  clock?: Clock;
   /** A test's known key, used when the store holds no identity yet. */
   identity?: Identity | undefined;
   emit: (event: PeerEvent) => void;
@@ -57,6 +59,7 @@ export async function openBoard(host: BoardHost): Promise<BoardParts> {
   const search = new Search(store, now, {
     hidden: (author) => blocked.has(author),
     warn: (message) => host.logger.warn(message),
+    ...(host.clock ? { clock: host.clock } : {}),
   });
   const blocked = await blocking;
   return { identity, store, keeper, blocked, search };
@@ -98,10 +101,8 @@ export function boardApi(
       // Before the second stage there is no session, so no peer is connected yet.
       return parts ? peerStatus(parts) : { peerId: identity.peerId, radio: link.state, peers: [] };
     },
-    async listingCount() {
-      // The index answers with what shows (blocked authors' listings hidden); one record read.
-      return (await search.search({ limit: 1 })).total;
-    },
+    // The index answers with what shows (blocked authors' listings hidden), reading no record.
+    listingCount: () => search.count(),
     search: (query) => search.search(query),
     listing: (id) => store.getListing(id),
     listingsById: (ids) => store.getListings([...new Set(ids)]),

@@ -76,7 +76,14 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
   // The second stage sets it once sync, search and images exist; a storage check before has nothing to update.
   let afterPrune = async (_ids: string[]) => {};
   const now = () => timers.clock.now();
-  const board = await openBoard({ ...ports, now, identity: options.identity, emit, pruned: (ids) => afterPrune(ids) });
+  const board = await openBoard({
+    ...ports,
+    clock: timers.clock,
+    now,
+    identity: options.identity,
+    emit,
+    pruned: (ids) => afterPrune(ids),
+  });
   const first: FirstStage = {
     board,
     timers,

@@ -3,9 +3,10 @@
 //
 // The index is kept in the store's meta (a SearchSnapshot and the number of the last listing
 // change it reflects). A start reads that copy and replays the store's listing change log after
-// it, so it never reads every listing; the copy is saved again every SAVE_AFTER changes. A crash
-// between a listing write and the index leaves the write in the log (same transaction), so the
-// next start replays it: the index never misses or keeps a listing the store does not.
+// it, so it never reads every listing; the copy is saved again every SAVE_AFTER changes, once
+// they stop coming for a moment (save-schedule.ts: not in the middle of a sync). A crash between a
+// listing write and the index leaves the write in the log (same transaction), so the next start
+// replays it: the index never misses or keeps a listing the store does not, however late the save.
 //
 // The copy is two values: the entries, read first (queries without words answer from them), and
 // the words, read once the first answer is out or a query with words asks (which waits for them):
@@ -16,7 +17,9 @@
 
 import type { SearchResult } from "../api.ts";
 import type { Listing } from "../listings/records.ts";
+import type { Clock } from "../ports.ts";
 import type { Store } from "../store.ts";
+import { SaveSchedule } from "./save-schedule.ts";
 import { SearchIndex, type SearchSnapshot, type WordsSnapshot } from "./search-index.ts";
 import type { SearchQuery } from "./search-query.ts";
 
@@ -27,6 +30,8 @@ export const SEARCH_WORDS_KEYS = ["search-words-0", "search-words-1"] as const;
 const PAGE = 500;
 /** Changes since the saved copy that make it worth saving again (a start replays at most about this many). */
 export const SAVE_AFTER = 2_000;
+/** A due save waits for a quiet moment (save-schedule.ts), but not past this many times SAVE_AFTER changes. */
+const SAVE_WAIT_MAX_CHANGES = 10;
 
 export interface SearchOptions {
   /** Authors whose listings stay stored and indexed but are not shown (the user blocked them). */
@@ -35,6 +40,8 @@ export interface SearchOptions {
   saveAfter?: number;
   /** Where a failed save goes (the index stays usable; the next start replays more of the log). */
   warn?: (message: string) => void;
+  /** Timers for waiting out a stream of changes before a save; without it a due save starts at once. */
+  clock?: Pick<Clock, "setTimeout" | "clearTimeout">;
 }
 
 export class Search {
@@ -55,12 +62,14 @@ export class Search {
   /** The words slot the saved entries point at. */
   private wordsKey: string = SEARCH_WORDS_KEYS[1];
   private saving: Promise<void> | undefined;
+  private readonly schedule: SaveSchedule;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
     private readonly options: SearchOptions = {},
   ) {
+    this.schedule = new SaveSchedule(now, options.clock, () => this.saveIfDue(true));
     this.entriesRead = new Promise((done) => {
       this.entriesDone = done;
     });
@@ -101,12 +110,7 @@ export class Search {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    // A rebuild (the words unreadable) starts a new replay: wait for whichever is current.
-    for (let current = this.replaying; ; current = this.replaying) {
-      await current;
-      if (SearchIndex.needsWords(query)) await this.readWords();
-      if (current === this.replaying) break;
-    }
+    await this.settled(query);
     const { ids, total } = this.index.query(query, this.now(), this.options.hidden);
     const listings = await this.store.getListings(ids);
     if (this.unread)
@@ -114,8 +118,25 @@ export class Search {
     return { listings, total };
   }
 
+  /** How many listings a query finds, without reading any (the board's count, asked as a sync streams in). */
+  async count(query: SearchQuery = {}): Promise<number> {
+    await this.settled(query);
+    return this.index.query({ ...query, limit: 1 }, this.now(), this.options.hidden).total;
+  }
+
+  /** Resolves once the index can answer `query`: replayed, and holding its words if it asks for some. */
+  private async settled(query: SearchQuery): Promise<void> {
+    // A rebuild (the words unreadable) starts a new replay: wait for whichever is current.
+    for (let current = this.replaying; ; current = this.replaying) {
+      await current;
+      if (SearchIndex.needsWords(query)) await this.readWords();
+      if (current === this.replaying) break;
+    }
+  }
+
   /** Saves the index now (after replaying the log), so the next start replays nothing before it. */
   save(): Promise<void> {
+    this.schedule.started();
     this.saving ??= this.saveNow().finally(() => {
       this.saving = undefined;
     });
@@ -229,9 +250,11 @@ export class Search {
     }
   }
 
-  private saveIfDue(): void {
-    if (this.pending || this.changesSinceSave < (this.options.saveAfter ?? SAVE_AFTER)) return;
-    this.save().catch((error: unknown) => this.warn(`could not save the search index: ${String(error)}`));
+  private saveIfDue(force = false): void {
+    const saveAfter = this.options.saveAfter ?? SAVE_AFTER;
+    if (this.pending || this.changesSinceSave < saveAfter) return;
+    if (force) this.save().catch((error: unknown) => this.warn(`could not save the search index: ${String(error)}`));
+    else this.schedule.changed(this.changesSinceSave >= saveAfter * SAVE_WAIT_MAX_CHANGES);
   }
 
   private warn(message: string): void {
