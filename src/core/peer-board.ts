@@ -166,3 +166,23 @@ export function startingApi(board: Pick<PeerApi, BoardCall>, full: Promise<PeerA
   );
   return { ...later, ...board } as PeerApi;
 }
+
+/**
+ * What a held second stage waits for: `hold` settling (failing too), or `release()`, whichever
+ * comes first; `settled` is undefined when nothing holds it.
+ */
+export function holdUntil(hold: Promise<unknown> | undefined): { settled?: Promise<void>; release: () => void } {
+  if (!hold) return { release: () => undefined };
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const settled = Promise.race([
+    hold.then(
+      () => undefined,
+      () => undefined,
+    ),
+    released,
+  ]);
+  return { settled, release: () => release() };
+}

@@ -3,7 +3,7 @@
 // and every test build peers here; nothing else wires the session layer and its features.
 
 import type { PeerApi, PeerEvent } from "./api.ts";
-import { Chat } from "./chat/chat.ts";
+import { Chat, chatHeldNotices } from "./chat/chat.ts";
 import type { Identity, PeerId } from "./crypto.ts";
 import { counterparty } from "./deals/deal.ts";
 import { DealSettingsStore } from "./deals/deal-settings.ts";
@@ -15,9 +15,8 @@ import { Listings } from "./listings/listings.ts";
 import { ListingLookups } from "./listings/lookups.ts";
 import { Correspondents } from "./mail/correspondents.ts";
 import { Mailbox } from "./mail/mailbox.ts";
-import { HeldNotices } from "./mail/relay-handoff.ts";
 import { createPeerApi, type PeerParts } from "./peer-api.ts";
-import { type BoardParts, boardApi, openBoard, startingApi } from "./peer-board.ts";
+import { type BoardParts, boardApi, holdUntil, openBoard, startingApi } from "./peer-board.ts";
 import { startPeerLoops } from "./peer-loops.ts";
 import type { PeerOptions } from "./peer-options.ts";
 
@@ -95,19 +94,8 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     },
   };
   let started: Peer | undefined;
-  let needed: () => void = () => undefined;
-  const held = options.secondStageAfter
-    ? Promise.race([
-        options.secondStageAfter.then(
-          () => undefined,
-          () => undefined,
-        ),
-        new Promise<void>((resolve) => {
-          needed = resolve;
-        }),
-      ])
-    : undefined;
-  const peer = Promise.all([board.search.entriesRead, held]).then(async () => {
+  const held = holdUntil(options.secondStageAfter);
+  const peer = Promise.all([board.search.entriesRead, held.settled]).then(async () => {
     started = await startRest(ports, options, first);
     return started;
   });
@@ -117,7 +105,7 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
   const api = startingApi(
     boardApi(board, ports.link, () => started),
     whole,
-    () => needed(),
+    held.release,
   );
   return { identity: board.identity, api, subscribe, peer };
 }
@@ -199,20 +187,8 @@ async function startRest(ports: Ports, options: PeerOptions, first: FirstStage):
     ...(options.seenMax ? { seenMax: options.seenMax } : {}),
   });
   session.use(mailbox);
-  // A durable relay holds our chat message for someone away: the conversation says so until
-  // it is delivered (only a message still "sent" changes; a later ACK overrides it).
-  session.use(
-    new HeldNotices(
-      () => store.listOutbox(),
-      async (msgId, relay) => {
-        const message = await store.getMessage(identity.peerId, msgId);
-        if (message?.status !== "sent" || message.heldBy === relay) return;
-        const held = { ...message, heldBy: relay };
-        await store.putMessage(held);
-        emit({ type: "message", message: held });
-      },
-    ),
-  );
+  // A durable relay holds our chat message for someone away: the conversation says so.
+  session.use(chatHeldNotices(store, identity.peerId, (message) => emit({ type: "message", message })));
   // Whose profiles stay whatever the profile cap: people with a deal or a conversation.
   const correspondents = new Correspondents(store, identity.peerId);
   listeners.add((event) => {

@@ -10,6 +10,7 @@ import { CounterpartyQuota, MESSAGES_PER_PERSON } from "../mail/counterparty-quo
 import { SEEN_TTL_MS } from "../mail/inbox.ts";
 import type { ChatRecord, MailStore, MessageStatus } from "../mail/mail-store.ts";
 import type { Mailbox } from "../mail/mailbox.ts";
+import { HeldNotices } from "../mail/relay-handoff.ts";
 import { newMessageId } from "../mail/seal.ts";
 
 export const CHAT_TEXT_MAX = 2000;
@@ -133,4 +134,21 @@ export class Chat {
     await this.quota.added(from);
     this.options.onMessage(message);
   }
+}
+
+/**
+ * A durable relay holds our chat message for someone away: the conversation says so until it is
+ * delivered (only a message still "sent" changes; a later ACK overrides it).
+ */
+export function chatHeldNotices(store: MailStore, me: PeerId, changed: (message: ChatRecord) => void): HeldNotices {
+  return new HeldNotices(
+    () => store.listOutbox(),
+    async (msgId, relay) => {
+      const message = await store.getMessage(me, msgId);
+      if (message?.status !== "sent" || message.heldBy === relay) return;
+      const held = { ...message, heldBy: relay };
+      await store.putMessage(held);
+      changed(held);
+    },
+  );
 }
