@@ -92,9 +92,12 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   const range = (g: WindowGeometry): [number, number] => {
     const margin = painted ? g.viewportHeight * overscan : 0;
     const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
-    // The row the screen's bottom edge falls in is the last one drawn (one more was drawn before:
-    // a third more cards than the screen shows, at desktop width, built on every keystroke).
-    const rowsTo = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
+    // A first draw stops at the row the screen's bottom edge falls in (one more is a third more
+    // cards at desktop width, built on every keystroke). Once painted, the window reaches one row
+    // past the overscan: on a short screen whose list starts below it (an 800x600 window: the
+    // list at 578 px of 493, rows of 412) the overscan held only the first card, and listings a
+    // sync brought went into no row built until a scroll asked for them.
+    const rowsTo = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight) + (painted ? 1 : 0);
     const start = Math.min(firstRow * g.columns, total);
     const end = Math.min(total, Math.max(rowsTo, firstRow + 1) * g.columns, start + maxRendered);
     return [start, end];

@@ -93,9 +93,10 @@ describe("windowed list", () => {
     const { list, shown } = mount(10_000, geometry);
     await list.reset();
     expect(shown()).toEqual(Array.from({ length: 10 }, (_, i) => `item ${i}`));
-    // One screen of overscan below: rows 0–9 (1,480 / 160 → the tenth row holds the bottom edge).
-    await vi.waitFor(() => expect(shown().length).toBe(20));
-    expect(shown()).toEqual(Array.from({ length: 20 }, (_, i) => `item ${i}`));
+    // One screen of overscan below: rows 0–9 (1,480 / 160 → the tenth row holds the bottom edge),
+    // and the row after it, the next a scroll shows.
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+    expect(shown()).toEqual(Array.from({ length: 22 }, (_, i) => `item ${i}`));
   });
 
   it("never holds more than its bound, even when the screen is huge", async () => {
@@ -176,7 +177,7 @@ describe("windowed list", () => {
     // Its own first draw is the screen only (rows 0–4), then the overscan follows.
     expect(shown()).toEqual(Array.from({ length: 10 }, (_, i) => `b ${i}`));
     expect(told.at(-1)).toBe(500);
-    await vi.waitFor(() => expect(shown().length).toBe(20));
+    await vi.waitFor(() => expect(shown().length).toBe(22));
   });
 
   it("a new query's first draw reads no layout (the last frame's stands); the frame after reads it once more", async () => {
@@ -195,13 +196,13 @@ describe("windowed list", () => {
     document.body.append(list.element);
     disposers.push(list.dispose);
     await list.reset();
-    await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(20));
+    await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(22));
     const settled = reads;
     data.items.reverse();
     await list.reset();
     expect(reads).toBe(settled);
     expect(list.element.querySelector("article")?.textContent).toBe("item 9999");
-    await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(20));
+    await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(22));
     expect(reads).toBeGreaterThan(settled);
   });
 });
