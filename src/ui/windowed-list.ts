@@ -89,7 +89,14 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
    */
   let resetting = false;
 
-  const range = (g: WindowGeometry): [number, number] => {
+  /**
+   * Pages held only in part, with how many of the page's items were asked: a new query's first
+   * ask is the screen's items, not a page (the hub reads and both sides copy a screen of
+   * listings per keystroke); the rest of the page is asked when a draw reaches past them.
+   */
+  const partial = new WeakMap<T[], number>();
+
+  const range = (g: WindowGeometry, upTo = total): [number, number] => {
     const margin = painted ? g.viewportHeight * overscan : 0;
     const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
     // A first draw stops at the row the screen's bottom edge falls in (one more is a third more
@@ -98,8 +105,8 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     // list at 578 px of 493, rows of 412) the overscan held only the first card, and listings a
     // sync brought went into no row built until a scroll asked for them.
     const rowsTo = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight) + (painted ? 1 : 0);
-    const start = Math.min(firstRow * g.columns, total);
-    const end = Math.min(total, Math.max(rowsTo, firstRow + 1) * g.columns, start + maxRendered);
+    const start = Math.min(firstRow * g.columns, upTo);
+    const end = Math.min(upTo, Math.max(rowsTo, firstRow + 1) * g.columns, start + maxRendered);
     return [start, end];
   };
 
@@ -176,18 +183,33 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     }
   };
 
-  /** Fetches the pages a range needs that are not held; true when anything new came. */
-  const load = async (start: number, end: number, mine: number, into: Map<number, T[]>): Promise<boolean> => {
+  /**
+   * Fetches what a range needs that is not held; true when anything new came. `short`: ask only
+   * up to `end`, not the whole of its last page.
+   */
+  const load = async (
+    start: number,
+    end: number,
+    mine: number,
+    into: Map<number, T[]>,
+    short = false,
+  ): Promise<boolean> => {
     let changed = false;
     const last = Math.max(start, end - 1);
     for (let page = Math.floor(start / pageSize); page <= Math.floor(last / pageSize); page++) {
-      if (into.has(page)) continue;
-      const answer = await options.fetch(page * pageSize, pageSize);
+      const from = page * pageSize;
+      const held = into.get(page);
+      const asked = held ? (partial.get(held) ?? pageSize) : 0;
+      if (asked >= Math.min(pageSize, end - from)) continue;
+      const limit = (short ? Math.min(pageSize, end - from) : pageSize) - asked;
+      const answer = await options.fetch(from + asked, limit);
       if (mine !== generation) return false;
-      into.set(page, answer.items);
+      const items = held ? [...held, ...answer.items] : answer.items;
+      into.set(page, items);
+      if (asked + limit < pageSize) partial.set(items, asked + limit);
       total = answer.total;
       changed = true;
-      if (page * pageSize >= total) break;
+      if (from + asked + limit >= total) break;
     }
     return changed;
   };
@@ -195,11 +217,13 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   const update = async (fresh: boolean) => {
     const mine = ++generation;
     const held = fresh ? new Map<number, T[]>() : pages;
-    // Before anything is shown the range is unknown: the first page decides the total. (Read the
+    // Before anything is shown the range is unknown: the first page decides the total. A new
+    // query asks for the screen the last frame had, whatever the last query's total. (Read the
     // geometry only when it is used: reading it forces a layout, once per keystroke in Search.)
+    const screen = resetting && last ? range(last, Number.POSITIVE_INFINITY) : undefined;
     const [start, end] =
-      !resetting && total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize];
-    await load(start, Math.max(end, start + 1), mine, held);
+      screen ?? (!resetting && total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize]);
+    await load(start, Math.max(end, start + 1), mine, held, screen !== undefined);
     if (mine !== generation) return;
     pages = held;
     resetting = false;

@@ -151,7 +151,8 @@ describe("windowed list", () => {
     const list = windowedList<string>({
       fetch: async (offset, limit) => {
         const asked = query;
-        if (asked === "b") await new Promise<void>((resolve) => (held = resolve));
+        // Only the new query's first ask is held, as an answer still on its way.
+        if (asked === "b" && !held) await new Promise<void>((resolve) => (held = resolve));
         const items = Array.from({ length: 1_000 }, (_, i) => `${asked} ${i}`);
         return { items: items.slice(offset, offset + limit), total: asked === "b" ? 500 : 1_000 };
       },
@@ -204,5 +205,24 @@ describe("windowed list", () => {
     expect(list.element.querySelector("article")?.textContent).toBe("item 9999");
     await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(22));
     expect(reads).toBeGreaterThan(settled);
+  });
+
+  it("a new query asks for the screen's items first, then the rest of the page, none of them twice", async () => {
+    // Rows 0–4 of 2 columns are on screen: the first ask is for 10 items, not a page of 50.
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    const { list, shown, data } = mount(10_000, geometry);
+    await list.reset();
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+    data.items.reverse();
+    data.asks.splice(0);
+    await list.reset();
+    expect(data.asks).toEqual([[0, 10]]);
+    expect(shown()).toEqual(Array.from({ length: 10 }, (_, i) => `item ${9999 - i}`));
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+    expect(shown()).toEqual(Array.from({ length: 22 }, (_, i) => `item ${9999 - i}`));
+    expect(data.asks).toEqual([
+      [0, 10],
+      [10, 40],
+    ]);
   });
 });
