@@ -45,6 +45,13 @@ function table(title: string, runs: Awaited<ReturnType<typeof runLighthouse>>[])
     });
     lines.push(`| ${i + 1} | ${(run.scores.performance ?? 0).toFixed(2)} | ${cells.join(" | ")} |`);
   });
+  // What the total blocking time is made of: each long task's start, length and script.
+  runs.forEach((run, i) => {
+    const tasks = run.longTasks.map(
+      (t) => `${Math.round(t.startTime)}+${Math.round(t.duration)} ${t.url.split("/").pop()}`,
+    );
+    lines.push(`run ${i + 1} long tasks (start+ms, simulated): ${tasks.join(", ") || "none"}`);
+  });
   return lines.join("\n");
 }
 

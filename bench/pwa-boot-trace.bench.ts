@@ -57,6 +57,36 @@ const KINDS: Record<string, string> = {
   "Document::updateStyle": "style and layout",
 };
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+}
+
+/** Self time by function (BENCH_TASKS): from the hub's first answer to the first cards, and the 1.5 s after them. */
+function printSelfTime(profile: CpuProfile, answerAt: number, shown: number): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const windows: [string, Map<string, number>][] = [
+    ["answer → cards", new Map()],
+    ["after the cards", new Map()],
+  ];
+  // Sample times are µs on the monotonic clock; the first sample is at the navigation (close enough).
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    at += (profile.timeDeltas[i] ?? 0) / 1000;
+    const window = at >= answerAt && at < shown ? windows[0] : at >= shown ? windows[1] : undefined;
+    const frame = byId.get(id)?.callFrame;
+    if (!window || !frame) return;
+    const name = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}`;
+    window[1].set(name, (window[1].get(name) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  });
+  for (const [label, times] of windows) {
+    const top = [...times].sort((a, b) => b[1] - a[1]).slice(0, 14);
+    console.log(`  self time, ${label}: ${top.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join("; ")}`);
+  }
+}
+
 async function tracedColdStart(context: BrowserContext, url: string): Promise<Record<string, number>> {
   for (const open of context.pages()) await open.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -73,6 +103,11 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     categories: "devtools.timeline,v8.execute,blink.user_timing,loading,disabled-by-default-devtools.timeline",
     transferMode: "ReportEvents",
   });
+  if (process.env.BENCH_TASKS) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
   await page.goto(url);
   const shown = await whenNumber(cdp, "window.__boot?.shownAt");
   const marks = (await cdp.send("Runtime.evaluate", {
@@ -85,6 +120,11 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     returnByValue: true,
   })) as { result: { value: { fcp: number; workerAt: number; answerAt: number; origin: number } } };
   const { fcp, workerAt, answerAt, origin } = marks.result.value;
+  // The overscan and the radio's start follow the first cards: keep tracing a little for them.
+  if (process.env.BENCH_TASKS) {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    printSelfTime((await cdp.send("Profiler.stop")).profile as unknown as CpuProfile, answerAt, shown);
+  }
   await cdp.send("Tracing.end");
   await done;
   const hub = await attachHub(context.browser() as NonNullable<ReturnType<BrowserContext["browser"]>>);
@@ -123,6 +163,32 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     busy[kind] = (busy[kind] ?? 0) + (until - e.ts) / 1000;
     coveredUntil = until;
   }
+  if (process.env.BENCH_TASKS) {
+    // Every task over 30 ms until a second after the first cards (the overscan comes after them),
+    // with what it spent most of its time in.
+    const tasks = events.filter(
+      (e) => e.name === "RunTask" && e.pid === main?.pid && e.tid === main?.tid && e.ts >= start && e.ts <= end + 1e6,
+    );
+    for (const task of tasks) {
+      if ((task.dur ?? 0) < 30_000) continue;
+      const until = task.ts + (task.dur ?? 0);
+      const inside: Record<string, number> = {};
+      for (const e of complete.length ? events : []) {
+        if (e.ph !== "X" || e.pid !== task.pid || e.tid !== task.tid || e.ts < task.ts || e.ts >= until || e === task)
+          continue;
+        if (!KINDS[e.name] && e.name !== "FunctionCall") continue;
+        const label = `${e.name}${e.args?.data?.url ? ` ${e.args.data.url.split("/").pop()}` : ""}`;
+        inside[label] = (inside[label] ?? 0) + (e.dur ?? 0) / 1000;
+      }
+      const top = Object.entries(inside)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([label, ms]) => `${label} ${ms.toFixed(0)}`);
+      console.log(
+        `  task at ${((task.ts - start) / 1000).toFixed(0)} ms, ${((task.dur ?? 0) / 1000).toFixed(0)} ms: ${top.join(", ")}`,
+      );
+    }
+  }
   if (process.env.BENCH_VERBOSE) {
     for (const e of events.filter((x) => x.name === "ResourceSendRequest" || x.name === "ResourceFinish")) {
       if (e.ts < start || e.ts > end) continue;
@@ -140,6 +206,7 @@ async function tracedColdStart(context: BrowserContext, url: string): Promise<Re
     "hub started (its timeOrigin)": hubOrigin - origin,
     "hub's first answer reaches the tab": answerAt,
     "first cards and the count": shown,
+    "the tab's share: first answer → first cards": shown - answerAt,
     ...Object.fromEntries(Object.entries(busy).map(([kind, ms]) => [`main thread busy: ${kind}`, ms])),
   };
 }

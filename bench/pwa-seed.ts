@@ -8,11 +8,13 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { DEFAULT_DIST } from "../server/server.js";
 
-/** The hub chunk exactly as the app's entry names it, so we join the running hub. */
+/** The hub chunk exactly as the app's entry names it, so we join the running hub (minified or not, for profiles). */
 function hubScript(): string {
   const assets = join(DEFAULT_DIST, "assets");
   for (const file of readdirSync(assets).filter((f) => f.endsWith(".js"))) {
-    const match = /new SharedWorker\(new URL\(`(\/assets\/[\w.-]+\.js)`/.exec(readFileSync(join(assets, file), "utf8"));
+    const match = /new SharedWorker\(\s*new URL\(\s*(?:\/\*[^*]*\*\/\s*)?[`"](\/assets\/[\w.-]+\.js)[`"]/.exec(
+      readFileSync(join(assets, file), "utf8"),
+    );
     if (match?.[1]) return match[1];
   }
   throw new Error(`No SharedWorker hub in ${assets}: run "vite build" first`);

@@ -146,12 +146,16 @@ it(`scrolling through ${STORED} listings: long tasks and articles in the DOM`, a
         seconds: (performance.now() - started) / 1000,
         most,
         reachedOldest: titles().includes("Seeded listing 0"),
+        // Where the window stood at the end, to tell a missing page from a wrong range.
+        end: `${titles().slice(-3).join(", ")}; scrollY ${Math.round(scrollY)}, page ${bottom()}, window ${(document.querySelector(".window") as HTMLElement | null)?.style.height}`,
         // Only tasks that began while scrolling: the board's own start is not what is measured.
         longTasks: marks.longTasks.filter(([start]) => start >= started).map(([, duration]) => duration),
         longFrames: marks.longFrames.filter(([start]) => start >= started).map(([, what]) => what),
       };
     }, STEP);
     const over50 = result.longTasks.filter((d) => d > 50);
+    if (!result.reachedOldest || process.env.BENCH_VERBOSE)
+      console.log(`${viewport.width} px, at the end: ${result.end}`);
     // Every long frame while scrolling, with the scripts it ran: what to look at when one shows.
     for (const what of result.longFrames) console.log(`${viewport.width} px: ${what}`);
     rows.push(

@@ -9,6 +9,7 @@ import type { AuthorSummary, HubApi } from "../shared/api.ts";
 import { categoryChips } from "./category-chips.ts";
 import { h } from "./dom.ts";
 import { field } from "./form.ts";
+import { listingCountText } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { peersPanel } from "./peers-panel.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
@@ -22,10 +23,8 @@ const REFRESH_MS = 250;
 /** Least time between two asks for the listing count while listings stream in. */
 const COUNT_GAP_MS = 500;
 
-/** "1 listing", "10,000 listings". */
-export function listingCountText(count: number): string {
-  return `${count.toLocaleString("en")} ${count === 1 ? "listing" : "listings"}`;
-}
+/** "1 listing", "10,000 listings" (tests and other views read it from here). */
+export { listingCountText };
 
 /** The board's first screen, asked of the hub in one go (page 0 of the default query included). */
 interface BoardStart {

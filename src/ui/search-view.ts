@@ -9,7 +9,7 @@ import { authorSummary } from "../core/profiles/profile.ts";
 import type { SearchQuery, SearchSort } from "../core/search/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
-import { CATEGORY_LABELS } from "./labels.ts";
+import { CATEGORY_LABELS, listingCountText } from "./labels.ts";
 import { listingArticle } from "./listing-view.ts";
 import { avatarImage, imageArrived, photoStrip } from "./photos.ts";
 import { saveSearchControl } from "./save-search.ts";
@@ -121,8 +121,9 @@ export async function mountSearchView(
       listingArticle(l, me, names[l.author]?.name, photoStrip(hub, l, 1), avatarImage(hub, names[l.author])),
     key: (l) => `${l.id}:${l.version}:${names[l.author]?.name ?? ""}`,
     onRender: (total) => {
-      count.textContent =
-        total === 0 ? "No listings match." : `${total.toLocaleString("en")} ${total === 1 ? "listing" : "listings"}`;
+      // The overscan's draw tells the same total again: a status line rewritten is announced again.
+      const text = total === 0 ? "No listings match." : listingCountText(total);
+      if (count.textContent !== text) count.textContent = text;
       results.element.dataset.query = JSON.stringify(current);
     },
   });

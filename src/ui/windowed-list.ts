@@ -78,15 +78,35 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   /** Rendered nodes by index, with the key of the item each shows. */
   let rendered = new Map<number, { key: string; node: HTMLElement }>();
   let rowHeight = 0;
+  /** The geometry of the last draw, and whether the next draw may use it without reading the layout. */
+  let last: WindowGeometry | undefined;
+  let reuseGeometry = false;
   /** False from a reset until its first frame is painted: draw only what is on screen. */
   let painted = false;
+  /**
+   * True from a reset until its first answer is in: what is held is the last query's, so nothing
+   * is drawn from it (a frame drawn then showed the old items under the new query, or none).
+   */
+  let resetting = false;
 
-  const range = (g: WindowGeometry): [number, number] => {
+  /**
+   * Pages held only in part, with how many of the page's items were asked: a new query's first
+   * ask is the screen's items, not a page (the hub reads and both sides copy a screen of
+   * listings per keystroke); the rest of the page is asked when a draw reaches past them.
+   */
+  const partial = new WeakMap<T[], number>();
+
+  const range = (g: WindowGeometry, upTo = total): [number, number] => {
     const margin = painted ? g.viewportHeight * overscan : 0;
     const firstRow = Math.max(0, Math.floor((-g.top - margin) / g.rowHeight));
-    const lastRow = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight);
-    const start = Math.min(firstRow * g.columns, total);
-    const end = Math.min(total, (lastRow + 1) * g.columns, start + maxRendered);
+    // A first draw stops at the row the screen's bottom edge falls in (one more is a third more
+    // cards at desktop width, built on every keystroke). Once painted, the window reaches one row
+    // past the overscan: on a short screen whose list starts below it (an 800x600 window: the
+    // list at 578 px of 493, rows of 412) the overscan held only the first card, and listings a
+    // sync brought went into no row built until a scroll asked for them.
+    const rowsTo = Math.ceil((-g.top + g.viewportHeight + margin) / g.rowHeight) + (painted ? 1 : 0);
+    const start = Math.min(firstRow * g.columns, upTo);
+    const end = Math.min(upTo, Math.max(rowsTo, firstRow + 1) * g.columns, start + maxRendered);
     return [start, end];
   };
 
@@ -104,7 +124,13 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
       grid.replaceChildren(card);
       g = geometry(element, grid);
       byKey.set(options.key(first), card);
+    } else if (reuseGeometry && last) {
+      // A new query's first draw: the layout is the last frame's (the list has not moved), and
+      // reading it again would lay out the page inside the keystroke; the frame after reads it.
+      g = last;
     } else g = geometry(element, grid);
+    reuseGeometry = false;
+    last = g;
     rowHeight = g.rowHeight;
     const [start, end] = range(g);
     const next = new Map<number, { key: string; node: HTMLElement }>();
@@ -139,6 +165,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
    * stay, and taking every one out and back in each frame made the browser lay out them all.
    */
   const place = (nodes: HTMLElement[], gone: Iterable<HTMLElement>) => {
+    // A new query's answer usually keeps no card: one replacement instead of a removal per card.
+    if (!nodes.some((node) => node.parentNode === grid)) {
+      grid.replaceChildren(...nodes);
+      return;
+    }
     for (const node of gone) node.remove();
     let cursor = grid.firstElementChild;
     for (const node of nodes) {
@@ -152,18 +183,33 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     }
   };
 
-  /** Fetches the pages a range needs that are not held; true when anything new came. */
-  const load = async (start: number, end: number, mine: number, into: Map<number, T[]>): Promise<boolean> => {
+  /**
+   * Fetches what a range needs that is not held; true when anything new came. `short`: ask only
+   * up to `end`, not the whole of its last page.
+   */
+  const load = async (
+    start: number,
+    end: number,
+    mine: number,
+    into: Map<number, T[]>,
+    short = false,
+  ): Promise<boolean> => {
     let changed = false;
     const last = Math.max(start, end - 1);
     for (let page = Math.floor(start / pageSize); page <= Math.floor(last / pageSize); page++) {
-      if (into.has(page)) continue;
-      const answer = await options.fetch(page * pageSize, pageSize);
+      const from = page * pageSize;
+      const held = into.get(page);
+      const asked = held ? (partial.get(held) ?? pageSize) : 0;
+      if (asked >= Math.min(pageSize, end - from)) continue;
+      const limit = (short ? Math.min(pageSize, end - from) : pageSize) - asked;
+      const answer = await options.fetch(from + asked, limit);
       if (mine !== generation) return false;
-      into.set(page, answer.items);
+      const items = held ? [...held, ...answer.items] : answer.items;
+      into.set(page, items);
+      if (asked + limit < pageSize) partial.set(items, asked + limit);
       total = answer.total;
       changed = true;
-      if (page * pageSize >= total) break;
+      if (from + asked + limit >= total) break;
     }
     return changed;
   };
@@ -171,20 +217,28 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   const update = async (fresh: boolean) => {
     const mine = ++generation;
     const held = fresh ? new Map<number, T[]>() : pages;
-    // Before anything is shown the range is unknown: the first page decides the total. (Read the
+    // Before anything is shown the range is unknown: the first page decides the total. A new
+    // query asks for the screen the last frame had, whatever the last query's total. (Read the
     // geometry only when it is used: reading it forces a layout, once per keystroke in Search.)
-    const [start, end] = total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize];
-    await load(start, Math.max(end, start + 1), mine, held);
+    const screen = resetting && last ? range(last, Number.POSITIVE_INFINITY) : undefined;
+    const [start, end] =
+      screen ?? (!resetting && total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize]);
+    await load(start, Math.max(end, start + 1), mine, held, screen !== undefined);
     if (mine !== generation) return;
     pages = held;
+    resetting = false;
     const [drawnStart, drawnEnd] = draw();
     // The measured rows may show more than the guess: fetch what the first draw found missing.
     if (await load(drawnStart, drawnEnd, mine, pages)) draw();
-    if (!painted) {
-      painted = true;
-      // After the frame with the screen's cards: then the overscan above and below.
-      requestAnimationFrame(() => setTimeout(onScroll, 0));
-    }
+    if (mine !== generation || painted) return;
+    painted = true;
+    // After the frame with the screen's cards: then the overscan above and below, unless the
+    // query changed meanwhile (its own first draw is screen-only again).
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (mine === generation) onScroll();
+      }, 0),
+    );
   };
 
   let frame = 0;
@@ -192,6 +246,8 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
+      // A reset's answer draws the window itself when it comes.
+      if (resetting) return;
       const [start, end] = draw();
       const mine = generation;
       void load(start, end, mine, pages).then((changed) => {
@@ -206,8 +262,9 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
     element,
     refresh: () => update(true),
     reset: async () => {
-      total = 0;
+      resetting = true;
       painted = false;
+      reuseGeometry = true;
       await update(true);
     },
     dispose() {

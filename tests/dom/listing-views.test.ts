@@ -270,7 +270,11 @@ describe("search", () => {
     box.dispatchEvent(new Event("input"));
     // Word prefixes: Chair 11 and Chair 110 to 119.
     await vi.waitFor(() => expect(count()).toBe("11 listings"));
-    expect(titles()).toHaveLength(11);
+    // Newest first, as far down as the window reaches (happy-dom's screen: ten 160 px rows with
+    // the overscan, and one row past it).
+    const matching = [...Array.from({ length: 10 }, (_, i) => `Chair ${119 - i}`), "Chair 11"];
+    await vi.waitFor(() => expect(titles()).toHaveLength(11));
+    expect(titles()).toEqual(matching);
     box.value = "table";
     box.dispatchEvent(new Event("input"));
     await vi.waitFor(() => expect(count()).toBe("No listings match."));

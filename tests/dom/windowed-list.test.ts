@@ -88,12 +88,13 @@ describe("windowed list", () => {
   });
 
   it("draws only the screen's rows first, then the rows above and below it once that frame is painted", async () => {
-    // The list's top is at the top of the screen: 740 / 160 → rows 0–4 are on screen.
+    // The list's top is at the top of the screen: 740 / 160 → rows 0–4 are on screen, and no more.
     const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
     const { list, shown } = mount(10_000, geometry);
     await list.reset();
-    expect(shown()).toEqual(Array.from({ length: 12 }, (_, i) => `item ${i}`));
-    // One screen of overscan below: rows 0–9.
+    expect(shown()).toEqual(Array.from({ length: 10 }, (_, i) => `item ${i}`));
+    // One screen of overscan below: rows 0–9 (1,480 / 160 → the tenth row holds the bottom edge),
+    // and the row after it, the next a scroll shows.
     await vi.waitFor(() => expect(shown().length).toBe(22));
     expect(shown()).toEqual(Array.from({ length: 22 }, (_, i) => `item ${i}`));
   });
@@ -132,11 +133,96 @@ describe("windowed list", () => {
     await scroll(geometry, -2 * ROW);
     watcher.disconnect();
     const after = [...list.element.querySelectorAll("article")];
-    const kept = after.filter((a) => before.get(a.textContent) === a);
-    expect(kept.length).toBeGreaterThan(5);
+    // Every item still shown is still shown by its old node.
+    const stillShown = after.filter((a) => before.has(a.textContent));
+    expect(stillShown.length).toBeGreaterThan(2);
+    expect(after.filter((a) => before.get(a.textContent) === a)).toEqual(stillShown);
     const first = Number(after[0]?.textContent?.split(" ")[1]);
     expect(after.map((a) => a.textContent)).toEqual(after.map((_, i) => `item ${first + i}`));
     // Only cards that left the window were taken out; the ones that stay were not re-inserted.
     for (const node of moved) expect(after).not.toContain(node);
+  });
+
+  it("a new query asked while the last one's rows are still coming shows the last answer until its own, never an empty list", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    let query = "a";
+    let held: (() => void) | undefined;
+    const told: number[] = [];
+    const list = windowedList<string>({
+      fetch: async (offset, limit) => {
+        const asked = query;
+        // Only the new query's first ask is held, as an answer still on its way.
+        if (asked === "b" && !held) await new Promise<void>((resolve) => (held = resolve));
+        const items = Array.from({ length: 1_000 }, (_, i) => `${asked} ${i}`);
+        return { items: items.slice(offset, offset + limit), total: asked === "b" ? 500 : 1_000 };
+      },
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry: () => geometry,
+      onRender: (total) => told.push(total),
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    const shown = () => [...list.element.querySelectorAll("article")].map((a) => a.textContent);
+    await list.reset();
+    // The next query is asked at once, before the first one's overscan frame.
+    query = "b";
+    const next = list.reset();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(shown()[0]).toBe("a 0");
+    expect(told).not.toContain(0);
+    // The last answer's height stands too: nothing above the list moves while the next is asked.
+    expect(list.element.style.height).toBe(`${(1_000 / 2) * ROW}px`);
+    held?.();
+    await next;
+    // Its own first draw is the screen only (rows 0–4), then the overscan follows.
+    expect(shown()).toEqual(Array.from({ length: 10 }, (_, i) => `b ${i}`));
+    expect(told.at(-1)).toBe(500);
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+  });
+
+  it("a new query's first draw reads no layout (the last frame's stands); the frame after reads it once more", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    let reads = 0;
+    const data = source(10_000);
+    const list = windowedList<string>({
+      fetch: data.fetch,
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry: () => {
+        reads++;
+        return geometry;
+      },
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    await list.reset();
+    await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(22));
+    const settled = reads;
+    data.items.reverse();
+    await list.reset();
+    expect(reads).toBe(settled);
+    expect(list.element.querySelector("article")?.textContent).toBe("item 9999");
+    await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(22));
+    expect(reads).toBeGreaterThan(settled);
+  });
+
+  it("a new query asks for the screen's items first, then the rest of the page, none of them twice", async () => {
+    // Rows 0–4 of 2 columns are on screen: the first ask is for 10 items, not a page of 50.
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    const { list, shown, data } = mount(10_000, geometry);
+    await list.reset();
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+    data.items.reverse();
+    data.asks.splice(0);
+    await list.reset();
+    expect(data.asks).toEqual([[0, 10]]);
+    expect(shown()).toEqual(Array.from({ length: 10 }, (_, i) => `item ${9999 - i}`));
+    await vi.waitFor(() => expect(shown().length).toBe(22));
+    expect(shown()).toEqual(Array.from({ length: 22 }, (_, i) => `item ${9999 - i}`));
+    expect(data.asks).toEqual([
+      [0, 10],
+      [10, 40],
+    ]);
   });
 });

@@ -62,6 +62,8 @@ export interface LighthouseRun {
   failing: string[];
   /** Numeric audit values Lighthouse reports (e.g. "cumulative-layout-shift"). */
   numeric: Record<string, number>;
+  /** The main thread's long tasks as Lighthouse simulated them: start and duration (ms), script. */
+  longTasks: { startTime: number; duration: number; url: string }[];
 }
 
 /**
@@ -95,5 +97,7 @@ export async function runLighthouse(
     const scored = audit.scoreDisplayMode === "binary" || audit.scoreDisplayMode === "numeric";
     if (scored && audit.score !== null && audit.score < 1) failing.push(`${audit.id}: ${audit.title}`);
   }
-  return { scores, failing, numeric };
+  const longTasks = ((lhr.audits["long-tasks"]?.details as { items?: unknown[] } | undefined)?.items ??
+    []) as LighthouseRun["longTasks"];
+  return { scores, failing, numeric, longTasks };
 }
