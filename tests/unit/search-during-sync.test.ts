@@ -3,37 +3,23 @@
 // replays the log); the board's count, asked again and again, reads no listing.
 
 import { describe, expect, it } from "vitest";
-import { DAY_MS, type Listing } from "../../src/core/listings/records.ts";
+import type { Listing } from "../../src/core/listings/records.ts";
 import { SAVE_QUIET_MS, SAVE_WAIT_MAX_MS } from "../../src/core/search/save-schedule.ts";
-import { SEARCH_SNAPSHOT_KEY, Search } from "../../src/core/search/search.ts";
+import { Search } from "../../src/core/search/search.ts";
+import { SEARCH_SNAPSHOT_KEY } from "../../src/core/search/search-copy.ts";
 import type { SearchSnapshot } from "../../src/core/search/search-index.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { MemoryStore } from "../support/memory-store.ts";
+import { unsignedListing } from "./fixtures.ts";
 
 const NOW = Date.now();
 
 function listing(n: number): Listing {
-  return {
-    id: `listing-${n}`,
-    author: "pb-aaaaaaaaaaaaaaaaaaaaaaaaaa",
-    authorKey: "k".repeat(87),
-    version: 1,
-    createdAt: NOW - n * 1000,
-    updatedAt: NOW - n * 1000,
-    expiresAt: NOW + DAY_MS,
-    kind: "offer",
-    category: "for-sale",
-    title: `bike number${n}`,
-    description: `thing ${n}`,
-    pricing: "amount",
-    price: n,
-    currency: "EUR",
-    location: "",
-    images: [],
-    status: "active",
-    deleted: false,
-    signature: "s".repeat(86),
-  };
+  const at = NOW - n * 1000;
+  return unsignedListing(
+    { id: `listing-${n}`, createdAt: at, updatedAt: at, title: `bike number${n}`, description: `thing ${n}`, price: n },
+    NOW,
+  );
 }
 
 /** Stores listings `from`..`to` (one write each, as a sync's groups are) and tells the index. */

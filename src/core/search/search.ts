@@ -1,31 +1,24 @@
 // Search in the hub: the SearchIndex decides which ids match, the store supplies the records of
 // the one page asked for. Views never receive more than a page of listings.
 //
-// The index is kept in the store's meta (a SearchSnapshot and the number of the last listing
-// change it reflects). A start reads that copy and replays the store's listing change log after
-// it, so it never reads every listing; the copy is saved again every SAVE_AFTER changes, once
-// they stop coming for a moment (save-schedule.ts: not in the middle of a sync). A crash between a
-// listing write and the index leaves the write in the log (same transaction), so the next start
-// replays it: the index never misses or keeps a listing the store does not, however late the save.
-//
-// The copy is two values: the entries, read first (queries without words answer from them), and
-// the words, read once the first answer is out or a query with words asks (which waits for them):
-// a read of megabytes holds up the store's other reads, the start's and the first answer's too.
-// Words go to the slot the entries do not point at, then the entries, pointing at it: a crash
-// between the two leaves the old entries and their own words, both intact. Words that do not belong to the entries (another token, or a
-// format this code cannot read) are rebuilt from every listing, once.
+// The index is kept in the store's meta (search-copy.ts: the entries, then their words, and the
+// number of the last listing change they reflect). A start reads that copy and replays the
+// store's listing change log after it, so it never reads every listing; the copy is saved again
+// every SAVE_AFTER changes, once they stop coming for a moment (save-schedule.ts: not in the
+// middle of a sync). A crash between a listing write and the index leaves the write in the log
+// (same transaction), so the next start replays it: the index never misses or keeps a listing the
+// store does not, however late the save. A copy, or words, this code cannot read are rebuilt from
+// every listing, once.
 
 import type { SearchResult } from "../api.ts";
 import type { Listing } from "../listings/records.ts";
 import type { Clock } from "../ports.ts";
 import type { Store } from "../store.ts";
 import { SaveSchedule } from "./save-schedule.ts";
-import { SearchIndex, type SearchSnapshot, type WordsSnapshot } from "./search-index.ts";
+import { readEntries, readWords, type SavedEntries, SEARCH_WORDS_KEYS, writeCopy } from "./search-copy.ts";
+import { SearchIndex } from "./search-index.ts";
 import type { SearchQuery } from "./search-query.ts";
 
-export const SEARCH_SNAPSHOT_KEY = "search-index";
-/** The two slots the words alternate between, so the entries' own words survive a torn save. */
-export const SEARCH_WORDS_KEYS = ["search-words-0", "search-words-1"] as const;
 /** Changes read from the log, and listings read from the store, at a time. */
 const PAGE = 500;
 /** Changes since the saved copy that make it worth saving again (a start replays at most about this many). */
@@ -58,7 +51,7 @@ export class Search {
   /** Resolves once the index holds its words (read after the entries, or rebuilt). */
   private words: Promise<void> = Promise.resolve();
   /** The restored index and where its words are, until they are read. */
-  private unread: { index: SearchIndex; words: SearchSnapshot["words"] } | undefined;
+  private unread: Omit<SavedEntries, "mark"> | undefined;
   /** The words slot the saved entries point at. */
   private wordsKey: string = SEARCH_WORDS_KEYS[1];
   private saving: Promise<void> | undefined;
@@ -144,20 +137,17 @@ export class Search {
   }
 
   private async load(): Promise<void> {
-    const saved = await this.store.getMeta<SearchSnapshot>(SEARCH_SNAPSHOT_KEY);
+    const saved = await readEntries(this.store);
     this.entriesDone();
-    const restored = SearchIndex.restore(saved);
-    let words: SearchSnapshot["words"] | undefined;
-    if (restored && saved && typeof saved.words?.key === "string") {
-      this.index = restored;
+    if (saved === "unreadable") {
+      // Its log is gone with it, so read every listing once.
+      await this.rebuild();
+    } else if (saved) {
+      this.index = saved.index;
       this.mark = saved.mark;
       this.wordsKey = saved.words.key;
-      words = saved.words;
-    } else if (saved !== undefined) {
-      // A copy this code cannot read (another format): its log is gone, so read every listing once.
-      await this.rebuild();
+      this.unread = saved;
     }
-    if (restored && words) this.unread = { index: restored, words };
     await this.replay();
   }
 
@@ -165,22 +155,20 @@ export class Search {
     const unread = this.unread;
     if (unread) {
       this.unread = undefined;
-      this.words = this.loadWords(unread.index, unread.words);
+      this.words = this.loadWords(unread);
     }
     return this.words;
   }
 
   /** Reads the words saved with the entries; words that are not theirs mean a rebuild. */
-  private async loadWords(index: SearchIndex, saved: SearchSnapshot["words"]): Promise<void> {
-    let words: WordsSnapshot | undefined;
+  private async loadWords(entries: Omit<SavedEntries, "mark">): Promise<void> {
     try {
-      words = await this.store.getMeta<WordsSnapshot>(saved.key);
+      if (await readWords(this.store, entries)) return;
     } catch (error) {
       // Nothing is lost: the next query with words, or the next save, reads them again.
-      this.unread ??= { index, words: saved };
+      this.unread ??= entries;
       throw error;
     }
-    if (words?.generation === saved.generation && index.restoreWords(words)) return;
     const again = this.replaying
       .catch(() => undefined)
       .then(async () => {
@@ -289,14 +277,11 @@ export class Search {
     const replay = this.replay(Math.ceil(this.changesSinceSave / PAGE) + 1);
     this.replaying = replay.catch(() => undefined);
     await replay;
-    const { entries, words } = this.index.snapshot();
-    const key = this.wordsKey === SEARCH_WORDS_KEYS[0] ? SEARCH_WORDS_KEYS[1] : SEARCH_WORDS_KEYS[0];
-    const generation = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join("-");
-    const snapshot: SearchSnapshot = { ...entries, mark: this.mark, words: { key, generation } };
+    const mark = this.mark;
+    // The snapshot is taken before writeCopy's first await: changes from here on count for the next save.
+    const writing = writeCopy(this.store, this.index, mark, this.wordsKey);
     this.changesSinceSave = 0;
-    await this.store.setMeta(key, { ...words, generation } satisfies WordsSnapshot);
-    await this.store.setMeta(SEARCH_SNAPSHOT_KEY, snapshot);
-    this.wordsKey = key;
-    await this.store.forgetListingChangesThrough(snapshot.mark);
+    this.wordsKey = await writing;
+    await this.store.forgetListingChangesThrough(mark);
   }
 }
