@@ -1,7 +1,9 @@
 // `peerboard-peer` / `npm run peer`: parses the command line, runs the always-on peer until
-// SIGTERM or SIGINT, and stops it within STOP_DEADLINE_MS.
+// SIGTERM or SIGINT, and stops it within STOP_DEADLINE_MS. The peer itself (the whole core, SQLite,
+// WebRTC: some 150 files the launcher transpiles as they load) is imported only once the
+// arguments are good, so `--help` and a mistyped option answer at once.
 
-import { type AlwaysOnPeer, startAlwaysOnPeer } from "./always-on.ts";
+import type { AlwaysOnPeer } from "./always-on.ts";
 import { parsePeerArgs, USAGE } from "./cli-args.ts";
 import { describe } from "./ice.ts";
 import { lineLogger, stdioSink } from "./ops-log.ts";
@@ -44,6 +46,7 @@ process.on("SIGINT", () => stop("SIGINT"));
 process.on("unhandledRejection", (error) => log.error(`unhandled: ${describe(error)}`, error));
 
 try {
+  const { startAlwaysOnPeer } = await import("./always-on.ts");
   running = await startAlwaysOnPeer(parsed.options);
   if (stopping) await running.stop();
 } catch (error) {
