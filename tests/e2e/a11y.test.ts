@@ -27,8 +27,6 @@ it("the board has no axe violations, with a listing, a validation error and a co
   await alice.getByText("The price cannot be negative.").waitFor();
   expect(await alice.getByLabel("Price").getAttribute("aria-invalid")).toBe("true");
   expect(await axeViolations(alice)).toEqual([]);
-  await alice.context().close();
-  await bob.context().close();
 });
 
 it("the Network view lists the connected peer with its score and traffic, and has no axe violations", async () => {
@@ -47,8 +45,6 @@ it("the Network view lists the connected peer with its score and traffic, and ha
   expect(Number.parseFloat(cells[3] ?? "")).toBeGreaterThan(0);
   expect(await alice.getByText("Nobody is banned.").count()).toBe(1);
   expect(await axeViolations(alice)).toEqual([]);
-  await alice.context().close();
-  await bob.context().close();
 });
 
 it("every view in the navigation, and a listing's detail view, has no axe violations", async () => {
@@ -68,6 +64,4 @@ it("every view in the navigation, and a listing's detail view, has no axe violat
   await listingHeading(alice, "Garden chairs, pair").getByRole("link").click();
   await alice.getByRole("button", { name: "Block this user" }).waitFor();
   expect(await axeViolations(alice)).toEqual([]);
-  await alice.context().close();
-  await bob.context().close();
 });

@@ -9,33 +9,26 @@ import { expect, it } from "vitest";
 import { startServer } from "../../server/server.js";
 import { launchBrowser, listingHeading, newUser, openBoard, post, startTestServer } from "./harness.ts";
 import { startPeerProcess, storedCounts } from "./peer-process.ts";
+import { closeWhenTestEnds } from "./test-end.ts";
 
 it("reconnects after the server restarts, and a newcomer still gets the board from it", async () => {
   const browser = await launchBrowser();
-  let server = await startTestServer();
+  const server = await startTestServer();
   const { port, url } = server;
   const data = mkdtempSync(join(tmpdir(), "peerboard-peer-"));
   const peer = startPeerProcess(url, data);
-  try {
-    await peer.line(/signaling online/);
-    const alice = await newUser(browser);
-    await post(await openBoard(alice, url), { title: "Pine bunk bed", price: "90" });
-    await expect.poll(() => storedCounts(join(data, "peer.sqlite")).listings, { timeout: 20_000 }).toBe(1);
-    await alice.close();
+  await peer.line(/signaling online/);
+  const alice = await newUser(browser);
+  await post(await openBoard(alice, url), { title: "Pine bunk bed", price: "90" });
+  await expect.poll(() => storedCounts(join(data, "peer.sqlite")).listings, { timeout: 20_000 }).toBe(1);
+  await alice.close();
 
-    await server.close();
-    await peer.line(/signaling offline/);
-    server = await startServer({ port, host: "127.0.0.1" });
-    await expect
-      .poll(() => peer.lines.filter((l) => l.endsWith("signaling online")).length, { timeout: 40_000 })
-      .toBe(2);
+  await server.close();
+  await peer.line(/signaling offline/);
+  // The same port again, so the peer's signaling URL still holds.
+  closeWhenTestEnds(await startServer({ port, host: "127.0.0.1" }), (again) => again.close());
+  await expect.poll(() => peer.lines.filter((l) => l.endsWith("signaling online")).length, { timeout: 40_000 }).toBe(2);
 
-    const bob = await newUser(browser);
-    await listingHeading(await openBoard(bob, url), "Pine bunk bed").waitFor({ timeout: 20_000 });
-    await bob.close();
-  } finally {
-    await peer.stop("SIGTERM");
-    await server.close();
-    await browser.close();
-  }
+  const bob = await newUser(browser);
+  await listingHeading(await openBoard(bob, url), "Pine bunk bed").waitFor({ timeout: 20_000 });
 });

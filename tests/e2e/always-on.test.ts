@@ -5,22 +5,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { goTo, listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
-import { heldReceipts, type PeerProcess, startPeerProcess, storedCounts } from "./peer-process.ts";
+import { heldReceipts, startPeerProcess, storedCounts } from "./peer-process.ts";
 
 const env = useServerAndBrowser();
-const running: PeerProcess[] = [];
-
-function startPeer(data: string): PeerProcess {
-  const peer = startPeerProcess(env.server.url, data);
-  running.push(peer);
-  return peer;
-}
-
-afterEach(async () => {
-  for (const peer of running.splice(0)) await peer.stop("SIGKILL");
-});
+/** The peer process on the file's server (peer-process.ts kills it when the test ends). */
+const startPeer = (data: string) => startPeerProcess(env.server.url, data);
 
 const storeFile = (data: string) => join(data, "peer.sqlite");
 
@@ -40,7 +31,6 @@ it("Bob sees Alice's listing while only the always-on peer is online", async () 
   const bob = await newUser(env.browser);
   const bobPage = await openBoard(bob, env.server.url);
   await listingHeading(bobPage, "Teak garden bench").waitFor({ timeout: 20_000 });
-  await bob.close();
 });
 
 for (const signal of ["SIGTERM", "SIGKILL"] as const) {
@@ -71,7 +61,6 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     const carol = await newUser(env.browser);
     const carolPage = await openBoard(carol, env.server.url);
     for (const title of titles) await listingHeading(carolPage, title).waitFor({ timeout: 20_000 });
-    await carol.close();
   });
 }
 
@@ -126,14 +115,11 @@ it("Bob writes to Alice while she is away; she reads it later, and her read rece
   bob = await bobContext.newPage();
   await bob.goto(conversation);
   await line(bob).filter({ hasText: "Read" }).waitFor({ timeout: 20_000 });
-  await bobContext.close();
-  await aliceContext.close();
 });
 
 it("with --demo 300 a newcomer sees a lively board: '300 listings', sample sellers' names and photos that decode", async () => {
   const data = mkdtempSync(join(tmpdir(), "peerboard-peer-"));
   const peer = startPeerProcess(env.server.url, data, ["--demo", "300"]);
-  running.push(peer);
   await peer.line(/demo board: 300 sample listings from 3 sample sellers/);
   await peer.line(/signaling online/);
   const newcomer = await newUser(env.browser);
@@ -154,5 +140,4 @@ it("with --demo 300 a newcomer sees a lively board: '300 listings', sample selle
       { timeout: 30_000 },
     )
     .toBe(true);
-  await newcomer.close();
 });

@@ -65,5 +65,4 @@ it("a blocked user's listings are hidden, not relayed, and come back on unblock"
   await alice.getByText("You have not blocked anyone.").waitFor();
   await alice.getByRole("link", { name: "Board" }).click();
   await listingHeading(alice, "Miracle pills, cheap").waitFor();
-  for (const page of [alice, bob, carol]) await page.context().close();
 });

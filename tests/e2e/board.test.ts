@@ -36,9 +36,6 @@ describe("two users on one server", () => {
     await post(bob, { title: "Wooden chair", price: "12.50" });
     await listingHeading(alice, "Wooden chair").waitFor();
     await expect(networkStatus(alice).textContent()).resolves.toContain("1 peer connected");
-
-    await alice.context().close();
-    await bob.context().close();
   });
 
   it("a listing posted before the other user arrives is sent on connect", async () => {
@@ -46,8 +43,6 @@ describe("two users on one server", () => {
     await post(alice, { title: "Garden hose, 20 m", price: "8" });
     const bob = await openBoard(await newUser(env.browser), env.server.url);
     await listingHeading(bob, "Garden hose, 20 m").waitFor();
-    await alice.context().close();
-    await bob.context().close();
   });
 
   it("reloading loses nothing: own and received listings come back from IndexedDB", async () => {
@@ -66,7 +61,6 @@ describe("two users on one server", () => {
     await shownPeerId(alice, aliceId).waitFor();
     await listingHeading(alice, "Alice's lamp").waitFor();
     await listingHeading(alice, "Bob's kettle").waitFor();
-    await aliceContext.close();
   });
 });
 
@@ -97,7 +91,5 @@ describe("without discovery", () => {
     await listingHeading(bob, "Sewing machine").waitFor();
     await post(bob, { title: "Thread, 12 colours", price: "4" });
     await listingHeading(alice, "Thread, 12 colours").waitFor();
-    await alice.context().close();
-    await bob.context().close();
   });
 });

@@ -10,24 +10,23 @@ import { afterAll, expect, it } from "vitest";
 import { verifyListing } from "../../src/core/listings/records.ts";
 import { spawnWithDevTools } from "../support/devtools-chromium.ts";
 import { listingHeading, newUser, openBoard, peerIdOf, post, useServerAndBrowser } from "./harness.ts";
+import { closeWhenTestEnds } from "./test-end.ts";
 
 const env = useServerAndBrowser();
 const profile = mkdtempSync(join(tmpdir(), "peerboard-crash-"));
-/** The Chromium this file started, killed after the test even when it fails midway. */
-const started = new Set<ChildProcess>();
-afterAll(async () => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) await kill(child);
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => rmSync(profile, { recursive: true, force: true }));
 
-/** Chromium on a persistent profile, driven over CDP, so the test can SIGKILL the process. */
+/**
+ * Chromium on a persistent profile, driven over CDP, so the test can SIGKILL the process; killed
+ * when the test ends, even when it fails midway.
+ */
 async function startChromium(): Promise<{ process: ChildProcess; browser: Browser }> {
-  const { child, endpoint } = spawnWithDevTools(profile);
-  started.add(child);
+  const { child, endpoint } = closeWhenTestEnds(spawnWithDevTools(profile), (spawned) => kill(spawned.child));
   return { process: child, browser: await chromium.connectOverCDP(await endpoint) };
 }
 
 async function kill(process: ChildProcess): Promise<void> {
+  if (process.exitCode !== null || process.signalCode !== null) return;
   const exited = new Promise((resolve) => process.once("exit", resolve));
   process.kill("SIGKILL");
   await exited;
@@ -79,6 +78,4 @@ it("a browser killed mid-sync reopens with only whole, valid records and all of 
   const deadline = Date.now() + 30_000;
   while ((await storedListings(page)).length < count + 1 && Date.now() < deadline) await page.waitForTimeout(250);
   expect((await storedListings(page)).length).toBe(count + 1);
-  await kill(bob.process);
-  await aliceContext.close();
 }, 180_000);

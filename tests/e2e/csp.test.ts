@@ -56,6 +56,4 @@ it("the built app runs under the CSP: shell, service worker, hub, radio and phot
   await listingHeading(alice, "Kettle").waitFor();
 
   expect(violations.flat()).toEqual([]);
-  await aliceContext.close();
-  await bobContext.close();
 });

@@ -92,9 +92,6 @@ describe("deals and chat between two users", () => {
     // Completing sold it.
     await bob.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
     await listingArticle(bob, "Blue bicycle").getByText("Sold").waitFor();
-    await alice.context().close();
-    await bob.context().close();
-    await carol.context().close();
   });
 
   it("a seller who turns off reserving accepts an offer and the listing stays available", async () => {
@@ -111,8 +108,6 @@ describe("deals and chat between two users", () => {
     await alice.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
     await listingArticle(alice, "Red lamp").getByText("Available").waitFor();
     expect(await listingArticle(alice, "Red lamp").getByText("Reserved").count()).toBe(0);
-    await alice.context().close();
-    await bob.context().close();
   });
 
   it("chat both ways shows sent, delivered and read", async () => {
@@ -143,8 +138,6 @@ describe("deals and chat between two users", () => {
     // Read messages no longer count; only the offer Alice has not opened in Deals does.
     await alice.getByRole("link", { name: "Messages", exact: true }).waitFor();
     expect(await alice.title()).toMatch(/^\(1\) /);
-    await alice.context().close();
-    await bob.context().close();
   });
 
   it("a message sent while the other user's browser is closed arrives after they reopen it", async () => {
@@ -169,8 +162,6 @@ describe("deals and chat between two users", () => {
     await bobAgain.getByText("Sent while you were away").waitFor();
     // The read receipt goes back as mail of its own, over a connection just made again.
     await line.filter({ hasText: "Read" }).waitFor({ timeout: 30_000 });
-    await alice.context().close();
-    await bobContext.close();
   });
 });
 
@@ -198,7 +189,5 @@ describe("chat about a listing", () => {
     // No deal was opened by talking.
     await goTo(bob, "Deals");
     expect(await bob.locator("article.deal").count()).toBe(0);
-    await alice.context().close();
-    await bob.context().close();
   });
 });

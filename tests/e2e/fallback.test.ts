@@ -52,8 +52,6 @@ it("two tabs share one identity and listings, and the second takes over when the
     .waitFor();
   await post(second, { title: "After the takeover", price: "3" });
   await listingArrives(other, "After the takeover", [second]);
-  await other.context().close();
-  await context.close();
 });
 
 it("importing an identity restarts the fallback hub as that identity, in every tab", async () => {
@@ -87,5 +85,4 @@ it("importing an identity restarts the fallback hub as that identity, in every t
   for (const page of [host, follower]) {
     await shownPeerId(page, sourceId).waitFor({ timeout: 30_000 });
   }
-  await context.close();
 });

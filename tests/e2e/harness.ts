@@ -1,10 +1,12 @@
 // End-to-end harness: Debian's Chromium through playwright-core, the real server on a free port.
+// Everything it starts inside a test closes when the test ends, passed or failed (test-end.ts).
 
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { startServer } from "../../server/server.js";
+import { closeWhenTestEnds } from "./test-end.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -28,9 +30,15 @@ export function assertChromium(): void {
   }
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Chromium with our flags and any `extraArgs`; closed when the test that launched it ends. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   assertChromium();
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    headless: true,
+  });
+  return closeWhenTestEnds(browser, (b) => b.close());
 }
 
 /**
@@ -45,7 +53,7 @@ export async function launchPersistentUser(userDataDir: string): Promise<Browser
     headless: true,
   });
   context.setDefaultTimeout(15_000);
-  return context;
+  return closeWhenTestEnds(context, (c) => c.close());
 }
 
 export type TestServer = Awaited<ReturnType<typeof startServer>>;
@@ -53,8 +61,9 @@ export type TestServer = Awaited<ReturnType<typeof startServer>>;
 /** Any server option but where it listens: limits, requireProof, ICE settings (server/settings.js). */
 export type TestServerOptions = Omit<NonNullable<Parameters<typeof startServer>[0]>, "port" | "host">;
 
-export function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  return startServer({ port: 0, host: "127.0.0.1", ...options });
+/** The server on a free port; closed when the test that started it ends. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  return closeWhenTestEnds(await startServer({ port: 0, host: "127.0.0.1", ...options }), (s) => s.close());
 }
 
 /**
@@ -77,11 +86,15 @@ export function useServerAndBrowser(options: Parameters<typeof startTestServer>[
   return env;
 }
 
-/** A user: a fresh browser context (own IndexedDB, own SharedWorker, own Web Locks). */
-export async function newUser(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext();
+/**
+ * A user: a fresh browser context (own IndexedDB, own SharedWorker, own Web Locks), with any
+ * context `options` (viewport, colour scheme, bypassCSP). Closed when the test ends, so a failed
+ * test's users do not stay on the file's server for the next test to meet.
+ */
+export async function newUser(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
   context.setDefaultTimeout(15_000);
-  return context;
+  return closeWhenTestEnds(context, (c) => c.close());
 }
 
 /** Opens the app and waits until the hub answered (the shell knows the peer id). */

@@ -44,7 +44,7 @@ async function publicKeyOf(context: BrowserContext, url: string): Promise<string
  */
 async function registerAs(url: string, id: string, retries: number): Promise<{ mallory: Page; outcome: string }> {
   // Her own browser, so the server's CSP (which refuses injected scripts) does not bind her.
-  const mallory = await (await env.browser.newContext({ bypassCSP: true })).newPage();
+  const mallory = await (await newUser(env.browser, { bypassCSP: true })).newPage();
   await mallory.route(/\/assets\/.*\.js$/, (route) => route.abort());
   await mallory.goto(url);
   await mallory.addScriptTag({ path: peerjsBundle });
@@ -91,9 +91,8 @@ it("the signaling server refuses a page that registers someone else's id without
   const alice = await openBoard(await newUser(env.browser), env.server.url);
   const aliceId = await peerIdOf(alice);
   await alice.context().close(); // Alice goes offline; her id is free at the server.
-  const { mallory, outcome } = await registerAs(env.server.url, aliceId, 8);
+  const { outcome } = await registerAs(env.server.url, aliceId, 8);
   expect(outcome).toMatch(/^server-error: .*proof/i);
-  await mallory.context().close();
 });
 
 it("on a server that does not check proofs, a page that registers someone else's id fails HELLO and is dropped", async () => {
@@ -108,7 +107,7 @@ it("on a server that does not check proofs, a page that registers someone else's
   // Mallory: a bare page on the same origin with PeerJS, registering Alice's id. She presents
   // Alice's real public key (anyone can read it from her listings) but cannot sign with it.
   // Her own browser, so the server's CSP (which refuses injected scripts) does not bind her.
-  const mallory = await (await env.browser.newContext({ bypassCSP: true })).newPage();
+  const mallory = await (await newUser(env.browser, { bypassCSP: true })).newPage();
   // The real server's page, with the app's own script blocked: same origin, loopback address
   // space (a page fulfilled by the test itself would be blocked from loopback by Chromium's
   // Local Network Access checks), and no hub or radio of its own.
@@ -179,9 +178,6 @@ it("on a server that does not check proofs, a page that registers someone else's
   });
   expect(await mallory.evaluate(log)).toContain(`connected ${bobId}`);
   await networkStatus(bob).filter({ hasText: "Online · 0 peers connected" }).waitFor();
-  await mallory.context().close();
-  await bob.context().close();
-  await server.close();
 });
 
 it("listings carrying HTML and script render as inert text", async () => {
@@ -195,8 +191,6 @@ it("listings carrying HTML and script render as inert text", async () => {
   expect(await article.locator("img, script, b").count()).toBe(0);
   expect(await article.textContent()).toContain(description);
   expect(await alice.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-  await alice.context().close();
-  await bob.context().close();
 });
 
 it("profiles, offers and chat messages carrying HTML and script render as inert text", async () => {
@@ -242,6 +236,4 @@ it("profiles, offers and chat messages carrying HTML and script render as inert 
   expect(await alice.locator("main iframe, main script, main b").count()).toBe(0);
   expect(await pwned(alice)).toBeUndefined();
   expect(await pwned(bob)).toBeUndefined();
-  await alice.context().close();
-  await bob.context().close();
 });

@@ -92,6 +92,4 @@ it("an exported identity imports elsewhere: same id, one browser at a time, own 
   await listingArticle(carol, "Cordless drill")
     .getByText(/Posted by Alice Drills/)
     .waitFor();
-  await laptop.context().close();
-  await carol.context().close();
 }, 120_000);

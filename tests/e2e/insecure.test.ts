@@ -2,17 +2,8 @@
 // workers: the page must say so instead of staying blank. Chromium maps a made-up host name to
 // the loopback server, so the page is plain http at a non-localhost origin.
 
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  assertChromium,
-  axeViolations,
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
-  shownPeerId,
-  startTestServer,
-  type TestServer,
-} from "./harness.ts";
+import { axeViolations, launchBrowser, newUser, shownPeerId, startTestServer, type TestServer } from "./harness.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -23,27 +14,18 @@ afterAll(async () => {
 });
 
 it("plain http at a community's address says Peerboard needs HTTPS, and passes axe", async () => {
-  assertChromium();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP board.peerboard.test 127.0.0.1"],
-    headless: true,
-  });
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`http://board.peerboard.test:${server.port}/`);
-    expect(await page.evaluate(() => isSecureContext)).toBe(false);
-    await page.getByRole("heading", { name: "Peerboard needs HTTPS at this address" }).waitFor();
-    expect(
-      await page.getByRole("link", { name: `https://board.peerboard.test:${server.port}/` }).getAttribute("href"),
-    ).toBe(`https://board.peerboard.test:${server.port}/`);
-    expect(await axeViolations(page)).toEqual([]);
-    // The same server at a secure origin (loopback) starts the app as usual.
-    const local = await (await browser.newContext()).newPage();
-    await local.goto(server.url);
-    await shownPeerId(local).waitFor();
-    expect(await local.getByRole("heading", { name: "Peerboard needs HTTPS at this address" }).count()).toBe(0);
-  } finally {
-    await browser.close();
-  }
+  const browser = await launchBrowser(["--host-resolver-rules=MAP board.peerboard.test 127.0.0.1"]);
+  const page = await (await newUser(browser)).newPage();
+  await page.goto(`http://board.peerboard.test:${server.port}/`);
+  expect(await page.evaluate(() => isSecureContext)).toBe(false);
+  await page.getByRole("heading", { name: "Peerboard needs HTTPS at this address" }).waitFor();
+  expect(
+    await page.getByRole("link", { name: `https://board.peerboard.test:${server.port}/` }).getAttribute("href"),
+  ).toBe(`https://board.peerboard.test:${server.port}/`);
+  expect(await axeViolations(page)).toEqual([]);
+  // The same server at a secure origin (loopback) starts the app as usual.
+  const local = await (await newUser(browser)).newPage();
+  await local.goto(server.url);
+  await shownPeerId(local).waitFor();
+  expect(await local.getByRole("heading", { name: "Peerboard needs HTTPS at this address" }).count()).toBe(0);
 });

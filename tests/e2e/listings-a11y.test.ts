@@ -29,5 +29,4 @@ it("search, My listings, the detail view and the profile have no axe violations"
   await page.getByRole("button", { name: "Save profile" }).click();
   await page.getByText("Give a display name").waitFor();
   expect(await axeViolations(page)).toEqual([]);
-  await page.context().close();
 });

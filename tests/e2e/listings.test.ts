@@ -67,8 +67,6 @@ describe("a listing's life, seen by another user", () => {
     await connected(bob);
     await bob.getByRole("heading", { name: "Listings" }).waitFor();
     expect(await listingHeading(bob, "Piano and guitar lessons").count()).toBe(0);
-    await alice.context().close();
-    await bob.context().close();
   });
 
   it("a listing past its expiry stops showing in the other browser, by that browser's clock", async () => {
@@ -88,7 +86,5 @@ describe("a listing's life, seen by another user", () => {
     await bob.clock.fastForward(8 * 24 * 60 * 60 * 1000);
     await listingHeading(bob, "Weekend tent").waitFor({ state: "detached" });
     expect(await listingHeading(bob, "Long-lived ladder").count()).toBe(1);
-    await aliceContext.close();
-    await bobContext.close();
   });
 });

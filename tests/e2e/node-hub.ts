@@ -13,6 +13,7 @@ import { RadioLink } from "../../src/shared/radio-link.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { MemoryStore } from "../support/memory-store.ts";
 import { draft } from "../unit/fixtures.ts";
+import { closeWhenTestEnds } from "./test-end.ts";
 
 // What PeerJS finds on window in a browser.
 Object.assign(globalThis, {
@@ -45,7 +46,7 @@ export interface NodeHub {
   dispose(): void;
 }
 
-/** A hub holding `listings`, online at the PeerServer on `port` until disposed. */
+/** A hub holding `listings`, online at the PeerServer on `port` until disposed or the test ends. */
 export async function startNodeHub(
   port: number,
   listings: Listing[],
@@ -77,12 +78,16 @@ export async function startNodeHub(
     if (waited > 10_000) throw new Error(`Node hub did not get online (${link.state})`);
     await sleep(20);
   }
-  return {
+  let disposed = false;
+  const hub: NodeHub = {
     peer,
     dispose() {
+      if (disposed) return;
+      disposed = true;
       peer.dispose();
       radio.shutdown();
       channel.port2.close();
     },
   };
+  return closeWhenTestEnds(hub, async (h) => h.dispose());
 }

@@ -20,11 +20,10 @@ import {
   post,
   shownPeerId,
   startTestServer,
-  type TestServer,
 } from "./harness.ts";
+import { closeWhenTestEnds } from "./test-end.ts";
 
 let browser: Browser;
-let server: TestServer | undefined;
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -32,7 +31,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
 });
 
 /** Waits until the service worker is active, i.e. the app shell is precached. */
@@ -44,8 +42,10 @@ async function shellCached(page: Page): Promise<void> {
 
 describe("installable PWA", () => {
   it("the manifest and service worker pass Chromium's installability check", async () => {
-    server = await startTestServer();
-    const profile = mkdtempSync(join(tmpdir(), "peerboard-profile-"));
+    const server = await startTestServer();
+    const profile = closeWhenTestEnds(mkdtempSync(join(tmpdir(), "peerboard-profile-")), async (dir) =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
     const context = await launchPersistentUser(profile);
     const page = await openBoard(context, server.url);
     await shellCached(page);
@@ -61,16 +61,12 @@ describe("installable PWA", () => {
     expect(manifest).toMatchObject({ name: "Peerboard", display: "standalone", start_url: "/" });
     const sw = await page.request.get(new URL("/sw.js", server.url).href);
     expect(sw.headers()["cache-control"]).toBe("no-cache");
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-    await server.close();
-    server = undefined;
   });
 });
 
 describe("offline", () => {
   it("reload without the server shows cached listings, deals and chats; what is written offline reaches peers later", async () => {
-    server = await startTestServer();
+    const server = await startTestServer();
     const { port, url } = server;
     const aliceContext = await newUser(browser);
     const alice = await openBoard(aliceContext, url);
@@ -98,7 +94,6 @@ describe("offline", () => {
     await bob.close();
 
     await server.close();
-    server = undefined;
     await alice.reload();
     await listingHeading(alice, "Alice's lamp").waitFor();
     await listingHeading(alice, "Bob's kettle").waitFor();
@@ -132,7 +127,7 @@ describe("offline", () => {
     await listingHeading(alice, "Written offline").waitFor();
 
     // Same port, so the same origin: Alice's radio re-registers and a newcomer gets the listing.
-    server = await startServer({ port, host: "127.0.0.1" });
+    closeWhenTestEnds(await startServer({ port, host: "127.0.0.1" }), (again) => again.close());
     await networkStatus(alice)
       .filter({ hasText: /^Online/ })
       .waitFor({ timeout: 45_000 });
@@ -144,8 +139,5 @@ describe("offline", () => {
     await goTo(bobAgain, "Messages");
     await bobAgain.getByRole("link", { name: /Deal on “Alice's lamp”/ }).click();
     await bobAgain.getByText("Yes, the blue one.").waitFor({ timeout: 45_000 });
-    await carol.context().close();
-    await bobContext.close();
-    await aliceContext.close();
   });
 });

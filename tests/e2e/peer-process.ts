@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { closeWhenTestEnds } from "./test-end.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -18,6 +19,7 @@ export interface PeerProcess {
   peerId(): Promise<string>;
 }
 
+/** The peer process on `server`, keeping its store in `data`; killed when the test ends. */
 export function startPeerProcess(server: string, data: string, extra: string[] = []): PeerProcess {
   const child = spawn(process.execPath, ["bin/peerboard-peer.js", "--server", server, "--data", data, ...extra], {
     cwd: ROOT,
@@ -48,7 +50,7 @@ export function startPeerProcess(server: string, data: string, extra: string[] =
       waiters.add(check);
       check();
     });
-  return {
+  const peer: PeerProcess = {
     child,
     lines,
     line,
@@ -63,6 +65,8 @@ export function startPeerProcess(server: string, data: string, extra: string[] =
       return /peer (pb-\S+)/.exec(found)?.[1] ?? "";
     },
   };
+  // Killed, not asked: a test that wants the peer's own shutdown stops it itself first.
+  return closeWhenTestEnds(peer, (p) => p.stop("SIGKILL"));
 }
 
 /** What the peer's store holds, read beside the running peer (WAL allows a reader). */

@@ -11,6 +11,7 @@ import {
   dealCard,
   listingArticle,
   listingHeading,
+  newUser,
   openBoard,
   post,
   useServerAndBrowser,
@@ -20,10 +21,8 @@ const env = useServerAndBrowser();
 const PHONE = { width: 360, height: 740 };
 const SCREENSHOTS = process.env.SCREENSHOTS;
 
-async function phoneUser(browser: Browser, colorScheme: "light" | "dark" = "light", viewport = PHONE) {
-  const context = await browser.newContext({ viewport, colorScheme });
-  context.setDefaultTimeout(15_000);
-  return context;
+function phoneUser(browser: Browser, colorScheme: "light" | "dark" = "light", viewport = PHONE) {
+  return newUser(browser, { viewport, colorScheme });
 }
 
 /** Answers the first visit's question on the board. */
@@ -59,8 +58,6 @@ it("a newcomer on a phone sees a listing in the first screen, with the seller's 
   expect(await alice.locator("header").textContent()).not.toMatch(/pb-[a-z2-7]{26}/);
   await alice.reload();
   expect(await alice.getByRole("form", { name: "Welcome" }).count()).toBe(0);
-  await alice.context().close();
-  await bob.context().close();
 });
 
 /** Every route of the app with something on it: Bob's listing, Alice's offer and a message. */
@@ -135,8 +132,6 @@ it("nothing overflows 360 px in any view; light and dark both pass axe", async (
       }
     }
   }
-  await alice.context().close();
-  await bob.context().close();
 });
 
 async function shoot(page: Page, dir: string, prefix: string, route: string): Promise<void> {

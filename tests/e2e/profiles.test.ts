@@ -50,6 +50,4 @@ it("a profile name reaches the other browser and shows on listings; an edit repl
   await bob.getByText(`Alice S. (${aliceId})`).waitFor();
   await alice.reload();
   await expect.poll(() => alice.getByLabel("Display name").inputValue()).toBe("Alice S.");
-  await alice.context().close();
-  await bob.context().close();
 });

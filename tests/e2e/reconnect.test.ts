@@ -1,21 +1,17 @@
 // A browser that already holds a board comes back to the peer that serves it, over real WebRTC:
 // the two reconcile with coded symbols (SYNC_CODED) and only what changed while it was away moves.
 
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Frame } from "../../src/core/wire.ts";
 import { newUser, openBoard, useServerAndBrowser } from "./harness.ts";
-import { manyListings, type NodeHub, startNodeHub } from "./node-hub.ts";
+import { manyListings, startNodeHub } from "./node-hub.ts";
 
 const env = useServerAndBrowser();
-let hub: NodeHub | undefined;
-
-afterAll(() => hub?.dispose());
-
 it("a browser that comes back gets what changed while it was away, by coded reconciliation", {
   timeout: 120_000,
 }, async () => {
   const [board, later] = [await manyListings(120), await manyListings(5)];
-  hub = await startNodeHub(env.server.port, board);
+  const hub = await startNodeHub(env.server.port, board);
   const sync = hub.peer.sync;
   if (!sync) throw new Error("the hub reconciles");
   // What the browser sends the hub's sync, by frame type (the extension's own entry point).

@@ -113,7 +113,4 @@ it("a message from Alice reaches Bob through Rita and shows delivered, though Al
   const aliceRecords = (await peerRecords(alice)).map((p) => p.id);
   expect(aliceRecords).not.toContain(bobId);
   expect(aliceRecords).toContain(ritaId);
-  await alice.context().close();
-  await bobContext.close();
-  await rita.context().close();
 });

@@ -62,6 +62,4 @@ it("a saved search with notifications on leads to one system notification per ma
   await bob.locator(".saved-search").filter({ hasText: "1 match, none new" }).waitFor();
   // Opening it raised nothing more: still the one notification.
   expect(await notifications()).toHaveLength(1);
-  await alice.context().close();
-  await bobContext.close();
 });

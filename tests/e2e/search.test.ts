@@ -65,6 +65,4 @@ it("search and filters find the right listings, and new ones appear while the se
     .poll(() => bob.getByRole("article").getByRole("heading").allTextContents(), { timeout: 10_000 })
     .toEqual(["Blue bicycle", "Red bicycle", "Kids bicycle"]);
   await expect(bob.getByRole("status", { name: "Result count" }).textContent()).resolves.toBe("3 listings");
-  await alice.context().close();
-  await bob.context().close();
 });

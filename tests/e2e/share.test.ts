@@ -29,6 +29,4 @@ it("a shared link works for a newcomer: looking for it first, then the listing",
   expect(await axeViolations(bob)).toEqual([]);
   await bob.getByRole("heading", { name: "Green sofa", level: 2 }).waitFor({ timeout: 20_000 });
   await expect(bob.getByText("Seats three").textContent()).resolves.toBe("Seats three");
-  await aliceContext.close();
-  await bobContext.close();
 });

@@ -1,18 +1,14 @@
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { FIRST_SCREEN } from "../../src/core/sync/sync.ts";
 import { listingHeading, newUser, openBoard, useServerAndBrowser } from "./harness.ts";
-import { manyListings, type NodeHub, startNodeHub } from "./node-hub.ts";
+import { manyListings, startNodeHub } from "./node-hub.ts";
 
 const env = useServerAndBrowser();
-let hub: NodeHub | undefined;
-
-afterAll(() => hub?.dispose());
-
 it("a first visit fetches a board of 1,500 listings by reconciliation, showing progress", {
   timeout: 120_000,
 }, async () => {
   const listings = await manyListings(1500);
-  hub = await startNodeHub(env.server.port, listings);
+  await startNodeHub(env.server.port, listings);
   const page = await openBoard(await newUser(env.browser), env.server.url);
   // Progress comes only from listings the browser requested after SYNC: send-all shows none. The
   // newest screenful comes unasked before the keys (sync.ts FIRST_SCREEN), so it is not counted.

@@ -39,7 +39,6 @@ it("two tabs show the same peer id and the same listings, live", async () => {
   // Exactly one tab carries the connection.
   const radios = [await isRadio(first), await isRadio(second)].filter(Boolean);
   expect(radios).toHaveLength(1);
-  await context.close();
 });
 
 it("closing the radio tab hands the radio to another tab, and listings keep flowing both ways", async () => {
@@ -66,8 +65,6 @@ it("closing the radio tab hands the radio to another tab, and listings keep flow
   // Bob still sees the same Alice: the id was re-registered, not replaced.
   const article = listingArticle(bob, "After the takeover, from Alice");
   await expect(article.textContent()).resolves.toContain(`Posted by ${aliceId.slice(0, 9)}…`);
-  await aliceContext.close();
-  await bob.context().close();
 });
 
 it("when the radio tab's renderer crashes (no pagehide, no socket close), another tab carries on with the same id", async () => {
@@ -93,6 +90,4 @@ it("when the radio tab's renderer crashes (no pagehide, no socket close), anothe
   await expect(listingArticle(bob, "After the crash, from Alice").textContent()).resolves.toContain(
     `Posted by ${aliceId.slice(0, 9)}…`,
   );
-  await aliceContext.close();
-  await bob.context().close();
 });

@@ -2,7 +2,16 @@
 // a reload, and keeps every view free of axe violations (contrast included).
 
 import { expect, it } from "vitest";
-import { axeViolations, goTo, listingHeading, openBoard, post, shownPeerId, useServerAndBrowser } from "./harness.ts";
+import {
+  axeViolations,
+  goTo,
+  listingHeading,
+  newUser,
+  openBoard,
+  post,
+  shownPeerId,
+  useServerAndBrowser,
+} from "./harness.ts";
 
 const env = useServerAndBrowser();
 
@@ -14,7 +23,7 @@ const dark = (rgb: string) => {
 };
 
 it("a dark system gets the dark theme with no axe violations; Profile can override it, and it stays", async () => {
-  const context = await env.browser.newContext({ colorScheme: "dark" });
+  const context = await newUser(env.browser, { colorScheme: "dark" });
   const page = await openBoard(context, env.server.url);
   expect(dark(await ground(page))).toBe(true);
   await post(page, { title: "Night lamp", price: "8" });
@@ -33,5 +42,4 @@ it("a dark system gets the dark theme with no axe violations; Profile can overri
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
   await page.getByLabel("Theme").selectOption("system");
   expect(dark(await ground(page))).toBe(true);
-  await context.close();
 });

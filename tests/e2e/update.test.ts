@@ -62,5 +62,4 @@ it('a new build is announced with "A new version is available — Reload" and ap
   await prompt.getByRole("button", { name: "Reload" }).click();
   await page.getByText("Peerboard 0.1.0+next").waitFor();
   await expect(page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).resolves.toBeUndefined();
-  await page.context().close();
 });
