@@ -104,6 +104,33 @@ describe("Dialer", () => {
     expect(dialled.at(-1)).toBe(many[3]);
   });
 
+  it("dials a peer once a round when it is both a peer met before and in the server's list", async () => {
+    // Every reload: the peer we just talked to is a candidate and discovery lists it too. Dialled
+    // twice, it got two channels, of which the radios keep one, and both sides started HELLO twice.
+    const [a = "", b = ""] = ids(2);
+    const { dialer, dialled } = setup({ discovered: [a, b] });
+    dialer.addCandidates([a]);
+    dialer.setOnline(true);
+    await dialer.tick();
+    expect(dialled.sort()).toEqual([a, b]);
+  });
+
+  it("connectNow does not dial a peer again while a dial to it is in flight", async () => {
+    // Coming online, the dial round and the waiting mail both reach for the same peer: two dials
+    // made two channels, and each side started HELLO twice (the reload in deals.test.ts).
+    const [a = ""] = ids(1);
+    const { dialer, dialled, advance } = setup();
+    dialer.addCandidates([a]);
+    dialer.setOnline(true);
+    await dialer.tick();
+    dialer.connectNow(a);
+    expect(dialled).toEqual([a]);
+    // A dial that timed out is over: asked again, the peer is dialled again.
+    advance(1_001);
+    dialer.connectNow(a);
+    expect(dialled).toEqual([a, a]);
+  });
+
   it("keeps dialling known candidates when discovery fails", async () => {
     const [a = ""] = ids(1);
     const { dialer, dialled } = setup({

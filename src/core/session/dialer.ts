@@ -101,10 +101,16 @@ export class Dialer {
     return this.candidates.size + this.hints.size + this.discovered.length;
   }
 
-  /** The user asked for this peer: dial now, past the connection bound and any backoff. */
+  /**
+   * The user or the mailbox asked for this peer: dial now, past the connection bound and any
+   * backoff, but not a second time while a dial to it is in flight. Coming online, the dial round
+   * and the waiting mail both asked at once: two dials made two channels, the radios kept one and
+   * each side started HELLO twice, its answers to the first nonce arriving on the second session.
+   */
   connectNow(peer: PeerId): void {
     this.candidates.add(peer);
     this.backoff.delete(peer);
+    if ((this.pending.get(peer) ?? 0) > this.now()) return;
     this.dialOne(peer);
   }
 
@@ -171,7 +177,8 @@ export class Dialer {
       const choices: PeerId[] = [];
       const seen = new Set<PeerId>();
       for (const group of [[...this.candidates, ...this.discovered], [...this.hints.keys()]]) {
-        const fresh = group.filter((peer) => !seen.has(peer) && open(peer));
+        // A peer met before is usually in the server's list too: one dial, not one per mention.
+        const fresh = [...new Set(group)].filter((peer) => !seen.has(peer) && open(peer));
         for (const peer of fresh) seen.add(peer);
         shuffle(fresh);
         choices.push(...fresh);
