@@ -91,8 +91,9 @@ export function checkProof(
  * The proof step of a session not yet verified: true when it proves the key of their challenge,
  * "early" for a proof that does not, just after our session with this peer started again (the
  * answer to our previous nonce, still on its way over the old channel, before or after their new
- * challenge: not an attack, and not a reason to drop the new session), false otherwise. A peer
- * that never proves our new nonce still meets the HELLO timeout.
+ * challenge: not an attack, and not a reason to drop the new session), false otherwise. The
+ * session then says its challenge again (repeatChallenge); a peer that never proves our new nonce
+ * still meets the HELLO timeout.
  */
 export async function acceptProof(
   me: Identity,
@@ -103,6 +104,24 @@ export async function acceptProof(
   const proved =
     session.theirKey !== undefined && (await checkProof(me, session.peer, session.theirKey, session.myNonce, proof));
   return proved || (recentlyClosed ? "early" : false);
+}
+
+/**
+ * Our current challenge once more, for a session that just got an "early" proof: that proof
+ * answered our previous nonce, so our current challenge may have been lost with the old channel
+ * (sent on it as the channel was replaced), and without it the peer can never prove this session:
+ * it would wait out the HELLO timeout, then be dropped and dialled again. The peer answers it
+ * like any rechallenge, and only a proof of `myNonce` is accepted, as before. Once a session, so
+ * stale proofs buy a peer one small frame; undefined after that.
+ */
+export function repeatChallenge(
+  me: Identity,
+  session: Pick<PeerSession, "myNonce" | "challengeRepeated">,
+  card: AgreementCard,
+): HelloChallengeFrame | undefined {
+  if (session.challengeRepeated) return undefined;
+  session.challengeRepeated = true;
+  return challengeFrame(me, session.myNonce, undefined, card);
 }
 
 /**

@@ -30,6 +30,8 @@ export interface PeerSession {
   theirName?: string;
   /** Their ECDH key for end-to-end encryption, when their HELLO carried a valid signed one. */
   theirCard?: AgreementCard;
+  /** We sent our challenge a second time, after a proof of our previous nonce (handshake.ts). */
+  challengeRepeated?: boolean;
   /** We checked their proof: they hold the key for their id. */
   verified: boolean;
   /** Frames of one peer are handled strictly in order, one at a time. */

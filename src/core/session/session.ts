@@ -262,7 +262,11 @@ export class Session implements SessionHost {
     }
     if (session.verified) return;
     const proof = await handshake.acceptProof(this.identity, session, hello, this.recentCloses.recently(peer));
-    if (proof === "early") return;
+    if (proof === "early") {
+      const again = handshake.repeatChallenge(this.identity, session, await this.card);
+      if (again && this.sessions.get(peer) === session) this.transmit(peer, again);
+      return;
+    }
     // (a proof is only accepted for the key of a challenge, so `theirKey` is set past this)
     if (!proof || !session.theirKey) {
       this.log.warn(`HELLO proof from ${peer} failed`);
