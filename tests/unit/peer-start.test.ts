@@ -81,7 +81,7 @@ describe("a peer's start in two stages", () => {
     expect(await start.api.status()).toEqual({ peerId: identity?.peerId, radio: link.state, peers: [] });
     expect(await start.api.blockedPeers()).toEqual([BLOCKED]);
     // The second stage is still waiting for its read of the peers (once its module is loaded).
-    await vi.waitFor(() => expect(store.peersAsked).toBe(true));
+    await vi.waitFor(() => expect(store.peersAsked).toBe(true), { timeout: 10_000 });
 
     store.letPeersThrough();
     const peer = await start.peer;
