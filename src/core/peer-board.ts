@@ -9,8 +9,9 @@ import { BlockList } from "./block-list.ts";
 import { generateIdentity, type Identity } from "./crypto.ts";
 import { guardStore, QuotaKeeper } from "./listings/quota.ts";
 import type { PeerParts } from "./peer-api.ts";
+import type { PeerOptions } from "./peer-options.ts";
 import type { Clock, Link, Logger, MailStore, StorageEstimator, Store } from "./ports.ts";
-import { profileNames } from "./profiles/profiles.ts";
+import { profileNames } from "./profiles/author-names.ts";
 import { Search } from "./search/search.ts";
 
 /** What the first stage opened; the second stage builds the rest of the peer on it. */
@@ -152,37 +153,62 @@ const LATER: Record<Exclude<keyof PeerApi, BoardCall>, true> = {
 
 /**
  * The whole PeerApi during a start: the board's calls now, the others once `full` resolves, in
- * the order asked; `needed` is told of each of those (a second stage held back starts then).
+ * the order asked. `hold` hears of each of those (a second stage held back starts then) and of
+ * each search answered.
  */
-export function startingApi(board: Pick<PeerApi, BoardCall>, full: Promise<PeerApi>, needed?: () => void): PeerApi {
+export function startingApi(board: Pick<PeerApi, BoardCall>, full: Promise<PeerApi>, hold?: StageHold): PeerApi {
   const later = Object.fromEntries(
     Object.keys(LATER).map((name) => [
       name,
       async (...args: unknown[]) => {
-        needed?.();
+        hold?.release();
         return ((await full)[name as keyof PeerApi] as (...a: unknown[]) => unknown)(...args);
       },
     ]),
   );
-  return { ...later, ...board } as PeerApi;
+  return {
+    ...later,
+    ...board,
+    async search(query) {
+      try {
+        return await board.search(query);
+      } finally {
+        hold?.searched();
+      }
+    },
+  } as PeerApi;
+}
+
+/** A held second stage: `settled` once it may start (undefined when nothing holds it). */
+export interface StageHold {
+  settled?: Promise<void>;
+  /** A call needs the whole peer: start now. */
+  release(): void;
+  /** A search was answered (what the host's hold may wait for: `FirstAnswers.searchAnswered`). */
+  searched(): void;
 }
 
 /**
- * What a held second stage waits for: `hold` settling (failing too), or `release()`, whichever
- * comes first; `settled` is undefined when nothing holds it.
+ * What a held second stage waits for: what the host's `secondStageAfter` returns settling
+ * (failing too), or `release()`, whichever comes first.
  */
-export function holdUntil(hold: Promise<unknown> | undefined): { settled?: Promise<void>; release: () => void } {
-  if (!hold) return { release: () => undefined };
+export function holdUntil(hold: PeerOptions["secondStageAfter"]): StageHold {
+  let searched: () => void = () => undefined;
+  const searchAnswered = new Promise<void>((resolve) => {
+    searched = resolve;
+  });
+  const holding = hold?.({ searchAnswered });
+  if (!holding) return { release: () => undefined, searched };
   let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
   const settled = Promise.race([
-    hold.then(
+    holding.then(
       () => undefined,
       () => undefined,
     ),
     released,
   ]);
-  return { settled, release: () => release() };
+  return { settled, release: () => release(), searched };
 }

@@ -39,11 +39,18 @@ export interface PeerOptions {
    */
   background?: boolean;
   /**
-   * Holds the second stage of the start (session, sync, mail, deals, chat, profiles) until this
-   * settles, so the first screen's reads have the store and the thread to themselves (the hub:
-   * until a tab's first search is answered). A call that needs the whole peer starts it at once.
+   * Holds the second stage of the start (session, sync, mail, deals, chat, profiles) until what
+   * this returns settles, so the first screen's reads have the store and the thread to
+   * themselves (the hub: until a tab's first search is answered, or a while). Called once the
+   * first stage serves. A call that needs the whole peer starts it at once.
    */
-  secondStageAfter?: Promise<unknown>;
+  secondStageAfter?: (first: FirstAnswers) => Promise<unknown>;
   /** The stored identity was replaced (an import): the host should start a new peer. */
   onIdentityReplaced?: () => void;
+}
+
+/** What a host may hold the second stage for (`secondStageAfter`). */
+export interface FirstAnswers {
+  /** Resolves once the first stage has answered a search (the board's first page, Search's). */
+  searchAnswered: Promise<void>;
 }

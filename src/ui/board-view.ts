@@ -3,7 +3,7 @@
 // The list is the hub's answer to a query (newest first), asked again as listings arrive.
 
 import { isVisible, type Listing } from "../core/listings/records.ts";
-import { authorSummary } from "../core/profiles/profile.ts";
+import { authorSummary } from "../core/profiles/author-names.ts";
 import type { SearchQuery } from "../core/search/search-query.ts";
 import type { AuthorSummary, HubApi } from "../shared/api.ts";
 import { categoryChips } from "./category-chips.ts";

@@ -12,7 +12,7 @@ import {
 } from "../core/deals/deal.ts";
 import type { Listing } from "../core/listings/records.ts";
 import type { DealRecord } from "../core/mail/mail-store.ts";
-import { authorSummary } from "../core/profiles/profile.ts";
+import { authorSummary } from "../core/profiles/author-names.ts";
 import type { DealSettings, HubApi } from "../shared/api.ts";
 import { h, uniqueId } from "./dom.ts";
 import { formatOffer, offerFields } from "./offer-fields.ts";

@@ -2,7 +2,8 @@
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
 import { isVisible, type Listing } from "../core/listings/records.ts";
-import { authorSummary, type Profile } from "../core/profiles/profile.ts";
+import { authorSummary } from "../core/profiles/author-names.ts";
+import type { Profile } from "../core/profiles/profile.ts";
 import type { AuthorSummary } from "../shared/api.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";

@@ -2,7 +2,8 @@
 // they completed, each countersigned by the other party and checked by this hub on arrival.
 
 import type { PeerId } from "../core/crypto.ts";
-import { authorSummary, type Profile } from "../core/profiles/profile.ts";
+import { authorSummary } from "../core/profiles/author-names.ts";
+import type { Profile } from "../core/profiles/profile.ts";
 import { countReceipts, type Reputation } from "../core/profiles/receipt.ts";
 import { blockAction } from "./block-action.ts";
 import { h } from "./dom.ts";

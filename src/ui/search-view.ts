@@ -5,7 +5,7 @@ import { PeerboardError } from "../core/errors.ts";
 import { parsePrice } from "../core/listings/draft.ts";
 import type { Category, Currency, Listing } from "../core/listings/records.ts";
 import { CATEGORIES, CURRENCIES } from "../core/listings/records.ts";
-import { authorSummary } from "../core/profiles/profile.ts";
+import { authorSummary } from "../core/profiles/author-names.ts";
 import type { SearchQuery, SearchSort } from "../core/search/search-query.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";

@@ -2,7 +2,8 @@
 // bottom tab bar on phones), and a hash router that mounts one view at a time. It holds the one hub subscription and fans events out to
 // the mounted view, so views never subscribe over Comlink themselves.
 
-import { authorSummary, type Profile } from "../core/profiles/profile.ts";
+import { authorSummary } from "../core/profiles/author-names.ts";
+import type { Profile } from "../core/profiles/profile.ts";
 import type { HubApi, HubEvent, HubStatus } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { icon } from "./icons.ts";

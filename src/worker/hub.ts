@@ -59,10 +59,6 @@ function holdHubLock(): Promise<void> {
 }
 
 async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePort) => void }> {
-  let firstScreen: () => void = () => undefined;
-  const firstScreenServed = new Promise<void>((resolve) => {
-    firstScreen = resolve;
-  });
   await holdHubLock();
   const store = await openIdbStore();
   // The last settings the server gave stand in while it cannot be reached (offline start); read
@@ -93,7 +89,7 @@ async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePor
       ice = first;
       await store.setMeta(ICE_KEY, first);
     });
-  const starting = await startPeer(
+  const peer = await startPeer(
     {
       store,
       link,
@@ -110,23 +106,10 @@ async function boot(): Promise<{ peer: PeerStart; attachRadio: (port: MessagePor
     // fresh hub, whose radio registers the new id. Answer the import first, then go.
     {
       onIdentityReplaced: () => setTimeout(() => self.close(), 100),
-      secondStageAfter: firstScreenServed,
+      secondStageAfter: ({ searchAnswered }) =>
+        Promise.race([searchAnswered, new Promise((resolve) => setTimeout(resolve, FIRST_SCREEN_WAIT_MS))]),
     },
   );
-  setTimeout(firstScreen, FIRST_SCREEN_WAIT_MS);
-  const peer: PeerStart = {
-    ...starting,
-    api: {
-      ...starting.api,
-      async search(query) {
-        try {
-          return await starting.api.search(query);
-        } finally {
-          firstScreen();
-        }
-      },
-    },
-  };
   // One token per browser profile (docs/architecture.md, "Facts checked in the libraries"),
   // carrying the proof of key the server checks (registration.ts): any tab that becomes the radio
   // re-registers our id at once with it, even if the previous radio's socket has not closed yet.

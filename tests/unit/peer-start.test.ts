@@ -2,7 +2,7 @@
 // identity and the block list are read, while the rest of the peer is still starting, and they
 // never show what the whole peer would not; every other call waits for the rest, then answers.
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import { startPeer } from "../../src/core/peer.ts";
@@ -80,9 +80,8 @@ describe("a peer's start in two stages", () => {
     expect((await start.api.search({ text: "lamp" })).total).toBe(2);
     expect(await start.api.status()).toEqual({ peerId: identity?.peerId, radio: link.state, peers: [] });
     expect(await start.api.blockedPeers()).toEqual([BLOCKED]);
-    // The second stage is still waiting for its read of the peers.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(store.peersAsked).toBe(true);
+    // The second stage is still waiting for its read of the peers (once its module is loaded).
+    await vi.waitFor(() => expect(store.peersAsked).toBe(true), { timeout: 10_000 });
 
     store.letPeersThrough();
     const peer = await start.peer;
@@ -116,7 +115,7 @@ describe("a peer's start in two stages", () => {
     const link = new MemoryNetwork().link(identity?.peerId ?? "");
     const start = await startPeer(
       { store, link, clock: systemClock, logger: consoleLogger },
-      { background: false, secondStageAfter: new Promise(() => {}) },
+      { background: false, secondStageAfter: () => new Promise(() => {}) },
     );
     expect((await start.api.search({ text: "", sort: "newest", limit: 30 })).total).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -139,11 +138,31 @@ describe("a peer's start in two stages", () => {
     });
     const start = await startPeer(
       { store, link, clock: systemClock, logger: consoleLogger },
-      { background: false, secondStageAfter: held },
+      { background: false, secondStageAfter: () => held },
     );
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.peersAsked).toBe(false);
     fail(new Error("the host's first screen never came"));
+    const peer = await start.peer;
+    expect(store.peersAsked).toBe(true);
+    peer.dispose();
+  });
+
+  it("a second stage held for the first search answered starts once a search is answered, not on the board's other calls", async () => {
+    const store = await storeWithBoard();
+    store.letPeersThrough();
+    const identity = await store.loadIdentity();
+    const link = new MemoryNetwork().link(identity?.peerId ?? "");
+    const start = await startPeer(
+      { store, link, clock: systemClock, logger: consoleLogger },
+      { background: false, secondStageAfter: ({ searchAnswered }) => searchAnswered },
+    );
+    expect(await start.api.listingCount()).toBe(2);
+    expect(await start.api.blockedPeers()).toEqual([BLOCKED]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.peersAsked).toBe(false);
+
+    expect((await start.api.search({ text: "lamp" })).total).toBe(2);
     const peer = await start.peer;
     expect(store.peersAsked).toBe(true);
     peer.dispose();

@@ -24,11 +24,6 @@ export interface ProfileDraft {
   removeAvatar?: boolean;
 }
 
-/** What views show of an author (HubApi.profileNames). */
-export function authorSummary(profile: Profile): { name: string; avatar?: string } {
-  return profile.avatar ? { name: profile.name, avatar: profile.avatar.hash } : { name: profile.name };
-}
-
 function signedText(profile: UnsignedProfile): string {
   return `peerboard-profile-v1\n${canonicalJson(profile)}`;
 }

@@ -14,8 +14,8 @@ import type { Store } from "../store.ts";
 import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
 import type { SyncExtension } from "../sync/sync.ts";
 import { type Frame, type FrameOf, frame } from "../wire.ts";
+import { profileNames } from "./author-names.ts";
 import {
-  authorSummary,
   batchProfiles,
   createProfile,
   type Profile,
@@ -26,13 +26,6 @@ import {
 } from "./profile.ts";
 import type { ProfileQuota } from "./profile-quota.ts";
 import { MAX_RECEIPTS, type Receipt } from "./receipt.ts";
-
-/** Display names (and avatar hashes) by peer id from the store alone (the board asks before the peer has started). */
-export async function profileNames(store: Store): Promise<Record<PeerId, AuthorSummary>> {
-  return Object.fromEntries(
-    (await store.listProfiles()).filter((p) => p.name).map((p) => [p.peerId, authorSummary(p)]),
-  );
-}
 
 /**
  * Profiles of others sent on connect in send-all mode (the benchmark baseline), newest first;
