@@ -12,6 +12,7 @@ import type { PeerParts } from "./peer-api.ts";
 import type { Clock, Link, Logger, MailStore, StorageEstimator, Store } from "./ports.ts";
 import { profileNames } from "./profiles/profiles.ts";
 import { Search } from "./search/search.ts";
+import type { ListingChange } from "./store.ts";
 
 /** What the first stage opened; the second stage builds the rest of the peer on it. */
 export interface BoardParts {
@@ -33,7 +34,7 @@ export interface BoardHost {
   identity?: Identity | undefined;
   emit: (event: PeerEvent) => void;
   /** Listings pruned for quota (the second stage tells sync, search and images). */
-  pruned: (ids: string[]) => Promise<void>;
+  pruned: (gone: ListingChange[]) => Promise<void>;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function openBoard(host: BoardHost): Promise<BoardParts> {
     me: identity.peerId,
     estimate: host.storage ?? (async () => undefined),
     notify: (message) => host.emit({ type: "notice", message }),
-    pruned: (ids) => host.pruned(ids),
+    pruned: (gone) => host.pruned(gone),
     now,
   });
   const store = guardStore(host.store, keeper);

@@ -30,6 +30,7 @@ import { SavedSearches } from "./search/saved-searches.ts";
 import { capConnections } from "./session/connection-cap.ts";
 import { Dialer } from "./session/dialer.ts";
 import { Session } from "./session/session.ts";
+import type { ListingChange } from "./store.ts";
 import { SyncExtension } from "./sync/sync.ts";
 
 /** A running peer: its API, its events, and its parts for hosts and tests that look inside. */
@@ -73,7 +74,7 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     return () => listeners.delete(listener);
   };
   // The second stage sets it once sync, search and images exist; a storage check before has nothing to update.
-  let afterPrune = async (_ids: string[]) => {};
+  let afterPrune = async (_gone: ListingChange[]) => {};
   const now = () => timers.clock.now();
   const board = await openBoard({
     ...ports,
@@ -81,7 +82,7 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     now,
     identity: options.identity,
     emit,
-    pruned: (ids) => afterPrune(ids),
+    pruned: (gone) => afterPrune(gone),
   });
   const first: FirstStage = {
     board,
@@ -116,7 +117,7 @@ interface FirstStage {
   listeners: Set<(event: PeerEvent) => void>;
   emit: (event: PeerEvent) => void;
   subscribe: Peer["subscribe"];
-  onPruned: (fn: (ids: string[]) => Promise<void>) => void;
+  onPruned: (fn: (gone: ListingChange[]) => Promise<void>) => void;
 }
 
 /** The second stage: the session and every feature over the store the first stage opened. */
@@ -144,7 +145,7 @@ async function startRest(ports: Ports, options: PeerOptions, first: FirstStage):
     store,
     host: session,
     clock,
-    evicted: (ids) => afterPrune(ids),
+    evicted: (gone) => afterPrune(gone),
     ...(sync ? { sync } : {}),
   });
   if (sync) session.use(sync);
@@ -246,10 +247,11 @@ async function startRest(ports: Ports, options: PeerOptions, first: FirstStage):
   await profiles.setCompleted(await deals.receipts());
   followListingArrivals({ listings, images, search, lookups, savedSearches }, isBlocked, emit);
   const startedAt = now();
-  const afterPrune = async (ids: string[]) => {
+  const afterPrune = async (gone: ListingChange[]) => {
+    const ids = gone.map((change) => change.id);
     // Gone for good at this version: not offered to peers, and not fetched back from them.
     sync?.forget("listings", ids, true);
-    for (const id of ids) search.remove(id);
+    for (const { id, seq } of gone) search.remove(id, seq);
     // The pass at start with nothing pruned skips collecting images: it reads every listing's
     // summary, time of the hub's at 100,000 just when the first board and search ask. The hourly
     // passes still collect.

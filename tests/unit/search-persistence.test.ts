@@ -283,7 +283,7 @@ describe("the search index saved while a sync writes", () => {
             reads++;
             if (writing && reads < 200) {
               const batch = Array.from({ length: 600 }, () => listing(1000 + n++));
-              for (const l of await target.putListingsIf(batch, () => true)) search?.update(l);
+              for (const { listing: l, seq } of await target.putListingsIf(batch, () => true)) search?.update(l, seq);
             }
             return target.listListingChangesAfter(mark, limit);
           };
@@ -368,7 +368,7 @@ describe("the search index against the store, any sequence of changes, saves and
     const search = new Search(store, () => NOW, { hidden });
     await store.deleteListingIf(listing(0).id, () => true);
     const next = listing(1, { version: 2 });
-    expect(await store.putListingIf(next, () => true)).toBe(true);
+    expect(await store.putListingIf(next, () => true)).toBeGreaterThan(0);
     search.update(next);
     expect(await answers(search, {})).toEqual({ ids: [next.id], total: 1 });
   });
