@@ -17,11 +17,6 @@ export class SearchMark {
     return this.at;
   }
 
-  /** Told changes past the mark the mark has not reached (a gap before them). */
-  get ahead(): number {
-    return this.told.size;
-  }
-
   /**
    * Whether a change of `id` numbered `seq` is older than what the index reflects: covered by
    * the mark (the log's replay read its listing back since), or older than one told already.
