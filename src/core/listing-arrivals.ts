@@ -21,12 +21,12 @@ export function followListingArrivals(
     for (const record of matched) emit({ type: "match", search: summarize(record), listing });
     emit({ type: "saved-searches", searches: await savedSearches.list() });
   };
-  listings.onListing((listing) => {
+  listings.onListing((listing, seq) => {
     void images.fetchMissing(listing);
     // New to this device (not an edit of one it holds): matched against the saved searches.
     const known = search.has(listing.id);
-    // The index mirrors the store; it hides blocked authors when it answers.
-    search.update(listing);
+    // The index mirrors the store (told the change's number: it follows the log unread); it hides blocked authors when it answers.
+    search.update(listing, seq);
     if (isBlocked(listing.author)) return;
     lookups.arrived(listing);
     emit({ type: "listing", listing });

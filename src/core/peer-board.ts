@@ -13,6 +13,7 @@ import type { PeerOptions } from "./peer-options.ts";
 import type { Clock, Link, Logger, MailStore, StorageEstimator, Store } from "./ports.ts";
 import { profileNames } from "./profiles/author-names.ts";
 import { Search } from "./search/search.ts";
+import type { ListingChange } from "./store.ts";
 
 /** What the first stage opened; the second stage builds the rest of the peer on it. */
 export interface BoardParts {
@@ -34,7 +35,7 @@ export interface BoardHost {
   identity?: Identity | undefined;
   emit: (event: PeerEvent) => void;
   /** Listings pruned for quota (the second stage tells sync, search and images). */
-  pruned: (ids: string[]) => Promise<void>;
+  pruned: (gone: ListingChange[]) => Promise<void>;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function openBoard(host: BoardHost): Promise<BoardParts> {
     me: identity.peerId,
     estimate: host.storage ?? (async () => undefined),
     notify: (message) => host.emit({ type: "notice", message }),
-    pruned: (ids) => host.pruned(ids),
+    pruned: (gone) => host.pruned(gone),
     now,
   });
   const store = guardStore(host.store, keeper);

@@ -8,6 +8,7 @@ import { SEEN_TTL_MS } from "./mail/inbox.ts";
 import { type PeerParts, peerStatus } from "./peer-api.ts";
 import type { Clock, Logger, TimerId } from "./ports.ts";
 import { CHURN_INTERVAL_MS, churnCandidate } from "./session/connection-cap.ts";
+import type { ListingChange } from "./store.ts";
 
 /** Dial rounds: often while we have nobody (a newcomer should appear fast), calmly after. */
 const LONELY_DIAL_INTERVAL_MS = 1_000;
@@ -26,7 +27,7 @@ export interface LoopOptions {
   log: Logger;
   keeper: QuotaKeeper;
   emit: (event: PeerEvent) => void;
-  afterPrune: (ids: string[]) => Promise<void>;
+  afterPrune: (gone: ListingChange[]) => Promise<void>;
   background: boolean;
 }
 

@@ -29,6 +29,7 @@ import { SavedSearches } from "./search/saved-searches.ts";
 import { capConnections } from "./session/connection-cap.ts";
 import { Dialer } from "./session/dialer.ts";
 import { Session } from "./session/session.ts";
+import type { ListingChange } from "./store.ts";
 import { SyncExtension } from "./sync/sync.ts";
 
 /** What the first stage (startPeer, peer.ts) opened and owns, which the second builds on. */
@@ -38,7 +39,7 @@ export interface FirstStage {
   listeners: Set<(event: PeerEvent) => void>;
   emit: (event: PeerEvent) => void;
   subscribe: Peer["subscribe"];
-  onPruned: (fn: (ids: string[]) => Promise<void>) => void;
+  onPruned: (fn: (gone: ListingChange[]) => Promise<void>) => void;
 }
 
 /** The second stage: the session and every feature over the store the first stage opened. */
@@ -66,7 +67,7 @@ export async function startSecondStage(ports: Ports, options: PeerOptions, first
     store,
     host: session,
     clock,
-    evicted: (ids) => afterPrune(ids),
+    evicted: (gone) => afterPrune(gone),
     ...(sync ? { sync } : {}),
   });
   if (sync) session.use(sync);
@@ -168,10 +169,11 @@ export async function startSecondStage(ports: Ports, options: PeerOptions, first
   await profiles.setCompleted(await deals.receipts());
   followListingArrivals({ listings, images, search, lookups, savedSearches }, isBlocked, emit);
   const startedAt = now();
-  const afterPrune = async (ids: string[]) => {
+  const afterPrune = async (gone: ListingChange[]) => {
+    const ids = gone.map((change) => change.id);
     // Gone for good at this version: not offered to peers, and not fetched back from them.
     sync?.forget("listings", ids, true);
-    for (const id of ids) search.remove(id);
+    for (const { id, seq } of gone) search.remove(id, seq);
     // The pass at start with nothing pruned skips collecting images: it reads every listing's
     // summary, time of the hub's at 100,000 just when the first board and search ask. The hourly
     // passes still collect.

@@ -16,6 +16,7 @@ export type { PeerOptions } from "./peer-options.ts";
 
 import type { Ports } from "./ports.ts";
 import { scopedClock } from "./scoped-clock.ts";
+import type { ListingChange } from "./store.ts";
 
 /** A running peer: its API, its events, and its parts for hosts and tests that look inside. */
 export interface Peer extends PeerParts {
@@ -58,7 +59,7 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     return () => listeners.delete(listener);
   };
   // The second stage sets it once sync, search and images exist; a storage check before has nothing to update.
-  let afterPrune = async (_ids: string[]) => {};
+  let afterPrune = async (_gone: ListingChange[]) => {};
   const now = () => timers.clock.now();
   const board = await openBoard({
     ...ports,
@@ -66,7 +67,7 @@ export async function startPeer(ports: Ports, options: PeerOptions = {}): Promis
     now,
     identity: options.identity,
     emit,
-    pruned: (ids) => afterPrune(ids),
+    pruned: (gone) => afterPrune(gone),
   });
   const first: FirstStage = {
     board,

@@ -47,22 +47,24 @@ export interface Store {
   getListings(ids: string[]): Promise<Listing[]>;
   /**
    * Atomically: reads the stored version of `listing.id`, and writes `listing` only when
-   * `accept(stored)` is true. Returns whether it wrote. The merge rule lives in the caller.
+   * `accept(stored)` is true. Returns the write's number in the listing change log, or undefined
+   * when it did not write. The merge rule lives in the caller.
    */
   putListingIf(
     listing: Listing,
     accept: (stored: Listing | undefined) => boolean,
     /** The listing's own photo thumbnails, written in the same transaction as the listing. */
     images?: StoredImage[],
-  ): Promise<boolean>;
+  ): Promise<number | undefined>;
   /**
    * putListingIf for many listings in one transaction (a sync brings thousands: one commit each
-   * made the first visit to a big board take ~20 s). Returns the listings it wrote, in order.
+   * made the first visit to a big board take ~20 s). Returns the listings it wrote, in order,
+   * each with its number in the listing change log.
    */
   putListingsIf(
     listings: Listing[],
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
-  ): Promise<Listing[]>;
+  ): Promise<StoredListing[]>;
   /** All listings, newest `updatedAt` first. Seconds at 100,000: see listListingSummaries. */
   listListings(): Promise<Listing[]>;
   /**
@@ -71,8 +73,11 @@ export interface Store {
    * (reading every whole listing took ~10 s and ~100 MB in the hub at 100,000).
    */
   listListingSummaries(): Promise<ListingSummary[]>;
-  /** Atomically deletes the stored version of `id` when `accept(stored)` is true; returns whether it did. */
-  deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean>;
+  /**
+   * Atomically deletes the stored version of `id` when `accept(stored)` is true; returns the
+   * delete's number in the listing change log, or undefined when it did not delete.
+   */
+  deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<number | undefined>;
   /** Listings whose `expiresAt` is before `time`, for pruning. */
   listExpiredBefore(time: number): Promise<Listing[]>;
 
@@ -107,9 +112,10 @@ export interface Store {
   /** Deletes a saved search; returns whether one was stored under `id`. */
   deleteSavedSearch(id: string): Promise<boolean>;
 
-  // The listing change log: every write and delete of a listing, numbered in commit order in
-  // the same transaction as the change itself, so the search index kept in meta can replay
-  // exactly what happened since it was saved, even across a crash between the two.
+  // The listing change log: every write and delete of a listing, numbered from 1 in commit order
+  // in the same transaction as the change itself, so the search index kept in meta can replay
+  // exactly what happened since it was saved, even across a crash between the two. The writes
+  // return their numbers, so the index, told them, knows how far it covers the log unread.
   /** Changes numbered after `seq`, oldest first, at most `limit` of them. */
   listListingChangesAfter(seq: number, limit: number): Promise<ListingChange[]>;
   /** Forgets the changes numbered up to and including `seq` (a saved index covers them). */
@@ -137,6 +143,12 @@ export const summaryOf = (listing: Listing): ListingSummary => ({
   deleted: listing.deleted,
   images: listing.images.map((image) => image.hash),
 });
+
+/** A listing version a write stored, and its number in the listing change log. */
+export interface StoredListing {
+  listing: Listing;
+  seq: number;
+}
 
 /** A listing written or deleted: `seq` grows with every change, `id` is the listing's. */
 export interface ListingChange {

@@ -15,7 +15,7 @@ import type { MailStore } from "../core/mail/mail-store.ts";
 import type { RelayStore } from "../core/mail/relay-store.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { SavedSearchRecord } from "../core/search/saved-search.ts";
-import type { ListingChange, ListingSummary, PeerRecord, Store, StoredImage } from "../core/store.ts";
+import type { ListingChange, ListingSummary, PeerRecord, Store, StoredImage, StoredListing } from "../core/store.ts";
 import { openDatabase, type SqliteStoreOptions } from "./sqlite-file.ts";
 import { decodeIdentity, encodeIdentity } from "./sqlite-identity.ts";
 import { SqliteMailStore } from "./sqlite-mail-store.ts";
@@ -123,14 +123,14 @@ class SqliteStore extends SqliteMailStore implements Store {
     listing: Listing,
     accept: (stored: Listing | undefined) => boolean,
     images: StoredImage[] = [],
-  ): Promise<boolean> {
+  ): Promise<number | undefined> {
     const photos = await Promise.all(images.map(async (image) => ({ ...image, bytes: await blobBytes(image.blob) })));
     return this.db
       .transaction(() => {
-        if (!accept(this.readListing(listing.id))) return false;
-        this.writeListing(listing);
+        if (!accept(this.readListing(listing.id))) return undefined;
+        const seq = this.writeListing(listing);
         for (const photo of photos) this.sql.putImage.run(photo.hash, photo.blob.type, photo.bytes);
-        return true;
+        return seq;
       })
       .immediate();
   }
@@ -138,16 +138,15 @@ class SqliteStore extends SqliteMailStore implements Store {
   async putListingsIf(
     listings: Listing[],
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
-  ): Promise<Listing[]> {
+  ): Promise<StoredListing[]> {
     if (!listings.length) return [];
     return this.db
       .transaction(() => {
-        const written: Listing[] = [];
+        const written: StoredListing[] = [];
         for (const listing of listings) {
           // Later listings of the batch see the earlier ones' writes: same transaction.
           if (!accept(listing, this.readListing(listing.id))) continue;
-          this.writeListing(listing);
-          written.push(listing);
+          written.push({ listing, seq: this.writeListing(listing) });
         }
         return written;
       })
@@ -166,14 +165,13 @@ class SqliteStore extends SqliteMailStore implements Store {
     return (this.sql.listings.all() as string[]).map(parse<Listing>);
   }
 
-  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
+  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<number | undefined> {
     return this.db
       .transaction(() => {
         const stored = this.readListing(id);
-        if (!stored || !accept(stored)) return false;
+        if (!stored || !accept(stored)) return undefined;
         this.sql.deleteListing.run(id);
-        this.sql.addChange.run(id);
-        return true;
+        return Number(this.sql.addChange.run(id).lastInsertRowid);
       })
       .immediate();
   }
@@ -282,9 +280,10 @@ class SqliteStore extends SqliteMailStore implements Store {
     return text === undefined ? undefined : parse<Listing>(text);
   }
 
-  private writeListing(listing: Listing): void {
+  /** Writes `listing` and its change; returns the change's number. */
+  private writeListing(listing: Listing): number {
     this.sql.putListing.run(listing.id, listing.updatedAt, listing.expiresAt, JSON.stringify(listing));
-    this.sql.addChange.run(listing.id);
+    return Number(this.sql.addChange.run(listing.id).lastInsertRowid);
   }
 }
 

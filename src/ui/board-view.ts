@@ -22,6 +22,11 @@ const EXPIRY_CHECK_MS = 30_000;
 const REFRESH_MS = 250;
 /** Least time between two asks for the listing count while listings stream in. */
 const COUNT_GAP_MS = 500;
+/**
+ * Listings arriving below everything drawn change only the list's length: asked at most this
+ * often (a send-all sync brings them newest first, and asked every REFRESH_MS each read a page).
+ */
+const BELOW_REFRESH_MS = 2_000;
 
 /** "1 listing", "10,000 listings" (tests and other views read it from here). */
 export { listingCountText };
@@ -140,15 +145,32 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
   // A sync delivers thousands of listings one event each: ask again at most every REFRESH_MS;
   // but an empty board shows its first listings at once (a first visit's first screen).
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let belowTimer: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
     if (refreshTimer) return;
     refreshTimer = setTimeout(
       () => {
         refreshTimer = undefined;
+        clearTimeout(belowTimer);
+        belowTimer = undefined;
         void list.refresh();
       },
       listingsEmpty.hidden ? REFRESH_MS : 0,
     );
+  };
+  const refreshBelow = () => {
+    if (refreshTimer || belowTimer) return;
+    belowTimer = setTimeout(() => {
+      belowTimer = undefined;
+      refresh();
+    }, BELOW_REFRESH_MS);
+  };
+  /** Whether `listing` sorts after every listing drawn (newest first), and is none of those held. */
+  const belowDrawn = (listing: Listing): boolean => {
+    const held = list.leadingItems();
+    const last = held?.at(-1);
+    // Strictly older: a tie is ordered by id, and an edit of a held listing must be drawn.
+    return last !== undefined && listing.updatedAt < last.updatedAt && !held?.some((l) => l.id === listing.id);
   };
   searchInput.addEventListener("input", () => void list.reset());
   searchForm.addEventListener("submit", (event) => event.preventDefault());
@@ -169,7 +191,8 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
     if (event.type === "listing") {
       // The early page may predate this listing: ask the hub again.
       firstPage = undefined;
-      refresh();
+      if (belowDrawn(event.listing)) refreshBelow();
+      else refresh();
       refreshCount();
     } else if (event.type === "status") {
       me = event.status.peerId;
@@ -191,6 +214,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
     list.dispose();
     clearInterval(expiryTimer);
     clearTimeout(refreshTimer);
+    clearTimeout(belowTimer);
     clearTimeout(countTimer);
   };
 }

@@ -38,12 +38,18 @@ export interface WindowedListOptions<T> {
   onRender?(total: number, rendered: number): void;
 }
 
-export interface WindowedList {
+export interface WindowedList<T = unknown> {
   element: HTMLElement;
   /** The data changed (a listing arrived): ask again for what is on screen. */
   refresh(): Promise<void>;
   /** The query changed: forget every page and start again from the top. */
   reset(): Promise<void>;
+  /**
+   * The items held from the first on, when everything drawn is among them and more items follow
+   * them; undefined when the list cannot say (a page missing, a query on its way, the end held).
+   * An item that sorts after the last of them changes nothing drawn.
+   */
+  leadingItems(): readonly T[] | undefined;
   dispose(): void;
 }
 
@@ -64,7 +70,7 @@ export function domGeometry(list: HTMLElement, grid: HTMLElement): WindowGeometr
 /** Pages kept on either side of the window, so scrolling back does not ask the hub again at once. */
 const KEEP_PAGES = 4;
 
-export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
+export function windowedList<T>(options: WindowedListOptions<T>): WindowedList<T> {
   const pageSize = options.pageSize ?? 50;
   const maxRendered = options.maxRendered ?? 200;
   const overscan = options.overscan ?? 1;
@@ -258,8 +264,22 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList {
   addEventListener("scroll", onScroll, { passive: true });
   addEventListener("resize", onScroll, { passive: true });
 
+  const leadingItems = (): readonly T[] | undefined => {
+    if (resetting) return undefined;
+    const items: T[] = [];
+    for (let page = 0; pages.has(page); page++) {
+      const held = pages.get(page) as T[];
+      items.push(...held);
+      // A page short of a full one (in part, or the caller left some out): what follows is unknown.
+      if (held.length < pageSize) break;
+    }
+    const drawnEnd = rendered.size ? Math.max(...rendered.keys()) + 1 : 0;
+    return items.length && items.length < total && drawnEnd <= items.length ? items : undefined;
+  };
+
   return {
     element,
+    leadingItems,
     refresh: () => update(true),
     reset: async () => {
       resetting = true;

@@ -13,6 +13,7 @@ import {
   type PeerRecord,
   type Store,
   type StoredImage,
+  type StoredListing,
   summaryOf,
 } from "../core/store.ts";
 import { IdbMailStore } from "./idb-mail-store.ts";
@@ -63,26 +64,26 @@ class IdbStore extends IdbMailStore implements Store {
     listing: Listing,
     accept: (stored: Listing | undefined) => boolean,
     images: StoredImage[] = [],
-  ): Promise<boolean> {
+  ): Promise<number | undefined> {
     // One transaction for the listing and its photos: a crash leaves both or neither.
     const tx = this.db.transaction(["listings", "images", "listingChanges", "listingSummaries"], "readwrite");
     const listings = tx.objectStore("listings");
-    const write = accept(await listings.get(listing.id));
-    if (write) {
+    let seq: number | undefined;
+    if (accept(await listings.get(listing.id))) {
       await listings.put(listing);
-      await tx.objectStore("listingChanges").add(listing.id);
+      seq = await tx.objectStore("listingChanges").add(listing.id);
       await tx.objectStore("listingSummaries").put(summaryOf(listing));
       const store = tx.objectStore("images");
       for (const image of images) await store.put(image.blob, image.hash);
     }
     await tx.done;
-    return write;
+    return seq;
   }
 
   async putListingsIf(
     listings: Listing[],
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
-  ): Promise<Listing[]> {
+  ): Promise<StoredListing[]> {
     if (!listings.length) return [];
     const tx = this.db.transaction(["listings", "listingChanges", "listingSummaries"], "readwrite");
     const store = tx.objectStore("listings");
@@ -101,12 +102,11 @@ class IdbStore extends IdbMailStore implements Store {
         batch.set(listing.id, listing);
         written.push(listing);
       });
-      const writes = written.flatMap((listing) => [
-        store.put(listing),
-        changes.add(listing.id),
-        summaries.put(summaryOf(listing)),
-      ]);
-      await Promise.all([...writes, tx.done]);
+      // The log numbers the writes in the order they are asked: the batch's order.
+      const seqs = Promise.all(written.map((listing) => changes.add(listing.id)));
+      const writes = written.flatMap((listing) => [store.put(listing), summaries.put(summaryOf(listing))]);
+      const [numbers] = await Promise.all([seqs, ...writes, tx.done]);
+      return written.map((listing, i) => ({ listing, seq: numbers[i] as number }));
     } catch (error) {
       // Without the abort, the puts already made would commit: half a batch.
       try {
@@ -117,7 +117,6 @@ class IdbStore extends IdbMailStore implements Store {
       await tx.done.catch(() => undefined);
       throw error;
     }
-    return written;
   }
 
   async listListings(): Promise<Listing[]> {
@@ -129,17 +128,17 @@ class IdbStore extends IdbMailStore implements Store {
     return this.db.getAll("listingSummaries");
   }
 
-  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
+  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<number | undefined> {
     const tx = this.db.transaction(["listings", "listingChanges", "listingSummaries"], "readwrite");
     const stored = await tx.objectStore("listings").get(id);
-    const remove = stored !== undefined && accept(stored);
-    if (remove) {
+    let seq: number | undefined;
+    if (stored !== undefined && accept(stored)) {
       await tx.objectStore("listings").delete(id);
-      await tx.objectStore("listingChanges").add(id);
+      seq = await tx.objectStore("listingChanges").add(id);
       await tx.objectStore("listingSummaries").delete(id);
     }
     await tx.done;
-    return remove;
+    return seq;
   }
 
   listExpiredBefore(time: number): Promise<Listing[]> {

@@ -35,17 +35,22 @@ export function runListingChangeStoreContract(name: string, setup: StoreSetup<St
       expect(await (await open()).store.listListingChangesAfter(0, 100)).toEqual([]);
     });
 
-    it("every write and delete is a change, numbered in the order it was made", async () => {
+    it("every write and delete is a change, numbered in the order it was made, and returns its number", async () => {
       const opened = await open();
       const store = opened.store;
       const [a, b, c] = await Promise.all([listingAt(NOW), listingAt(NOW + 1), listingAt(NOW + 2)]);
-      await store.putListingIf(a, () => true);
-      await store.putListingsIf([b, c], () => true);
-      await store.putListingIf(await edited(a), () => true);
-      await store.deleteListingIf(b.id, () => true);
+      const edit = await edited(a);
+      const told = [
+        await store.putListingIf(a, () => true),
+        ...(await store.putListingsIf([b, c], () => true)).map((w) => w.seq),
+        await store.putListingIf(edit, () => true),
+        await store.deleteListingIf(b.id, () => true),
+      ];
       await opened.survives(async (s) => {
         const changes = await s.listListingChangesAfter(0, 100);
         expect(ids(changes)).toEqual([a.id, b.id, c.id, a.id, b.id]);
+        // The numbers the writes return are the log's: the search index follows it by them, unread.
+        expect(changes.map((x) => x.seq)).toEqual(told);
         const seqs = changes.map((x) => x.seq);
         expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
         expect(new Set(seqs).size).toBe(seqs.length);
@@ -53,14 +58,25 @@ export function runListingChangeStoreContract(name: string, setup: StoreSetup<St
       });
     });
 
+    it("a batch returns each version it wrote with its own number, a listing twice in it twice", async () => {
+      const store = (await open()).store;
+      const a = await listingAt(NOW);
+      const [b, edit] = await Promise.all([listingAt(NOW + 1), edited(a)]);
+      const written = await store.putListingsIf([a, b, edit], () => true);
+      expect(written.map((w) => w.listing)).toEqual([a, b, edit]);
+      expect(await store.listListingChangesAfter(0, 100)).toEqual(
+        written.map((w) => ({ seq: w.seq, id: w.listing.id })),
+      );
+    });
+
     it("a write or delete the merge rule refuses is no change", async () => {
       const store = (await open()).store;
       const a = await listingAt(NOW);
       await store.putListingIf(a, () => true);
-      expect(await store.putListingIf(a, () => false)).toBe(false);
+      expect(await store.putListingIf(a, () => false)).toBeUndefined();
       expect(await store.putListingsIf([a, await listingAt(NOW + 1)], () => false)).toEqual([]);
-      expect(await store.deleteListingIf(a.id, () => false)).toBe(false);
-      expect(await store.deleteListingIf("not-stored", () => true)).toBe(false);
+      expect(await store.deleteListingIf(a.id, () => false)).toBeUndefined();
+      expect(await store.deleteListingIf("not-stored", () => true)).toBeUndefined();
       expect(ids(await store.listListingChangesAfter(0, 100))).toEqual([a.id]);
     });
 

@@ -41,6 +41,15 @@ class SlowSearchHub extends HubDouble {
   }
 }
 
+/** A hub that counts the board's asks for a page. */
+class CountingHub extends HubDouble {
+  searches = 0;
+  override async search(query: SearchQuery): Promise<SearchResult> {
+    this.searches++;
+    return super.search(query);
+  }
+}
+
 const listing = (by: Identity, title: string, at: number): Promise<Listing> =>
   createListing(by, { title, description: "", price: "5", currency: "EUR" }, at);
 
@@ -75,6 +84,28 @@ describe("listings arriving at an open board", () => {
     await vi.waitFor(() => expect(root.querySelector(".listing-count")?.textContent).toBe("61 listings"), {
       timeout: 2_000,
     });
+  });
+
+  it("a sync's listings arriving below everything drawn are asked for once in 2 s, one above at once", async () => {
+    const hub = new CountingHub(identity);
+    const at = Date.now();
+    for (let i = 0; i < 60; i++) hub.put(await listing(other, `Held ${i}`, at - 100_000 + i * 1000));
+    const root = document.body.appendChild(document.createElement("div"));
+    await mountBoard(root, hub);
+    await vi.waitFor(() => expect(titles(root)[0]).toBe("Held 59"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const shown = titles(root);
+    hub.searches = 0;
+    // Older than every listing held: nothing drawn changes, only the list's length.
+    for (let i = 0; i < 20; i++) await hub.arrive(await listing(other, `Older ${i}`, at - 200_000 + i));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(hub.searches).toBe(0);
+    expect(titles(root)).toEqual(shown);
+    await vi.waitFor(() => expect(hub.searches).toBe(1), { timeout: 3_000 });
+    await vi.waitFor(() => expect(root.querySelector(".listing-count")?.textContent).toBe("80 listings"));
+    // Newer than the first drawn: asked after the usual gap and drawn on top.
+    await hub.arrive(await listing(other, "Newest", at + 1000));
+    await vi.waitFor(() => expect(titles(root)[0]).toBe("Newest"), { timeout: 700 });
   });
 
   it("listings that arrive while a new query's answer is on its way are drawn with it", async () => {

@@ -17,6 +17,7 @@ import {
   type PeerRecord,
   type Store,
   type StoredImage,
+  type StoredListing,
   summaryOf,
 } from "../../src/core/store.ts";
 
@@ -64,12 +65,11 @@ export class MemoryStore implements Store, MailStore {
     });
   }
 
-  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<boolean> {
+  async deleteListingIf(id: string, accept: (stored: Listing) => boolean): Promise<number | undefined> {
     const stored = this.listings.get(id);
-    if (!stored || !accept(clone(stored))) return false;
+    if (!stored || !accept(clone(stored))) return undefined;
     this.listings.delete(id);
-    this.changed(id);
-    return true;
+    return this.changed(id);
   }
 
   async listExpiredBefore(time: number): Promise<Listing[]> {
@@ -80,18 +80,17 @@ export class MemoryStore implements Store, MailStore {
     listing: Listing,
     accept: (stored: Listing | undefined) => boolean,
     images: StoredImage[] = [],
-  ): Promise<boolean> {
-    if (!accept(clone(this.listings.get(listing.id)))) return false;
+  ): Promise<number | undefined> {
+    if (!accept(clone(this.listings.get(listing.id)))) return undefined;
     this.listings.set(listing.id, clone(listing));
-    this.changed(listing.id);
     for (const image of images) this.images.set(image.hash, image.blob);
-    return true;
+    return this.changed(listing.id);
   }
 
   async putListingsIf(
     listings: Listing[],
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
-  ): Promise<Listing[]> {
+  ): Promise<StoredListing[]> {
     // Staged, then applied: when `accept` throws halfway, no listing of the batch is written.
     const staged = new Map<string, Listing>();
     const written: Listing[] = [];
@@ -102,8 +101,7 @@ export class MemoryStore implements Store, MailStore {
       written.push(listing);
     }
     for (const [id, listing] of staged) this.listings.set(id, listing);
-    for (const listing of written) this.changed(listing.id);
-    return written;
+    return written.map((listing) => ({ listing, seq: this.changed(listing.id) }));
   }
 
   async listListingSummaries(): Promise<ListingSummary[]> {
@@ -265,8 +263,11 @@ export class MemoryStore implements Store, MailStore {
     this.changes = this.changes.filter((c) => c.seq > seq);
   }
 
-  private changed(id: string): void {
-    this.changes.push({ seq: this.nextChange++, id });
+  /** Logs a change of `id`; returns its number. */
+  private changed(id: string): number {
+    const seq = this.nextChange++;
+    this.changes.push({ seq, id });
+    return seq;
   }
 
   close(): void {

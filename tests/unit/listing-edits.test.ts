@@ -212,7 +212,7 @@ describe("ListingActions across peers", () => {
     expect(await a.actions.visible()).toEqual([]);
     expect(await a.actions.prune()).toEqual([]);
     clock.now += LIMITS.pruneGraceMs;
-    expect(await a.actions.prune()).toEqual([theirs.id]);
+    expect((await a.actions.prune()).map((gone) => gone.id)).toEqual([theirs.id]);
     expect(await a.store.getListing(theirs.id)).toBeUndefined();
     expect(await a.store.getListing(mine.id)).toBeDefined();
     // The own expired listing is still in "My listings" and can be renewed.

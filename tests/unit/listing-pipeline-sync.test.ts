@@ -7,6 +7,7 @@ import { generateIdentity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { GroupWriter } from "../../src/core/listings/group-writer.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
+import type { StoredListing } from "../../src/core/store.ts";
 import { frame } from "../../src/core/wire.ts";
 import { MemoryNetwork } from "../support/memory-link.ts";
 import { MemoryStore } from "../support/memory-store.ts";
@@ -39,7 +40,7 @@ class GatedStore extends MemoryStore {
   override async putListingsIf(
     listings: Listing[],
     accept: (listing: Listing, stored: Listing | undefined) => boolean,
-  ): Promise<Listing[]> {
+  ): Promise<StoredListing[]> {
     this.batches.push(listings.length);
     await this.gate;
     return super.putListingsIf(listings, accept);

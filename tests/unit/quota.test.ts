@@ -42,7 +42,7 @@ function capped(store: Store & MailStore, capacity: number) {
             throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
           }
           const written = await target.putListingsIf(listings, accept);
-          for (const listing of written) sizes.set(listing.id, frameSize(listing));
+          for (const { listing } of written) sizes.set(listing.id, frameSize(listing));
           return written;
         };
       }

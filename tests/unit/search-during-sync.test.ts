@@ -25,7 +25,7 @@ function listing(n: number): Listing {
 /** Stores listings `from`..`to` (one write each, as a sync's groups are) and tells the index. */
 async function write(store: MemoryStore, search: Search, from: number, to: number): Promise<void> {
   for (let n = from; n < to; n++)
-    for (const stored of await store.putListingsIf([listing(n)], () => true)) search.update(stored);
+    for (const stored of await store.putListingsIf([listing(n)], () => true)) search.update(stored.listing, stored.seq);
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,7 +5,7 @@ import type { PostResult } from "../api.ts";
 import type { Identity } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
 import type { Thumbnail } from "../ports.ts";
-import type { Store, StoredImage } from "../store.ts";
+import type { ListingChange, Store, StoredImage } from "../store.ts";
 import { checkDraft, createListing, type ListingDraft } from "./draft.ts";
 import { deleteListing, editListing, ListingEditError, renewListing, setListingStatus } from "./listing-edits.ts";
 import { isPrunable, isVisible, LIMITS, type Listing, type ListingStatus } from "./records.ts";
@@ -96,15 +96,16 @@ export class ListingActions {
 
   /**
    * Drops other people's listings and tombstones past their expiry and the grace period; our own
-   * stay (the user may renew them). Returns the ids that went.
+   * stay (the user may renew them). Returns the ids that went, with their deletes' numbers in the store's change log.
    */
-  async prune(): Promise<string[]> {
+  async prune(): Promise<ListingChange[]> {
     const now = this.now();
-    const pruned: string[] = [];
+    const pruned: ListingChange[] = [];
     for (const old of await this.store.listExpiredBefore(now - LIMITS.pruneGraceMs)) {
       if (old.author === this.identity.peerId) continue;
       // Re-checked inside the transaction: a renewed version may have arrived meanwhile.
-      if (await this.store.deleteListingIf(old.id, (stored) => isPrunable(stored, now))) pruned.push(old.id);
+      const seq = await this.store.deleteListingIf(old.id, (stored) => isPrunable(stored, now));
+      if (seq !== undefined) pruned.push({ seq, id: old.id });
     }
     return pruned;
   }

@@ -8,7 +8,7 @@
 import type { Identity, PeerId } from "../crypto.ts";
 import type { Clock } from "../ports.ts";
 import type { ProtocolExtension, SessionHost } from "../session/extension.ts";
-import type { Store, StoredImage } from "../store.ts";
+import type { ListingChange, Store, StoredImage } from "../store.ts";
 import { REQUEST_BATCH, type RecordKey, type RecordSet } from "../sync/record-set.ts";
 import type { SyncExtension } from "../sync/sync.ts";
 import { type Frame, type FrameOf, frame, frameSize, MAX_FRAME_BYTES, MAX_LISTINGS_PER_FRAME } from "../wire.ts";
@@ -46,15 +46,15 @@ export interface ListingsOptions {
   clock: Clock;
   /** Reconciliation and gossip; without it (send-all mode) every listing goes to every new peer. */
   sync?: SyncExtension;
-  /** Told which stored listings the per-author cap pushed out, so indexes and photos follow. */
-  evicted?: (ids: string[]) => Promise<void>;
+  /** Told which stored listings the per-author cap pushed out (the deletes' numbers in the change log), so indexes and photos follow. */
+  evicted?: (gone: ListingChange[]) => Promise<void>;
   /** Live listings kept per author (author-quota.ts). */
   perAuthor?: number;
 }
 
 export class Listings implements ProtocolExtension {
   readonly types = ["LISTING_BROADCAST", "LISTING_REQUEST"] as const;
-  private readonly listeners = new Set<(listing: Listing) => void>();
+  private readonly listeners = new Set<(listing: Listing, seq: number) => void>();
   private readonly quota: AuthorQuota;
   private quotaLoaded: Promise<void> | undefined;
   private readonly writer = new GroupWriter<Intake, Listing[]>(
@@ -68,8 +68,11 @@ export class Listings implements ProtocolExtension {
     this.quota = new AuthorQuota(options.identity.peerId, options.perAuthor);
   }
 
-  /** Every version this hub accepted, ours and others', in the order they were stored. */
-  onListing(fn: (listing: Listing) => void): () => void {
+  /**
+   * Every version this hub accepted, ours and others', with its number in the store's change log
+   * (told in about the order they were stored: a delete of the same write may be told first).
+   */
+  onListing(fn: (listing: Listing, seq: number) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -81,9 +84,9 @@ export class Listings implements ProtocolExtension {
    */
   async publish(listing: Listing, images: StoredImage[] = []): Promise<boolean> {
     if (listing.author !== this.options.identity.peerId) throw new Error("publish is for our own listings");
-    if (!(await this.options.store.putListingIf(listing, (stored) => supersedes(listing, stored), images)))
-      return false;
-    this.emit(listing);
+    const seq = await this.options.store.putListingIf(listing, (stored) => supersedes(listing, stored), images);
+    if (seq === undefined) return false;
+    this.emit(listing, seq);
     this.broadcast([listing]);
     return true;
   }
@@ -166,10 +169,10 @@ export class Listings implements ProtocolExtension {
     const { accepted, evicted } = this.quota.admit(frames.flatMap((f) => f.listings));
     // One store transaction for all of them, not one per listing: a sync brings thousands.
     const fresh = await store.putListingsIf(accepted, (listing, stored) => supersedes(listing, stored));
-    for (const listing of fresh) this.quota.stored(listing);
+    for (const { listing } of fresh) this.quota.stored(listing);
     await this.evict(evicted);
-    for (const listing of fresh) this.emit(listing);
-    const news = new Set(fresh);
+    for (const { listing, seq } of fresh) this.emit(listing, seq);
+    const news = new Set(fresh.map((f) => f.listing));
     return frames.map(({ from, listings }) => {
       const mine = listings.filter((l) => news.has(l));
       // Gossip: what was new to us may be new to our other peers. Stale copies stop here.
@@ -181,9 +184,11 @@ export class Listings implements ProtocolExtension {
   /** Listings the per-author cap pushed out: deleted unless they became the user's meanwhile. */
   private async evict(ids: string[]): Promise<void> {
     const me = this.options.identity.peerId;
-    const gone: string[] = [];
-    for (const id of ids)
-      if (await this.options.store.deleteListingIf(id, (stored) => stored.author !== me)) gone.push(id);
+    const gone: ListingChange[] = [];
+    for (const id of ids) {
+      const seq = await this.options.store.deleteListingIf(id, (stored) => stored.author !== me);
+      if (seq !== undefined) gone.push({ seq, id });
+    }
     if (gone.length) await this.options.evicted?.(gone);
   }
 
@@ -247,8 +252,8 @@ export class Listings implements ProtocolExtension {
     };
   }
 
-  private emit(listing: Listing): void {
-    for (const fn of this.listeners) fn(listing);
+  private emit(listing: Listing, seq: number): void {
+    for (const fn of this.listeners) fn(listing, seq);
   }
 }
 

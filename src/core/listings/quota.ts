@@ -5,7 +5,7 @@
 
 import type { PeerId } from "../crypto.ts";
 import { PeerboardError } from "../errors.ts";
-import type { ListingSummary, Store } from "../store.ts";
+import type { ListingChange, ListingSummary, Store } from "../store.ts";
 
 /** Even after pruning, the write did not fit: the device is full of the user's own data. */
 export class StorageFullError extends PeerboardError {
@@ -23,8 +23,8 @@ export interface QuotaOptions {
   estimate: () => Promise<StorageEstimate | undefined>;
   /** Tells the user (a notice in every tab). */
   notify: (message: string) => void;
-  /** Told which listings went, so indexes and their photos can follow. */
-  pruned?: (ids: string[]) => Promise<void>;
+  /** Told which listings went (with their deletes' numbers in the change log), so indexes and their photos can follow. */
+  pruned?: (gone: ListingChange[]) => Promise<void>;
   /** Prune when usage passes this share of the quota… */
   highWater?: number;
   /** …until it is below this share. */
@@ -93,12 +93,11 @@ export class QuotaKeeper {
     // Tried and removed differ: a listing can go (its author withdrew it) while the list is read.
     let tried = 0;
     let removed = 0;
-    const gone: string[] = [];
+    const gone: ListingChange[] = [];
     for (let pass = 0; pass < MAX_PASSES && tried < others.length; pass++) {
-      for (const listing of others.slice(tried, tried + batch)) {
-        if (await this.store.deleteListingIf(listing.id, (stored) => stored.author !== this.options.me)) {
-          gone.push(listing.id);
-        }
+      for (const { id } of others.slice(tried, tried + batch)) {
+        const seq = await this.store.deleteListingIf(id, (stored) => stored.author !== this.options.me);
+        if (seq !== undefined) gone.push({ seq, id });
       }
       tried = Math.min(others.length, tried + batch);
       removed += gone.length;

@@ -3,7 +3,9 @@
 //
 // The index is kept in the store's meta (search-copy.ts: the entries, then their words, and the
 // number of the last listing change they reflect). A start reads that copy and replays the
-// store's listing change log after it, so it never reads every listing; the copy is saved again
+// store's listing change log after it, so it never reads every listing. Each version is told with
+// its number in the log, so the mark follows the changes told without reading them back
+// (search-mark.ts); the log is read only past a gap (a change never told). The copy is saved again
 // every SAVE_AFTER changes, once they stop coming for a moment (save-schedule.ts: not in the
 // middle of a sync). A crash between a listing write and the index leaves the write in the log
 // (same transaction), so the next start replays it: the index never misses or keeps a listing the
@@ -17,6 +19,7 @@ import type { Store } from "../store.ts";
 import { SaveSchedule } from "./save-schedule.ts";
 import { readEntries, readWords, type SavedEntries, SEARCH_WORDS_KEYS, writeCopy } from "./search-copy.ts";
 import { SearchIndex } from "./search-index.ts";
+import { SearchMark } from "./search-mark.ts";
 import type { SearchQuery } from "./search-query.ts";
 
 /** Changes read from the log, and listings read from the store, at a time. */
@@ -39,8 +42,8 @@ export interface SearchOptions {
 
 export class Search {
   private index = new SearchIndex();
-  /** The number of the last change in the store's log the index reflects. */
-  private mark = 0;
+  /** How far the index reflects the store's change log, and the changes told past it. */
+  private readonly mark = new SearchMark();
   private changesSinceSave = 0;
   /** While the log is replayed, changes told to us wait here and are read from the store after. */
   private pending: Set<string> | undefined = new Set();
@@ -80,18 +83,20 @@ export class Search {
     return this.readWords();
   }
 
-  /** A version the store accepted (new, edited, or a tombstone). */
-  update(listing: Listing): void {
+  /** A version the store accepted (new, edited, or a tombstone), and its number in the store's change log. */
+  update(listing: Listing, seq?: number): void {
+    if (this.mark.stale(listing.id, seq)) return;
     if (this.pending) this.pending.add(listing.id);
     else this.index.add(listing);
-    this.changed();
+    this.changed(listing.id, seq);
   }
 
-  /** A listing the store no longer holds (pruned). */
-  remove(id: string): void {
+  /** A listing the store no longer holds (pruned), and the delete's number in the store's change log. */
+  remove(id: string, seq?: number): void {
+    if (this.mark.stale(id, seq)) return;
     if (this.pending) this.pending.add(id);
     else this.index.remove(id);
-    this.changed();
+    this.changed(id, seq);
   }
 
   /**
@@ -144,7 +149,7 @@ export class Search {
       await this.rebuild();
     } else if (saved) {
       this.index = saved.index;
-      this.mark = saved.mark;
+      this.mark.reached(saved.mark);
       this.wordsKey = saved.words.key;
       this.unread = saved;
     }
@@ -182,12 +187,12 @@ export class Search {
 
   /** The whole index from every stored listing, at the log's end (only when the saved copy is unusable). */
   private async rebuild(): Promise<void> {
-    let mark = this.mark;
+    let mark = this.mark.value;
     for (let page = await this.changesAfter(mark); page.length; page = await this.changesAfter(mark))
       mark = page.at(-1)?.seq ?? mark;
     this.index = new SearchIndex();
     for (const listing of await this.store.listListings()) this.index.add(listing);
-    this.mark = mark;
+    this.mark.reached(mark);
     this.changesSinceSave = Number.POSITIVE_INFINITY;
   }
 
@@ -206,8 +211,10 @@ export class Search {
     try {
       await this.replayLog(this.pending, pages);
     } catch (error) {
-      // Changes told from now on apply at once; the next replay reads the rest from the log.
+      // Changes told from now on apply at once; the next replay reads the rest from the log,
+      // those told meanwhile too (not read back: the mark must not pass them).
       this.pending = undefined;
+      this.mark.forgetTold();
       throw error;
     }
     this.saveIfDue();
@@ -218,10 +225,10 @@ export class Search {
     // after that are told to us (they wait in `pending`) and the mark covers only what was read,
     // so reading on would only chase a sync that writes faster than we read, every search waiting.
     for (let end = false, read = 0; ; ) {
-      const changes = end ? [] : await this.changesAfter(this.mark);
+      const changes = end ? [] : await this.changesAfter(this.mark.value);
       if (changes.length) {
         await this.apply(changes.map((c) => c.id));
-        this.mark = changes.at(-1)?.seq ?? this.mark;
+        this.mark.reached(changes.at(-1)?.seq ?? 0);
         this.changesSinceSave += changes.length;
       }
       if (changes.length < PAGE || ++read >= pages) end = true;
@@ -229,8 +236,9 @@ export class Search {
       const told = [...pending];
       if (!told.length) {
         // In the same turn as the check: a change told after it applies at once, none is left
-        // waiting in a set nobody reads again.
+        // waiting in a set nobody reads again. Those told meanwhile are read back: the mark may pass them.
         this.pending = undefined;
+        this.mark.advance();
         return;
       }
       pending.clear();
@@ -262,7 +270,9 @@ export class Search {
     }
   }
 
-  private changed(): void {
+  private changed(id: string, seq: number | undefined): void {
+    this.mark.note(id, seq);
+    if (!this.pending) this.mark.advance();
     this.changesSinceSave++;
     this.saveIfDue();
   }
@@ -277,7 +287,7 @@ export class Search {
     const replay = this.replay(Math.ceil(this.changesSinceSave / PAGE) + 1);
     this.replaying = replay.catch(() => undefined);
     await replay;
-    const mark = this.mark;
+    const mark = this.mark.value;
     // The snapshot is taken before writeCopy's first await: changes from here on count for the next save.
     const writing = writeCopy(this.store, this.index, mark, this.wordsKey);
     this.changesSinceSave = 0;
