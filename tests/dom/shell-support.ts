@@ -12,7 +12,7 @@ export const unmounts: (() => void)[] = [];
 
 /** Mounts the app shell with its real routes on the board ("#/"), as main.ts does. */
 export async function mountBoard(root: HTMLElement, hub: HubApi) {
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+  unmounts.push((await mountShell(root, hub, (fn) => fn, routes)).unmount);
 }
 
 /** Mounts the app shell in a fresh element on `hash`, as a user arriving by that link. */
@@ -20,7 +20,7 @@ export async function mountAt(hub: HubApi, hash: string): Promise<HTMLElement> {
   location.hash = hash;
   await new Promise((resolve) => setTimeout(resolve, 0));
   const root = document.body.appendChild(document.createElement("div"));
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+  unmounts.push((await mountShell(root, hub, (fn) => fn, routes)).unmount);
   return root;
 }
 

@@ -119,7 +119,7 @@ describe("shell", () => {
         },
       },
     ];
-    unmounts.push(await mountShell(root, new HubDouble(identity), (fn) => fn, test));
+    unmounts.push((await mountShell(root, new HubDouble(identity), (fn) => fn, test)).unmount);
     expect(mounted).toEqual(["board"]);
     expect(root.querySelector('nav a[href="#/"]')?.getAttribute("aria-current")).toBe("page");
     expect(document.title).toBe("Board · Peerboard");
