@@ -4,31 +4,28 @@
 // mix of bench/search-timing.ts runs under a Chromium trace and a CPU profile. Printed: each
 // step's time to its results (the bench's own measure) and to the next frame after them, the
 // renderer main thread's busy time by kind over the mix, the functions with the most self time,
-// and any count the results line showed in between (a step must go from one answer to the next).
+// and any count the results line showed in between (a step must go from one answer to the next),
+// each step's time by name, and how many searches the tab asked the hub over the traced steps.
+// Env: BENCH_GAP=ms waits that long after each step's next frame (a person typing); BENCH_MIX=1
+// runs the steps back to back as big-board's mix does (no frame, no gap); BENCH_TIMELINE=n prints
+// the first n steps' main-thread tasks (BENCH_TIMELINE_ALL=1: every event of the long ones);
+// BENCH_TRACE_FILE=path writes the raw trace.
 // Run: npx vite build && npx vitest run --config bench/vitest.config.ts bench/search-trace.bench.ts
 
+import { writeFileSync } from "node:fs";
 import type { CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { launchBrowser, newUser, openBoard, startTestServer, type TestServer } from "../tests/e2e/harness.ts";
 import { FILTERS, type QueryStep, seedSearchListings, TYPING } from "./search-timing.ts";
 import { report } from "./stats.ts";
+import { printStepTasks, type TraceEvent } from "./trace-tasks.ts";
 
 const STORED = Number(process.env.BENCH_BIG ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string };
-}
-
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
 }
 
 const KINDS: Record<string, string> = {
@@ -54,6 +51,8 @@ function runSteps(page: Page, steps: QueryStep[]) {
       const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
       return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
     };
+    const params = new URLSearchParams(location.search);
+    const mix = params.has("mix");
     const out: { shown: number; frame: number; counts: string[] }[] = [];
     for (const step of steps) {
       const results = document.querySelector(".search-results .window") as HTMLElement;
@@ -85,11 +84,12 @@ function runSteps(page: Page, steps: QueryStep[]) {
       await done;
       const shown = performance.now() - started;
       performance.mark("step-shown");
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      // Back to back (BENCH_MIX=1), as big-board's mix runs them: the next step starts at once.
+      if (!mix) await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       performance.mark("step-frame");
       out.push({ shown, frame: performance.now() - started, counts });
-      // Let the list's deferred work of this step settle, as a person typing would.
-      await new Promise((resolve) => setTimeout(resolve, Number(new URLSearchParams(location.search).get("gap") ?? 0)));
+      // Let the list's deferred work of this step settle, as a person typing would (not in the mix).
+      if (!mix) await new Promise((resolve) => setTimeout(resolve, Number(params.get("gap") ?? 0)));
       seen.disconnect();
     }
     return out;
@@ -120,13 +120,26 @@ it(`search in the tab at ×4, ${STORED} listings: traced`, async () => {
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(await seedSearchListings(context, server.url, STORED)).toBe(STORED);
   const page = await context.newPage();
+  // Counts the hub searches the tab asks (Comlink's calls over the hub's port): a deterministic
+  // measure of the work a step leaves behind, whatever the machine's load.
+  await page.addInitScript(() => {
+    const post = MessagePort.prototype.postMessage;
+    const counter = window as unknown as { __searchAsks: number };
+    counter.__searchAsks = 0;
+    MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort["postMessage"]>) {
+      const data = args[0] as { type?: string; path?: string[] } | null;
+      if (data?.type === "APPLY" && data.path?.[0] === "search") counter.__searchAsks++;
+      return post.apply(this, args);
+    } as MessagePort["postMessage"];
+  });
   if (process.env.BENCH_VIEWPORT) {
     const [width, height] = process.env.BENCH_VIEWPORT.split("x").map(Number);
     await page.setViewportSize({ width: width as number, height: height as number });
   }
   const cdp: CDPSession = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-  await page.goto(new URL(`/?gap=${process.env.BENCH_GAP ?? 0}#/search`, server.url).href);
+  const mix = process.env.BENCH_MIX ? "&mix" : "";
+  await page.goto(new URL(`/?gap=${process.env.BENCH_GAP ?? 0}${mix}#/search`, server.url).href);
   await page.waitForFunction(
     (text) => document.querySelector(".result-count")?.textContent === text,
     `${STORED.toLocaleString("en")} listings`,
@@ -148,17 +161,30 @@ it(`search in the tab at ×4, ${STORED} listings: traced`, async () => {
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   await cdp.send("Profiler.start");
   const steps: { shown: number; frame: number; counts: string[] }[] = [];
+  const asksBefore = await page.evaluate(() => (window as unknown as { __searchAsks: number }).__searchAsks);
   for (let round = 0; round < ROUNDS; round++) steps.push(...(await runSteps(page, [...TYPING, ...FILTERS])));
+  const asks = (await page.evaluate(() => (window as unknown as { __searchAsks: number }).__searchAsks)) - asksBefore;
   const { profile } = (await cdp.send("Profiler.stop")) as unknown as {
     profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   };
   await cdp.send("Tracing.end");
   await traced;
+  // The raw trace, for a closer look (chrome://tracing or a script).
+  if (process.env.BENCH_TRACE_FILE) writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify(events));
 
   report(`Search in the tab, ${STORED} listings, CPU ×4`, {
     "input → results (the bench's measure)": steps.map((s) => s.shown),
     "input → the next frame after them": steps.map((s) => s.frame),
   });
+  // Each step of the mix by name, over the rounds: which steps are the slow ones.
+  const named = [...TYPING, ...FILTERS].map((step) => JSON.stringify(step.text ?? step.select ?? step.field));
+  report(
+    "Input → results, by step",
+    Object.fromEntries(
+      named.map((name, i) => [`${i + 1}. ${name}`, steps.filter((_, j) => j % named.length === i).map((s) => s.shown)]),
+    ),
+  );
+  console.log(`hub searches asked over the traced steps: ${asks} (${steps.length} steps)`);
   const between = steps.filter((s) => s.counts.length > 1);
   console.log(`steps whose count changed more than once: ${between.length} of ${steps.length}`);
   for (const s of between.slice(0, 8)) console.log(`  ${s.counts.join(" → ")}`);
@@ -211,14 +237,16 @@ it(`search in the tab at ×4, ${STORED} listings: traced`, async () => {
     }
   }
   report("Per step, main thread (ms)", phases);
+  if (process.env.BENCH_TIMELINE) printStepTasks(complete, marks, KINDS, Number(process.env.BENCH_TIMELINE));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const byFunction = new Map<string, number>();
   for (const node of profile.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber}`;
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    // Line and column in the built file: dist/assets/*.js.map names the source.
+    const name = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber}:${columnNumber}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + (self.get(node.id) ?? 0) / 1000);
   }
   const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_TOP ?? 25));

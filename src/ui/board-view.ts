@@ -122,10 +122,11 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
     h(
       "div",
       { className: "board-layout" },
+      // Beside the board on a wide screen, above it on a phone (cards.css).
+      welcome,
       h(
         "section",
         { className: "board", "aria-label": "Listings" },
-        welcome,
         searchForm,
         chips.element,
         h(

@@ -4,11 +4,11 @@
 // SharedWorker is missing, the hub runs in one tab's dedicated Worker (hub-fallback.ts).
 
 import * as Comlink from "comlink";
-import { HUB_LOCK, type HubApi, type HubEvent, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
+import { HUB_LOCK, type HubApi, type HubStatus, RADIO_LOCK } from "../shared/api.ts";
 import type { Radio } from "../shared/radio.ts";
 import { hubWorker } from "./hub-worker.ts";
 import { showNeedsHttps } from "./insecure.ts";
-import { startNotifier } from "./notifier.ts";
+import { type Notifier, startNotifier } from "./notifier.ts";
 import { routes } from "./routes.ts";
 import { type ListenerWrapper, mountShell } from "./shell.ts";
 import { mountStorageFooter } from "./storage-footer.ts";
@@ -39,31 +39,29 @@ async function connectHub(): Promise<void> {
   const current = Comlink.wrap<HubApi>(worker.port);
   hub = current;
   let unread: UnreadCounter | undefined;
-  const unmount = await mountShell(
+  let notifier: Notifier | undefined;
+  // The service worker waits for the first peer (below): heard on the shell's subscription too.
+  const met = (status: HubStatus) => status.peers.some((peer) => peer.stage === "ready");
+  const shell = await mountShell(
     app,
     current,
     (listener) => Comlink.proxy(listener),
     routes,
-    (event) => unread?.handle(event),
+    (event) => {
+      unread?.handle(event);
+      notifier?.handle(event);
+      if (event.type === "status" && met(event.status)) firstPeerMet();
+    },
   );
+  const unmount = () => {
+    notifier?.stop();
+    shell.unmount();
+  };
   unread = await watchUnread(current, app);
-  void startNotifier(current, (listener) => Comlink.proxy(listener));
-  // Heard once, then the subscription goes: it only lets the service worker start (below).
-  const met = (status: HubStatus) => status.peers.some((peer) => peer.stage === "ready");
+  void startNotifier(current, shell.subscription).then((started) => {
+    notifier = started;
+  });
   if (met(await current.status())) firstPeerMet();
-  else {
-    let key: number | undefined;
-    let heard = false;
-    key = await current.subscribe(
-      Comlink.proxy((events: HubEvent[]) => {
-        if (heard || !events.some((event) => event.type === "status" && met(event.status))) return;
-        heard = true;
-        firstPeerMet();
-        if (key !== undefined) void current.unsubscribe(key);
-      }),
-    );
-    if (heard) void current.unsubscribe(key);
-  }
   addEventListener("pagehide", unmount, { once: true });
   if (holdsRadioLock) await attachRadio(current);
   void navigator.locks.request(HUB_LOCK, async () => {
@@ -106,10 +104,18 @@ async function connectFallbackHub(): Promise<void> {
     unmount?.();
     hub = next;
     // A dedicated-worker hub that closes itself takes no lock with it: start the tabs afresh.
-    unmount = await mountShell(app, next, wrap, routes, (event) => {
+    let notifier: Notifier | undefined;
+    const shell = await mountShell(app, next, wrap, routes, (event) => {
+      notifier?.handle(event);
       if (event.type === "restarting") setTimeout(() => location.reload(), 300);
     });
-    void startNotifier(next, wrap);
+    unmount = () => {
+      notifier?.stop();
+      shell.unmount();
+    };
+    void startNotifier(next, shell.subscription).then((started) => {
+      notifier = started;
+    });
   };
   const host = async (): Promise<never> => {
     client?.stop();

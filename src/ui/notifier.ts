@@ -5,7 +5,6 @@
 // count. Never asks for permission itself: that happens on a click ("Notify me", notify-control.ts).
 
 import type { Alert, HubApi, HubEvent, SavedSearchSummary } from "../shared/api.ts";
-import type { ListenerWrapper } from "./shell.ts";
 
 export const NOTIFIER_LOCK = "notifier";
 
@@ -62,43 +61,54 @@ export async function unreadCounter(hub: HubApi, onChange: (count: number) => vo
   };
 }
 
-/** The notifier running in this tab: a new hub (the old one died) replaces it. */
-let running: (() => void) | undefined;
+export interface Notifier {
+  /** Every event of the shell's hub subscription: alerts and what the unread count follows. */
+  handle(event: HubEvent): void;
+  stop(): void;
+}
 
-/** Starts this tab's part; returns the function that stops it. */
-export async function startNotifier(hub: HubApi, wrap: ListenerWrapper): Promise<() => void> {
-  running?.();
+/** The notifier running in this tab: a new hub (the old one died) replaces it. */
+let running: Notifier | undefined;
+
+/**
+ * Starts this tab's part on the shell's event subscription (mountShell): the tab holds one, so
+ * every batch of events crosses to it once, and its key is also the tab's visibility handle
+ * (`tabVisible`). Events told before the unread count is read are left to that count.
+ */
+export async function startNotifier(hub: HubApi, subscription: number): Promise<Notifier> {
+  running?.stop();
   let holder = false;
   let count = 0;
+  let stopped = false;
   const badge = () => {
     if (holder) setBadge(count);
   };
-  const counted = await unreadCounter(hub, (next) => {
-    count = next;
-    badge();
-  });
-  const key = await hub.subscribe(
-    wrap((events) => {
-      for (const event of events) {
-        counted(event);
-        if (event.type === "alert" && holder)
-          showAlert(event.alert).catch((error: unknown) => console.warn("Peerboard: notification failed", error));
-      }
-    }),
-  );
-  const report = () => void hub.tabVisible(key, document.visibilityState === "visible");
+  let counted: ((event: HubEvent) => void) | undefined;
+  const notifier: Notifier = {
+    handle(event) {
+      if (stopped) return;
+      counted?.(event);
+      if (event.type === "alert" && holder)
+        showAlert(event.alert).catch((error: unknown) => console.warn("Peerboard: notification failed", error));
+    },
+    stop() {
+      if (running === notifier) running = undefined;
+      stopped = true;
+      release();
+      document.removeEventListener("visibilitychange", report);
+      removeEventListener("pagehide", hidden);
+      navigator.serviceWorker?.removeEventListener("message", opened);
+      // The subscription is the shell's: it ends with the shell, and with it the visibility.
+      void hub.tabVisible(subscription, false);
+    },
+  };
+  running = notifier;
+  const report = () => void hub.tabVisible(subscription, document.visibilityState === "visible");
   document.addEventListener("visibilitychange", report);
-  const hidden = () => void hub.tabVisible(key, false);
+  const hidden = () => void hub.tabVisible(subscription, false);
   addEventListener("pagehide", hidden);
   report();
   let release: () => void = () => undefined;
-  void navigator.locks?.request(NOTIFIER_LOCK, () => {
-    holder = true;
-    badge();
-    return new Promise<void>((resolve) => {
-      release = resolve;
-    });
-  });
   // A click on one of our notifications (public/notifications-sw.js) opens its listing here.
   const opened = (event: MessageEvent) => {
     const data = event.data as { type?: string; url?: string } | null;
@@ -107,13 +117,19 @@ export async function startNotifier(hub: HubApi, wrap: ListenerWrapper): Promise
     if (url.origin === location.origin) location.hash = url.hash;
   };
   navigator.serviceWorker?.addEventListener("message", opened);
-  running = () => {
-    running = undefined;
-    release();
-    document.removeEventListener("visibilitychange", report);
-    removeEventListener("pagehide", hidden);
-    navigator.serviceWorker?.removeEventListener("message", opened);
-    void hub.unsubscribe(key);
-  };
-  return running;
+  const handleCount = await unreadCounter(hub, (next) => {
+    count = next;
+    badge();
+  });
+  if (stopped) return notifier;
+  counted = handleCount;
+  void navigator.locks?.request(NOTIFIER_LOCK, () => {
+    if (stopped) return;
+    holder = true;
+    badge();
+    return new Promise<void>((resolve) => {
+      release = resolve;
+    });
+  });
+  return notifier;
 }

@@ -1,6 +1,8 @@
 // The app shell: header (the app's and the user's name, network line), the main navigation (a
-// bottom tab bar on phones), and a hash router that mounts one view at a time. It holds the one hub subscription and fans events out to
-// the mounted view, so views never subscribe over Comlink themselves.
+// bottom tab bar on phones), and a hash router that mounts one view at a time. It holds the tab's
+// one hub subscription and fans events out to the mounted view and to `onAnyEvent` (unread
+// counts, the notifier), so nothing else in the tab subscribes over Comlink and each batch of
+// events crosses to the tab once.
 
 import { authorSummary } from "../core/profiles/author-names.ts";
 import type { Profile } from "../core/profiles/profile.ts";
@@ -45,6 +47,12 @@ export interface Route {
   prepare?(hub: HubApi): Promise<Route["mount"]>;
 }
 
+export interface Shell {
+  unmount(): void;
+  /** The key of the tab's hub subscription: also its visibility handle (HubApi.tabVisible). */
+  subscription: number;
+}
+
 /** Events kept for a view while it mounts, replayed to each handler it registers. */
 const MISSED_MAX = 1_000;
 
@@ -71,7 +79,7 @@ export async function mountShell(
   routes: Route[],
   /** Hears every hub event whatever view is mounted (e.g. unread counts in the title). */
   onAnyEvent?: (event: HubEvent) => void,
-): Promise<() => void> {
+): Promise<Shell> {
   const network = h("p", { className: "network", role: "status", "aria-label": "Network" });
   const notice = h("p", { className: "notice", role: "status", "aria-label": "Notices" });
   const navLinks = routes.flatMap((r) =>
@@ -206,9 +214,12 @@ export async function mountShell(
   };
   addEventListener("hashchange", route);
   await route();
-  return () => {
-    removeEventListener("hashchange", route);
-    unmountView?.();
-    void hub.unsubscribe(subscription);
+  return {
+    subscription,
+    unmount() {
+      removeEventListener("hashchange", route);
+      unmountView?.();
+      void hub.unsubscribe(subscription);
+    },
   };
 }

@@ -33,6 +33,8 @@ export interface WindowedListOptions<T> {
    * builds a third of the cards before its first paint.
    */
   overscan?: number;
+  /** How long after a new query's first frame its overscan waits (SETTLE_MS: a typing pause). */
+  settleMs?: number;
   geometry?: (list: HTMLElement, grid: HTMLElement) => WindowGeometry;
   /** Told after each render: the total, and how many items are in the DOM. */
   onRender?(total: number, rendered: number): void;
@@ -67,6 +69,9 @@ export function domGeometry(list: HTMLElement, grid: HTMLElement): WindowGeometr
   };
 }
 
+/** How long a new query's first screen stands before its overscan is drawn: a pause in typing. */
+const SETTLE_MS = 150;
+
 /** Pages kept on either side of the window, so scrolling back does not ask the hub again at once. */
 const KEEP_PAGES = 4;
 
@@ -74,6 +79,7 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList<T
   const pageSize = options.pageSize ?? 50;
   const maxRendered = options.maxRendered ?? 200;
   const overscan = options.overscan ?? 1;
+  const settleMs = options.settleMs ?? SETTLE_MS;
   const geometry = options.geometry ?? domGeometry;
   const grid = h("div", { className: options.className ?? "listings" });
   const element = h("div", { className: "window" }, grid);
@@ -123,20 +129,22 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList<T
     for (const entry of rendered.values()) byKey.set(entry.key, entry.node);
     const first = pages.get(0)?.[0];
     let g: WindowGeometry;
-    if (!rendered.size && total && first !== undefined) {
+    // A new query's first draw: the layout is the last frame's (the list has not moved), and
+    // reading it again would lay out the page inside the keystroke; the frame after reads it.
+    // Also after a query that found nothing: its rows were measured before, not with no card.
+    const reuse = reuseGeometry && last !== undefined;
+    if (!reuse && !rendered.size && total && first !== undefined) {
       // One card first, to learn the row height and the columns the CSS chose; it stays, as the
       // first card (geometry is read once: each read lays out the page, at a cold start all of it).
       const card = options.render(first);
       grid.replaceChildren(card);
       g = geometry(element, grid);
       byKey.set(options.key(first), card);
-    } else if (reuseGeometry && last) {
-      // A new query's first draw: the layout is the last frame's (the list has not moved), and
-      // reading it again would lay out the page inside the keystroke; the frame after reads it.
-      g = last;
-    } else g = geometry(element, grid);
+    } else if (reuse && last) g = last;
+    else g = geometry(element, grid);
     reuseGeometry = false;
-    last = g;
+    // With no card in the grid the row height read is a guess: a measured one stays.
+    if (grid.firstElementChild || !last) last = g;
     rowHeight = g.rowHeight;
     const [start, end] = range(g);
     const next = new Map<number, { key: string; node: HTMLElement }>();
@@ -229,7 +237,18 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList<T
     const screen = resetting && last ? range(last, Number.POSITIVE_INFINITY) : undefined;
     const [start, end] =
       screen ?? (!resetting && total && rowHeight ? range({ ...geometry(element, grid), rowHeight }) : [0, pageSize]);
-    await load(start, Math.max(end, start + 1), mine, held, screen !== undefined);
+    try {
+      await load(start, Math.max(end, start + 1), mine, held, screen !== undefined);
+    } catch (error) {
+      // A failed ask must not leave the list deaf to scrolling until the next query: what is
+      // held of the last query is not drawn under this one, and a scroll asks again.
+      if (mine === generation && resetting) {
+        resetting = false;
+        reuseGeometry = false;
+        pages = held;
+      }
+      throw error;
+    }
     if (mine !== generation) return;
     pages = held;
     resetting = false;
@@ -238,12 +257,14 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList<T
     if (await load(drawnStart, drawnEnd, mine, pages)) draw();
     if (mine !== generation || painted) return;
     painted = true;
-    // After the frame with the screen's cards: then the overscan above and below, unless the
-    // query changed meanwhile (its own first draw is screen-only again).
+    // After the frame with the screen's cards and a pause in the typing: then the overscan above
+    // and below and the rest of the page. A query the next keystroke replaces within the pause
+    // costs no more (no ask of the hub, no cards built off screen, no frame for them) and the
+    // next one does not queue behind it; a scroll meanwhile draws what it needs at once.
     requestAnimationFrame(() =>
       setTimeout(() => {
         if (mine === generation) onScroll();
-      }, 0),
+      }, settleMs),
     );
   };
 

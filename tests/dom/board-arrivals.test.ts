@@ -1,22 +1,17 @@
 // Listings that arrive while the board or Search is open are drawn, whatever the screen and
 // whether or not a new query's answer is still on its way, and the counts follow them.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
 import type { SearchQuery } from "../../src/core/search/search-query.ts";
 import type { SearchResult } from "../../src/shared/api.ts";
-import { boardTitles, byLabel, HubDouble, mountAt, mountBoard, useShellHooks } from "./shell-support.ts";
+import { boardTitles, byLabel, HubDouble, mountAt, mountBoard, useIdentities, useShellHooks } from "./shell-support.ts";
 
 useShellHooks();
 
-let identity: Identity;
-let other: Identity;
-beforeEach(async () => {
-  identity ??= await generateIdentity(Date.now());
-  other ??= await generateIdentity(Date.now());
-});
+const people = useIdentities();
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
@@ -71,14 +66,14 @@ const titles = (root: HTMLElement) => [...root.querySelectorAll("article h3")].m
 describe("listings arriving at an open board", () => {
   it("a sync's listings are drawn on a short screen whose list starts below it, and the count follows", async () => {
     shortWindowLayout();
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     const at = Date.now();
     await hub.post({ title: "Bob's own bicycle", description: "", price: "80", currency: "EUR" });
     const root = document.body.appendChild(document.createElement("div"));
     await mountBoard(root, hub);
     await boardTitles(root, ["Bob's own bicycle"]);
     // Older than Bob's own (posted before he met their author): they go below his card.
-    for (let i = 0; i < 60; i++) await hub.arrive(await listing(other, `Item ${i} from Alice`, at - 60_000 + i));
+    for (let i = 0; i < 60; i++) await hub.arrive(await listing(people.other, `Item ${i} from Alice`, at - 60_000 + i));
     await vi.waitFor(() => expect(titles(root)).toContain("Item 59 from Alice"), { timeout: 2_000 });
     expect(titles(root).slice(0, 2)).toEqual(["Bob's own bicycle", "Item 59 from Alice"]);
     await vi.waitFor(() => expect(root.querySelector(".listing-count")?.textContent).toBe("61 listings"), {
@@ -87,32 +82,33 @@ describe("listings arriving at an open board", () => {
   });
 
   it("a sync's listings arriving below everything drawn are asked for once in 2 s, one above at once", async () => {
-    const hub = new CountingHub(identity);
+    const hub = new CountingHub(people.identity);
     const at = Date.now();
-    for (let i = 0; i < 60; i++) hub.put(await listing(other, `Held ${i}`, at - 100_000 + i * 1000));
+    for (let i = 0; i < 60; i++) hub.put(await listing(people.other, `Held ${i}`, at - 100_000 + i * 1000));
     const root = document.body.appendChild(document.createElement("div"));
     await mountBoard(root, hub);
     await vi.waitFor(() => expect(titles(root)[0]).toBe("Held 59"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Past the overscan's draw too (it waits for a pause in typing after the first frame).
+    await new Promise((resolve) => setTimeout(resolve, 400));
     const shown = titles(root);
     hub.searches = 0;
     // Older than every listing held: nothing drawn changes, only the list's length.
-    for (let i = 0; i < 20; i++) await hub.arrive(await listing(other, `Older ${i}`, at - 200_000 + i));
+    for (let i = 0; i < 20; i++) await hub.arrive(await listing(people.other, `Older ${i}`, at - 200_000 + i));
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(hub.searches).toBe(0);
     expect(titles(root)).toEqual(shown);
     await vi.waitFor(() => expect(hub.searches).toBe(1), { timeout: 3_000 });
     await vi.waitFor(() => expect(root.querySelector(".listing-count")?.textContent).toBe("80 listings"));
     // Newer than the first drawn: asked after the usual gap and drawn on top.
-    await hub.arrive(await listing(other, "Newest", at + 1000));
+    await hub.arrive(await listing(people.other, "Newest", at + 1000));
     await vi.waitFor(() => expect(titles(root)[0]).toBe("Newest"), { timeout: 700 });
   });
 
   it("listings that arrive while a new query's answer is on its way are drawn with it", async () => {
-    const hub = new SlowSearchHub(identity);
+    const hub = new SlowSearchHub(people.identity);
     const at = Date.now();
-    hub.put(await listing(other, "Blue bike", at - 3));
-    hub.put(await listing(other, "Old sofa", at - 2));
+    hub.put(await listing(people.other, "Blue bike", at - 3));
+    hub.put(await listing(people.other, "Old sofa", at - 2));
     const root = document.body.appendChild(document.createElement("div"));
     await mountBoard(root, hub);
     await boardTitles(root, ["Old sofa", "Blue bike"]);
@@ -122,8 +118,8 @@ describe("listings arriving at an open board", () => {
     box.dispatchEvent(new Event("input"));
     // While the answer is held, a matching and a non-matching listing arrive, and the board's
     // refresh for them (after its 250 ms gap) is asked too.
-    await hub.arrive(await listing(other, "Red bike", at - 1));
-    await hub.arrive(await listing(other, "Lamp", at));
+    await hub.arrive(await listing(people.other, "Red bike", at - 1));
+    await hub.arrive(await listing(people.other, "Lamp", at));
     await new Promise((resolve) => setTimeout(resolve, 400));
     // The last answer stands until the new one is in: nothing is drawn empty meanwhile.
     expect(titles(root)).toEqual(["Old sofa", "Blue bike"]);
@@ -138,11 +134,11 @@ describe("listings arriving at an open board", () => {
   });
 
   it("Search: a listing that arrives while a new query is asked is counted and drawn", async () => {
-    const hub = new SlowSearchHub(identity);
+    const hub = new SlowSearchHub(people.identity);
     const at = Date.now();
-    for (let i = 0; i < 3; i++) hub.put(await listing(other, `Chair ${i}`, at - 10 + i));
-    hub.put(await listing(other, "Table", at - 5));
-    hub.put(await listing(other, "Low table", at - 4));
+    for (let i = 0; i < 3; i++) hub.put(await listing(people.other, `Chair ${i}`, at - 10 + i));
+    hub.put(await listing(people.other, "Table", at - 5));
+    hub.put(await listing(people.other, "Low table", at - 4));
     const root = await mountAt(hub, "#/search");
     const count = () => root.querySelector('[role="status"][aria-label="Result count"]')?.textContent;
     await vi.waitFor(() => expect(count()).toBe("5 listings"));
@@ -150,7 +146,7 @@ describe("listings arriving at an open board", () => {
     const box = byLabel(root, "Search");
     box.value = "chair";
     box.dispatchEvent(new Event("input"));
-    await hub.arrive(await listing(other, "Chair new", at));
+    await hub.arrive(await listing(people.other, "Chair new", at));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(count()).toBe("5 listings");
     hub.letGo();

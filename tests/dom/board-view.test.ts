@@ -1,7 +1,6 @@
 // The board view against a hub double that applies the real record rules.
 
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { describe, expect, it, vi } from "vitest";
 import { createListing } from "../../src/core/listings/draft.ts";
 import { listingCountText } from "../../src/ui/board-view.ts";
 import {
@@ -12,22 +11,18 @@ import {
   mountBoard,
   openPostView,
   settle,
+  useIdentities,
   useShellHooks,
 } from "./shell-support.ts";
 
 useShellHooks();
 
-let identity: Identity;
-let other: Identity;
-beforeEach(async () => {
-  identity ??= await generateIdentity(Date.now());
-  other ??= await generateIdentity(Date.now());
-});
+const people = useIdentities();
 
 describe("board view", () => {
   it("says how many listings the hub holds, and follows as listings arrive", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     const count = () => root.querySelector(".listing-count")?.textContent;
     expect(count()).toBe("0 listings");
@@ -40,7 +35,7 @@ describe("board view", () => {
 
   it("'Post a listing' opens the Post view; posting goes back to the board with the listing on it", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     await openPostView(root);
     expect(document.title).toBe("Post a listing · Peerboard");
@@ -60,7 +55,7 @@ describe("board view", () => {
 
   it("an empty title or a negative price is explained next to its field and nothing is posted", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     await openPostView(root);
     button(root, "Post").click();
@@ -88,10 +83,10 @@ describe("board view", () => {
 
   it("an empty board shows the first listing from a peer at once, not after its refresh interval", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     const draft = { title: "First from a peer", description: "", price: "", currency: "EUR" };
-    const listing = await createListing(other, draft, Date.now());
+    const listing = await createListing(people.other, draft, Date.now());
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     try {
       hub.put(listing);
@@ -106,11 +101,11 @@ describe("board view", () => {
 
   it("a listing from a peer carrying HTML is shown as text, never parsed", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     const payload = '<img src=x onerror="window.pwned=1"><b>bold</b>';
     const listing = await createListing(
-      other,
+      people.other,
       { title: payload, description: payload, price: "", currency: "EUR" },
       Date.now(),
     );
@@ -119,17 +114,19 @@ describe("board view", () => {
     await boardTitles(root, [payload]);
     const article = root.querySelector("article");
     expect(article?.querySelector("img, b")).toBeNull();
-    expect(article?.textContent).toContain(`Posted by ${other.peerId.slice(0, 9)}…`);
+    expect(article?.textContent).toContain(`Posted by ${people.other.peerId.slice(0, 9)}…`);
   });
 
   it("the board's search box and category chips narrow the cards; 'All' widens them again", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     const at = Date.now();
-    hub.put(await createListing(other, { title: "Blue bike", description: "", price: "5", currency: "EUR" }, at - 2));
+    hub.put(
+      await createListing(people.other, { title: "Blue bike", description: "", price: "5", currency: "EUR" }, at - 2),
+    );
     hub.put(
       await createListing(
-        other,
+        people.other,
         { title: "Room to let", description: "", price: "400", currency: "EUR", category: "housing" },
         at - 1,
       ),
@@ -158,16 +155,16 @@ describe("board view", () => {
 
   it("a newer version of a listing replaces the older one; an older one does not come back", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     const first = await createListing(
-      other,
+      people.other,
       { title: "Old title", description: "", price: "1", currency: "EUR" },
       Date.now() - 2000,
     );
     const { signListing } = await import("../../src/core/listings/records.ts");
     const { signature: _, ...unsigned } = first;
-    const second = await signListing(other, {
+    const second = await signListing(people.other, {
       ...unsigned,
       version: 2,
       updatedAt: first.updatedAt + 1000,

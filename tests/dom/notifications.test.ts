@@ -6,7 +6,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import { createListing } from "../../src/core/listings/draft.ts";
-import { startNotifier } from "../../src/ui/notifier.ts";
+import { type Notifier, startNotifier } from "../../src/ui/notifier.ts";
+import { routes } from "../../src/ui/routes.ts";
+import { mountShell } from "../../src/ui/shell.ts";
 import { HubDouble, mountAt, useShellHooks } from "./shell-support.ts";
 
 useShellHooks();
@@ -54,6 +56,25 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+/** The shell and the notifier on its subscription, wired as main.ts wires them. */
+async function startTab(hub: HubDouble): Promise<void> {
+  let notifier: Notifier | undefined;
+  const root = document.body.appendChild(document.createElement("div"));
+  const shell = await mountShell(
+    root,
+    hub,
+    (fn) => fn,
+    routes,
+    (event) => notifier?.handle(event),
+  );
+  notifier = await startNotifier(hub, shell.subscription);
+  const started = notifier;
+  cleanups.push(() => {
+    started.stop();
+    shell.unmount();
+  });
+}
+
 const notifyButton = (root: HTMLElement) =>
   [...root.querySelectorAll("button")].find((b) => b.textContent === "Notify me") as HTMLButtonElement;
 const status = (root: HTMLElement) =>
@@ -90,7 +111,7 @@ describe("the notifier", () => {
   it("raises each alert through the service worker registration, with its tag and link", async () => {
     permission = "granted";
     const hub = new HubDouble(alice);
-    cleanups.push(await startNotifier(hub, (fn) => fn));
+    await startTab(hub);
     hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
     await vi.waitFor(() => expect(showNotification).toHaveBeenCalledTimes(1));
     expect(showNotification).toHaveBeenCalledWith("Blue bike", {
@@ -103,11 +124,22 @@ describe("the notifier", () => {
 
   it("raises nothing before the user allowed notifications", async () => {
     const hub = new HubDouble(alice);
-    cleanups.push(await startNotifier(hub, (fn) => fn));
+    await startTab(hub);
     hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(showNotification).not.toHaveBeenCalled();
     expect(requestPermission).not.toHaveBeenCalled();
+  });
+
+  it("hears the shell's subscription: a tab holds one, so each batch of events crosses to it once", async () => {
+    permission = "granted";
+    const hub = new HubDouble(alice);
+    await startTab(hub);
+    expect(hub.listeners.size).toBe(1);
+    hub.emit({ type: "alert", alert: { tag: "listing-abc", title: "Blue bike", body: "New", url: "/#/listing/abc" } });
+    await vi.waitFor(() => expect(showNotification).toHaveBeenCalledTimes(1));
+    // Its key is the tab's visibility handle.
+    expect([...hub.visibleTabs]).toEqual([...hub.listeners.keys()]);
   });
 
   it("tells the hub whether this tab is on screen, and that it is not once it goes", async () => {
@@ -115,7 +147,7 @@ describe("the notifier", () => {
     Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
     cleanups.push(() => Reflect.deleteProperty(document, "visibilityState"));
     const hub = new HubDouble(alice);
-    cleanups.push(await startNotifier(hub, (fn) => fn));
+    await startTab(hub);
     await vi.waitFor(() => expect(hub.visibleTabs.size).toBe(1));
     state = "hidden";
     document.dispatchEvent(new Event("visibilitychange"));
@@ -131,7 +163,7 @@ describe("the notifier", () => {
     const hub = new HubDouble(alice);
     const saved = await hub.saveSearch({ text: "bike" });
     if (!saved.ok) throw new Error(saved.message);
-    cleanups.push(await startNotifier(hub, (fn) => fn));
+    await startTab(hub);
     await vi.waitFor(() => expect(clearAppBadge).toHaveBeenCalled());
     await hub.arrive(
       await createListing(bob, { title: "Blue bike", description: "", price: "", currency: "EUR" }, Date.now()),

@@ -2,7 +2,7 @@
 // shell asks for, the app shell mounted on its real routes, and helpers that act as a user would.
 
 import { afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
-import type { Identity } from "../../src/core/crypto.ts";
+import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
 import type { HubApi, HubStatus } from "../../src/shared/api.ts";
 import { routes } from "../../src/ui/routes.ts";
 import { mountShell } from "../../src/ui/shell.ts";
@@ -12,7 +12,7 @@ export const unmounts: (() => void)[] = [];
 
 /** Mounts the app shell with its real routes on the board ("#/"), as main.ts does. */
 export async function mountBoard(root: HTMLElement, hub: HubApi) {
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+  unmounts.push((await mountShell(root, hub, (fn) => fn, routes)).unmount);
 }
 
 /** Mounts the app shell in a fresh element on `hash`, as a user arriving by that link. */
@@ -20,8 +20,20 @@ export async function mountAt(hub: HubApi, hash: string): Promise<HTMLElement> {
   location.hash = hash;
   await new Promise((resolve) => setTimeout(resolve, 0));
   const root = document.body.appendChild(document.createElement("div"));
-  unmounts.push(await mountShell(root, hub, (fn) => fn, routes));
+  unmounts.push((await mountShell(root, hub, (fn) => fn, routes)).unmount);
   return root;
+}
+
+/**
+ * The user's identity and another author's, made once for the file before its tests (key pairs
+ * take a while to make): `people.identity` is the hub double's, `people.other` writes listings.
+ */
+export function useIdentities(): { readonly identity: Identity; readonly other: Identity } {
+  const people = {} as { identity: Identity; other: Identity };
+  beforeAll(async () => {
+    [people.identity, people.other] = await Promise.all([generateIdentity(Date.now()), generateIdentity(Date.now())]);
+  });
+  return people;
 }
 
 /** Registers the hooks every test file of a view in the shell needs. */

@@ -1,33 +1,36 @@
 // The app shell against a hub double: the header names the user, the first visit asks for a
 // name, the tab bar and what sits under Profile, the network line, and the router.
 
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { generateIdentity, type Identity } from "../../src/core/crypto.ts";
+import { describe, expect, it, vi } from "vitest";
 import type { HubStatus } from "../../src/shared/api.ts";
 import { mountShell, networkText, type Route } from "../../src/ui/shell.ts";
-import { button, byLabel, HubDouble, mountBoard, settle, unmounts, useShellHooks } from "./shell-support.ts";
+import {
+  button,
+  byLabel,
+  HubDouble,
+  mountBoard,
+  settle,
+  unmounts,
+  useIdentities,
+  useShellHooks,
+} from "./shell-support.ts";
 
 useShellHooks();
 
-let identity: Identity;
-let other: Identity;
-beforeEach(async () => {
-  identity ??= await generateIdentity(Date.now());
-  other ??= await generateIdentity(Date.now());
-});
+const people = useIdentities();
 
 describe("header and navigation", () => {
   it("keeps the peer id out of the header; Profile shows it under the accessible name 'Your peer id'", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    await mountBoard(root, new HubDouble(identity));
-    expect(root.querySelector("header")?.textContent).not.toContain(identity.peerId);
+    await mountBoard(root, new HubDouble(people.identity));
+    expect(root.querySelector("header")?.textContent).not.toContain(people.identity.peerId);
     expect(root.querySelector("output")).toBeNull();
     location.hash = "#/profile";
     await vi.waitFor(() => expect(root.querySelector("output")).not.toBeNull());
     const output = root.querySelector("output");
     const label = output && document.getElementById(output.getAttribute("aria-labelledby") ?? "");
     expect(label?.textContent).toBe("Your peer id");
-    expect(output?.textContent).toBe(identity.peerId);
+    expect(output?.textContent).toBe(people.identity.peerId);
     location.hash = "#/";
     await vi.waitFor(() => expect(root.querySelector("output")).toBeNull());
   });
@@ -35,7 +38,7 @@ describe("header and navigation", () => {
   it("the first visit asks for a display name; saving it puts the name in the header", async () => {
     localStorage.clear();
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     const header = () => root.querySelector("header .me")?.textContent;
     expect(header()).toBe("?Add your name");
@@ -54,13 +57,13 @@ describe("header and navigation", () => {
     const saved = await hub.myProfile();
     if (saved) hub.emit({ type: "profile", profile: saved });
     expect(header()).toBe("RRobin");
-    expect(root.querySelector("header")?.textContent).not.toContain(identity.peerId);
+    expect(root.querySelector("header")?.textContent).not.toContain(people.identity.peerId);
   });
 
   it("skipping the name question keeps it away on the next visit", async () => {
     localStorage.clear();
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity);
+    const hub = new HubDouble(people.identity);
     await mountBoard(root, hub);
     button(root, "Skip for now").click();
     expect(root.querySelector('form[aria-label="Welcome"]')).toBeNull();
@@ -73,7 +76,7 @@ describe("header and navigation", () => {
 
   it("the tab bar holds Board, Search, Post, Deals, Messages and Profile; Network sits under Profile", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    await mountBoard(root, new HubDouble(identity));
+    await mountBoard(root, new HubDouble(people.identity));
     const tabs = [...root.querySelectorAll('nav[aria-label="Main"] a')].map((a) => a.textContent);
     expect(tabs).toEqual(["Board", "Search", "Post", "Deals", "Messages", "Profile"]);
     location.hash = "#/profile";
@@ -89,14 +92,14 @@ describe("header and navigation", () => {
 
   it("the network line follows the hub's status events", async () => {
     const root = document.body.appendChild(document.createElement("div"));
-    const hub = new HubDouble(identity, "connecting");
+    const hub = new HubDouble(people.identity, "connecting");
     await mountBoard(root, hub);
     const network = root.querySelector('[role="status"]');
     expect(network?.textContent).toBe("Connecting to the signaling server…");
     const status: HubStatus = {
-      peerId: identity.peerId,
+      peerId: people.identity.peerId,
       radio: "online",
-      peers: [{ id: other.peerId, stage: "ready" }],
+      peers: [{ id: people.other.peerId, stage: "ready" }],
     };
     hub.emit({ type: "status", status });
     expect(network?.textContent).toBe("Online · 1 peer connected");
@@ -119,7 +122,7 @@ describe("shell", () => {
         },
       },
     ];
-    unmounts.push(await mountShell(root, new HubDouble(identity), (fn) => fn, test));
+    unmounts.push((await mountShell(root, new HubDouble(people.identity), (fn) => fn, test)).unmount);
     expect(mounted).toEqual(["board"]);
     expect(root.querySelector('nav a[href="#/"]')?.getAttribute("aria-current")).toBe("page");
     expect(document.title).toBe("Board · Peerboard");

@@ -225,4 +225,90 @@ describe("windowed list", () => {
       [10, 40],
     ]);
   });
+
+  it("a query replaced within a pause in typing asks nothing more: only the newest gets its rest of the page", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    let query = "a";
+    const asks: string[] = [];
+    const list = windowedList<string>({
+      fetch: async (offset, limit) => {
+        asks.push(`${query} ${offset}+${limit}`);
+        const items = Array.from({ length: 1_000 }, (_, i) => `${query} ${i}`);
+        return { items: items.slice(offset, offset + limit), total: items.length };
+      },
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry: () => geometry,
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    await list.reset();
+    await vi.waitFor(() => expect(list.element.querySelectorAll("article")).toHaveLength(22));
+    for (const next of ["b", "c", "d"]) {
+      query = next;
+      await list.reset();
+      // The next keystroke, well after this query's frame but within the pause.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await vi.waitFor(() => expect(asks).toContain("d 10+40"));
+    expect(asks).toEqual(["a 0+50", "b 0+10", "c 0+10", "d 0+10", "d 10+40"]);
+    expect(list.element.querySelectorAll("article")).toHaveLength(22);
+  });
+
+  it("a new query whose ask failed still follows the scroll: the next scroll asks again and draws its items", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    let query = "a";
+    let failing = false;
+    const list = windowedList<string>({
+      fetch: async (offset, limit) => {
+        if (failing) throw new Error("the hub went away");
+        const items = Array.from({ length: 1_000 }, (_, i) => `${query} ${i}`);
+        return { items: items.slice(offset, offset + limit), total: items.length };
+      },
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry: () => geometry,
+      settleMs: 0,
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    const shown = () => [...list.element.querySelectorAll("article")].map((a) => a.textContent);
+    await list.reset();
+    query = "b";
+    failing = true;
+    await expect(list.reset()).rejects.toThrow("the hub went away");
+    failing = false;
+    await scroll(geometry, -ROW * 2);
+    await vi.waitFor(() => expect(shown()[0]).toBe("b 4"));
+    expect(shown().every((text) => text?.startsWith("b "))).toBe(true);
+  });
+
+  it("a query after one that found nothing draws its first screen with no layout read", async () => {
+    const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
+    let reads = 0;
+    let empty = false;
+    const list = windowedList<string>({
+      fetch: async (offset, limit) => {
+        const items = empty ? [] : Array.from({ length: 1_000 }, (_, i) => `item ${i}`);
+        return { items: items.slice(offset, offset + limit), total: items.length };
+      },
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry: () => {
+        reads++;
+        return geometry;
+      },
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    await list.reset();
+    empty = true;
+    await list.reset();
+    expect(list.element.querySelectorAll("article")).toHaveLength(0);
+    const before = reads;
+    empty = false;
+    await list.reset();
+    expect(reads).toBe(before);
+    expect(list.element.querySelectorAll("article")).toHaveLength(10);
+  });
 });
