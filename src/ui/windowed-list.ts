@@ -4,19 +4,11 @@
 // arrive. Items come a page at a time from `fetch` (the hub's search, newest first).
 
 import { h } from "./dom.ts";
+import { domGeometry, type WindowGeometry } from "./window-geometry.ts";
 
 export interface WindowPage<T> {
   items: T[];
   total: number;
-}
-
-/** Where the list is on screen, in CSS pixels; injectable so DOM tests can scroll without layout. */
-export interface WindowGeometry {
-  /** The list's top relative to the top of the viewport (negative once scrolled past). */
-  top: number;
-  viewportHeight: number;
-  columns: number;
-  rowHeight: number;
 }
 
 export interface WindowedListOptions<T> {
@@ -53,20 +45,6 @@ export interface WindowedList<T = unknown> {
    */
   leadingItems(): readonly T[] | undefined;
   dispose(): void;
-}
-
-/** Reads the grid's real layout: its resolved column tracks and one card's height plus the gap. */
-export function domGeometry(list: HTMLElement, grid: HTMLElement): WindowGeometry {
-  const style = getComputedStyle(grid);
-  const columns = Math.max(1, style.gridTemplateColumns.split(" ").filter((t) => t && t !== "none").length);
-  const first = grid.firstElementChild as HTMLElement | null;
-  const gap = Number.parseFloat(style.rowGap) || 0;
-  return {
-    top: list.getBoundingClientRect().top,
-    viewportHeight: innerHeight,
-    columns,
-    rowHeight: (first?.getBoundingClientRect().height || 160) + gap,
-  };
 }
 
 /** How long a new query's first screen stands before its overscan is drawn: a pause in typing. */

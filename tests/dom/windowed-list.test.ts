@@ -3,7 +3,8 @@
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { h } from "../../src/ui/dom.ts";
-import { type WindowGeometry, windowedList } from "../../src/ui/windowed-list.ts";
+import type { WindowGeometry } from "../../src/ui/window-geometry.ts";
+import { windowedList } from "../../src/ui/windowed-list.ts";
 
 const ROW = 160;
 const disposers: (() => void)[] = [];
