@@ -121,8 +121,11 @@ export function windowedList<T>(options: WindowedListOptions<T>): WindowedList<T
     } else if (reuse && last) g = last;
     else g = geometry(element, grid);
     reuseGeometry = false;
-    // With no card in the grid the row height read is a guess: a measured one stays.
+    // With no card in the grid (a fling past every page held) the row height read is a guess: the
+    // measured one stands. Drawn with the guess, the reserved height shrank to less than half at
+    // desktop width, the browser clamped the scroll, and the window stood empty in the middle.
     if (grid.firstElementChild || !last) last = g;
+    else g = { ...g, rowHeight: last.rowHeight };
     rowHeight = g.rowHeight;
     const [start, end] = range(g);
     const next = new Map<number, { key: string; node: HTMLElement }>();

@@ -313,3 +313,51 @@ describe("windowed list", () => {
     expect(list.element.querySelectorAll("article")).toHaveLength(10);
   });
 });
+
+describe("a fling past every page held", () => {
+  it("keeps the measured row height while the grid is empty, so the reserved height never shrinks", async () => {
+    // As domGeometry does: with no card in the grid, the row height is a guess (160 plus the gap).
+    const measured = 412;
+    const at = { top: 0 };
+    const geometry = (_list: HTMLElement, grid: HTMLElement): WindowGeometry => ({
+      top: at.top,
+      viewportHeight: 800,
+      columns: 3,
+      rowHeight: grid.firstElementChild ? measured : ROW,
+    });
+    const data = source(10_000);
+    let release: () => void = () => {};
+    let holding = false;
+    const list = windowedList<string>({
+      fetch: async (offset, limit) => {
+        if (holding) await new Promise<void>((resolve) => (release = resolve));
+        return data.fetch(offset, limit);
+      },
+      render: (item) => h("article", { textContent: item }),
+      key: (item) => item,
+      geometry,
+    });
+    document.body.append(list.element);
+    disposers.push(list.dispose);
+    await list.reset();
+    const full = `${Math.ceil(10_000 / 3) * measured}px`;
+    expect(list.element.style.height).toBe(full);
+    // Far down, with the hub's answers held: a frame draws no card, and the next reads an empty grid.
+    holding = true;
+    at.top = -600_000;
+    dispatchEvent(new Event("scroll"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(list.element.querySelectorAll("article").length).toBe(0);
+    at.top = -601_500;
+    dispatchEvent(new Event("scroll"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(list.element.style.height).toBe(full);
+    holding = false;
+    release();
+    const row = Math.floor(601_500 / measured);
+    await vi.waitFor(() =>
+      expect([...list.element.querySelectorAll("article")].map((a) => a.textContent)).toContain(`item ${row * 3}`),
+    );
+    expect(list.element.style.height).toBe(full);
+  });
+});
