@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { h } from "../../src/ui/dom.ts";
 import type { WindowGeometry } from "../../src/ui/window-geometry.ts";
-import { windowedList } from "../../src/ui/windowed-list.ts";
+import { type WindowedListOptions, windowedList } from "../../src/ui/windowed-list.ts";
 
 const ROW = 160;
 const disposers: (() => void)[] = [];
@@ -27,18 +27,24 @@ function source(n: number) {
   };
 }
 
-function mount(n: number, geometry: WindowGeometry, maxRendered?: number) {
-  const data = source(n);
+/** A list of string items drawn as articles, in the page, disposed after the test. */
+function mountList(options: Omit<WindowedListOptions<string>, "render" | "key">) {
   const list = windowedList<string>({
-    fetch: data.fetch,
     render: (item) => h("article", { textContent: item }),
     key: (item) => item,
-    geometry: () => geometry,
-    ...(maxRendered ? { maxRendered } : {}),
+    ...options,
   });
   document.body.append(list.element);
   disposers.push(list.dispose);
-  return { data, list, shown: () => [...list.element.querySelectorAll("article")].map((a) => a.textContent) };
+  return { list, shown: () => [...list.element.querySelectorAll("article")].map((a) => a.textContent) };
+}
+
+function mount(n: number, geometry: WindowGeometry, maxRendered?: number) {
+  const data = source(n);
+  return {
+    data,
+    ...mountList({ fetch: data.fetch, geometry: () => geometry, ...(maxRendered ? { maxRendered } : {}) }),
+  };
 }
 
 const scroll = async (geometry: WindowGeometry, top: number) => {
@@ -149,7 +155,7 @@ describe("windowed list", () => {
     let query = "a";
     let held: (() => void) | undefined;
     const told: number[] = [];
-    const list = windowedList<string>({
+    const { list, shown } = mountList({
       fetch: async (offset, limit) => {
         const asked = query;
         // Only the new query's first ask is held, as an answer still on its way.
@@ -157,14 +163,9 @@ describe("windowed list", () => {
         const items = Array.from({ length: 1_000 }, (_, i) => `${asked} ${i}`);
         return { items: items.slice(offset, offset + limit), total: asked === "b" ? 500 : 1_000 };
       },
-      render: (item) => h("article", { textContent: item }),
-      key: (item) => item,
       geometry: () => geometry,
       onRender: (total) => told.push(total),
     });
-    document.body.append(list.element);
-    disposers.push(list.dispose);
-    const shown = () => [...list.element.querySelectorAll("article")].map((a) => a.textContent);
     await list.reset();
     // The next query is asked at once, before the first one's overscan frame.
     query = "b";
@@ -186,17 +187,13 @@ describe("windowed list", () => {
     const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
     let reads = 0;
     const data = source(10_000);
-    const list = windowedList<string>({
+    const { list } = mountList({
       fetch: data.fetch,
-      render: (item) => h("article", { textContent: item }),
-      key: (item) => item,
       geometry: () => {
         reads++;
         return geometry;
       },
     });
-    document.body.append(list.element);
-    disposers.push(list.dispose);
     await list.reset();
     await vi.waitFor(() => expect(list.element.querySelectorAll("article").length).toBe(22));
     const settled = reads;
@@ -231,18 +228,14 @@ describe("windowed list", () => {
     const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
     let query = "a";
     const asks: string[] = [];
-    const list = windowedList<string>({
+    const { list } = mountList({
       fetch: async (offset, limit) => {
         asks.push(`${query} ${offset}+${limit}`);
         const items = Array.from({ length: 1_000 }, (_, i) => `${query} ${i}`);
         return { items: items.slice(offset, offset + limit), total: items.length };
       },
-      render: (item) => h("article", { textContent: item }),
-      key: (item) => item,
       geometry: () => geometry,
     });
-    document.body.append(list.element);
-    disposers.push(list.dispose);
     await list.reset();
     await vi.waitFor(() => expect(list.element.querySelectorAll("article")).toHaveLength(22));
     for (const next of ["b", "c", "d"]) {
@@ -260,20 +253,15 @@ describe("windowed list", () => {
     const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
     let query = "a";
     let failing = false;
-    const list = windowedList<string>({
+    const { list, shown } = mountList({
       fetch: async (offset, limit) => {
         if (failing) throw new Error("the hub went away");
         const items = Array.from({ length: 1_000 }, (_, i) => `${query} ${i}`);
         return { items: items.slice(offset, offset + limit), total: items.length };
       },
-      render: (item) => h("article", { textContent: item }),
-      key: (item) => item,
       geometry: () => geometry,
       settleMs: 0,
     });
-    document.body.append(list.element);
-    disposers.push(list.dispose);
-    const shown = () => [...list.element.querySelectorAll("article")].map((a) => a.textContent);
     await list.reset();
     query = "b";
     failing = true;
@@ -288,20 +276,16 @@ describe("windowed list", () => {
     const geometry = { top: 0, viewportHeight: 740, columns: 2, rowHeight: ROW };
     let reads = 0;
     let empty = false;
-    const list = windowedList<string>({
+    const { list } = mountList({
       fetch: async (offset, limit) => {
         const items = empty ? [] : Array.from({ length: 1_000 }, (_, i) => `item ${i}`);
         return { items: items.slice(offset, offset + limit), total: items.length };
       },
-      render: (item) => h("article", { textContent: item }),
-      key: (item) => item,
       geometry: () => {
         reads++;
         return geometry;
       },
     });
-    document.body.append(list.element);
-    disposers.push(list.dispose);
     await list.reset();
     empty = true;
     await list.reset();
@@ -328,17 +312,13 @@ describe("a fling past every page held", () => {
     const data = source(10_000);
     let release: () => void = () => {};
     let holding = false;
-    const list = windowedList<string>({
+    const { list } = mountList({
       fetch: async (offset, limit) => {
         if (holding) await new Promise<void>((resolve) => (release = resolve));
         return data.fetch(offset, limit);
       },
-      render: (item) => h("article", { textContent: item }),
-      key: (item) => item,
       geometry,
     });
-    document.body.append(list.element);
-    disposers.push(list.dispose);
     await list.reset();
     const full = `${Math.ceil(10_000 / 3) * measured}px`;
     expect(list.element.style.height).toBe(full);
