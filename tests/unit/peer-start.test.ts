@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { generateIdentity } from "../../src/core/crypto.ts";
 import type { Listing } from "../../src/core/listings/records.ts";
-import { startPeer } from "../../src/core/peer.ts";
+import { type PeerOptions, startPeer } from "../../src/core/peer.ts";
 import type { PeerRecord } from "../../src/core/store.ts";
 import { consoleLogger, systemClock } from "../../src/shared/system.ts";
 import { MemoryNetwork } from "../support/memory-link.ts";
@@ -66,12 +66,21 @@ async function storeWithBoard(): Promise<SlowPeersStore> {
   return store;
 }
 
+/** A peer started on `store`, alone on a memory network, with no background loops. */
+async function startOn(store: SlowPeersStore, options: PeerOptions = {}) {
+  const identity = await store.loadIdentity();
+  const link = new MemoryNetwork().link(identity?.peerId ?? "");
+  const start = await startPeer(
+    { store, link, clock: systemClock, logger: consoleLogger },
+    { background: false, ...options },
+  );
+  return { identity, link, start };
+}
+
 describe("a peer's start in two stages", () => {
   it("the board's first page and count answer before the rest of the peer has started, without blocked, expired or deleted listings", async () => {
     const store = await storeWithBoard();
-    const identity = await store.loadIdentity();
-    const link = new MemoryNetwork().link(identity?.peerId ?? "");
-    const start = await startPeer({ store, link, clock: systemClock, logger: consoleLogger }, { background: false });
+    const { identity, link, start } = await startOn(store);
 
     const page = await start.api.search({ text: "", sort: "newest", limit: 30 });
     expect(page.listings.map((l) => l.id)).toEqual([listing(1).id, listing(2).id]);
@@ -92,9 +101,7 @@ describe("a peer's start in two stages", () => {
 
   it("every other call waits for the rest of the start, then answers in the order asked", async () => {
     const store = await storeWithBoard();
-    const identity = await store.loadIdentity();
-    const link = new MemoryNetwork().link(identity?.peerId ?? "");
-    const start = await startPeer({ store, link, clock: systemClock, logger: consoleLogger }, { background: false });
+    const { start } = await startOn(store);
     const answered: string[] = [];
     const deals = start.api.deals().then((list) => answered.push(`deals ${list.length}`));
     const saved = start.api.savedSearches().then((list) => answered.push(`saved ${list.length}`));
@@ -111,12 +118,7 @@ describe("a peer's start in two stages", () => {
   it("a second stage the host holds back waits for it while the board answers, and a call that needs it starts it at once", async () => {
     const store = await storeWithBoard();
     store.letPeersThrough();
-    const identity = await store.loadIdentity();
-    const link = new MemoryNetwork().link(identity?.peerId ?? "");
-    const start = await startPeer(
-      { store, link, clock: systemClock, logger: consoleLogger },
-      { background: false, secondStageAfter: () => new Promise(() => {}) },
-    );
+    const { start } = await startOn(store, { secondStageAfter: () => new Promise(() => {}) });
     expect((await start.api.search({ text: "", sort: "newest", limit: 30 })).total).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.peersAsked).toBe(false);
@@ -130,16 +132,11 @@ describe("a peer's start in two stages", () => {
   it("a held second stage starts once what it waits for settles, even by failing", async () => {
     const store = await storeWithBoard();
     store.letPeersThrough();
-    const identity = await store.loadIdentity();
-    const link = new MemoryNetwork().link(identity?.peerId ?? "");
     let fail: (error: Error) => void = () => undefined;
     const held = new Promise((_, reject) => {
       fail = reject;
     });
-    const start = await startPeer(
-      { store, link, clock: systemClock, logger: consoleLogger },
-      { background: false, secondStageAfter: () => held },
-    );
+    const { start } = await startOn(store, { secondStageAfter: () => held });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.peersAsked).toBe(false);
     fail(new Error("the host's first screen never came"));
@@ -151,12 +148,7 @@ describe("a peer's start in two stages", () => {
   it("a second stage held for the first search answered starts once a search is answered, not on the board's other calls", async () => {
     const store = await storeWithBoard();
     store.letPeersThrough();
-    const identity = await store.loadIdentity();
-    const link = new MemoryNetwork().link(identity?.peerId ?? "");
-    const start = await startPeer(
-      { store, link, clock: systemClock, logger: consoleLogger },
-      { background: false, secondStageAfter: ({ searchAnswered }) => searchAnswered },
-    );
+    const { start } = await startOn(store, { secondStageAfter: ({ searchAnswered }) => searchAnswered });
     expect(await start.api.listingCount()).toBe(2);
     expect(await start.api.blockedPeers()).toEqual([BLOCKED]);
     await new Promise((resolve) => setTimeout(resolve, 20));
