@@ -178,6 +178,14 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
 
   let countTimer: ReturnType<typeof setTimeout> | undefined;
   const showCount = async () => {
+    // Arrivals below everything drawn wait to lengthen the list, but not past the count: a count
+    // that said "1,500 listings" over a list 1,200 long ended a scroll to the bottom short of the
+    // oldest (sync.test). So the list is asked first, and the count follows its answer.
+    if (belowTimer) {
+      clearTimeout(belowTimer);
+      belowTimer = undefined;
+      await list.refresh();
+    }
     countLine.textContent = listingCountText(await hub.listingCount());
   };
   const refreshCount = () => {
