@@ -108,6 +108,26 @@ describe("listings arriving at an open board", () => {
     await vi.waitFor(() => expect(titles(root)[0]).toBe("Newest"), { timeout: 700 });
   });
 
+  it("the count never says more than the list holds while the list's answer is on its way", async () => {
+    const hub = new SlowSearchHub(people.identity);
+    const at = Date.now();
+    for (let i = 0; i < 60; i++) hub.put(await listing(people.other, `Held ${i}`, at - 100_000 + i * 1000));
+    const root = document.body.appendChild(document.createElement("div"));
+    await mountBoard(root, hub);
+    const count = () => root.querySelector(".listing-count")?.textContent;
+    await vi.waitFor(() => expect(titles(root)[0]).toBe("Held 59"));
+    hub.hold();
+    // One above everything drawn (its refresh goes out after REFRESH_MS and is held) and twenty
+    // below; the count's ask (COUNT_GAP_MS) comes while the list's answer is still held.
+    await hub.arrive(await listing(people.other, "Newest", at + 1000));
+    for (let i = 0; i < 20; i++) await hub.arrive(await listing(people.other, `Older ${i}`, at - 200_000 + i));
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(count()).toBe("60 listings");
+    hub.letGo();
+    await vi.waitFor(() => expect(titles(root)[0]).toBe("Newest"), { timeout: 2_000 });
+    await vi.waitFor(() => expect(count()).toBe("81 listings"), { timeout: 2_000 });
+  });
+
   it("listings that arrive while a new query's answer is on its way are drawn with it", async () => {
     const hub = new SlowSearchHub(people.identity);
     const at = Date.now();
