@@ -64,10 +64,14 @@ interface CpuProfile {
   startTime: number;
 }
 
-/** Self time by function (BENCH_TASKS): from the hub's first answer to the first cards, and the 1.5 s after them. */
+/**
+ * Self time by function (BENCH_TASKS): before the hub's first answer (the tab's own start), from
+ * it to the first cards, and the 1.5 s after them.
+ */
 function printSelfTime(profile: CpuProfile, answerAt: number, shown: number): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const windows: [string, Map<string, number>][] = [
+    ["before the answer", new Map()],
     ["answer → cards", new Map()],
     ["after the cards", new Map()],
   ];
@@ -75,7 +79,7 @@ function printSelfTime(profile: CpuProfile, answerAt: number, shown: number): vo
   let at = 0;
   profile.samples.forEach((id, i) => {
     at += (profile.timeDeltas[i] ?? 0) / 1000;
-    const window = at >= answerAt && at < shown ? windows[0] : at >= shown ? windows[1] : undefined;
+    const window = at < answerAt ? windows[0] : at < shown ? windows[1] : windows[2];
     const frame = byId.get(id)?.callFrame;
     if (!window || !frame) return;
     const name = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber}`;

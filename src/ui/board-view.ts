@@ -2,7 +2,8 @@
 // screen; "Post a listing" leads to its own view. Wide screens keep the peers panel beside it.
 // The list is the hub's answer to a query (newest first), asked again as listings arrive.
 
-import { isVisible, type Listing } from "../core/listings/records.ts";
+import { isVisible } from "../core/listings/listing-terms.ts";
+import type { Listing } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/author-names.ts";
 import type { SearchQuery } from "../core/search/search-query.ts";
 import type { AuthorSummary, HubApi } from "../shared/api.ts";

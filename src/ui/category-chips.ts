@@ -1,7 +1,7 @@
 // Category chips: one tap narrows a list to a category, "All" widens it again. Toggle buttons
 // (aria-pressed) in a labelled group, scrolling sideways on a narrow screen instead of wrapping.
 
-import { CATEGORIES, type Category } from "../core/listings/records.ts";
+import { CATEGORIES, type Category } from "../core/listings/listing-terms.ts";
 import { h } from "./dom.ts";
 import { CATEGORY_LABELS } from "./labels.ts";
 

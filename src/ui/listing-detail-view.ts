@@ -1,7 +1,8 @@
 // The detail view of one listing at #/listing/<id>: every field and the author; the author also
 // gets the owner actions. Other features add their buttons to the `.listing-actions` container.
 
-import { isVisible, type Listing } from "../core/listings/records.ts";
+import { isVisible } from "../core/listings/listing-terms.ts";
+import type { Listing } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/author-names.ts";
 import type { Profile } from "../core/profiles/profile.ts";
 import type { AuthorSummary } from "../shared/api.ts";

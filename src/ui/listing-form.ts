@@ -2,7 +2,8 @@
 // labelled, each with its error line; the hub's PostResult decides which field an error names.
 
 import type { ListingDraft } from "../core/listings/draft.ts";
-import { CATEGORIES, CURRENCIES, LIMITS, type Listing } from "../core/listings/records.ts";
+import { CATEGORIES, CURRENCIES, LIMITS } from "../core/listings/listing-terms.ts";
+import type { Listing } from "../core/listings/records.ts";
 import type { PostResult } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";

@@ -2,7 +2,7 @@
 // "Make an offer" and the deals view's counter form.
 
 import type { Offer } from "../core/deals/deal.ts";
-import { CURRENCIES } from "../core/listings/records.ts";
+import { CURRENCIES } from "../core/listings/listing-terms.ts";
 import type { OfferInput } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";

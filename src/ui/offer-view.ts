@@ -1,7 +1,7 @@
 // "Make an offer" (#/offer/<listing id>): an amount or a swap and a message, sent to the seller
 // as a DEAL_PROPOSAL; then on to the deals view.
 
-import { isVisible } from "../core/listings/records.ts";
+import { isVisible } from "../core/listings/listing-terms.ts";
 import { h } from "./dom.ts";
 import { formatPrice } from "./labels.ts";
 import { offerFields } from "./offer-fields.ts";

@@ -2,7 +2,7 @@
 // each shows a preview, and can be moved earlier or later (the first is the listing's cover) or
 // removed. On a phone a second control opens the camera directly (`capture`).
 
-import { LIMITS } from "../core/listings/records.ts";
+import { LIMITS } from "../core/listings/listing-terms.ts";
 import { h } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 

@@ -1,7 +1,7 @@
 // "Profile": the user's display name and about text, signed by the hub and sent to peers; the
 // peer id; and what sits under Profile: My listings, Network, Identity and the theme.
 
-import { PROFILE_LIMITS } from "../core/profiles/profile.ts";
+import { PROFILE_LIMITS } from "../core/profiles/profile-limits.ts";
 import { h, uniqueId } from "./dom.ts";
 import { type Field, field, setError } from "./form.ts";
 import { reputationText } from "./person-view.ts";

@@ -3,8 +3,8 @@
 
 import { PeerboardError } from "../core/errors.ts";
 import { parsePrice } from "../core/listings/draft.ts";
+import { CATEGORIES, CURRENCIES } from "../core/listings/listing-terms.ts";
 import type { Category, Currency, Listing } from "../core/listings/records.ts";
-import { CATEGORIES, CURRENCIES } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/author-names.ts";
 import type { SearchQuery, SearchSort } from "../core/search/search-query.ts";
 import { h, uniqueId } from "./dom.ts";

@@ -1,7 +1,7 @@
 // The first visit asks what people should call you, on the board, above the listings. Skipping is
 // fine: the question stays away in this browser, and Profile can set a name any time.
 
-import { PROFILE_LIMITS } from "../core/profiles/profile.ts";
+import { PROFILE_LIMITS } from "../core/profiles/profile-limits.ts";
 import type { HubApi } from "../shared/api.ts";
 import { h } from "./dom.ts";
 import { field, setError } from "./form.ts";

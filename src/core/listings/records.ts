@@ -13,60 +13,24 @@ import {
   verify,
 } from "../crypto.ts";
 import { base32Encode, canonicalJson } from "../encoding.ts";
+import { CATEGORIES, CURRENCIES, DAY_MS, LIMITS, PRICINGS, STATUSES } from "./listing-terms.ts";
 
-export const LIMITS = {
-  titleMax: 120,
-  descriptionMax: 5000,
-  /** Minor units (cents): a trillion is far past any honest listing. */
-  priceMax: 1_000_000_000_000,
-  locationMax: 120,
-  /** A record may be stamped at most this far in the future (clock skew between devices). */
-  clockSkewMs: 5 * 60 * 1000,
-  /** A listing lives this long unless its author chooses otherwise. */
-  defaultLifetimeDays: 30,
-  /** The longest a listing may run from its last edit; renewing starts a new run. */
-  maxLifetimeDays: 90,
-  /**
-   * Others' listings (and tombstones) are pruned this long after they expire. Until then a
-   * tombstone keeps blocking older copies; after it, verifyListing refuses them as expired.
-   */
-  pruneGraceMs: 7 * 24 * 60 * 60 * 1000,
-  imagesMax: 4,
-  /** A thumbnail's longest side and size; the hub re-encodes photos to fit. */
-  imageSideMax: 640,
-  imageBytesMax: 100 * 1024,
-} as const;
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The fixed list of categories, in the order the forms offer them. */
-export const CATEGORIES = ["for-sale", "free", "swap", "services", "housing", "jobs", "wanted", "other"] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-/** How a listing is paid for: an amount (price may still be null: "no price given"), free, or a swap. */
-export const PRICINGS = ["amount", "free", "swap"] as const;
-export type Pricing = (typeof PRICINGS)[number];
-
-export const STATUSES = ["active", "reserved", "sold"] as const;
-export type ListingStatus = (typeof STATUSES)[number];
-
-export const CURRENCIES = [
-  "EUR",
-  "USD",
-  "GBP",
-  "CHF",
-  "SEK",
-  "NOK",
-  "DKK",
-  "PLN",
-  "CZK",
-  "CAD",
-  "AUD",
-  "JPY",
-  "INR",
-  "BRL",
-] as const;
-export type Currency = (typeof CURRENCIES)[number];
+// The limits and vocabularies live apart, free of valibot, for the tab's first script (the board
+// and its forms need them, not the schemas); records.ts speaks for them all the same.
+export {
+  CATEGORIES,
+  type Category,
+  CURRENCIES,
+  type Currency,
+  DAY_MS,
+  isPrunable,
+  isVisible,
+  LIMITS,
+  type ListingStatus,
+  PRICINGS,
+  type Pricing,
+  STATUSES,
+} from "./listing-terms.ts";
 
 const PeerIdSchema = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const Base64url = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/));
@@ -209,14 +173,4 @@ export function supersedes(incoming: Listing, existing: Listing | undefined): bo
 
 export function isOwn(listing: Listing, me: PeerId): boolean {
   return listing.author === me;
-}
-
-/** Whether a listing should be shown to anyone at `now`: not deleted and not expired. */
-export function isVisible(listing: Listing, now: number): boolean {
-  return !listing.deleted && listing.expiresAt > now;
-}
-
-/** Whether a peer may drop its copy of someone else's listing at `now`. */
-export function isPrunable(listing: Listing, now: number): boolean {
-  return listing.expiresAt + LIMITS.pruneGraceMs < now;
 }

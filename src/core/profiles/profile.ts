@@ -8,12 +8,15 @@ import { ValidationError } from "../errors.ts";
 import { type ImageRef, LIMITS } from "../listings/records.ts";
 import { agreementCard, checkAgreementCard } from "../mail/seal.ts";
 import { type FrameOf, frameSize, MAX_FRAME_BYTES, MAX_PROFILES_PER_FRAME } from "../wire.ts";
+import { PROFILE_LIMITS } from "./profile-limits.ts";
 import { checkReceipts } from "./receipt.ts";
 
 export type Profile = FrameOf<"USER_INFO">["profile"];
 export type UnsignedProfile = Omit<Profile, "signature">;
 
-export const PROFILE_LIMITS = { nameMax: 80, aboutMax: 2000 } as const;
+// The limits live apart, for the tab's first script (the welcome's name field needs them, not the
+// profile records, their sealing and schemas).
+export { PROFILE_LIMITS } from "./profile-limits.ts";
 
 export interface ProfileDraft {
   name: string;
