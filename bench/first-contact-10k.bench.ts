@@ -50,6 +50,8 @@ function summarize(profile: CpuProfile): string {
   const self = new Map<string, number>();
   let total = 0;
   let idle = 0;
+  /** Busy ms in each second of the profile: where the hub waited (for frames, or for commits). */
+  const busyBySecond: number[] = [];
   profile.samples.forEach((id, i) => {
     const frame = byNode.get(id);
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
@@ -59,10 +61,13 @@ function summarize(profile: CpuProfile): string {
       : "?";
     if (frame?.functionName === "(idle)") idle += ms;
     self.set(name, (self.get(name) ?? 0) + ms);
+    const second = Math.floor(total / 1000);
+    busyBySecond[second] = (busyBySecond[second] ?? 0) + (frame?.functionName === "(idle)" ? 0 : ms);
   });
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 15);
   return [
     `hub CPU profile: ${Math.round(total)} ms sampled, ${Math.round(total - idle)} ms busy (${Math.round(((total - idle) / total) * 100)} %)`,
+    `  busy ms by second: ${busyBySecond.map((ms) => Math.round(ms)).join(" ")}`,
     ...top.map(([name, ms]) => `  ${Math.round(ms)} ms ${name}`),
   ].join("\n");
 }
