@@ -2,8 +2,7 @@
 // answer, a page at a time as they scroll into view. Results follow typing and newly arrived listings.
 
 import { PeerboardError } from "../core/errors.ts";
-import { parsePrice } from "../core/listings/draft.ts";
-import { CATEGORIES, CURRENCIES } from "../core/listings/listing-terms.ts";
+import { CATEGORIES, CURRENCIES, parsePrice } from "../core/listings/listing-terms.ts";
 import type { Category, Currency, Listing } from "../core/listings/records.ts";
 import { authorSummary } from "../core/profiles/author-names.ts";
 import type { SearchQuery, SearchSort } from "../core/search/search-query.ts";

@@ -44,3 +44,9 @@ it("the tab's first script builds no schema: nothing main.ts imports statically 
   expect(paths.has(resolve(SRC, "ui/board-view.ts"))).toBe(true);
   expect(paths.has(resolve(SRC, "core/listings/listing-terms.ts"))).toBe(true);
 });
+
+it("nor does the Search view's chunk, which a cold start at #/search loads while the hub's answers arrive", () => {
+  const paths = reached(resolve(SRC, "ui/search-view.ts"));
+  const route = (paths.get("valibot") ?? []).map((file) => file.replace(`${SRC}/`, ""));
+  expect(route, `search-view.ts reaches valibot through ${route.join(" → ")}`).toEqual([]);
+});

@@ -4,6 +4,7 @@
 
 import type { Identity } from "../crypto.ts";
 import { ValidationError } from "../errors.ts";
+import { parsePrice } from "./listing-terms.ts";
 import {
   CATEGORIES,
   type Category,
@@ -17,6 +18,9 @@ import {
   type Pricing,
   signListing,
 } from "./records.ts";
+
+// Parsing a price is a rule of what a listing may say (listing-terms.ts), spoken for here too.
+export { parsePrice } from "./listing-terms.ts";
 
 /** What the user typed into the "New listing" (or "Edit listing") form. */
 export interface ListingDraft {
@@ -82,21 +86,6 @@ export function checkLifetime(days: number | string | undefined): number {
     throw new ValidationError("lifetime", `Choose between 1 and ${LIMITS.maxLifetimeDays} days.`);
   }
   return n;
-}
-
-/** "12.5" → 1250 minor units; "" → null (no price). */
-export function parsePrice(text: string): number | null {
-  const trimmed = text.trim().replace(",", ".");
-  if (!trimmed) return null;
-  if (trimmed.startsWith("-")) throw new ValidationError("price", "The price cannot be negative.");
-  if (!/^\d+(\.\d{1,2})?$/.test(trimmed)) {
-    throw new ValidationError("price", "Write the price as a number, like 25 or 12.50.");
-  }
-  const [whole = "0", fraction = ""] = trimmed.split(".");
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-  if (!Number.isSafeInteger(cents) || cents > LIMITS.priceMax)
-    throw new ValidationError("price", "That price is too large.");
-  return cents;
 }
 
 export async function createListing(

@@ -3,6 +3,7 @@
 // these) so the tab's first script, which needs them for the board and its forms, does not build
 // every schema before the board can ask for its first page.
 
+import { ValidationError } from "../errors.ts";
 import type { Listing } from "./records.ts";
 
 export const LIMITS = {
@@ -67,4 +68,19 @@ export function isVisible(listing: Listing, now: number): boolean {
 /** Whether a peer may drop its copy of someone else's listing at `now`. */
 export function isPrunable(listing: Listing, now: number): boolean {
   return listing.expiresAt + LIMITS.pruneGraceMs < now;
+}
+
+/** "12.5" → 1250 minor units; "" → null (no price). */
+export function parsePrice(text: string): number | null {
+  const trimmed = text.trim().replace(",", ".");
+  if (!trimmed) return null;
+  if (trimmed.startsWith("-")) throw new ValidationError("price", "The price cannot be negative.");
+  if (!/^\d+(\.\d{1,2})?$/.test(trimmed)) {
+    throw new ValidationError("price", "Write the price as a number, like 25 or 12.50.");
+  }
+  const [whole = "0", fraction = ""] = trimmed.split(".");
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+  if (!Number.isSafeInteger(cents) || cents > LIMITS.priceMax)
+    throw new ValidationError("price", "That price is too large.");
+  return cents;
 }
