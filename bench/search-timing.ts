@@ -20,91 +20,64 @@ export interface QueryStep {
   field?: [string, string];
 }
 
-/** Types `text` into the Search box (as one input event) and times until its results are on screen. */
-export function timeQueries(page: Page, steps: QueryStep[]): Promise<number[]> {
-  return page.evaluate(async (steps) => {
-    const control = (label: string) => {
-      const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
-      return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
-    };
-    const times: number[] = [];
-    for (const step of steps) {
-      // The windowed list (.window) carries the query it shows; looked up each time, as the
-      // shell may have drawn the view again since the last step.
-      const results = document.querySelector(".search-results .window") as HTMLElement;
-      const before = results.dataset.query;
-      const done = new Promise<void>((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (results.dataset.query !== before) {
-            observer.disconnect();
-            resolve();
-          }
+/**
+ * Runs `steps` on the Search view, each as one input or change event, and times each until its
+ * results are on screen (`shown`); with `afterFrame`, each step also waits for the frame after
+ * them to be painted (`painted`: the browser's style, layout and paint of the new cards, which
+ * `shown` stops short of), so the steps are not back to back. Without it, `painted` is `shown`.
+ */
+function timeSteps(page: Page, steps: QueryStep[], afterFrame: boolean): Promise<{ shown: number; painted: number }[]> {
+  return page.evaluate(
+    async ({ steps, afterFrame }) => {
+      const control = (label: string) => {
+        const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
+        return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
+      };
+      const times: { shown: number; painted: number }[] = [];
+      for (const step of steps) {
+        // The windowed list (.window) carries the query it shows; looked up each time, as the
+        // shell may have drawn the view again since the last step.
+        const results = document.querySelector(".search-results .window") as HTMLElement;
+        const before = results.dataset.query;
+        const done = new Promise<void>((resolve) => {
+          const observer = new MutationObserver(() => {
+            if (results.dataset.query !== before) {
+              observer.disconnect();
+              resolve();
+            }
+          });
+          observer.observe(results, { attributes: true, attributeFilter: ["data-query"] });
         });
-        observer.observe(results, { attributes: true, attributeFilter: ["data-query"] });
-      });
-      const started = performance.now();
-      if (step.text !== undefined) {
-        const box = control("Search");
-        box.value = step.text;
-        box.dispatchEvent(new Event("input"));
-      } else if (step.select) {
-        const select = control(step.select[0]);
-        select.value = step.select[1];
-        select.dispatchEvent(new Event("change"));
-      } else if (step.field) {
-        const input = control(step.field[0]);
-        input.value = step.field[1];
-        input.dispatchEvent(new Event("input"));
+        const started = performance.now();
+        const [label, value, type] =
+          step.text !== undefined
+            ? ["Search", step.text, "input"]
+            : step.select
+              ? [...step.select, "change"]
+              : [...(step.field as [string, string]), "input"];
+        const box = control(label as string);
+        box.value = value as string;
+        box.dispatchEvent(new Event(type as string));
+        await done;
+        const shown = performance.now() - started;
+        // The frame that paints them has run once a task queued from its animation frame runs.
+        if (afterFrame) await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        times.push({ shown, painted: afterFrame ? performance.now() - started : shown });
       }
-      await done;
-      times.push(performance.now() - started);
-    }
-    return times;
-  }, steps);
+      return times;
+    },
+    { steps, afterFrame },
+  );
 }
 
-/**
- * Like timeQueries, and also until the frame after the results is painted (the browser's style,
- * layout and paint of the new cards, which the first measure stops short of); the steps wait for
- * that frame, so they are not back to back like timeQueries's.
- */
+/** Each step's time from its event to its results on screen, the steps back to back. */
+export async function timeQueries(page: Page, steps: QueryStep[]): Promise<number[]> {
+  return (await timeSteps(page, steps, false)).map((t) => t.shown);
+}
+
+/** Each step's time to its results on screen and to the frame after them painted. */
 export function timeQueriesPainted(page: Page, steps: QueryStep[]): Promise<{ shown: number; painted: number }[]> {
-  return page.evaluate(async (steps) => {
-    const control = (label: string) => {
-      const l = [...document.querySelectorAll("label")].find((x) => x.textContent === label) as HTMLLabelElement;
-      return document.getElementById(l.htmlFor) as HTMLInputElement | HTMLSelectElement;
-    };
-    const times: { shown: number; painted: number }[] = [];
-    for (const step of steps) {
-      const results = document.querySelector(".search-results .window") as HTMLElement;
-      const before = results.dataset.query;
-      const done = new Promise<void>((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (results.dataset.query !== before) {
-            observer.disconnect();
-            resolve();
-          }
-        });
-        observer.observe(results, { attributes: true, attributeFilter: ["data-query"] });
-      });
-      const started = performance.now();
-      const [label, value, type] =
-        step.text !== undefined
-          ? ["Search", step.text, "input"]
-          : step.select
-            ? [...step.select, "change"]
-            : [...(step.field as [string, string]), "input"];
-      const box = control(label as string);
-      box.value = value as string;
-      box.dispatchEvent(new Event(type as string));
-      await done;
-      const shown = performance.now() - started;
-      // The frame that paints them has run once a task queued from its animation frame runs.
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      times.push({ shown, painted: performance.now() - started });
-    }
-    return times;
-  }, steps);
+  return timeSteps(page, steps, true);
 }
 
 /** The fixed mix: a word typed letter by letter, words of the seed's filler, and every filter and sort. */
