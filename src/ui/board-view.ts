@@ -113,10 +113,9 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
       // at the bottom of a shorter list, short of the oldest (sync.test failed in CI twice).
       if (unfiltered()) countLine.textContent = listingCountText(total);
       listingsEmpty.hidden = total > 0;
-      listingsEmpty.textContent =
-        searchInput.value || chips.value()
-          ? "Nothing on the board matches."
-          : "No listings yet. Post one, or wait for peers to share theirs.";
+      listingsEmpty.textContent = unfiltered()
+        ? "No listings yet. Post one, or wait for peers to share theirs."
+        : "Nothing on the board matches.";
     },
   });
   const searchForm = h(
