@@ -36,9 +36,13 @@ function reached(entry: string): Map<string, string[]> {
   return paths;
 }
 
+/** The path of static imports from `paths`' entry to valibot, relative to src; empty when there is none. */
+const toValibot = (paths: Map<string, string[]>): string[] =>
+  (paths.get("valibot") ?? []).map((file) => file.replace(`${SRC}/`, ""));
+
 it("the tab's first script builds no schema: nothing main.ts imports statically reaches valibot", () => {
   const paths = reached(resolve(SRC, "ui/main.ts"));
-  const route = (paths.get("valibot") ?? []).map((file) => file.replace(`${SRC}/`, ""));
+  const route = toValibot(paths);
   expect(route, `main.ts reaches valibot through ${route.join(" → ")}`).toEqual([]);
   // The walk itself works: the board and the limits it uses are reached.
   expect(paths.has(resolve(SRC, "ui/board-view.ts"))).toBe(true);
@@ -46,7 +50,6 @@ it("the tab's first script builds no schema: nothing main.ts imports statically 
 });
 
 it("nor does the Search view's chunk, which a cold start at #/search loads while the hub's answers arrive", () => {
-  const paths = reached(resolve(SRC, "ui/search-view.ts"));
-  const route = (paths.get("valibot") ?? []).map((file) => file.replace(`${SRC}/`, ""));
+  const route = toValibot(reached(resolve(SRC, "ui/search-view.ts")));
   expect(route, `search-view.ts reaches valibot through ${route.join(" → ")}`).toEqual([]);
 });
