@@ -98,7 +98,7 @@ export async function mountBoardView(outlet: HTMLElement, context: ViewContext, 
       const asked = { ...query(), offset, limit };
       const early = firstPage;
       firstPage = undefined;
-      const sameAsEarly = offset === 0 && limit === PAGE_SIZE && asked.text === "" && asked.category === "";
+      const sameAsEarly = offset === 0 && limit === PAGE_SIZE && unfiltered();
       const { listings, total } = await (early && sameAsEarly ? early : hub.search(asked));
       // The hub counts by its clock; this tab's may be ahead (a listing that just expired).
       const now = Date.now();
