@@ -255,7 +255,11 @@ describe("coded reconciliation between peers", () => {
     vi.spyOn(b.session, "readsCodedSync").mockReturnValue(false);
     vi.spyOn(a.session, "readsCodedSync").mockReturnValue(false);
     network.connect(a.id, b.id);
-    await vi.waitFor(async () => expect(await held(a)).toEqual(union), WAIT);
+    // Both sides done: a listing still on its way to b would land after `before` is taken.
+    await vi.waitFor(async () => {
+      expect(await held(a)).toEqual(union);
+      expect(await held(b)).toEqual(union);
+    }, WAIT);
     const before = await held(b);
     const bad = (body: Record<string, unknown>) =>
       ({
